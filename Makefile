@@ -1,0 +1,45 @@
+# talentfin: `make run` serves the demo, `make test` runs the suite. Both install what is missing.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app talentfin
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-pg lint deps system-deps translations bench clean
+
+deps: system-deps $(STAMP) translations
+
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	@$(BIN)/pybabel compile -f -d talentfin/translations
+
+run: deps
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@bash scripts/serve.sh
+
+test: deps
+	$(BIN)/pytest -q
+
+test-pg: deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check talentfin tests
+
+bench: deps
+	$(FLASK) bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,95 @@
+"""Flask CLI commands: accounts, demo data, workflow checks, the dossier worker."""
+
+import sys
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import AppGroup
+
+from talentfin.models import ROLES
+
+workflows_cli = AppGroup("workflows", help="Workflow definitions.")
+
+
+@workflows_cli.command("check")
+def workflows_check() -> None:
+    """Validate every workflow definition; exit non-zero on a defect."""
+    from talentfin.workflows.checker import defects
+    from talentfin.workflows.registry import PRODUCT_MODULES
+    from talentfin.workflows.registry import workflow_for
+
+    failed = False
+    for product in PRODUCT_MODULES:
+        problems = defects(workflow_for(product))
+        if problems:
+            failed = True
+            click.echo(f"{product}: {len(problems)} defect(s)")
+            for line in problems:
+                click.echo(f"  - {line}")
+        else:
+            click.echo(f"{product}: ok")
+    sys.exit(1 if failed else 0)
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--org", "org_code", default=None, help="Organisation code for staff roles.")
+@click.password_option()
+def create_user_command(email, name, role, org_code, password) -> None:
+    """Create an account (staff accounts name their organisation by code)."""
+    from talentfin.services.accounts import AccountError
+    from talentfin.services.accounts import create_user
+
+    try:
+        user = create_user(email, password, name, role, org_code=org_code)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.email} ({user.role})")
+
+
+@click.command("seed-policy")
+def seed_policy_command() -> None:
+    """Write the default policy parameters that are missing."""
+    from talentfin.services.parameters import seed_defaults
+
+    click.echo(f"{seed_defaults()} policy parameter(s) added")
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Create the demo institutions, accounts and applications (safe to run twice)."""
+    from talentfin.demo import seed_demo
+
+    for line in seed_demo():
+        click.echo(line)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run due tasks once and exit.")
+def worker_command(once: bool) -> None:
+    """Run the outbox worker (renders dossiers after commits, retries failures)."""
+    import logging
+
+    from talentfin.services.outbox import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
+    click.echo("worker: polling the outbox")
+    run_worker(current_app.config["WORKER_POLL_SECONDS"], once=once)
+
+
+@click.command("outbox-retry")
+def outbox_retry_command() -> None:
+    """Put failed outbox tasks back in the queue."""
+    from talentfin.services.outbox import retry_failed
+
+    click.echo(f"{retry_failed()} task(s) queued again")
+
+
+def register(app: Flask) -> None:
+    """Add the commands to ``flask --app talentfin``."""
+    for command in (workflows_cli, create_user_command, seed_policy_command, seed_demo_command,
+                    worker_command, outbox_retry_command):
+        app.cli.add_command(command)

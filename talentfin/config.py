@@ -1,0 +1,87 @@
+"""Configuration defaults.
+
+Precedence: these defaults, then ``instance/config.py``, then ``TALENTFIN_*`` environment
+variables (read when the app is created, never at import time).
+"""
+
+import os
+
+
+class Defaults:
+    """Production-safe defaults; development overrides come from the instance config."""
+
+    SECRET_KEY = None  # generated into instance/secret_key on first start when unset
+    SQLALCHEMY_DATABASE_URI = None  # instance/talentfin.sqlite3 when unset
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "talentfin_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Werkzeug's scrypt: strong and slow (~130 ms); tests use a cheap method instead.
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    # Login throttling, kept in the database so it holds across server processes.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+    BABEL_DEFAULT_LOCALE = "zh"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh", "en")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # A hard cap on the whole request; files over UPLOAD_MAX_BYTES are refused politely
+    # by the form before this limit is reached.
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    UPLOAD_FOLDER = None  # instance/uploads when unset
+    DOSSIER_FOLDER = None  # instance/dossiers when unset
+
+    # Public address printed in dossier QR codes.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
+    QUEUE_PAGE_SIZE = 20
+    OUTBOX_MAX_ATTEMPTS = 8
+    WORKER_POLL_SECONDS = 2.0
+
+
+class Testing(Defaults):
+    """Settings the test suite starts from."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+def from_environment(prefix: str = "TALENTFIN_") -> dict:
+    """Collect ``TALENTFIN_*`` variables; ``TALENTFIN_DATABASE_URL`` selects the database."""
+    values = {}
+    for key, raw in os.environ.items():
+        if not key.startswith(prefix):
+            continue
+        name = key[len(prefix):]
+        if name == "DATABASE_URL":
+            name = "SQLALCHEMY_DATABASE_URI"
+        values[name] = _coerce(raw)
+    return values
+
+
+def _coerce(raw: str):
+    lowered = raw.lower()
+    if lowered in {"true", "false"}:
+        return lowered == "true"
+    if raw.isdigit():
+        return int(raw)
+    return raw

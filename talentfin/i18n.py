@@ -1,0 +1,27 @@
+"""Locale selection and the translation functions every module uses."""
+
+from flask import current_app
+from flask import request
+from flask import session
+from flask_babel import gettext
+from flask_babel import lazy_gettext
+from flask_babel import ngettext
+from flask_login import current_user
+
+__all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "_", "_l"]
+
+_ = gettext
+_l = lazy_gettext
+
+
+def select_locale() -> str:
+    """Chinese by default; the language switch (session) or the account's choice wins."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    if request and request.args.get("lang") in languages:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

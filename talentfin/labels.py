@@ -1,0 +1,160 @@
+"""Translated, human-readable labels for state, trigger, role and document names."""
+
+from talentfin.i18n import _l
+
+STATES = {
+    "draft": _l("Draft"),
+    "park_review": _l("Park review"),
+    "info_requested": _l("Information requested"),
+    "partner_review": _l("Bank review"),
+    "bank_approval": _l("Awaiting bank approval"),
+    "bank_info_requested": _l("Information requested by the bank"),
+    "approved": _l("Approved"),
+    "contracted": _l("Contract signed"),
+    "disbursed": _l("Disbursed"),
+    "covered": _l("Filed with the pool (covered)"),
+    "not_covered": _l("Not covered (filing window missed)"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+}
+
+TRIGGERS = {
+    "submit": _l("Submit application"),
+    "park_approve": _l("Recommend to the bank"),
+    "park_request_info": _l("Request information"),
+    "park_reject": _l("Reject"),
+    "resubmit": _l("Resubmit"),
+    "recommend": _l("Recommend terms"),
+    "bank_request_info": _l("Request information"),
+    "bank_resubmit": _l("Resubmit to the bank"),
+    "bank_return": _l("Return to the credit officer"),
+    "bank_approve": _l("Approve loan"),
+    "bank_reject": _l("Reject loan"),
+    "contract": _l("Record contract"),
+    "disburse": _l("Record disbursement"),
+    "file_with_pool": _l("File with the pool"),
+    "lapse_filing": _l("Filing window missed"),
+    "withdraw": _l("Withdraw application"),
+    "expire": _l("Expire (no answer in time)"),
+}
+
+ROLES = {
+    "founder": _l("Founder"),
+    "park_reviewer": _l("Park reviewer"),
+    "bank_officer": _l("Bank credit officer"),
+    "bank_approver": _l("Bank approver"),
+    "insurer": _l("Insurer"),
+    "fund_ic": _l("Fund investment committee"),
+    "underwriter": _l("Underwriter"),
+    "exchange_officer": _l("Exchange officer"),
+    "pool_admin": _l("Pool administrator"),
+    "pool_committee": _l("Pool committee"),
+    "auditor": _l("Auditor"),
+    "admin": _l("Administrator"),
+    "system": _l("System"),
+}
+
+ATTACHMENTS = {
+    "business_licence": _l("Business licence"),
+    "talent_certificate": _l("Talent certificate"),
+    "financial_statements": _l("Financial statements"),
+    "business_plan": _l("Business plan"),
+    "other": _l("Other document"),
+}
+
+PRODUCTS = {
+    "loan": _l("Talent loan"),
+    "insurance": _l("Talent insurance"),
+    "investment": _l("Talent investment"),
+    "bond": _l("Talent bond"),
+    "board": _l("Talent board"),
+}
+
+DOSSIERS = {
+    "application_form": _l("Application form"),
+    "park_opinion": _l("Park recommendation opinion"),
+    "bank_decision": _l("Bank approval notice"),
+    "pool_filing": _l("Pool filing confirmation"),
+}
+
+# Fields a reviewer can ask the founder to fix.
+FIELDS = {
+    "requested_amount": _l("Requested amount"),
+    "requested_term": _l("Requested term"),
+    "purpose": _l("Purpose of the loan"),
+    "annual_revenue": _l("Revenue last year"),
+    "net_profit": _l("Net profit last year"),
+    "employees": _l("Employees"),
+    "company_profile": _l("Company profile"),
+    "talent_certification": _l("Talent certification"),
+}
+
+
+def _lookup(table: dict, key: str | None) -> str:
+    return str(table.get(key, key or ""))
+
+
+def state_label(state: str | None) -> str:
+    """Label of a workflow state."""
+    return _lookup(STATES, state)
+
+
+def trigger_label(trigger: str | None) -> str:
+    """Label of a transition's button."""
+    return _lookup(TRIGGERS, trigger)
+
+
+def role_label(role: str | None) -> str:
+    """Label of a role."""
+    return _lookup(ROLES, role)
+
+
+def attachment_label(kind: str | None) -> str:
+    """Label of an attachment kind."""
+    return _lookup(ATTACHMENTS, kind)
+
+
+def product_label(product: str | None) -> str:
+    """Label of a product."""
+    return _lookup(PRODUCTS, product)
+
+
+def dossier_label(stage: str | None) -> str:
+    """Title of a dossier."""
+    return _lookup(DOSSIERS, stage)
+
+
+def field_label(name: str | None) -> str:
+    """Label of a form field a reviewer may ask about."""
+    return _lookup(FIELDS, name)
+
+
+# Snapshot keys (see workflows.effects.application_snapshot) as shown in a resubmission diff.
+SNAPSHOT_KEYS = {
+    "requested_amount_fen": _l("Requested amount (fen)"),
+    "requested_term_months": _l("Requested term (months)"),
+    "purpose": _l("Purpose of the loan"),
+    "details.annual_revenue_fen": _l("Revenue last year (fen)"),
+    "details.net_profit_fen": _l("Net profit last year (fen)"),
+    "details.employees": _l("Employees"),
+    "enterprise.name": _l("Company name"),
+    "enterprise.uscc": _l("Unified social credit code"),
+    "enterprise.founded_on": _l("Founded on"),
+    "enterprise.address": _l("Registered address"),
+    "enterprise.industry": _l("Industry"),
+    "enterprise.employees": _l("Employees"),
+    "talent.tier": _l("Talent tier"),
+    "talent.certificate_no": _l("Certificate number"),
+    "talent.issuer": _l("Issuing body"),
+    "talent.valid_until": _l("Valid until"),
+    "talent.equity_bp": _l("Founder's equity (basis points)"),
+}
+
+
+def change_label(key: str) -> str:
+    """Label of a changed snapshot key; attachments read 'Document: <kind>'."""
+    if key.startswith("attachments."):
+        kind = key.split(".")[1]
+        return f"{attachment_label(kind)} ({key.rsplit('.', 1)[-1]})"
+    return _lookup(SNAPSHOT_KEYS, key)

@@ -1,0 +1,28 @@
+"""All models, imported here so Alembic and the app see the whole schema."""
+
+from talentfin.models.application import PRODUCTS
+from talentfin.models.application import Application
+from talentfin.models.application import TransitionLog
+from talentfin.models.document import ATTACHMENT_KINDS
+from talentfin.models.document import REQUIRED_LOAN_ATTACHMENTS
+from talentfin.models.document import Attachment
+from talentfin.models.document import Dossier
+from talentfin.models.document import OutboxTask
+from talentfin.models.org import ORG_KINDS
+from talentfin.models.org import TALENT_TIERS
+from talentfin.models.org import Enterprise
+from talentfin.models.org import Organisation
+from talentfin.models.org import TalentProfile
+from talentfin.models.policy import PolicyParameter
+from talentfin.models.user import ROLE_ORG_KIND
+from talentfin.models.user import ROLES
+from talentfin.models.user import STAFF_ROLES
+from talentfin.models.user import LoginAttempt
+from talentfin.models.user import User
+
+__all__ = [
+    "ATTACHMENT_KINDS", "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
+    "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",
+    "Enterprise", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",
+    "TalentProfile", "TransitionLog", "User",
+]

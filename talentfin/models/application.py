@@ -1,0 +1,123 @@
+"""Applications (one per product request) and their transition log."""
+
+from datetime import date
+from datetime import datetime
+
+from sqlalchemy import JSON
+from sqlalchemy import BigInteger
+from sqlalchemy import Date
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import Integer
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from talentfin.extensions import db
+from talentfin.models.base import TimestampMixin
+from talentfin.models.base import utcnow
+from talentfin.models.org import Enterprise
+from talentfin.models.org import Organisation
+from talentfin.models.user import User
+
+PRODUCTS = ("loan", "insurance", "investment", "bond", "board")
+
+
+class Application(TimestampMixin, db.Model):
+    """A founder's application for one product, moved along its workflow by the engine.
+
+    ``version`` is SQLAlchemy's version counter: every UPDATE is conditional on it, so of
+    several concurrent transitions exactly one wins (the others raise StaleDataError).
+    """
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_partner_queue", "partner_org_id", "status", "status_changed_at"),
+        Index("ix_applications_park_queue", "park_id", "status", "status_changed_at"),
+        Index("ix_applications_status_changed", "status", "status_changed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    product: Mapped[str] = mapped_column(String(20), default="loan")
+    status: Mapped[str] = mapped_column(String(32), default="draft")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    partner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    talent_tier: Mapped[str | None] = mapped_column(String(1))
+
+    requested_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    requested_term_months: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    # Further form fields (financial figures, plans) kept as submitted.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    recommended_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    recommended_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    recommended_term_months: Mapped[int | None] = mapped_column(Integer)
+    recommended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    contract_no: Mapped[str | None] = mapped_column(String(60))
+    contract_signed_on: Mapped[date | None] = mapped_column(Date)
+    disbursed_on: Mapped[date | None] = mapped_column(Date)
+    disbursed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
+    filed_on: Mapped[date | None] = mapped_column(Date)
+    filing_no: Mapped[str | None] = mapped_column(String(40))
+
+    # What the reviewer asked the founder to fix: {"fields": [...], "documents": [...]}.
+    info_request: Mapped[dict | None] = mapped_column(JSON)
+    # The form data as last submitted, so a resubmission can show what changed.
+    submitted_snapshot: Mapped[dict | None] = mapped_column(JSON)
+
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    partner_routed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    enterprise: Mapped[Enterprise] = relationship()
+    applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
+    park: Mapped[Organisation | None] = relationship(foreign_keys=[park_id])
+    partner: Mapped[Organisation | None] = relationship(foreign_keys=[partner_org_id])
+    recommended_by: Mapped[User | None] = relationship(foreign_keys=[recommended_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def amount_fen(self) -> int | None:
+        """The amount that counts now: disbursed, else recommended, else requested."""
+        for value in (
+            self.disbursed_amount_fen,
+            self.recommended_amount_fen,
+            self.requested_amount_fen,
+        ):
+            if value is not None:
+                return value
+        return None
+
+
+class TransitionLog(db.Model):
+    """One fired transition: who, when, from, to, comment and the form data."""
+
+    __tablename__ = "transition_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

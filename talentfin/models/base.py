@@ -1,0 +1,26 @@
+"""Shared column helpers for the models."""
+
+from datetime import UTC
+from datetime import datetime
+
+from sqlalchemy import DateTime
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+
+
+def utcnow() -> datetime:
+    """Current time as naive UTC.
+
+    Stored timestamps are naive UTC because SQLite drops the offset; keeping one convention
+    means values compare the same on SQLite and PostgreSQL. Views localise on display.
+    """
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TimestampMixin:
+    """``created_at`` / ``updated_at`` columns kept by the database session."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow
+    )

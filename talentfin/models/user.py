@@ -1,0 +1,100 @@
+"""User accounts, roles and login attempts (for throttling)."""
+
+from datetime import datetime
+
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy import Boolean
+from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
+from sqlalchemy import Index
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from talentfin.extensions import db
+from talentfin.models.base import TimestampMixin
+from talentfin.models.base import utcnow
+from talentfin.models.org import Enterprise
+from talentfin.models.org import Organisation
+
+ROLES = (
+    "founder",
+    "park_reviewer",
+    "bank_officer",
+    "bank_approver",
+    "insurer",
+    "fund_ic",
+    "underwriter",
+    "exchange_officer",
+    "pool_admin",
+    "pool_committee",
+    "auditor",
+    "admin",
+)
+STAFF_ROLES = tuple(r for r in ROLES if r != "founder")
+# The organisation kind a staff role belongs to; auditor and admin belong to none.
+ROLE_ORG_KIND = {
+    "park_reviewer": "park",
+    "bank_officer": "bank",
+    "bank_approver": "bank",
+    "insurer": "insurer",
+    "fund_ic": "fund",
+    "underwriter": "underwriter",
+    "exchange_officer": "exchange",
+    "pool_admin": "pool",
+    "pool_committee": "pool",
+}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who logs in: a founder of an enterprise or staff of an organisation."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    enterprise_id: Mapped[int | None] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    locale: Mapped[str] = mapped_column(String(5), default="zh")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    org: Mapped[Organisation | None] = relationship()
+    enterprise: Mapped[Enterprise | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        """Whether the account may log in."""
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a password with the configured method."""
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        self.password_hash = generate_password_hash(password, method=method)
+
+    def check_password(self, password: str) -> bool:
+        """Compare a password with the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+
+class LoginAttempt(db.Model):
+    """One login attempt; failures in a window throttle the account and the address."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "created_at"),
+        Index("ix_login_attempts_address_at", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

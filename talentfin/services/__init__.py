@@ -1,0 +1,1 @@
+"""Units of work: each public function owns its transaction and commits."""

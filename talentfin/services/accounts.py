@@ -1,0 +1,94 @@
+"""Accounts: login with throttling, founder registration, staff accounts."""
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import ROLE_ORG_KIND
+from talentfin.models import ROLES
+from talentfin.models import LoginAttempt
+from talentfin.models import Organisation
+from talentfin.models import User
+from talentfin.models.base import utcnow
+
+
+class AccountError(ValueError):
+    """An account could not be created or logged into; the message says why."""
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def normalise_email(email: str) -> str:
+    """Lower-case, trimmed e-mail address."""
+    return email.strip().lower()
+
+
+def _recent_failures(column, value) -> int:
+    window = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"]
+    since = utcnow() - timedelta(seconds=window)
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at >= since
+        )
+    )
+
+
+def throttled(email: str, address: str) -> bool:
+    """Too many recent failures for this account or from this address."""
+    config = current_app.config
+    return (
+        _recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        or _recent_failures(LoginAttempt.address, address)
+        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    )
+
+
+def authenticate(email: str, password: str, address: str) -> User:
+    """The user with these credentials; raises AccountError (throttled or wrong)."""
+    email = normalise_email(email)
+    if throttled(email, address):
+        minutes = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
+        raise AccountError(
+            _("Too many failed logins. Please wait %(minutes)s minutes and try again.",
+              minutes=minutes)
+        )
+    user = db.session.scalar(select(User).where(User.email == email))
+    ok = user is not None and user.check_password(password) and user.active
+    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if ok:
+        user.last_login_at = utcnow()
+    db.session.commit()
+    if not ok:
+        raise AccountError(_("Wrong e-mail address or password."))
+    return user
+
+
+def create_user(email: str, password: str, name: str, role: str, *, org_code: str | None = None,
+                enterprise_id: int | None = None, locale: str = "zh") -> User:
+    """Create an account; staff roles need the organisation of the matching kind."""
+    email = normalise_email(email)
+    if role not in ROLES:
+        raise AccountError(_("Unknown role: %(role)s", role=role))
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise AccountError(_("An account with this e-mail address already exists."))
+    org = None
+    wanted_kind = ROLE_ORG_KIND.get(role)
+    if wanted_kind:
+        org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+        if org is None or org.kind != wanted_kind:
+            raise AccountError(_("This role needs an organisation of kind %(kind)s.", kind=wanted_kind))
+    if len(password) < 10:
+        raise AccountError(_("The password must have at least 10 characters."))
+    user = User(email=email, name=name, role=role, org=org, enterprise_id=enterprise_id,
+                locale=locale)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -1,0 +1,121 @@
+"""The durable outbox: work recorded in a transaction, done after it, retried on failure.
+
+Tasks are claimed with a conditional UPDATE (a lease in ``locked_until``), so several
+workers never run the same task at once; a task whose worker died is taken again when
+its lease runs out. Handlers must be safe to run twice.
+"""
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import update
+
+from talentfin.extensions import db
+from talentfin.models import OutboxTask
+from talentfin.models.base import utcnow
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+
+
+def handlers() -> dict[str, Callable[[dict], None]]:
+    """Task kind -> function taking the payload."""
+    from talentfin.services.dossiers import render_dossier_task
+
+    return {"render_dossier": render_dossier_task}
+
+
+def _claim(task_id: int) -> bool:
+    now = utcnow()
+    result = db.session.execute(
+        update(OutboxTask)
+        .where(OutboxTask.id == task_id, OutboxTask.status == "pending",
+               or_(OutboxTask.locked_until.is_(None), OutboxTask.locked_until < now))
+        .values(locked_until=now + LEASE)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def due_task_ids(limit: int) -> list[int]:
+    """Pending tasks whose time has come and that no live worker holds."""
+    now = utcnow()
+    return list(db.session.scalars(
+        select(OutboxTask.id)
+        .where(OutboxTask.status == "pending", OutboxTask.available_at <= now,
+               or_(OutboxTask.locked_until.is_(None), OutboxTask.locked_until < now))
+        .order_by(OutboxTask.available_at, OutboxTask.id).limit(limit)
+    ))
+
+
+def run_task(task_id: int) -> bool:
+    """Run one claimed task; on failure record the error and schedule a retry."""
+    task = db.session.get(OutboxTask, task_id)
+    try:
+        handler = handlers().get(task.kind)
+        if handler is None:
+            raise LookupError(f"no handler for outbox task kind {task.kind!r}")
+        handler(dict(task.payload))
+    except Exception:
+        db.session.rollback()
+        task = db.session.get(OutboxTask, task_id)
+        task.attempts += 1
+        task.last_error = traceback.format_exc(limit=5)[-4000:]
+        task.locked_until = None
+        if task.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            task.status = "failed"
+        else:
+            task.available_at = utcnow() + timedelta(seconds=min(3600, 2 ** task.attempts))
+        db.session.commit()
+        log.warning("outbox task %s (%s) failed, attempt %s", task.id, task.kind, task.attempts)
+        return False
+    task = db.session.get(OutboxTask, task_id)
+    task.status = "done"
+    task.attempts += 1
+    task.finished_at = utcnow()
+    task.locked_until = None
+    task.last_error = ""
+    db.session.commit()
+    return True
+
+
+def run_pending(limit: int = 100) -> tuple[int, int]:
+    """Run due tasks once; returns (succeeded, failed)."""
+    ok = failed = 0
+    for task_id in due_task_ids(limit):
+        if not _claim(task_id):
+            continue
+        if run_task(task_id):
+            ok += 1
+        else:
+            failed += 1
+    return ok, failed
+
+
+def retry_failed() -> int:
+    """Put tasks that used up their attempts back in the queue (an operator's decision)."""
+    result = db.session.execute(
+        update(OutboxTask).where(OutboxTask.status == "failed")
+        .values(status="pending", attempts=0, available_at=utcnow(), locked_until=None)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def run_worker(poll_seconds: float, once: bool = False) -> None:
+    """The worker process's loop: run due tasks, sleep, repeat."""
+    while True:
+        ok, failed = run_pending()
+        if ok or failed:
+            log.info("outbox: %s done, %s failed", ok, failed)
+        db.session.remove()
+        if once:
+            return
+        time.sleep(poll_seconds)

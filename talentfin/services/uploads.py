@@ -1,0 +1,85 @@
+"""Uploaded documents: type sniffed from the content, size-limited, random stored names."""
+
+import hashlib
+import secrets
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from sqlalchemy import update
+from werkzeug.datastructures import FileStorage
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import Attachment
+from talentfin.models import User
+from talentfin.models.base import utcnow
+
+ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+class UploadRefused(ValueError):
+    """The file was refused; the message says why."""
+
+
+def upload_folder() -> Path:
+    """Where uploads are kept (outside the static files)."""
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def read_checked(storage: FileStorage) -> tuple[bytes, str]:
+    """The file's bytes and sniffed MIME type, or UploadRefused with the reason."""
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    content = storage.stream.read(limit + 1)
+    if not content:
+        raise UploadRefused(_("The file is empty."))
+    if len(content) > limit:
+        raise UploadRefused(
+            _("The file is larger than %(mb)s MB; please upload a smaller file.",
+              mb=limit // (1024 * 1024))
+        )
+    kind = filetype.guess(content)
+    mime = kind.mime if kind else None
+    if mime not in ALLOWED_TYPES:
+        raise UploadRefused(
+            _("Only PDF, JPEG and PNG files are accepted; this file's content is not one of them.")
+        )
+    return content, mime
+
+
+def save_attachment(application: Application, kind: str, storage: FileStorage,
+                    user: User) -> Attachment:
+    """Store a document for an application; it supersedes the previous one of its kind."""
+    content, mime = read_checked(storage)
+    stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
+    path = upload_folder() / stored_name
+    with open(path, "xb") as handle:  # random name: never overwrites
+        handle.write(content)
+    original = Path(storage.filename or "upload").name[:255]
+    try:
+        db.session.execute(
+            update(Attachment)
+            .where(Attachment.application_id == application.id, Attachment.kind == kind,
+                   Attachment.superseded_at.is_(None))
+            .values(superseded_at=utcnow())
+        )
+        attachment = Attachment(
+            application_id=application.id, kind=kind, original_name=original,
+            stored_name=stored_name, content_type=mime, size_bytes=len(content),
+            sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=user.id,
+        )
+        db.session.add(attachment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    """Where an attachment's bytes are stored."""
+    return upload_folder() / attachment.stored_name

@@ -1,0 +1,43 @@
+"""Jinja filters and globals: money, rates, dates in the user's time zone, state labels."""
+
+from flask import Flask
+from flask import request
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import format_datetime
+from flask_babel import get_locale
+
+from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
+
+
+def register(app: Flask) -> None:
+    """Install the filters and context processors on the app."""
+    from talentfin.labels import attachment_label
+    from talentfin.labels import change_label
+    from talentfin.labels import dossier_label
+    from talentfin.labels import field_label
+    from talentfin.labels import role_label
+    from talentfin.labels import state_label
+    from talentfin.labels import trigger_label
+
+    app.jinja_env.filters["yuan"] = format_fen
+    app.jinja_env.filters["rate"] = format_rate_bp
+    app.jinja_env.filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    app.jinja_env.filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
+    app.jinja_env.filters["state"] = state_label
+    app.jinja_env.filters["trigger"] = trigger_label
+    app.jinja_env.filters["role"] = role_label
+    app.jinja_env.filters["attachment"] = attachment_label
+    app.jinja_env.filters["dossier"] = dossier_label
+    app.jinja_env.filters["fieldlabel"] = field_label
+    app.jinja_env.filters["changelabel"] = change_label
+
+    @app.context_processor
+    def _globals():
+        def url_with(**changes):
+            args = request.args.to_dict()
+            args.update({k: v for k, v in changes.items()})
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+        return {"current_locale": str(get_locale() or "zh"), "url_with": url_with}

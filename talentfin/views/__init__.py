@@ -1,0 +1,17 @@
+"""Blueprints, one per module; views stay thin (form, service, flash, redirect)."""
+
+from flask import Flask
+
+
+def register_all(app: Flask) -> None:
+    """Register every blueprint on the app."""
+    from talentfin.views import admin
+    from talentfin.views import applications
+    from talentfin.views import auth
+    from talentfin.views import main
+    from talentfin.views import profile
+    from talentfin.views import queue
+    from talentfin.views import verify
+
+    for module in (main, auth, profile, applications, queue, admin, verify):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,82 @@
+"""Administration: staff accounts and institutions."""
+
+from functools import wraps
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.forms.admin import OrganisationForm
+from talentfin.forms.admin import StaffUserForm
+from talentfin.i18n import _
+from talentfin.models import Organisation
+from talentfin.models import User
+from talentfin.services import accounts
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view):
+    """Only administrators reach the view; others get 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role != "admin":
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_required
+def users():
+    """List accounts and create staff accounts."""
+    form = StaffUserForm()
+    orgs = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    form.org_code.choices = [("", _("(none)"))] + [(o.code, f"{o.name} ({o.kind})") for o in orgs]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(form.email.data, form.password.data, form.name.data,
+                                 form.role.data, org_code=form.org_code.data or None)
+        except accounts.AccountError as exc:
+            flash(str(exc), "danger")
+            status = 422
+        else:
+            flash(_("The account is created."), "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 422
+    people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    return render_template("admin/users.html", form=form, users=people), status
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@admin_required
+def organisations():
+    """List and add institutions."""
+    form = OrganisationForm()
+    status = 200
+    if form.validate_on_submit():
+        if db.session.scalar(select(Organisation.id).where(Organisation.code == form.code.data)):
+            flash(_("An institution with this code exists already."), "danger")
+            status = 422
+        else:
+            db.session.add(Organisation(kind=form.kind.data, code=form.code.data,
+                                        name=form.name.data, name_en=form.name_en.data or ""))
+            db.session.commit()
+            flash(_("The institution is added."), "success")
+            return redirect(url_for("admin.organisations"))
+    elif form.is_submitted():
+        status = 422
+    orgs = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    return render_template("admin/organisations.html", form=form, orgs=orgs), status

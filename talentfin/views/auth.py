@@ -1,0 +1,77 @@
+"""Log in, log out and founder self-registration."""
+
+from flask import Blueprint
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_user
+from flask_login import logout_user
+
+from talentfin.forms.auth import LoginForm
+from talentfin.forms.auth import RegisterForm
+from talentfin.i18n import _
+from talentfin.services import accounts
+from talentfin.services import enterprises
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """E-mail and password; failures are throttled per account and per address."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data,
+                                         request.remote_addr or "-")
+        except accounts.AccountError as exc:
+            flash(str(exc), "danger")
+            return render_template("auth/login.html", form=form), 401
+        lang = session.get("lang")
+        session.clear()  # no session fixation
+        if lang:
+            session["lang"] = lang
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """A founder creates an account and the enterprise's record."""
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = enterprises.register_founder(
+                name=form.name.data, email=form.email.data, password=form.password.data,
+                company_name=form.company_name.data, uscc=form.uscc.data,
+            )
+        except accounts.AccountError as exc:
+            flash(str(exc), "danger")
+            return render_template("auth/register.html", form=form), 422
+        login_user(user)
+        flash(_("Welcome! Complete the company profile and the talent certification next."),
+              "success")
+        return redirect(url_for("profile.company"))
+    return render_template("auth/register.html", form=form)

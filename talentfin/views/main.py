@@ -1,0 +1,47 @@
+"""Start page, language switch and a bare health route."""
+
+from flask import Blueprint
+from flask import current_app
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_login import current_user
+
+from talentfin.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """Send each user to the page they work from."""
+    if not current_user.is_authenticated:
+        return render_template("main/index.html")
+    if current_user.role == "founder":
+        return redirect(url_for("applications.mine"))
+    if current_user.role == "admin":
+        return redirect(url_for("admin.users"))
+    return redirect(url_for("queue.index"))
+
+
+@bp.post("/language")
+def set_language():
+    """Switch the interface language (kept in the session and on the account)."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    target = request.form.get("next") or url_for("main.index")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.index")
+    return redirect(target)
+
+
+@bp.get("/healthz")
+def health():
+    """A bare route for load balancers and the benchmark's baseline."""
+    return "ok"

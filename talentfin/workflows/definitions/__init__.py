@@ -1,0 +1,1 @@
+"""One data module per product; each exposes ``WORKFLOW``."""

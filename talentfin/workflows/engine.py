@@ -1,0 +1,159 @@
+"""Fire a workflow transition for a user: check, move, log, schedule dossiers, commit.
+
+Everything a firing writes (the new state, the effects' fields, the log row, the pending
+dossier and its outbox task) commits in one transaction or not at all. The UPDATE of the
+application is conditional on its version column, so of concurrent firings exactly one
+wins and the others get :class:`Conflict`.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from talentfin import policy
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import TransitionLog
+from talentfin.models import User
+from talentfin.models.base import utcnow
+from talentfin.workflows.context import FireContext
+from talentfin.workflows.effects import EFFECTS
+from talentfin.workflows.guards import GUARDS
+from talentfin.workflows.registry import machine_for
+from talentfin.workflows.registry import workflow_for
+from talentfin.workflows.spec import SYSTEM
+from talentfin.workflows.spec import Transition
+
+
+class TransitionError(Exception):
+    """A firing that did not happen; ``message`` tells the user why."""
+
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class Forbidden(TransitionError):
+    """The user may not fire this transition on this application."""
+
+    status_code = 403
+
+
+class Refused(TransitionError):
+    """A guard refused: the rules do not allow it (yet)."""
+
+    status_code = 422
+
+
+class Conflict(TransitionError):
+    """Someone else changed the application first."""
+
+    status_code = 409
+
+
+@dataclass
+class Fired:
+    """The outcome of a successful firing."""
+
+    application: Application
+    log: TransitionLog
+    transition: Transition
+
+
+def available_actions(user: User, application: Application) -> list[Transition]:
+    """Transitions this user may fire now (guards are checked only on firing)."""
+    workflow = workflow_for(application.product)
+    return [
+        t for t in workflow.triggers_from(application.status)
+        if policy.can(user, f"fire:{t.trigger}", application)[0]
+    ]
+
+
+def fire(application: Application, trigger: str, user: User | None, *, comment: str = "",
+         data: dict | None = None, today: date | None = None) -> Fired:
+    """Fire ``trigger`` on ``application`` for ``user`` (None: the scheduler) and commit."""
+    transition = workflow_for(application.product).transition(trigger)
+    if transition is None:
+        raise Forbidden(_("Unknown action."))
+    _authorize(application, transition, user)
+    ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
+                      today or date.today())
+    try:
+        for name in transition.guards:
+            reason = GUARDS[name](ctx)
+            if reason:
+                raise Refused(reason)
+        log = _move(ctx)
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise Conflict(
+            _("Someone else acted on this application a moment ago; reload it to see its state.")
+        ) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+    return Fired(application, log, transition)
+
+
+def _authorize(application: Application, transition: Transition, user: User | None) -> None:
+    if user is None:
+        if SYSTEM not in transition.roles:
+            raise Forbidden(_("Only a person may do this."))
+        if application.status not in transition.sources:
+            raise Conflict(_("The application has moved on in the meantime."))
+        return
+    allowed, reason = policy.can(user, f"fire:{transition.trigger}", application)
+    if not allowed:
+        # A stale page offers an action whose state has passed: that is a conflict.
+        if policy.can_view(user, application) and user.role in transition.roles:
+            raise Conflict(reason)
+        raise Forbidden(reason)
+
+
+def _move(ctx: FireContext) -> TransitionLog:
+    """Change the state through the shared Machine, apply effects, write the log row."""
+    application = ctx.application
+    source = application.status
+    machine = machine_for(application.product)
+    machine.add_model(application, initial=source)
+    try:
+        machine.events[ctx.transition.trigger].trigger(application)
+    finally:
+        machine.remove_model(application)
+    for name in ctx.transition.effects:
+        EFFECTS[name](ctx)
+    application.status_changed_at = utcnow()
+    log = TransitionLog(
+        application_id=application.id,
+        trigger=ctx.transition.trigger,
+        from_state=source,
+        to_state=application.status,
+        actor_id=ctx.user.id if ctx.user else None,
+        comment=ctx.comment,
+        payload=_jsonable(ctx.data),
+    )
+    db.session.add(log)
+    db.session.flush()  # the conditional UPDATE runs here: StaleDataError if we lost
+    if ctx.transition.dossier:
+        from talentfin.services.dossiers import schedule_dossier
+
+        schedule_dossier(application, ctx.transition.dossier, log, ctx.user)
+    return log
+
+
+def _jsonable(data: dict) -> dict:
+    """Form data as JSON: dates as ISO strings, everything else as is."""
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, date):
+            out[key] = value.isoformat()
+        elif isinstance(value, dict | list | str | int | float | bool) or value is None:
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out

@@ -1,0 +1,255 @@
+"""Guards: side-effect-free checks; each returns None or a reason the user can act on."""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
+from talentfin.models import Application
+from talentfin.models import Attachment
+from talentfin.models import TalentProfile
+from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
+from talentfin.services import parameters
+from talentfin.workflows.context import FireContext
+
+# Loans that count against the outstanding caps (decided for, not yet closed).
+COMMITTED_STATES = ("approved", "contracted", "disbursed", "covered")
+
+
+def attachments_complete(ctx: FireContext) -> str | None:
+    """Every required document is uploaded."""
+    present = set(
+        db.session.scalars(
+            select(Attachment.kind).where(
+                Attachment.application_id == ctx.application.id,
+                Attachment.superseded_at.is_(None),
+            )
+        )
+    )
+    from talentfin.labels import attachment_label
+
+    missing = [attachment_label(kind) for kind in REQUIRED_LOAN_ATTACHMENTS if kind not in present]
+    if missing:
+        return _("Please upload the required documents: %(names)s.", names=", ".join(missing))
+    return None
+
+
+def eligibility_problems(application: Application, on: date) -> list[str]:
+    """Every eligibility rule the enterprise and its founder fail, as messages."""
+    enterprise = application.enterprise
+    talent = enterprise.talent
+    problems = []
+    if talent is None:
+        return [_("Add the founder's talent certification to the company profile first.")]
+    if talent.tier not in ("A", "B", "C", "D"):
+        problems.append(_("The founder's talent tier must be A, B, C or D."))
+    if talent.valid_until < on:
+        problems.append(
+            _("The talent certificate expired on %(day)s; upload a valid one.",
+              day=talent.valid_until.isoformat())
+        )
+    if not enterprise.registered_in_district:
+        problems.append(_("The firm must be registered in the district."))
+    max_age = parameters.int_parameter("firm_max_age_years", on)
+    if talent.tier != "A" and enterprise.founded_on and (
+        enterprise.founded_on + relativedelta(years=max_age) < on
+    ):
+        problems.append(
+            _("The firm was founded more than %(years)s years ago (only tier A talents are exempt).",
+              years=max_age)
+        )
+    min_equity = parameters.int_parameter("founder_min_equity_bp", on)
+    if talent.equity_bp < min_equity:
+        problems.append(
+            _("The founder must hold at least %(share)s of the equity.",
+              share=format_rate_bp(min_equity))
+        )
+    lookback = parameters.int_parameter("dishonesty_lookback_years", on)
+    if enterprise.last_dishonesty_on and (
+        enterprise.last_dishonesty_on + relativedelta(years=lookback) > on
+    ):
+        problems.append(
+            _("A serious dishonesty record in the last %(years)s years makes the firm ineligible.",
+              years=lookback)
+        )
+    return problems
+
+
+def eligible(ctx: FireContext) -> str | None:
+    """The domain's eligibility rules for a talent loan."""
+    problems = eligibility_problems(ctx.application, ctx.today)
+    return " ".join(problems) if problems else None
+
+
+def _amount_over_tier_limit(application: Application, amount_fen: int, on: date) -> str | None:
+    tier = application.enterprise.talent.tier if application.enterprise.talent else None
+    if tier is None:
+        return _("Add the founder's talent certification to the company profile first.")
+    limit = parameters.tier_limit_fen(tier, on)
+    if amount_fen > limit:
+        return _(
+            "The amount %(amount)s yuan is over the tier %(tier)s limit of %(limit)s yuan.",
+            amount=format_fen(amount_fen), tier=tier, limit=format_fen(limit),
+        )
+    return None
+
+
+def within_tier_limit(ctx: FireContext) -> str | None:
+    """The requested amount is within the founder's tier limit."""
+    amount = ctx.application.requested_amount_fen
+    if not amount or amount <= 0:
+        return _("Enter the amount you apply for.")
+    return _amount_over_tier_limit(ctx.application, amount, ctx.today)
+
+
+def outstanding_problem(application: Application, amount_fen: int, on: date) -> str | None:
+    """Whether this amount breaks the per-talent or per-firm outstanding cap."""
+    amount_col = func.coalesce(
+        Application.disbursed_amount_fen, Application.recommended_amount_fen, 0
+    )
+    others = select(func.coalesce(func.sum(amount_col), 0)).where(
+        Application.product == "loan",
+        Application.status.in_(COMMITTED_STATES),
+        Application.id != application.id,
+    )
+    firm_total = db.session.scalar(others.where(Application.enterprise_id == application.enterprise_id))
+    firm_cap = parameters.int_parameter("cap_per_firm_fen", on)
+    if firm_total + amount_fen > firm_cap:
+        return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
+                 cap=format_fen(firm_cap))
+    talent = application.enterprise.talent
+    if talent is not None:
+        same_talent = select(TalentProfile.enterprise_id).where(
+            TalentProfile.id_number == talent.id_number
+        )
+        talent_total = db.session.scalar(others.where(Application.enterprise_id.in_(same_talent)))
+        talent_cap = parameters.int_parameter("cap_per_talent_fen", on)
+        if talent_total + amount_fen > talent_cap:
+            return _("The talent's outstanding loans across all banks would exceed %(cap)s yuan.",
+                     cap=format_fen(talent_cap))
+    return None
+
+
+def within_caps(ctx: FireContext) -> str | None:
+    """The request keeps the talent and the firm within their outstanding caps."""
+    return outstanding_problem(ctx.application, ctx.application.requested_amount_fen or 0, ctx.today)
+
+
+def terms_problems(application: Application, amount_fen: int, rate_bp: int, term_months: int,
+                   on: date) -> dict[str, str]:
+    """Problems with proposed loan terms, keyed by the form field they concern."""
+    problems = {}
+    over = _amount_over_tier_limit(application, amount_fen, on)
+    over = over or outstanding_problem(application, amount_fen, on)
+    if over:
+        problems["amount"] = over
+    cap = parameters.rate_cap_bp(on)
+    if rate_bp > cap:
+        problems["rate"] = _("The rate %(rate)s is above the cap of %(cap)s (1-year LPR + spread).",
+                             rate=format_rate_bp(rate_bp), cap=format_rate_bp(cap))
+    low = parameters.int_parameter("term_min_months", on)
+    high = parameters.int_parameter("term_max_months", on)
+    if not low <= term_months <= high:
+        problems["term"] = _("The term must be between %(low)s and %(high)s months.",
+                             low=low, high=high)
+    return problems
+
+
+def terms_within_rules(ctx: FireContext) -> str | None:
+    """Recommended (or submitted) terms respect the tier limit, caps, rate cap and term."""
+    app = ctx.application
+    amount = ctx.data.get("amount_fen", app.recommended_amount_fen)
+    rate = ctx.data.get("rate_bp", app.recommended_rate_bp)
+    term = ctx.data.get("term_months", app.recommended_term_months)
+    if amount is None or rate is None or term is None:
+        return _("The credit officer's recommendation is missing.")
+    problems = terms_problems(app, amount, rate, term, ctx.today)
+    return " ".join(problems.values()) if problems else None
+
+
+def not_self_approval(ctx: FireContext) -> str | None:
+    """The approver is not the officer who recommended."""
+    if ctx.user is not None and ctx.application.recommended_by_id == ctx.user.id:
+        return _("You recommended this loan; another approver must decide it.")
+    return None
+
+
+def comment_given(ctx: FireContext) -> str | None:
+    """A reason is written down."""
+    if not ctx.comment.strip():
+        return _("Please give a reason.")
+    return None
+
+
+def names_what_to_fix(ctx: FireContext) -> str | None:
+    """A request for information names at least one field or document."""
+    if not ctx.data.get("fields") and not ctx.data.get("documents"):
+        return _("Name at least one field or document the founder must fix.")
+    return None
+
+
+def contract_valid(ctx: FireContext) -> str | None:
+    """A contract number and a signing date that is not in the future."""
+    signed = ctx.data.get("signed_on")
+    if not ctx.data.get("contract_no") or signed is None:
+        return _("Enter the contract number and the signing date.")
+    if signed > ctx.today:
+        return _("The signing date cannot be in the future.")
+    return None
+
+
+def disbursement_valid(ctx: FireContext) -> str | None:
+    """Disbursed amount within the approved amount, on or after signing, not in the future."""
+    app = ctx.application
+    amount = ctx.data.get("amount_fen")
+    day = ctx.data.get("disbursed_on")
+    if amount is None or day is None:
+        return _("Enter the disbursed amount and date.")
+    if amount <= 0 or amount > (app.recommended_amount_fen or 0):
+        return _("The disbursed amount must be positive and at most the approved %(amount)s yuan.",
+                 amount=format_fen(app.recommended_amount_fen))
+    if day > ctx.today:
+        return _("The disbursement date cannot be in the future.")
+    if app.contract_signed_on and day < app.contract_signed_on:
+        return _("The loan cannot be disbursed before the contract was signed.")
+    return None
+
+
+def filing_deadline(application: Application) -> date | None:
+    """Last day the pool may accept the filing of a disbursed loan."""
+    if application.disbursed_on is None:
+        return None
+    window = parameters.int_parameter("filing_window_days", application.disbursed_on)
+    return application.disbursed_on + relativedelta(days=window)
+
+
+def within_filing_window(ctx: FireContext) -> str | None:
+    """The pool files the loan within the window after disbursement."""
+    deadline = filing_deadline(ctx.application)
+    if deadline is None or ctx.today > deadline:
+        return _("The filing window closed on %(day)s; an unfiled loan is never covered.",
+                 day=deadline.isoformat() if deadline else "-")
+    return None
+
+
+def filing_window_passed(ctx: FireContext) -> str | None:
+    """Only a loan whose filing window has closed lapses."""
+    deadline = filing_deadline(ctx.application)
+    if deadline is not None and ctx.today > deadline:
+        return None
+    return _("The filing window is still open.")
+
+
+GUARDS = {
+    name: globals()[name]
+    for name in (
+        "attachments_complete", "eligible", "within_tier_limit", "within_caps",
+        "terms_within_rules", "not_self_approval", "comment_given", "names_what_to_fix",
+        "contract_valid", "disbursement_valid", "within_filing_window", "filing_window_passed",
+    )
+}
