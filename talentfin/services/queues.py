@@ -58,9 +58,9 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
         pass
     elif wanted.status:
         query = query.where(Application.status == wanted.status)
-    else:
-        states = actionable_states(user.role) or ["__none__"]
-        query = query.where(Application.status.in_(states))
+    elif actionable_states(user.role):
+        query = query.where(Application.status.in_(actionable_states(user.role)))
+    # Roles that act on nothing (the auditor) see everything visible by default.
     if wanted.product:
         query = query.where(Application.product == wanted.product)
     if wanted.tier:
