@@ -1,0 +1,239 @@
+"""The 人才贷 route state by state, through the web client, as each role uses it.
+
+Refusals (withdrawal, rejection, eligibility, the filing window) are in
+test_loan_route_refusals.py.
+"""
+
+from datetime import date
+from datetime import timedelta
+
+from talentfin.extensions import db
+from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
+from talentfin.models import Dossier
+from tests import factories
+from tests.web import fire
+from tests.web import founder_applies
+from tests.web import fresh
+from tests.web import login
+from tests.web import logs
+from tests.web import status_label
+from tests.web import switch_to
+from tests.web import text
+from tests.web import upload
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _detail(client, application_id):
+    response = client.get(f"/applications/{application_id}")
+    assert response.status_code == 200
+    return response
+
+
+def _last_log(application_id):
+    return logs(application_id)[-1]
+
+
+def _assert_log(application_id, trigger, actor, source, dest, comment=""):
+    row = _last_log(application_id)
+    assert (row.trigger, row.from_state, row.to_state) == (trigger, source, dest)
+    assert row.actor_id == (actor.id if actor else None)
+    assert row.comment == comment
+
+
+def test_founder_drafts_and_submits(client, auth, world):
+    login(auth, world.founder)
+    application_id = founder_applies(client, world.bank1.id)
+    application = fresh(application_id)
+    assert application.status == "draft"
+    assert application.requested_amount_fen == 100_000_000
+    assert application.partner_org_id == world.bank1.id
+    assert application.details["annual_revenue_fen"] == 500_000_000
+
+    review = client.get(f"/applications/{application_id}/edit/review")
+    assert review.status_code == 200
+    assert "meet the eligibility rules" in text(review)
+    assert 'id="submit-application"' in text(review)
+
+    response = fire(client, application_id, "submit", follow=True)
+    assert response.status_code == 200
+    assert "Done: Submit application." in text(response)
+    assert status_label(response) == "Park review"
+    application = fresh(application_id)
+    assert application.status == "park_review"
+    assert application.submitted_at is not None
+    assert application.park_id == world.park.id
+    _assert_log(application_id, "submit", world.founder, "draft", "park_review")
+    # The submission schedules its application form dossier (rendered later by the worker).
+    assert db.session.query(Dossier).filter_by(application_id=application_id,
+                                               stage="application_form").count() == 1
+
+
+def test_draft_cannot_be_submitted_without_the_documents(client, auth, world):
+    login(auth, world.founder)
+    response = client.post("/applications/new")
+    application_id = int(response.headers["Location"].split("/")[-3])
+    client.post(f"/applications/{application_id}/edit/request",
+                data={**_request_data(world), "requested_amount": "500000"})
+    upload(client, application_id, "business_licence")
+
+    response = fire(client, application_id, "submit", follow=True)
+    assert "Please upload the required documents" in text(response)
+    assert "Business plan" in text(response)
+    assert fresh(application_id).status == "draft"
+    assert logs(application_id) == []
+
+
+def _request_data(world):
+    from tests.web import LOAN_REQUEST
+
+    return {**LOAN_REQUEST, "partner_org_id": str(world.bank1.id)}
+
+
+def test_information_request_resubmission_shows_what_changed(client, auth, world):
+    login(auth, world.founder)
+    application_id = founder_applies(client, world.bank1.id)
+    fire(client, application_id, "submit")
+
+    switch_to(auth, world.park_reviewer)
+    queue = client.get("/queue/")
+    assert fresh(application_id).reference in text(queue)
+    response = fire(client, application_id, "park_request_info", follow=True,
+                    fields=["requested_amount"], documents=["financial_statements"],
+                    comment="请核实申请金额并补充最新财务报表。")
+    assert status_label(response) == "Information requested"
+    application = fresh(application_id)
+    assert application.status == "info_requested"
+    assert application.info_request["fields"] == ["requested_amount"]
+    assert application.info_request["documents"] == ["financial_statements"]
+    _assert_log(application_id, "park_request_info", world.park_reviewer, "park_review",
+                "info_requested", "请核实申请金额并补充最新财务报表。")
+
+    switch_to(auth, world.founder)
+    page = text(_detail(client, application_id))
+    assert "Please fix:" in page
+    assert "Requested amount" in page and "Financial statements" in page
+    assert "请核实申请金额并补充最新财务报表。" in page
+    response = client.post(f"/applications/{application_id}/edit/request",
+                           data={**_request_data(world), "requested_amount": "1,200,000"})
+    assert response.status_code == 302
+    assert upload(client, application_id, "financial_statements", PNG,
+                  "statements-2025.png").status_code == 302
+    review = text(client.get(f"/applications/{application_id}/edit/review"))
+    assert f'action="/applications/{application_id}/fire/resubmit"' in review
+    response = fire(client, application_id, "resubmit", follow=True)
+    assert status_label(response) == "Park review"
+    assert fresh(application_id).requested_amount_fen == 120_000_000
+    _assert_log(application_id, "resubmit", world.founder, "info_requested", "park_review")
+
+    switch_to(auth, world.park_reviewer)
+    page = text(_detail(client, application_id))
+    assert "Changed since the previous submission:" in page
+    changes = page.split("Changed since the previous submission:")[1].split("</ul>")[0]
+    assert "Requested amount (fen)" in changes
+    assert "100000000" in changes and "120000000" in changes
+    assert "statements-2025.png" in changes
+    assert "Business licence" not in changes  # unchanged documents are not listed
+
+    response = fire(client, application_id, "park_approve", follow=True,
+                    comment="企业在园区正常经营，同意推荐。")
+    assert status_label(response) == "Bank review"
+    _assert_log(application_id, "park_approve", world.park_reviewer, "park_review",
+                "partner_review", "企业在园区正常经营，同意推荐。")
+    assert fresh(application_id).partner_routed_at is not None
+
+
+def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
+    application_id = factories.loan_in(world, "partner_review").id
+    login(auth, world.officer1)
+    assert fresh(application_id).reference in text(client.get("/queue/"))
+    response = fire(client, application_id, "recommend", follow=True, amount="900,000",
+                    rate="3.65", term_months="24", comment="经营稳定，建议授信。")
+    assert status_label(response) == "Awaiting bank approval"
+    application = fresh(application_id)
+    assert (application.recommended_amount_fen, application.recommended_rate_bp,
+            application.recommended_term_months) == (90_000_000, 365, 24)
+    assert application.recommended_by_id == world.officer1.id
+    _assert_log(application_id, "recommend", world.officer1, "partner_review",
+                "bank_approval", "经营稳定，建议授信。")
+    assert _last_log(application_id).payload == {"amount_fen": 90_000_000, "rate_bp": 365,
+                                                 "term_months": 24}
+
+    switch_to(auth, world.approver1)
+    page = text(_detail(client, application_id))
+    assert "900,000.00" in page and "3.65%" in page
+    response = fire(client, application_id, "bank_approve", follow=True, comment="同意。")
+    assert status_label(response) == "Approved"
+    assert fresh(application_id).decided_by_id == world.approver1.id
+    _assert_log(application_id, "bank_approve", world.approver1, "bank_approval", "approved",
+                "同意。")
+
+    switch_to(auth, world.officer1)
+    signed = date.today() - timedelta(days=3)
+    response = fire(client, application_id, "contract", follow=True, contract_no="HT-2026-001",
+                    signed_on=signed.isoformat())
+    assert status_label(response) == "Contract signed"
+    assert "HT-2026-001" in text(response)
+    response = fire(client, application_id, "disburse", follow=True, amount="900000",
+                    disbursed_on=date.today().isoformat())
+    assert status_label(response) == "Disbursed"
+    application = fresh(application_id)
+    assert (application.disbursed_amount_fen, application.disbursed_on) == (
+        90_000_000, date.today())
+    _assert_log(application_id, "disburse", world.officer1, "contracted", "disbursed")
+
+    switch_to(auth, world.pool_admin)
+    response = fire(client, application_id, "file_with_pool", follow=True,
+                    comment="备案材料齐全。")
+    assert status_label(response) == "Filed with the pool (covered)"
+    application = fresh(application_id)
+    assert application.status == "covered"
+    assert application.filing_no and application.filing_no in text(response)
+    _assert_log(application_id, "file_with_pool", world.pool_admin, "disbursed", "covered",
+                "备案材料齐全。")
+    triggers = [row.trigger for row in logs(application_id)]
+    assert triggers == ["submit", "park_approve", "recommend", "bank_approve", "contract",
+                        "disburse", "file_with_pool"]
+
+
+def test_approver_who_recommended_cannot_approve(client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    # An officer who recommends and is later given the approver role at the same bank.
+    dual = factories.user("dual@t.cn", "bank_officer", world.bank1)
+    login(auth, dual)
+    fire(client, application.id, "recommend", amount="1000000", rate="3.50", term_months="24")
+    assert fresh(application.id).recommended_by_id == dual.id
+    dual.role = "bank_approver"
+    db.session.commit()
+
+    switch_to(auth, dual)
+    response = fire(client, application.id, "bank_approve", comment="同意")
+    assert response.status_code == 422
+    assert "You recommended this loan; another approver must decide it." in text(response)
+    assert fresh(application.id).status == "bank_approval"
+    assert _last_log(application.id).trigger == "recommend"
+
+    switch_to(auth, world.approver1)  # a colleague who did not recommend may decide
+    assert fire(client, application.id, "bank_approve", comment="同意").status_code == 302
+    assert fresh(application.id).status == "approved"
+    _assert_log(application.id, "bank_approve", world.approver1, "bank_approval", "approved",
+                "同意")
+
+
+def test_documents_listed_and_downloadable_by_the_reviewer(client, auth, world):
+    application = factories.loan_in(world, "park_review")
+    login(auth, world.park_reviewer)
+    page = text(_detail(client, application.id))
+    for kind in REQUIRED_LOAN_ATTACHMENTS:
+        assert f"{kind}.pdf" in page
+    attachment_id = application_attachment_id(application.id)
+    response = client.get(f"/applications/{application.id}/files/{attachment_id}")
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF")
+
+
+def application_attachment_id(application_id: int) -> int:
+    """The id of one current attachment of the application."""
+    from talentfin.services.applications import current_attachments
+
+    return current_attachments(fresh(application_id))[0].id

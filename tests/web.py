@@ -1,0 +1,96 @@
+"""Helpers for tests that drive the app through the web client as a user would."""
+
+import io
+
+from sqlalchemy import select
+
+from talentfin.demo import DEMO_PDF
+from talentfin.extensions import db
+from talentfin.models import Application
+from talentfin.models import TransitionLog
+from talentfin.models import User
+
+
+def login(auth, user: User) -> None:
+    """Log in through the real form and read the pages in English.
+
+    The English switch keeps the asserted texts stable whatever the Chinese catalogue says.
+    """
+    response = auth.login(user.email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    auth._client.post("/language", data={"lang": "en"})
+
+
+def switch_to(auth, user: User) -> None:
+    """Log out whoever is logged in and log in as ``user``."""
+    auth.logout()
+    login(auth, user)
+
+
+def text(response) -> str:
+    """The response body as text."""
+    return response.get_data(as_text=True)
+
+
+def fire(client, application_id: int, trigger: str, follow: bool = False, **fields):
+    """Post a transition's form; field names get the trigger's prefix as on the page."""
+    data = {f"{trigger}-{name}": value for name, value in fields.items()}
+    return client.post(f"/applications/{application_id}/fire/{trigger}", data=data,
+                       follow_redirects=follow)
+
+
+def upload(client, application_id: int, kind: str, content: bytes = DEMO_PDF,
+           name: str | None = None, follow: bool = False):
+    """Upload one document on the documents step."""
+    return client.post(
+        f"/applications/{application_id}/edit/documents",
+        data={"kind": kind, "file": (io.BytesIO(content), name or f"{kind}.pdf")},
+        content_type="multipart/form-data", follow_redirects=follow,
+    )
+
+
+def fresh(application_id: int) -> Application:
+    """The application as the database has it now (not a stale session copy)."""
+    db.session.expire_all()
+    return db.session.get(Application, application_id)
+
+
+def logs(application_id: int) -> list[TransitionLog]:
+    """The application's transition log rows, oldest first."""
+    db.session.expire_all()
+    return list(db.session.scalars(
+        select(TransitionLog).where(TransitionLog.application_id == application_id)
+        .order_by(TransitionLog.id)
+    ))
+
+
+def status_label(response) -> str:
+    """The status badge of the detail page, as the user reads it."""
+    import re
+
+    found = re.search(r'id="status">([^<]*)<', text(response))
+    assert found, "no status badge on the page"
+    return found.group(1).strip()
+
+
+LOAN_REQUEST = {
+    "requested_amount": "1,000,000", "requested_term_months": "24",
+    "purpose": "采购研发设备与扩充研发团队。", "annual_revenue": "5,000,000.00",
+    "net_profit": "300,000", "employees": "10",
+}
+
+
+def founder_applies(client, bank_id: int, **changes) -> int:
+    """Start a draft, fill the request step and upload the four required documents."""
+    from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
+
+    response = client.post("/applications/new")
+    assert response.status_code == 302, text(response)
+    assert "/edit/request" in response.headers["Location"]
+    application_id = int(response.headers["Location"].split("/")[-3])
+    data = {**LOAN_REQUEST, "partner_org_id": str(bank_id), **changes}
+    response = client.post(f"/applications/{application_id}/edit/request", data=data)
+    assert response.status_code == 302, text(response)
+    for kind in REQUIRED_LOAN_ATTACHMENTS:
+        assert upload(client, application_id, kind).status_code == 302
+    return application_id
