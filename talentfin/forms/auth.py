@@ -17,7 +17,8 @@ class LoginForm(BaseForm):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class RegisterForm(BaseForm):
@@ -30,8 +31,10 @@ class RegisterForm(BaseForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(min=10, message=_l("Use at least 10 characters."))],
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        render_kw={"autocomplete": "new-password"},
     )

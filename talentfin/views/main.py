@@ -41,6 +41,12 @@ def set_language():
     return redirect(target)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/healthz")
 def health():
     """A bare route for load balancers and the benchmark's baseline."""
