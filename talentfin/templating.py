@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
+from talentfin.workdays import working_days_between
 
 
 def register(app: Flask) -> None:
@@ -40,4 +41,5 @@ def register(app: Flask) -> None:
             args.update({k: v for k, v in changes.items()})
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
-        return {"current_locale": str(get_locale() or "zh"), "url_with": url_with}
+        return {"current_locale": str(get_locale() or "zh"), "url_with": url_with,
+                "working_days_between": working_days_between}
