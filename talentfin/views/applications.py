@@ -231,10 +231,12 @@ def fire(application_id: int, trigger: str):
     if transition is None:
         abort(404)
     form = form_for(transition.form, prefix=trigger)
-    if not form.validate_on_submit():
-        flash(_("Please correct the marked fields."), "danger")
-        return _render_detail(application, trigger, form, 422)
     try:
+        # Who and when first: someone who may not act gets 403/409, never form errors.
+        engine.authorize(application, transition, current_user)
+        if not form.validate_on_submit():
+            flash(_("Please correct the marked fields."), "danger")
+            return _render_detail(application, trigger, form, 422)
         engine.fire(application, trigger, current_user,
                     comment=form.comment.data or "", data=form.engine_data())
     except engine.Conflict as exc:

@@ -79,7 +79,7 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     transition = workflow_for(application.product).transition(trigger)
     if transition is None:
         raise Forbidden(_("Unknown action."))
-    _authorize(application, transition, user)
+    authorize(application, transition, user)
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
                       today or date.today())
     try:
@@ -100,7 +100,8 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     return Fired(application, log, transition)
 
 
-def _authorize(application: Application, transition: Transition, user: User | None) -> None:
+def authorize(application: Application, transition: Transition, user: User | None) -> None:
+    """Raise Forbidden, or Conflict for an action whose state has passed, unless allowed."""
     if user is None:
         if SYSTEM not in transition.roles:
             raise Forbidden(_("Only a person may do this."))
