@@ -5,6 +5,7 @@ from decimal import InvalidOperation
 
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
 from talentfin.i18n import _
@@ -20,7 +21,20 @@ class BaseForm(FlaskForm):
     """CSRF-protected form; WTForms' own messages follow the user's language."""
 
 
-class YuanField(StringField):
+class ParsedTextField(StringField):
+    """A text field parsed into a value; a parse error is the message the user sees.
+
+    Without this, ``DataRequired`` finds ``data`` empty after a failed parse and replaces
+    the parse message ("at most two decimals") with "This field is required.".
+    """
+
+    def pre_validate(self, form):
+        """Stop the validator chain when the text could not be parsed."""
+        if self.process_errors:
+            raise StopValidation()
+
+
+class YuanField(ParsedTextField):
     """An amount in yuan, at most two decimals; ``data`` is integer fen."""
 
     def __init__(self, label=None, validators=None, minimum_fen: int = 1, **kwargs):
@@ -49,7 +63,7 @@ class YuanField(StringField):
         return format_fen(self.data).replace(",", "") if self.data is not None else ""
 
 
-class RateField(StringField):
+class RateField(ParsedTextField):
     """An annual rate typed as a percentage ('3.75'); ``data`` is basis points."""
 
     def process_formdata(self, valuelist):
