@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import filetype
@@ -30,6 +31,15 @@ def upload_folder() -> Path:
     return folder
 
 
+def readable_size(size: int) -> str:
+    """A byte count as people read it: '10 MB', '1.5 MB', '512 KB'."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = (Decimal(size) / factor).quantize(Decimal("0.1")).normalize()
+            return f"{value:f} {unit}"
+    return f"{size} B"
+
+
 def read_checked(storage: FileStorage) -> tuple[bytes, str]:
     """The file's bytes and sniffed MIME type, or UploadRefused with the reason."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
@@ -38,8 +48,8 @@ def read_checked(storage: FileStorage) -> tuple[bytes, str]:
         raise UploadRefused(_("The file is empty."))
     if len(content) > limit:
         raise UploadRefused(
-            _("The file is larger than %(mb)s MB; please upload a smaller file.",
-              mb=limit // (1024 * 1024))
+            _("The file is larger than %(size)s; please upload a smaller file.",
+              size=readable_size(limit))
         )
     kind = filetype.guess(content)
     mime = kind.mime if kind else None

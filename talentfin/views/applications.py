@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -26,6 +27,7 @@ from talentfin.services import applications as service
 from talentfin.services import dossiers
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_path
+from talentfin.services.uploads import readable_size
 from talentfin.services.uploads import save_attachment
 from talentfin.views.access import require
 from talentfin.views.access import visible_application_or_404
@@ -170,6 +172,7 @@ def _documents_step(application: Application, context: dict):
         form.kind.data = _missing_documents(application)[0]
     context["attachments"] = service.current_attachments(application)
     context["missing"] = _missing_documents(application)
+    context["upload_limit"] = readable_size(current_app.config["UPLOAD_MAX_BYTES"])
     return render_template("applications/step_documents.html", form=form, **context), status
 
 
