@@ -4,10 +4,16 @@ from decimal import Decimal
 from decimal import InvalidOperation
 
 FEN_PER_YUAN = 100
+# 10 trillion yuan: far above any figure of the programme, far below a 64-bit column.
+MAX_FEN = 10**15
 
 
 class MoneyError(ValueError):
     """A text that is not an amount in yuan with at most two decimals."""
+
+
+class AmountTooLarge(MoneyError):
+    """An amount beyond MAX_FEN either way (it would not fit the database's columns)."""
 
 
 def parse_yuan(text: str | Decimal | int) -> int:
@@ -19,7 +25,10 @@ def parse_yuan(text: str | Decimal | int) -> int:
         raise MoneyError(raw) from exc
     if not value.is_finite() or value.as_tuple().exponent < -2:
         raise MoneyError(raw)
-    return int(value * FEN_PER_YUAN)
+    fen = int(value * FEN_PER_YUAN)
+    if abs(fen) > MAX_FEN:
+        raise AmountTooLarge(raw)
+    return fen
 
 
 def fen_to_yuan(fen: int) -> Decimal:

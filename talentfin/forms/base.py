@@ -12,6 +12,7 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.identifiers import resident_id_problem
 from talentfin.identifiers import uscc_problem
+from talentfin.money import AmountTooLarge
 from talentfin.money import MoneyError
 from talentfin.money import format_fen
 from talentfin.money import parse_yuan
@@ -50,6 +51,9 @@ class YuanField(ParsedTextField):
             return
         try:
             self.data = parse_yuan(self.raw_text)
+        except AmountTooLarge as exc:
+            self.data = None
+            raise ValueError(_("The amount is too large.")) from exc
         except MoneyError as exc:
             self.data = None
             raise ValueError(_("Enter an amount in yuan with at most two decimals.")) from exc
