@@ -38,8 +38,7 @@ def page(response) -> str:
     return html.unescape(text(response))
 
 
-def test_registration_refuses_a_bad_credit_code_and_keeps_the_input(client, app):
-    app.config["TESTING"] = True
+def test_registration_refuses_a_bad_credit_code_and_keeps_the_input(client):
     client.post("/language", data={"lang": "en"})
     response = client.post("/register", data={
         "name": "陈海洋", "email": "chen@example.cn", "company_name": "青岛深蓝智能科技有限公司",
