@@ -1,18 +1,34 @@
-"""Dossiers: scheduled inside the deciding transaction, rendered after it by the worker."""
+"""Dossiers: scheduled inside the deciding transaction, rendered after it by the worker.
 
+``schedule_dossier`` freezes what the document attests into ``Dossier.summary``; the
+worker renders only from that snapshot, so a retry prints the same content and later
+edits to the application never change an old dossier. Files are never overwritten: a
+new version, or a retry after a crash, gets a new file name.
+"""
+
+import hashlib
+import os
 import secrets
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
+from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
 from talentfin.extensions import db
+from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import Application
+from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
+from talentfin.models.base import utcnow
 
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -23,6 +39,19 @@ def new_verify_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def normalise_verify_code(text: str) -> str:
+    """A code as typed ('abcd efgh jkmn', 'ABCDEFGHJKMN') in its stored form."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    if len(raw) == 12:
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return text.strip().upper()
+
+
+def verify_url(code: str) -> str:
+    """The public address of the check page for a code (no request context needed)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify/" + code
+
+
 def schedule_dossier(application: Application, stage: str, log: TransitionLog,
                      user: User | None) -> Dossier:
     """Add a pending dossier and its outbox task to the current transaction (no commit)."""
@@ -30,11 +59,12 @@ def schedule_dossier(application: Application, stage: str, log: TransitionLog,
         select(func.max(Dossier.version)).where(Dossier.application_id == application.id,
                                                 Dossier.stage == stage)
     ) or 0) + 1
+    code = new_verify_code()
     dossier = Dossier(
         application_id=application.id, stage=stage, version=version,
-        transition_log_id=log.id, status="pending", verify_code=new_verify_code(),
+        transition_log_id=log.id, status="pending", verify_code=code,
         data_version=application.version, made_by_id=user.id if user else None,
-        made_at=log.created_at, summary={},
+        made_at=log.created_at, summary=build_summary(application, log, user, code),
     )
     db.session.add(dossier)
     db.session.flush()
@@ -42,11 +72,160 @@ def schedule_dossier(application: Application, stage: str, log: TransitionLog,
     return dossier
 
 
+def build_summary(application: Application, log: TransitionLog, user: User | None,
+                  code: str) -> dict:
+    """Everything the PDF and the check page show, as of the decision (JSON-ready)."""
+    enterprise = application.enterprise
+    talent = enterprise.talent
+    return {
+        "reference": application.reference,
+        "product": application.product,
+        "enterprise": {"name": enterprise.name, "uscc": enterprise.uscc},
+        "founder": {"name": talent.founder_name if talent else ""},
+        "talent": {
+            "tier": talent.tier, "certificate_no": talent.certificate_no,
+            "issuer": talent.issuer, "valid_until": _iso(talent.valid_until),
+        } if talent else None,
+        "park": application.park.name if application.park else "",
+        "partner": application.partner.name if application.partner else "",
+        "request": {
+            "amount_fen": application.requested_amount_fen,
+            "term_months": application.requested_term_months,
+            "purpose": application.purpose or "",
+            "details": dict(application.details or {}),
+        },
+        "decision": {
+            "trigger": log.trigger, "from_state": log.from_state, "to_state": log.to_state,
+            "comment": log.comment or "", "at": _iso(log.created_at),
+            "decider": _decider(user, application),
+        },
+        "terms": _present(amount_fen=application.recommended_amount_fen,
+                          rate_bp=application.recommended_rate_bp,
+                          term_months=application.recommended_term_months),
+        "contract": _present(no=application.contract_no,
+                             signed_on=_iso(application.contract_signed_on)),
+        "disbursement": _present(amount_fen=application.disbursed_amount_fen,
+                                 on=_iso(application.disbursed_on)),
+        "filing": _present(no=application.filing_no, on=_iso(application.filed_on)),
+        "attachments": _attachment_checklist(application),
+        "verify_url": verify_url(code),
+    }
+
+
+def _decider(user: User | None, application: Application) -> dict:
+    if user is None:
+        return {"name": "", "role": "system", "organisation": ""}
+    if user.org is not None:
+        organisation = user.org.name
+    else:
+        organisation = application.enterprise.name if user.role == "founder" else ""
+    return {"name": user.name, "role": user.role, "organisation": organisation}
+
+
+def _attachment_checklist(application: Application) -> list[dict]:
+    current = db.session.scalars(
+        select(Attachment).where(Attachment.application_id == application.id,
+                                 Attachment.superseded_at.is_(None)).order_by(Attachment.id)
+    )
+    order = {kind: index for index, kind in enumerate(ATTACHMENT_KINDS)}
+    return [
+        {"kind": item.kind, "name": item.original_name, "size_bytes": item.size_bytes,
+         "sha256": item.sha256}
+        for item in sorted(current, key=lambda a: (order.get(a.kind, len(order)), a.id))
+    ]
+
+
+def _present(**fields) -> dict | None:
+    """The fields, or None when none of them is set yet."""
+    return fields if any(value is not None for value in fields.values()) else None
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def render_dossier_pdf(dossier: Dossier) -> bytes:
+    """The dossier's PDF, from its frozen summary; the document is Chinese in any locale."""
+    # Imported here so web processes never load WeasyPrint; only the worker renders.
+    from talentfin import pdf
+
+    summary = dossier.summary
+    decided_at = summary["decision"]["at"]
+    with force_locale("zh"):
+        html = render_template(
+            f"pdf/{dossier.stage}.html", s=summary, dossier=dossier,
+            decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
+            qr_code=pdf.qr_data_uri(summary["verify_url"]), font_stack=pdf.FONT_STACK,
+        )
+    return pdf.html_to_pdf(html)
+
+
+def render_dossier_task(payload: dict) -> None:
+    """Outbox handler: render a pending dossier, store the file, mark it ready; idempotent.
+
+    A render error propagates, so the outbox records it and retries with backoff; the
+    decision that scheduled the dossier is already committed and stays.
+    """
+    dossier = db.session.get(Dossier, payload["dossier_id"])
+    if dossier is None:
+        raise LookupError(f"dossier {payload['dossier_id']} does not exist")
+    if dossier.status == "ready":
+        return
+    content = render_dossier_pdf(dossier)
+    base = f"{dossier.summary.get('reference') or dossier.application_id}-{dossier.stage}"
+    path = _store_new_file(f"{base}-v{dossier.version}-{dossier.id}", content)
+    try:
+        # Conditional on "pending": if another worker finished first, its file stands.
+        result = db.session.execute(
+            update(Dossier).where(Dossier.id == dossier.id, Dossier.status == "pending")
+            .values(status="ready", file_name=path.name,
+                    sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+                    rendered_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    if result.rowcount != 1:
+        path.unlink(missing_ok=True)
+
+
+def _store_new_file(stem: str, content: bytes) -> Path:
+    """Write ``content`` under a name no file has yet (temp file, fsync, then link)."""
+    folder = dossier_folder()
+    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".rendering-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        # A crashed earlier attempt may have left a file under the first name; it was
+        # never recorded, but it is not ours to replace: take the next free name.
+        for attempt in range(1, 100):
+            target = folder / (f"{stem}.pdf" if attempt == 1 else f"{stem}-r{attempt}.pdf")
+            try:
+                os.link(temp_name, target)  # atomic, and fails instead of overwriting
+            except FileExistsError:
+                continue
+            return target
+        raise FileExistsError(f"no free file name for dossier {stem}")
+    finally:
+        os.unlink(temp_name)
+
+
 def dossiers_for(application: Application) -> list[Dossier]:
     """The application's dossiers, oldest first."""
     return list(db.session.scalars(
         select(Dossier).where(Dossier.application_id == application.id).order_by(Dossier.id)
     ))
+
+
+def dossier_by_code(code: str) -> Dossier | None:
+    """The dossier a verification code belongs to, if any."""
+    return db.session.scalar(
+        select(Dossier).where(Dossier.verify_code == normalise_verify_code(code))
+    )
 
 
 def dossier_folder() -> Path:

@@ -1,0 +1,68 @@
+"""HTML -> PDF with WeasyPrint: fonts configured once per process, no network fetches.
+
+Dossiers are rendered by the outbox worker from the app's own templates. The documents
+are Chinese, so the stylesheet asks for "Noto Sans CJK SC" (Debian's fonts-noto-cjk),
+which WeasyPrint subsets and embeds; without libharfbuzz-subset0 a render takes seconds.
+"""
+
+import base64
+import io
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import qrcode
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The only places a template may load a file from (stylesheets, images).
+ALLOWED_ROOTS = (PACKAGE_DIR / "templates", PACKAGE_DIR / "static")
+BASE_URL = (PACKAGE_DIR / "templates" / "pdf").as_uri() + "/"
+FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+
+# Building a FontConfiguration loads fontconfig's whole font list, and WeasyPrint caches
+# the fonts it has opened on it: one per process keeps warm renders fast. The worker
+# renders one dossier at a time, so the object is never used by two threads at once.
+FONT_CONFIG = FontConfiguration()
+
+
+class LocalOnlyFetcher(URLFetcher):
+    """Fetches data: URIs and files under the package's templates/static folders, nothing else.
+
+    Everything else (http, https, ftp, files elsewhere) is refused, so a rendered dossier
+    never reaches the network or reads a file it should not.
+    """
+
+    def fetch(self, url, headers=None):
+        """Fetch an allowed URL; raise PermissionError for anything else."""
+        scheme = urlsplit(url).scheme.lower()
+        if scheme == "data" or (scheme == "file" and _inside_allowed_roots(url)):
+            return super().fetch(url, headers)
+        raise PermissionError(f"dossier rendering may not fetch {url[:80]!r}")
+
+
+def _inside_allowed_roots(url: str) -> bool:
+    path = Path(url2pathname(urlsplit(url).path)).resolve()
+    return any(path.is_relative_to(root) for root in ALLOWED_ROOTS)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render an HTML document to PDF bytes (relative URLs resolve in templates/pdf/)."""
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
+    return document.write_pdf(font_config=FONT_CONFIG)
+
+
+def qr_data_uri(text: str) -> str:
+    """A QR code of ``text`` as a PNG data URI, to use as an <img> source.
+
+    PNG rather than SVG: WeasyPrint draws an SVG QR code as hundreds of small paths,
+    which costs more than a third of a warm render. Print it with
+    ``image-rendering: pixelated`` so the modules stay sharp when scaled.
+    """
+    image = qrcode.make(text, box_size=4, border=2,
+                        error_correction=qrcode.constants.ERROR_CORRECT_M)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
