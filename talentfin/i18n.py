@@ -1,6 +1,7 @@
 """Locale selection and the translation functions every module uses."""
 
 from flask import current_app
+from flask import has_request_context
 from flask import request
 from flask import session
 from flask_babel import gettext
@@ -16,6 +17,9 @@ _l = lazy_gettext
 
 def select_locale() -> str:
     """Chinese by default; the language switch (session) or the account's choice wins."""
+    if not has_request_context():
+        # The worker, the scheduler and CLI commands translate too (e.g. a refusal).
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
