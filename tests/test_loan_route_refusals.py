@@ -164,3 +164,15 @@ def test_pool_filing_only_within_90_days_of_disbursement(client, auth, world, da
     assert status_label(response) == "Disbursed"
     assert fresh(application.id).status == "disbursed"
     assert logs(application.id)[-1].trigger == "disburse"
+
+
+def test_the_scheduler_gets_a_readable_refusal_outside_any_request(world):
+    # The scheduler and the worker run in an app context without a request: the refusal
+    # must still be a translated message, not a crash of the locale lookup.
+    from talentfin.workflows import engine
+
+    application = factories.loan_in(world, "disbursed")  # disbursed 10 days ago
+    with pytest.raises(engine.Refused) as refused:
+        engine.fire(application, "lapse_filing", None)
+    assert refused.value.message == "备案期限尚未截止。"  # the default locale, Chinese
+    assert fresh(application.id).status == "disbursed"
