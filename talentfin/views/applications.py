@@ -118,8 +118,11 @@ def _today():
 
 def _request_step(application: Application, context: dict):
     form = LoanRequestForm(obj=None)
-    form.partner_org_id.choices = [(b.id, b.display_name(current_user.locale))
-                                   for b in service.partner_banks()]
+    banks = service.partner_banks()
+    if application.partner_routed_at is not None and application.partner is not None:
+        # The bank already reviews it (and asked for more): answering cannot change banks.
+        banks = [application.partner]
+    form.partner_org_id.choices = [(b.id, b.display_name(current_user.locale)) for b in banks]
     if not form.is_submitted():
         details = application.details or {}
         form.partner_org_id.data = application.partner_org_id
