@@ -237,3 +237,30 @@ def application_attachment_id(application_id: int) -> int:
     from talentfin.services.applications import current_attachments
 
     return current_attachments(fresh(application_id))[0].id
+
+
+def test_bank_request_for_information_and_resubmission(client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    login(auth, world.officer1)
+    response = fire(client, application.id, "bank_request_info", follow=True,
+                    documents=["business_plan"], comment="请补充商业计划书中的市场数据。")
+    assert status_label(response) == "Information requested by the bank"
+
+    switch_to(auth, world.founder)
+    assert "请补充商业计划书中的市场数据。" in text(_detail(client, application.id))
+    # Answering the bank cannot move the application to another bank.
+    response = client.post(f"/applications/{application.id}/edit/request",
+                           data={**_request_data(world), "partner_org_id": str(world.bank2.id)})
+    assert response.status_code == 422
+    assert "Not a valid choice" in text(response)
+    assert upload(client, application.id, "business_plan", PNG, "plan-v2.png").status_code == 302
+    response = fire(client, application.id, "bank_resubmit", follow=True)
+    assert status_label(response) == "Bank review"
+    application = fresh(application.id)
+    assert application.partner_org_id == world.bank1.id
+    _assert_log(application.id, "bank_resubmit", world.founder, "bank_info_requested",
+                "partner_review")
+
+    switch_to(auth, world.officer1)
+    page = text(_detail(client, application.id))
+    assert "Changed since the previous submission:" in page and "plan-v2.png" in page
