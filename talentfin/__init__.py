@@ -35,6 +35,9 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     instance = Path(app.instance_path)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'talentfin.sqlite3'}"
+    # A copy: the default is one dict shared by every app of the process (and the
+    # extension writes into it), so one SQLite app would leak its options into the next.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
