@@ -11,6 +11,7 @@ from talentfin.extensions import db
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Dossier
 from tests import factories
+from tests.web import LOAN_REQUEST
 from tests.web import fire
 from tests.web import founder_applies
 from tests.web import fresh
@@ -39,6 +40,10 @@ def _assert_log(application_id, trigger, actor, source, dest, comment=""):
     assert (row.trigger, row.from_state, row.to_state) == (trigger, source, dest)
     assert row.actor_id == (actor.id if actor else None)
     assert row.comment == comment
+
+
+def _request_data(world):
+    return {**LOAN_REQUEST, "partner_org_id": str(world.bank1.id)}
 
 
 def test_founder_drafts_and_submits(client, auth, world):
@@ -82,12 +87,6 @@ def test_draft_cannot_be_submitted_without_the_documents(client, auth, world):
     assert "Business plan" in text(response)
     assert fresh(application_id).status == "draft"
     assert logs(application_id) == []
-
-
-def _request_data(world):
-    from tests.web import LOAN_REQUEST
-
-    return {**LOAN_REQUEST, "partner_org_id": str(world.bank1.id)}
 
 
 def test_information_request_resubmission_shows_what_changed(client, auth, world):

@@ -93,6 +93,8 @@ def _make_ineligible(world, rule):
         talent.valid_until = date.today() - timedelta(days=1)
     elif rule == "district":
         firm.registered_in_district = False
+    elif rule == "dishonesty":
+        firm.last_dishonesty_on = date.today() - relativedelta(years=2)
     db.session.commit()
 
 
@@ -101,6 +103,7 @@ INELIGIBLE = {
     "equity": "The founder must hold at least 30.00% of the equity.",
     "certificate": "The talent certificate expired on",
     "district": "The firm must be registered in the district.",
+    "dishonesty": "A serious dishonesty record in the last 3 years makes the firm ineligible.",
 }
 
 
