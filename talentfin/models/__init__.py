@@ -8,6 +8,11 @@ from talentfin.models.document import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models.document import Attachment
 from talentfin.models.document import Dossier
 from talentfin.models.document import OutboxTask
+from talentfin.models.ledger import ENTRY_KINDS
+from talentfin.models.ledger import ChainHead
+from talentfin.models.ledger import Funder
+from talentfin.models.ledger import LedgerEntry
+from talentfin.models.ledger import LedgerLine
 from talentfin.models.org import ORG_KINDS
 from talentfin.models.org import TALENT_TIERS
 from talentfin.models.org import Enterprise
@@ -21,7 +26,8 @@ from talentfin.models.user import LoginAttempt
 from talentfin.models.user import User
 
 __all__ = [
-    "ATTACHMENT_KINDS", "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
+    "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
+    "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",
     "Enterprise", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",
     "TalentProfile", "TransitionLog", "User",
