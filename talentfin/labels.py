@@ -132,11 +132,11 @@ def field_label(name: str | None) -> str:
 
 # Snapshot keys (see workflows.effects.application_snapshot) as shown in a resubmission diff.
 SNAPSHOT_KEYS = {
-    "requested_amount_fen": _l("Requested amount (fen)"),
+    "requested_amount_fen": _l("Requested amount (yuan)"),
     "requested_term_months": _l("Requested term (months)"),
     "purpose": _l("Purpose of the loan"),
-    "details.annual_revenue_fen": _l("Revenue last year (fen)"),
-    "details.net_profit_fen": _l("Net profit last year (fen)"),
+    "details.annual_revenue_fen": _l("Revenue last year (yuan)"),
+    "details.net_profit_fen": _l("Net profit last year (yuan)"),
     "details.employees": _l("Employees"),
     "enterprise.name": _l("Company name"),
     "enterprise.uscc": _l("Unified social credit code"),
@@ -148,7 +148,7 @@ SNAPSHOT_KEYS = {
     "talent.certificate_no": _l("Certificate number"),
     "talent.issuer": _l("Issuing body"),
     "talent.valid_until": _l("Valid until"),
-    "talent.equity_bp": _l("Founder's equity (basis points)"),
+    "talent.equity_bp": _l("Founder's equity"),
 }
 
 
@@ -158,3 +158,17 @@ def change_label(key: str) -> str:
         kind = key.split(".")[1]
         return f"{attachment_label(kind)} ({key.rsplit('.', 1)[-1]})"
     return _lookup(SNAPSHOT_KEYS, key)
+
+
+def change_value(key: str, value) -> str:
+    """A snapshot value as people read it: yuan for fen, a percentage for basis points."""
+    from talentfin.money import format_fen
+    from talentfin.money import format_rate_bp
+
+    if value is None or value == "":
+        return "—"
+    if key.endswith("_fen") and isinstance(value, int):
+        return format_fen(value)
+    if key.endswith("_bp") and isinstance(value, int):
+        return format_rate_bp(value)
+    return str(value)

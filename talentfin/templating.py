@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
     from talentfin.labels import attachment_label
     from talentfin.labels import change_label
+    from talentfin.labels import change_value
     from talentfin.labels import dossier_label
     from talentfin.labels import field_label
     from talentfin.labels import role_label
@@ -33,6 +34,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dossier"] = dossier_label
     app.jinja_env.filters["fieldlabel"] = field_label
     app.jinja_env.filters["changelabel"] = change_label
+    app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor
     def _globals():

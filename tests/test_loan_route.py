@@ -129,8 +129,8 @@ def test_information_request_resubmission_shows_what_changed(client, auth, world
     page = text(_detail(client, application_id))
     assert "Changed since the previous submission:" in page
     changes = page.split("Changed since the previous submission:")[1].split("</ul>")[0]
-    assert "Requested amount (fen)" in changes
-    assert "100000000" in changes and "120000000" in changes
+    assert "Requested amount (yuan)" in changes
+    assert "1,000,000.00" in changes and "1,200,000.00" in changes
     assert "statements-2025.png" in changes
     assert "Business licence" not in changes  # unchanged documents are not listed
 
@@ -263,3 +263,14 @@ def test_bank_request_for_information_and_resubmission(client, auth, world):
     switch_to(auth, world.officer1)
     page = text(_detail(client, application.id))
     assert "Changed since the previous submission:" in page and "plan-v2.png" in page
+
+
+def test_officers_internal_note_is_hidden_from_the_founder(client, auth, world):
+    application = factories.loan_in(world, "bank_approval")
+    log_comment = "good"  # the officer's note to the approver (see tests/factories.py)
+    switch_to(auth, world.approver1)
+    assert f"“{log_comment}”" in text(_detail(client, application.id))
+    switch_to(auth, world.founder)
+    page = text(_detail(client, application.id))
+    assert f"“{log_comment}”" not in page
+    assert "“ok”" in page  # the park's opinion is addressed to the founder too

@@ -278,6 +278,8 @@ def claim(application_id: int):
 def release(application_id: int):
     """Give a claimed item back to the queue."""
     application = visible_application_or_404(application_id)
+    if application.claimed_by_id != current_user.id:
+        abort(403, _("Only the colleague who claimed this application can release it."))
     service.release(application, current_user)
     flash(_("The application is back in the queue."), "info")
     return redirect(url_for("applications.detail", application_id=application.id))

@@ -74,4 +74,4 @@ def register():
         flash(_("Welcome! Complete the company profile and the talent certification next."),
               "success")
         return redirect(url_for("profile.company"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form), (422 if form.errors else 200)

@@ -58,7 +58,8 @@ def company():
         if enterprise.talent is None:
             return redirect(url_for("profile.talent"))
         return redirect(url_for("profile.company"))
-    return render_template("profile/company.html", form=form, enterprise=enterprise)
+    status = 422 if form.errors else 200
+    return render_template("profile/company.html", form=form, enterprise=enterprise), status
 
 
 @bp.route("/talent", methods=["GET", "POST"])
@@ -76,4 +77,5 @@ def talent():
         enterprises.update_talent(enterprise, data)
         flash(_("The talent certification is saved."), "success")
         return redirect(url_for("applications.mine"))
-    return render_template("profile/talent.html", form=form, enterprise=enterprise)
+    status = 422 if form.errors else 200
+    return render_template("profile/talent.html", form=form, enterprise=enterprise), status

@@ -26,6 +26,9 @@ class Transition:
     dossier: str | None = None
     decides: bool = False
     style: str = "primary"  # the button's look: primary, success, danger, secondary
+    # The comment is the institution's internal note (officer to approver): founders do
+    # not see it in the timeline.
+    internal: bool = False
 
 
 @dataclass(frozen=True)
