@@ -82,3 +82,23 @@ def verify(chain: str, rows: Iterable, payload_of: Callable[[object], dict]) -> 
     if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
         return Break(chain, 0, head.seq, "rows are missing at the end of the chain")
     return None
+
+
+def verify_all() -> list[Break]:
+    """Verify every chain (the transition log and the ledger); the breaks found."""
+    from talentfin.models import LedgerEntry
+    from talentfin.models import TransitionLog
+    from talentfin.services.ledger import CHAIN as LEDGER_CHAIN
+    from talentfin.services.ledger import entry_payload
+    from talentfin.workflows.engine import LOG_CHAIN
+
+    breaks = []
+    logs = db.session.scalars(select(TransitionLog).order_by(TransitionLog.seq))
+    found = verify(LOG_CHAIN, logs.yield_per(1000), lambda row: row.chain_payload())
+    if found:
+        breaks.append(found)
+    entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq))
+    found = verify(LEDGER_CHAIN, entries.yield_per(1000), entry_payload)
+    if found:
+        breaks.append(found)
+    return breaks

@@ -10,6 +10,20 @@ from flask.cli import AppGroup
 from talentfin.models import ROLES
 
 workflows_cli = AppGroup("workflows", help="Workflow definitions.")
+audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Walk the transition log and the ledger chains; exit non-zero naming the first bad row."""
+    from talentfin.audit import verify_all
+
+    breaks = verify_all()
+    for found in breaks:
+        click.echo(f"{found.chain}: row id {found.row_id} (seq {found.seq}): {found.reason}")
+    if breaks:
+        sys.exit(1)
+    click.echo("audit chains verified: transition_log, ledger")
 
 
 @workflows_cli.command("check")
@@ -90,6 +104,6 @@ def outbox_retry_command() -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app talentfin``."""
-    for command in (workflows_cli, create_user_command, seed_policy_command, seed_demo_command,
+    for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command, seed_demo_command,
                     worker_command, outbox_retry_command):
         app.cli.add_command(command)

@@ -61,3 +61,44 @@ def test_flask_db_upgrade_cli(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "0002_policy_defaults" in result.stderr
+
+
+def test_existing_history_is_chained_by_the_upgrade(empty_database, tmp_path):
+    """A database that had transition logs before the chain existed verifies after upgrade."""
+    from talentfin.audit import verify_all
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0003_ledger")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisations (id, kind, code, name, name_en, district, active, "
+                "created_at, updated_at) VALUES (1, 'park', 'p', 'p', '', '', true, "
+                "'2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO enterprises (id, name, uscc, park_id, registered_in_district, "
+                "registered_capital_fen, legal_representative, address, industry, employees, "
+                "created_at, updated_at) VALUES (1, 'e', '91350100M000100Y43', 1, true, 0, "
+                "'', '', '', 1, '2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO users (id, email, name, password_hash, role, enterprise_id, locale, "
+                "active, created_at, updated_at) VALUES (1, 'f@x.cn', 'f', 'x', 'founder', 1, "
+                "'zh', true, '2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO applications (id, product, status, version, enterprise_id, "
+                "applicant_id, purpose, details, status_changed_at, created_at, updated_at) "
+                "VALUES (1, 'loan', 'park_review', 2, 1, 1, '', '{}', '2026-01-02', "
+                "'2026-01-01', '2026-01-02')"))
+            for number, (trigger, source, dest) in enumerate(
+                    [("submit", "draft", "park_review"), ("withdraw", "park_review", "withdrawn")],
+                    start=1):
+                connection.execute(text(
+                    "INSERT INTO transition_logs (id, application_id, trigger, from_state, "
+                    "to_state, actor_id, comment, payload, created_at) VALUES "
+                    f"({number}, 1, '{trigger}', '{source}', '{dest}', 1, 'c', "
+                    "'{\"k\": [1, \"二\"]}', '2026-01-0" + str(number) + " 10:00:00.123456')"))
+        upgrade()
+        assert verify_all() == []
+        db.session.remove()
+        db.engine.dispose()

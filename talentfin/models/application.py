@@ -119,5 +119,18 @@ class TransitionLog(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Tamper evidence (talentfin.audit): position in the chain and the linked hashes.
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+
+    def chain_payload(self) -> dict:
+        """What the row's chain hash covers."""
+        return {
+            "application_id": self.application_id, "trigger": self.trigger,
+            "from_state": self.from_state, "to_state": self.to_state,
+            "actor_id": self.actor_id, "comment": self.comment, "payload": self.payload,
+            "created_at": self.created_at.isoformat(timespec="microseconds"),
+        }

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from talentfin import audit
 from talentfin import policy
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -25,6 +26,9 @@ from talentfin.workflows.registry import machine_for
 from talentfin.workflows.registry import workflow_for
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Transition
+
+
+LOG_CHAIN = "transition_log"
 
 
 class TransitionError(Exception):
@@ -137,7 +141,9 @@ def _move(ctx: FireContext) -> TransitionLog:
         actor_id=ctx.user.id if ctx.user else None,
         comment=ctx.comment,
         payload=_jsonable(ctx.data),
+        created_at=utcnow(),
     )
+    log.seq, log.prev_hash, log.row_hash = audit.append(LOG_CHAIN, log.chain_payload())
     db.session.add(log)
     db.session.flush()  # the conditional UPDATE runs here: StaleDataError if we lost
     if ctx.transition.dossier:
