@@ -94,6 +94,21 @@ def worker_command(once: bool) -> None:
     run_worker(current_app.config["WORKER_POLL_SECONDS"], once=once)
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job for the current period and exit.")
+def scheduler_command(once: bool) -> None:
+    """Run the job scheduler (its own process; a second copy exits)."""
+    import logging
+
+    from talentfin.jobs import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    code = run_scheduler(current_app._get_current_object(), once=once)
+    if code == 3:
+        click.echo("another scheduler is running; this one exits", err=True)
+    sys.exit(code)
+
+
 @click.command("outbox-retry")
 def outbox_retry_command() -> None:
     """Put failed outbox tasks back in the queue."""
@@ -105,5 +120,5 @@ def outbox_retry_command() -> None:
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app talentfin``."""
     for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command, seed_demo_command,
-                    worker_command, outbox_retry_command):
+                    worker_command, scheduler_command, outbox_retry_command):
         app.cli.add_command(command)

@@ -8,6 +8,7 @@ from talentfin.models.document import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models.document import Attachment
 from talentfin.models.document import Dossier
 from talentfin.models.document import OutboxTask
+from talentfin.models.jobs import JobRun
 from talentfin.models.ledger import ENTRY_KINDS
 from talentfin.models.ledger import ChainHead
 from talentfin.models.ledger import Funder
@@ -29,6 +30,6 @@ __all__ = [
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
     "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",
-    "Enterprise", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",
+    "Enterprise", "JobRun", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",
     "TalentProfile", "TransitionLog", "User",
 ]
