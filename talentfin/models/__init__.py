@@ -20,6 +20,11 @@ from talentfin.models.org import Enterprise
 from talentfin.models.org import Organisation
 from talentfin.models.org import TalentProfile
 from talentfin.models.policy import PolicyParameter
+from talentfin.models.servicing import CLAIM_DOCUMENTS
+from talentfin.models.servicing import CLASSIFICATIONS
+from talentfin.models.servicing import Claim
+from talentfin.models.servicing import Recovery
+from talentfin.models.servicing import Repayment
 from talentfin.models.user import ROLE_ORG_KIND
 from talentfin.models.user import ROLES
 from talentfin.models.user import STAFF_ROLES
@@ -27,6 +32,7 @@ from talentfin.models.user import LoginAttempt
 from talentfin.models.user import User
 
 __all__ = [
+    "CLAIM_DOCUMENTS", "CLASSIFICATIONS", "Claim", "Recovery", "Repayment",
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
     "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import JSON
 from sqlalchemy import BigInteger
+from sqlalchemy import Boolean
 from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
@@ -70,6 +71,12 @@ class Application(TimestampMixin, db.Model):
     disbursed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
     filed_on: Mapped[date | None] = mapped_column(Date)
     filing_no: Mapped[str | None] = mapped_column(String(40))
+    # After the filing: what the bank reports (outstanding principal, arrears, grade).
+    outstanding_fen: Mapped[int | None] = mapped_column(BigInteger)
+    overdue_since: Mapped[date | None] = mapped_column(Date)
+    classification: Mapped[str | None] = mapped_column(String(20))
+    # A loan with no guarantee or collateral (Anhui: +5 points of compensation).
+    pure_credit: Mapped[bool] = mapped_column(Boolean, default=True)
 
     # What the reviewer asked the founder to fix: {"fields": [...], "documents": [...]}.
     info_request: Mapped[dict | None] = mapped_column(JSON)

@@ -31,6 +31,9 @@ class Organisation(TimestampMixin, db.Model):
     name_en: Mapped[str] = mapped_column(String(160), default="")
     district: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A partner bank's standing with the pool: active, suspended (no new filings) or
+    # terminated (after fraud: partnership ended).
+    standing: Mapped[str] = mapped_column(String(12), default="active")
 
     def display_name(self, locale: str = "zh") -> str:
         """Name in the user's language, falling back to the Chinese name."""
