@@ -7,6 +7,7 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 
+from talentfin.bench import bench_command
 from talentfin.models import ROLES
 
 workflows_cli = AppGroup("workflows", help="Workflow definitions.")
@@ -122,3 +123,4 @@ def register(app: Flask) -> None:
     for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command, seed_demo_command,
                     worker_command, scheduler_command, outbox_retry_command):
         app.cli.add_command(command)
+    app.cli.add_command(bench_command)

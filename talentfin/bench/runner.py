@@ -1,0 +1,84 @@
+"""One benchmark run on a scratch database: seed, measure each part, collect the figures."""
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import text
+
+from talentfin.bench.command import Plan
+from talentfin.bench.dossier_timing import measure_dossier
+from talentfin.bench.engine_timing import measure_engine
+from talentfin.bench.http_load import measure_http
+from talentfin.bench.queue_timing import measure_queue
+from talentfin.bench.report import machine
+from talentfin.bench.report import targets
+from talentfin.bench.scratch import Scratch
+from talentfin.bench.scratch import release
+from talentfin.bench.scratch import scratch_app
+from talentfin.bench.seeding import SEEDED_TABLES
+from talentfin.bench.seeding import STAFF_PASSWORD
+from talentfin.bench.seeding import seed_cast
+from talentfin.bench.seeding import top_up
+from talentfin.extensions import db
+
+
+def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
+    """Every part of the plan, in an order that never lets one part disturb another."""
+    app = scratch_app(scratch)
+    try:
+        with app.app_context():
+            results = {"db": scratch.kind, "db_version": _db_version(), "machine": machine(),
+                       "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                       "sizes": list(plan.sizes), "seed": plan.seed}
+            cast = seed_cast()
+        rng = random.Random(plan.seed)
+        queue = {}
+        for size in plan.sizes:
+            started = time.perf_counter()
+            with app.app_context():
+                added = top_up(cast, size, rng)
+            say(f"{size:,} applications ({added:,} added in {time.perf_counter() - started:.1f} s)")
+            if "queue" not in plan.skip:
+                queue[str(size)] = measure_queue(app, cast.officer_email(), STAFF_PASSWORD,
+                                                 plan.queue_requests,
+                                                 plans=size == plan.sizes[-1])
+                say(f"queue at {size:,}: p95 {queue[str(size)]['p95_ms']:.1f} ms")
+        with app.app_context():
+            results["rows"] = _row_counts()
+        if queue:
+            results["queue"] = queue
+            results["queue_plans"] = queue[str(plan.sizes[-1])].pop("plans")
+        if "http" not in plan.skip:
+            say("http: gunicorn with 2 workers")
+            results["http"] = measure_http(scratch, cast.officer_email(), STAFF_PASSWORD,
+                                           seconds=plan.http_seconds, rounds=plan.http_rounds)
+        if "engine" not in plan.skip:
+            say("engine: approvals through engine.fire and raw")
+            results["engine"] = measure_engine(app, cast, plan.engine_rounds,
+                                               plan.engine_per_round, rng)
+    finally:
+        release(app)
+    if "dossier" not in plan.skip:
+        say("dossier: rendering in a child process")
+        results["dossier"] = measure_dossier(plan.dossier_renders)
+    results["targets"] = targets(results)
+    return results
+
+
+def _db_version() -> str:
+    if db.engine.dialect.name == "sqlite":
+        return sqlite3.sqlite_version
+    with db.engine.connect() as connection:
+        return connection.scalar(text("SHOW server_version"))
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows of each seeded table at the largest size (before the engine adds its own)."""
+    return {model.__tablename__: db.session.scalar(select(func.count(model.id)))
+            for model in SEEDED_TABLES}
