@@ -193,6 +193,18 @@ def test_a_leftover_file_of_a_crashed_attempt_is_not_overwritten(db, world):
     assert dossier.file_name == f"{stem}-r2.pdf" and leftover.read_bytes() == b"half a file"
 
 
+def test_a_dossier_scheduled_without_a_summary_is_frozen_when_rendered(db, world):
+    application = factories.loan_in(world, "park_review")
+    dossier = db.session.scalars(select(Dossier)).one()
+    dossier.summary = {}
+    db.session.commit()
+    assert outbox.run_pending() == (1, 0)
+    db.session.expire_all()
+    assert dossier.status == "ready"
+    assert dossier.summary["reference"] == application.reference
+    assert dossier.summary["decision"]["trigger"] == "submit"
+
+
 def test_the_founder_downloads_a_dossier_and_others_do_not(client, auth, db, world):
     application = factories.loan_in(world, "park_review")
     outbox.run_pending()

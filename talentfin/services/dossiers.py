@@ -171,24 +171,34 @@ def render_dossier_task(payload: dict) -> None:
         raise LookupError(f"dossier {payload['dossier_id']} does not exist")
     if dossier.status == "ready":
         return
+    if not dossier.summary:
+        _freeze_late(dossier)
     content = render_dossier_pdf(dossier)
     base = f"{dossier.summary.get('reference') or dossier.application_id}-{dossier.stage}"
     path = _store_new_file(f"{base}-v{dossier.version}-{dossier.id}", content)
-    try:
-        # Conditional on "pending": if another worker finished first, its file stands.
-        result = db.session.execute(
-            update(Dossier).where(Dossier.id == dossier.id, Dossier.status == "pending")
-            .values(status="ready", file_name=path.name,
-                    sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
-                    rendered_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+    # Conditional on "pending": if another worker finished first, its file stands. If the
+    # commit fails the new file stays as an unrecorded orphan (never delete what may be
+    # recorded); the retry writes under the next free name.
+    result = db.session.execute(
+        update(Dossier).where(Dossier.id == dossier.id, Dossier.status == "pending")
+        .values(status="ready", file_name=path.name,
+                sha256=hashlib.sha256(content).hexdigest(), size_bytes=len(content),
+                rendered_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
     if result.rowcount != 1:
         path.unlink(missing_ok=True)
+
+
+def _freeze_late(dossier: Dossier) -> None:
+    """Fill the summary of a dossier scheduled before summaries existed (best effort)."""
+    log = db.session.get(TransitionLog, dossier.transition_log_id)
+    if log is None:
+        raise LookupError(f"dossier {dossier.id} has neither a summary nor a transition log")
+    application = db.session.get(Application, dossier.application_id)
+    dossier.summary = build_summary(application, log, dossier.made_by, dossier.verify_code)
+    db.session.commit()
 
 
 def _store_new_file(stem: str, content: bytes) -> Path:
