@@ -20,6 +20,10 @@ from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.workflows.context import FireContext
+from talentfin.workflows.errors import Conflict
+from talentfin.workflows.errors import Forbidden
+from talentfin.workflows.errors import Refused
+from talentfin.workflows.errors import TransitionError
 from talentfin.workflows.effects import EFFECTS
 from talentfin.workflows.guards import GUARDS
 from talentfin.workflows.registry import machine_for
@@ -29,34 +33,7 @@ from talentfin.workflows.spec import Transition
 
 
 LOG_CHAIN = "transition_log"
-
-
-class TransitionError(Exception):
-    """A firing that did not happen; ``message`` tells the user why."""
-
-    status_code = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Forbidden(TransitionError):
-    """The user may not fire this transition on this application."""
-
-    status_code = 403
-
-
-class Refused(TransitionError):
-    """A guard refused: the rules do not allow it (yet)."""
-
-    status_code = 422
-
-
-class Conflict(TransitionError):
-    """Someone else changed the application first."""
-
-    status_code = 409
+__all__ = ["Conflict", "Forbidden", "Refused", "TransitionError", "available_actions", "fire"]
 
 
 @dataclass
@@ -78,8 +55,12 @@ def available_actions(user: User, application: Application) -> list[Transition]:
 
 
 def fire(application: Application, trigger: str, user: User | None, *, comment: str = "",
-         data: dict | None = None, today: date | None = None) -> Fired:
-    """Fire ``trigger`` on ``application`` for ``user`` (None: the scheduler) and commit."""
+         data: dict | None = None, today: date | None = None, commit: bool = True) -> Fired:
+    """Fire ``trigger`` on ``application`` for ``user`` (None: the scheduler) and commit.
+
+    With ``commit=False`` the caller owns the transaction (several firings that must land
+    together, such as one bank report file); any failure still rolls everything back.
+    """
     transition = workflow_for(application.product).transition(trigger)
     if transition is None:
         raise Forbidden(_("Unknown action."))
@@ -92,7 +73,10 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
             if reason:
                 raise Refused(reason)
         log = _move(ctx)
-        db.session.commit()
+        if commit:
+            db.session.commit()
+        else:
+            db.session.flush()
     except StaleDataError as exc:
         db.session.rollback()
         raise Conflict(
