@@ -2,6 +2,7 @@
 
 import os
 import platform
+import subprocess  # noqa: S404 (git, to name the measured revision)
 from pathlib import Path
 
 QUEUE_P95_MS = 20.0
@@ -31,6 +32,19 @@ def machine() -> str:
         memory = f", {kilobytes / 1024 / 1024:.0f} GB RAM"
     return (f"{platform.system()} {platform.machine()}, {model}, {os.cpu_count()} cores"
             f"{memory}, Python {platform.python_version()}")
+
+
+def revision() -> str:
+    """The git commit the measured code comes from, marked when files differ from it."""
+    root = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,  # noqa: S603,S607
+                                capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S603,S607
+                                 cwd=root, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{commit}+uncommitted changes" if changed.strip() else commit
 
 
 def _row(figure: str, value: str, target: str, met: bool | None) -> dict:
@@ -96,8 +110,8 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def render(results: dict) -> str:
     """The human-readable report: queue figures per size, other figures, targets."""
-    lines = [f"talentfin bench - {results['db']} {results['db_version']} - {results['date']}",
-             results["machine"], ""]
+    lines = [f"talentfin bench - {results['db']} {results['db_version']} - {results['date']}"
+             f" - code {results.get('revision', 'unknown')}", results["machine"], ""]
     queue = results.get("queue")
     if queue:
         lines.append("Review queue of a bank officer (server time through the view, ms)")

@@ -17,6 +17,7 @@ from talentfin.bench.engine_timing import measure_engine
 from talentfin.bench.http_load import measure_http
 from talentfin.bench.queue_timing import measure_queue
 from talentfin.bench.report import machine
+from talentfin.bench.report import revision
 from talentfin.bench.report import targets
 from talentfin.bench.scratch import Scratch
 from talentfin.bench.scratch import release
@@ -35,7 +36,7 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
         with app.app_context():
             results = {"db": scratch.kind, "db_version": _db_version(), "machine": machine(),
                        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                       "sizes": list(plan.sizes), "seed": plan.seed}
+                       "revision": revision(), "sizes": list(plan.sizes), "seed": plan.seed}
             cast = seed_cast()
         rng = random.Random(plan.seed)
         queue = {}

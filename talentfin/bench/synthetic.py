@@ -14,12 +14,16 @@ from talentfin.models.base import utcnow
 from talentfin.workflows.registry import workflow_for
 from talentfin.workflows.spec import Transition
 
-# Share of applications per state (percent of the loan book); states without a weight get 3.
-# Most of a grown table is history; what waits for a reviewer is a small, recent part.
+# Share of applications per state (percent of a three-year-old loan book); a state without
+# a weight here gets 1. Most of a grown table is history and loans being repaid; what waits
+# for a decision is a small, recent part.
 STATE_WEIGHTS = {
-    "draft": 4, "park_review": 4, "info_requested": 2, "partner_review": 6, "bank_approval": 3,
-    "bank_info_requested": 2, "approved": 2, "contracted": 2, "disbursed": 10, "covered": 40,
-    "not_covered": 2, "rejected": 12, "withdrawn": 6, "expired": 5,
+    "draft": 4, "park_review": 3, "info_requested": 1.5, "partner_review": 4,
+    "bank_approval": 2, "bank_info_requested": 1, "approved": 1.5, "contracted": 1.5,
+    "disbursed": 3, "covered": 3, "not_covered": 1.5, "rejected": 12, "withdrawn": 6,
+    "expired": 4, "active": 30, "overdue": 2, "npl": 1, "repaid": 3, "closed": 12,
+    "claim_review": 0.5, "committee_review": 0.3, "compensated": 0.4, "in_recovery": 0.6,
+    "recovered": 0.3, "written_off": 0.3, "clawed_back": 0.1,
 }
 OPEN_DAYS = 90
 HISTORY_DAYS = 3 * 365
@@ -68,7 +72,7 @@ def application_paths(product: str, rng: random.Random,
     paths = simple_paths(product)
     if state is None:
         states = sorted(paths)
-        state = rng.choices(states, weights=[STATE_WEIGHTS.get(s, 3) for s in states])[0]
+        state = rng.choices(states, weights=[STATE_WEIGHTS.get(s, 1) for s in states])[0]
     return state, rng.choice(paths[state])
 
 
