@@ -35,6 +35,17 @@ def link_hash(prev_hash: str, seq: int, payload: dict) -> str:
     return digest.hexdigest()
 
 
+def lock(chain: str) -> None:
+    """Take the chain's head row now (until commit), before reading what a posting depends on.
+
+    A no-op UPDATE: a row lock on PostgreSQL, the write lock on SQLite.
+    """
+    db.session.execute(
+        update(ChainHead).where(ChainHead.name == chain).values(seq=ChainHead.seq)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def append(chain: str, payload: dict) -> tuple[int, str, str]:
     """Reserve the next link of a chain in the current transaction: (seq, prev, hash)."""
     locked = db.session.execute(

@@ -12,6 +12,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from talentfin.extensions import db
+from talentfin.demo_servicing import SERVICING_PATHS
+from talentfin.demo_servicing import servicing_step
+from talentfin.demo_servicing import upload_claim_documents
 from talentfin.identifiers import uscc_check_char
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
@@ -42,6 +45,7 @@ STAFF = (
     ("officer@bank2.demo.cn", "钱信贷", "bank_officer", "bank-2"),
     ("approver@bank2.demo.cn", "孙审批", "bank_approver", "bank-2"),
     ("pool@demo.cn", "周资金池", "pool_admin", "pool"),
+    ("committee@demo.cn", "冯委员", "pool_committee", "pool"),
     ("auditor@demo.cn", "吴审计", "auditor", None),
     ("admin@demo.cn", "郑管理员", "admin", None),
 )
@@ -94,6 +98,8 @@ PATHS = {
     "not_covered": ["submit", "park_approve", "recommend", "bank_approve", "contract",
                     "disburse", "lapse_filing"],
 }
+
+PATHS.update(SERVICING_PATHS)
 
 FOUNDER_TRIGGERS = ("submit", "resubmit", "bank_resubmit", "withdraw")
 
@@ -173,10 +179,15 @@ def _walk(founder: User, bank: Organisation, target: str, index: int) -> Applica
         storage = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{kind}.pdf")
         save_attachment(application, kind, storage, founder)
     old = target == "not_covered"
+    officer = _staff("bank_officer", bank)
     for trigger in PATHS[target]:
-        actor, comment, data = _step(trigger, bank, amount, old)
+        step = servicing_step(trigger, application, officer, _user("pool@demo.cn"),
+                              _user("committee@demo.cn"), date.today())
+        actor, comment, data = step or _step(trigger, bank, amount, old)
         if trigger in FOUNDER_TRIGGERS:
             actor = founder
+        if trigger == "lodge_claim":
+            upload_claim_documents(application, officer, DEMO_PDF)
         engine.fire(application, trigger, actor, comment=comment, data=data)
     return application
 

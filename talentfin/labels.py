@@ -17,6 +17,18 @@ STATES = {
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
     "expired": _l("Expired"),
+    "active": _l("Repaying"),
+    "overdue": _l("Overdue"),
+    "npl": _l("Non-performing"),
+    "repaid": _l("Repaid"),
+    "closed": _l("Closed"),
+    "claim_review": _l("Claim under pool review"),
+    "committee_review": _l("Claim before the committee"),
+    "compensated": _l("Compensated"),
+    "in_recovery": _l("In recovery"),
+    "recovered": _l("Recovery finished"),
+    "written_off": _l("Written off"),
+    "clawed_back": _l("Compensation clawed back"),
 }
 
 TRIGGERS = {
@@ -37,6 +49,20 @@ TRIGGERS = {
     "lapse_filing": _l("Filing window missed"),
     "withdraw": _l("Withdraw application"),
     "expire": _l("Expire (no answer in time)"),
+    "report_repayment": _l("Report a repayment"),
+    "report_overdue": _l("Report arrears"),
+    "classify_npl": _l("Classify as non-performing"),
+    "report_repaid": _l("Report fully repaid"),
+    "close": _l("Close the loan"),
+    "lodge_claim": _l("Lodge a compensation claim"),
+    "assess_claim": _l("Pass the claim to the committee"),
+    "return_claim": _l("Return the claim to the bank"),
+    "approve_compensation": _l("Approve compensation"),
+    "reject_compensation": _l("Reject compensation"),
+    "report_recovery": _l("Report a recovery"),
+    "finish_recovery": _l("Recovery finished"),
+    "write_off": _l("Write off"),
+    "claw_back": _l("Claw back for fraud"),
 }
 
 ROLES = {
@@ -61,6 +87,13 @@ ATTACHMENTS = {
     "financial_statements": _l("Financial statements"),
     "business_plan": _l("Business plan"),
     "other": _l("Other document"),
+    "loan_contract": _l("Loan contract"),
+    "disbursement_proof": _l("Disbursement proof"),
+    "repayment_history": _l("Repayment history"),
+    "collection_records": _l("Collection records"),
+    "classification_evidence": _l("Classification evidence"),
+    "litigation_papers": _l("Litigation or enforcement papers"),
+    "diligence_statement": _l("Due diligence statement"),
 }
 
 PRODUCTS = {
@@ -74,8 +107,11 @@ PRODUCTS = {
 DOSSIERS = {
     "application_form": _l("Application form"),
     "park_opinion": _l("Park recommendation opinion"),
-    "bank_decision": _l("Bank approval notice"),
+    "bank_decision": _l("Bank decision notice"),
     "pool_filing": _l("Pool filing confirmation"),
+    "claim_form": _l("Compensation claim form"),
+    "compensation_decision": _l("Compensation decision and payment voucher"),
+    "recovery_notice": _l("Recovery report and pro-rata return notice"),
 }
 
 # Fields a reviewer can ask the founder to fix.
@@ -172,3 +208,31 @@ def change_value(key: str, value) -> str:
     if key.endswith("_bp") and isinstance(value, int):
         return format_rate_bp(value)
     return str(value)
+
+
+CLASSIFICATIONS = {
+    "normal": _l("Normal"),
+    "special_mention": _l("Special mention"),
+    "substandard": _l("Substandard"),
+    "doubtful": _l("Doubtful"),
+    "loss": _l("Loss"),
+}
+
+CLAIM_STATUSES = {
+    "lodged": _l("lodged, with the pool administrator"),
+    "committee": _l("before the committee"),
+    "returned": _l("returned to the bank"),
+    "paid": _l("paid"),
+    "rejected": _l("rejected"),
+    "clawed_back": _l("clawed back"),
+}
+
+
+def classification_label(grade: str | None) -> str:
+    """Label of a five-grade loan classification."""
+    return _lookup(CLASSIFICATIONS, grade)
+
+
+def claim_status_label(status: str | None) -> str:
+    """Label of a claim's status."""
+    return _lookup(CLAIM_STATUSES, status)

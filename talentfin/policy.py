@@ -14,6 +14,7 @@ from talentfin.models import User
 from talentfin.workflows.registry import workflow_for
 
 READ_ALL_ROLES = ("auditor",)
+POOL_ROLES = ("pool_admin", "pool_committee")
 
 
 def route_roles(product: str) -> set[str]:
@@ -34,7 +35,7 @@ def visibility_clause(user: User):
         return (Application.product == "loan") & (Application.partner_org_id == user.org_id) & (
             Application.partner_routed_at.is_not(None)
         )
-    if role == "pool_admin":
+    if role in POOL_ROLES:
         return (Application.product == "loan") & Application.disbursed_on.is_not(None)
     return false()
 
@@ -55,7 +56,7 @@ def can_view(user: User, application: Application) -> bool:
     if role in ("bank_officer", "bank_approver"):
         return (application.partner_org_id == user.org_id
                 and application.partner_routed_at is not None)
-    if role == "pool_admin":
+    if role in POOL_ROLES:
         return application.disbursed_on is not None
     return False
 
@@ -72,6 +73,12 @@ def can(user: User, action: str, application: Application) -> tuple[bool, str]:
             return False, _("Only the founder edits an application.")
         if application.status not in workflow.founder_holds:
             return False, _("The application cannot be changed in its present state.")
+        return True, ""
+    if action == "upload_claim_documents":
+        if user.role not in ("bank_officer", "bank_approver"):
+            return False, _("Only the bank uploads claim documents.")
+        if application.status not in ("npl",):
+            return False, _("Claim documents are uploaded while the loan is non-performing.")
         return True, ""
     if action in ("claim", "release"):
         return _can_claim(user, application)

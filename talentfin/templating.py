@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
     from talentfin.labels import attachment_label
     from talentfin.labels import change_label
+    from talentfin.labels import claim_status_label
+    from talentfin.labels import classification_label
     from talentfin.labels import change_value
     from talentfin.labels import dossier_label
     from talentfin.labels import field_label
@@ -34,6 +36,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["dossier"] = dossier_label
     app.jinja_env.filters["fieldlabel"] = field_label
     app.jinja_env.filters["changelabel"] = change_label
+    app.jinja_env.filters["classification"] = classification_label
+    app.jinja_env.filters["claimstatus"] = claim_status_label
     app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor

@@ -15,10 +15,13 @@ from talentfin.demo import DEMO_PDF
 from talentfin.demo import FOUNDER_TRIGGERS
 from talentfin.demo import PATHS
 from talentfin.demo import demo_uscc
+from talentfin.demo_servicing import servicing_step
+from talentfin.demo_servicing import upload_claim_documents
 from talentfin.extensions import db
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Enterprise
+from talentfin.models import Funder
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
@@ -153,11 +156,29 @@ def loan_in(world: World, state: str, founder: User | None = None,
     actors = {"park": park_reviewer, "officer": officer, "approver": approver,
               "pool": world.pool_admin}
     for trigger in PATHS[state]:
-        actor, comment, data = _step(trigger, actors, application, today)
+        step = servicing_step(trigger, application, officer, world.pool_admin, world.committee,
+                              today)
+        actor, comment, data = step or _step(trigger, actors, application, today)
         if trigger in FOUNDER_TRIGGERS:
             actor = founder
+        if trigger == "lodge_claim":
+            upload_claim_documents(application, officer, DEMO_PDF)
         engine.fire(application, trigger, actor, comment=comment, data=data)
     return application
+
+
+def fund_pool(world: World, amount_fen: int = 100_000_000_00) -> tuple[Funder, Funder]:
+    """City and district funders (6 : 4) and their contributions (1 億 yuan by default)."""
+    from talentfin.services import ledger
+
+    city = Funder(code="city", name="市级财政", share_bp=6000)
+    district = Funder(code="district", name="区级财政", share_bp=4000)
+    db.session.add_all([city, district])
+    db.session.commit()
+    ledger.contribute(city, amount_fen * 6 // 10, world.pool_admin, date(2026, 1, 5))
+    ledger.contribute(district, amount_fen - amount_fen * 6 // 10, world.pool_admin,
+                      date(2026, 1, 5))
+    return city, district
 
 
 def _step(trigger, actors, application, today):

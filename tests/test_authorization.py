@@ -37,8 +37,8 @@ VISIBLE = {
     "withdrawn": _PARK,
     "partner_review": _BANK,
     "bank_approval": _BANK,
-    "disbursed": _BANK | {"pool_admin"},
-    "covered": _BANK | {"pool_admin"},
+    "disbursed": _BANK | {"pool_admin", "committee"},
+    "covered": _BANK | {"pool_admin", "committee"},
 }
 MISSING_ID = 999_999
 
@@ -56,6 +56,7 @@ def application_urls(application_id: int, attachment_id: int, dossier_id: int):
         yield "POST", f"{base}/edit/{step}"
     yield "GET", f"{base}/files/{attachment_id}"
     yield "GET", f"{base}/dossiers/{dossier_id}"
+    yield "POST", f"/servicing/applications/{application_id}/claim-documents"
 
 
 def _ready_dossier(application) -> Dossier:

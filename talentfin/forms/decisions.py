@@ -92,6 +92,15 @@ DECISION_FORMS = {
 }
 
 
+def _add_servicing_forms() -> None:
+    from talentfin.forms.servicing import SERVICING_FORMS
+
+    DECISION_FORMS.update(SERVICING_FORMS)
+
+
+_add_servicing_forms()
+
+
 def form_for(name: str | None, **kwargs) -> DecisionForm:
     """The form class a transition names (plain decision form when none)."""
     return DECISION_FORMS.get(name or "decision", DecisionForm)(**kwargs)

@@ -109,6 +109,41 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
         "filing": _present(no=application.filing_no, on=_iso(application.filed_on)),
         "attachments": _attachment_checklist(application),
         "verify_url": verify_url(code),
+        **_servicing_summary(application),
+    }
+
+
+def _servicing_summary(application: Application) -> dict:
+    """The latest claim (with the funders' split of its payout) and the recoveries."""
+    from talentfin.services.servicing import loan_record
+
+    record = loan_record(application)
+    if not record.claims:
+        return {}
+    claim = record.claims[-1]
+    split = []
+    if claim.payout_entry_id:
+        from talentfin.models import Funder
+        from talentfin.models import LedgerEntry
+
+        entry = db.session.get(LedgerEntry, claim.payout_entry_id)
+        names = {f.id: f.name for f in db.session.scalars(select(Funder))}
+        split = [{"funder": names.get(line.funder_id, ""), "amount_fen": -line.amount_fen}
+                 for line in entry.lines if line.funder_id is not None]
+        split.append({"entry_seq": entry.seq, "entry_hash": entry.row_hash})
+    return {
+        "claim": {
+            "id": claim.id, "status": claim.status, "loss_fen": claim.principal_loss_fen,
+            "other_fen": claim.other_compensation_fen, "ratio_bp": claim.ratio_bp,
+            "payout_fen": claim.payout_fen, "calculation": claim.calculation,
+            "policy_on": _iso(claim.policy_on), "split": split,
+            "outstanding_fen": application.outstanding_fen,
+            "classification": application.classification,
+        },
+        "recoveries": [
+            {"on": _iso(r.received_on), "gross_fen": r.gross_fen, "costs_fen": r.costs_fen,
+             "returned_fen": r.returned_fen} for r in record.recoveries
+        ],
     }
 
 

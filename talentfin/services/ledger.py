@@ -54,6 +54,11 @@ def entry_payload(entry: LedgerEntry, lines: list[Line] | None = None) -> dict:
     }
 
 
+def lock_ledger() -> None:
+    """Serialise with every other posting until commit; call before computing an amount."""
+    audit.lock(CHAIN)
+
+
 def _check(kind: str, lines: list[Line], maker: User | None, checker: User | None) -> None:
     if kind not in ENTRY_KINDS:
         raise LedgerError(f"unknown entry kind {kind!r}")

@@ -31,6 +31,19 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "dishonesty_lookback_years": ("3", "no serious dishonesty record in 3 years"),
     "filing_window_days": ("90", "Shandong: file within 3 months"),
     "info_request_expiry_working_days": ("10", "common route"),
+    "compensation_ratio_bp": ("7000", "Jinan: the pool compensates 70 % of the principal loss"),
+    "first_loan_bonus_bp": ("500", "Anhui: +5 points for a first loan or a pure credit loan"),
+    "public_ceiling_bp": ("8000", "Anhui: all public compensation at most 80 % of a loss"),
+    "leverage_limit": ("10", "covered outstanding at most 10x the pool balance"),
+    "bank_annual_cap_fen": ("1000000000", "per-bank annual compensation cap 10,000,000"),
+    "suspension_npl_bp": ("300", "suspend a bank above 3 % covered NPL ..."),
+    "suspension_balance_fen": ("2000000000", "... while its covered balance exceeds 20,000,000"),
+    "npl_band_bp": ("500", "losses beyond a 5 % NPL band are not compensated"),
+    "npl_days_overdue": ("90", "overdue 90 days or more is non-performing"),
+    "claim_admin_working_days": ("5", "pool administrator reviews a claim within 5 working days"),
+    "claim_committee_working_days": ("25", "the committee decides within 25 working days"),
+    "interest_subsidy_bp": ("5000", "interest subsidy: 50 % of interest paid on time"),
+    "interest_subsidy_cap_fen": ("50000000", "at most 500,000 per firm per year"),
 }
 
 

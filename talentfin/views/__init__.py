@@ -11,7 +11,8 @@ def register_all(app: Flask) -> None:
     from talentfin.views import main
     from talentfin.views import profile
     from talentfin.views import queue
+    from talentfin.views import servicing
     from talentfin.views import verify
 
-    for module in (main, auth, profile, applications, queue, admin, verify):
+    for module in (main, auth, profile, applications, queue, admin, verify, servicing):
         app.register_blueprint(module.bp)

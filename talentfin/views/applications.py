@@ -25,6 +25,7 @@ from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.services import applications as service
 from talentfin.services import dossiers
+from talentfin.services import servicing
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_path
 from talentfin.services.uploads import readable_size
@@ -209,7 +210,18 @@ def _render_detail(application: Application, failed_trigger: str | None = None,
         workflow=workflow_for(application.product),
         can_edit=_can_edit(application)[0],
         can_claim=_claimable(application),
+        record=servicing.loan_record(application),
+        claim_document_form=_claim_document_form(application),
     ), status
+
+
+def _claim_document_form(application: Application):
+    from talentfin import policy
+    from talentfin.views.servicing import ClaimDocumentForm
+
+    if policy.can(current_user, "upload_claim_documents", application)[0]:
+        return ClaimDocumentForm(formdata=None)
+    return None
 
 
 def _claimable(application: Application) -> bool:
@@ -304,6 +316,8 @@ def dossier(application_id: int, dossier_id: int):
     application = visible_application_or_404(application_id)
     item = db.session.get(Dossier, dossier_id)
     if item is None or item.application_id != application.id or item.status != "ready":
+        abort(404)
+    if not dossiers.dossier_path(item).is_file():
         abort(404)
     return send_file(dossiers.dossier_path(item), mimetype="application/pdf",
                      as_attachment=True, download_name=item.file_name)

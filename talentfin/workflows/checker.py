@@ -8,7 +8,8 @@ from talentfin.workflows.guards import GUARDS
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Workflow
 
-KNOWN_FORMS = ("decision", "info_request", "recommendation", "contract", "disbursement")
+KNOWN_FORMS = ("decision", "info_request", "recommendation", "contract", "disbursement",
+               "repayment", "overdue", "classification", "claim", "recovery")
 
 
 def defects(workflow: Workflow) -> list[str]:

@@ -126,3 +126,18 @@ EFFECTS = {
         "record_approval", "record_contract", "record_disbursement", "record_filing",
     )
 }
+
+
+def _servicing_effects() -> dict:
+    from talentfin.workflows import recovery_rules
+    from talentfin.workflows import servicing_rules
+
+    names = ("record_repayment", "record_overdue", "record_npl", "lodge_claim", "assess_claim",
+             "return_claim", "pay_compensation", "reject_claim")
+    found = {name: getattr(servicing_rules, name) for name in names}
+    found["record_recovery"] = recovery_rules.record_recovery
+    found["claw_back"] = recovery_rules.claw_back
+    return found
+
+
+EFFECTS.update(_servicing_effects())

@@ -88,6 +88,24 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     return Fired(application, log, transition)
 
 
+def check(application: Application, trigger: str, user: User | None, *,
+          data: dict | None = None, today: date | None = None) -> str | None:
+    """Why firing would fail now (authorization or a guard), or None; changes nothing."""
+    transition = workflow_for(application.product).transition(trigger)
+    if transition is None:
+        return _("Unknown action.")
+    try:
+        authorize(application, transition, user)
+    except TransitionError as exc:
+        return exc.message
+    ctx = FireContext(application, user, transition, dict(data or {}), "", today or date.today())
+    for name in transition.guards:
+        reason = GUARDS[name](ctx)
+        if reason:
+            return reason
+    return None
+
+
 def authorize(application: Application, transition: Transition, user: User | None) -> None:
     """Raise Forbidden, or Conflict for an action whose state has passed, unless allowed."""
     if user is None:
@@ -109,11 +127,17 @@ def _move(ctx: FireContext) -> TransitionLog:
     application = ctx.application
     source = application.status
     machine = machine_for(application.product)
+    bound_before = set(vars(application))
     machine.add_model(application, initial=source)
     try:
         machine.events[ctx.transition.trigger].trigger(application)
     finally:
         machine.remove_model(application)
+        # Drop the convenience methods transitions bound on the instance, so the next
+        # firing binds them afresh (and the instance holds no reference to the machine).
+        for name in set(vars(application)) - bound_before:
+            if callable(vars(application)[name]):
+                delattr(application, name)
     for name in ctx.transition.effects:
         EFFECTS[name](ctx)
     application.status_changed_at = utcnow()

@@ -18,7 +18,8 @@ from talentfin.services import parameters
 from talentfin.workflows.context import FireContext
 
 # Loans that count against the outstanding caps (decided for, not yet closed).
-COMMITTED_STATES = ("approved", "contracted", "disbursed", "covered")
+COMMITTED_STATES = ("approved", "contracted", "disbursed", "covered", "active", "overdue", "npl",
+                    "claim_review", "committee_review")
 
 
 def attachments_complete(ctx: FireContext) -> str | None:
@@ -253,3 +254,17 @@ GUARDS = {
         "contract_valid", "disbursement_valid", "within_filing_window", "filing_window_passed",
     )
 }
+
+
+def _servicing_guards() -> dict:
+    from talentfin.workflows import recovery_rules
+    from talentfin.workflows import servicing_rules
+
+    names = ("repayment_valid", "overdue_valid", "npl_reached", "fully_repaid",
+             "claim_documents_complete", "claim_amounts_valid")
+    found = {name: getattr(servicing_rules, name) for name in names}
+    found["recovery_valid"] = recovery_rules.recovery_valid
+    return found
+
+
+GUARDS.update(_servicing_guards())

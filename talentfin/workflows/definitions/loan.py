@@ -1,13 +1,16 @@
-"""人才贷 (talent loan): from the founder's draft to the pool filing (covered).
+"""人才贷 (talent loan): from the founder's draft to the pool filing and the loan's end.
 
 The common route (draft, park review, requests for information, withdrawal, expiry) comes
-first, then the bank's two-step decision, contract, disbursement and the pool filing.
+first, then the bank's two-step decision, contract, disbursement and the pool filing; after
+the filing, the bank's reports (repayments, arrears), the compensation claim with the pool's
+two-step review, recoveries and clawback.
 """
 
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Transition as T
 from talentfin.workflows.spec import Workflow
 
+BANK = ("bank_officer", "bank_approver")
 OPEN = ("draft", "park_review", "info_requested", "partner_review", "bank_approval",
         "bank_info_requested", "approved")
 
@@ -18,8 +21,10 @@ WORKFLOW = Workflow(
         "draft", "park_review", "info_requested", "partner_review", "bank_approval",
         "bank_info_requested", "approved", "contracted", "disbursed", "covered",
         "not_covered", "rejected", "withdrawn", "expired",
+        "active", "overdue", "npl", "repaid", "closed", "claim_review", "committee_review",
+        "compensated", "in_recovery", "recovered", "written_off", "clawed_back",
     ),
-    terminal=("covered", "not_covered", "rejected", "withdrawn", "expired"),
+    terminal=("not_covered", "rejected", "withdrawn", "expired", "closed", "clawed_back"),
     founder_holds=("draft", "info_requested", "bank_info_requested"),
     transitions=(
         T("submit", ("draft",), "park_review", ("founder",),
@@ -67,6 +72,40 @@ WORKFLOW = Workflow(
           guards=("filing_window_passed",)),
         T("withdraw", OPEN, "withdrawn", ("founder",), form="decision",
           style="danger"),
+        # After the filing: the bank reports.
+        T("report_repayment", ("covered", "active", "overdue"), "active", BANK,
+          guards=("repayment_valid",), effects=("record_repayment",), form="repayment"),
+        T("report_overdue", ("covered", "active"), "overdue", BANK,
+          guards=("overdue_valid",), effects=("record_overdue",), form="overdue",
+          style="secondary"),
+        T("classify_npl", ("overdue",), "npl", (*BANK, SYSTEM), guards=("npl_reached",),
+          effects=("record_npl",), form="classification", style="danger"),
+        T("report_repaid", ("active",), "repaid", BANK, guards=("fully_repaid",),
+          form="decision", style="success"),
+        T("close", ("repaid",), "closed", ("pool_admin", SYSTEM), form="decision"),
+        # The compensation claim: bank lodges, pool administrator assesses, committee decides.
+        T("lodge_claim", ("npl",), "claim_review", BANK,
+          guards=("claim_documents_complete", "claim_amounts_valid"),
+          effects=("lodge_claim",), form="claim", dossier="claim_form", style="success"),
+        T("assess_claim", ("claim_review",), "committee_review", ("pool_admin",),
+          effects=("assess_claim",), form="decision", style="success"),
+        T("return_claim", ("claim_review",), "npl", ("pool_admin",), guards=("comment_given",),
+          effects=("return_claim",), form="decision", style="secondary"),
+        T("approve_compensation", ("committee_review",), "compensated", ("pool_committee",),
+          effects=("pay_compensation",), form="decision", dossier="compensation_decision",
+          decides=True, style="success"),
+        T("reject_compensation", ("committee_review",), "npl", ("pool_committee",),
+          guards=("comment_given",), effects=("reject_claim",), form="decision",
+          dossier="compensation_decision", decides=True, style="danger"),
+        T("report_recovery", ("compensated", "in_recovery"), "in_recovery", BANK,
+          guards=("recovery_valid",), effects=("record_recovery",), form="recovery",
+          dossier="recovery_notice"),
+        T("finish_recovery", ("in_recovery",), "recovered", BANK, form="decision"),
+        T("write_off", ("compensated", "in_recovery"), "written_off", ("pool_committee",),
+          guards=("comment_given",), form="decision", style="secondary"),
+        T("claw_back", ("compensated", "in_recovery", "recovered", "written_off"),
+          "clawed_back", ("pool_committee",), guards=("comment_given",),
+          effects=("claw_back",), form="decision", style="danger"),
         T("expire", ("info_requested", "bank_info_requested"), "expired", (SYSTEM,)),
     ),
 )

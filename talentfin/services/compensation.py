@@ -1,0 +1,119 @@
+"""How much the pool pays on a claim: the ratio, then every cap of the rules, in fen.
+
+The calculation is a pure function of figures read in one place (``gather``), so the
+committee sees exactly which rule bound the amount, and property tests can drive it.
+"""
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+from sqlalchemy import func
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import LedgerEntry
+from talentfin.models import LedgerLine
+from talentfin.money import format_fen
+from talentfin.services import parameters
+
+COVERED_STATES = ("covered", "active", "overdue", "npl", "claim_review", "committee_review")
+NPL_STATES = ("npl", "claim_review", "committee_review")
+PAID_ACCOUNT = "compensation_paid"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the payout depends on, as of the decision date."""
+
+    loss_fen: int
+    other_compensation_fen: int
+    bonus: bool  # first loan of the firm, or a pure credit loan
+    bank_covered_fen: int
+    bank_npl_fen: int  # including this loss's loan
+    bank_paid_this_year_fen: int
+    ratio_bp: int
+    bonus_bp: int
+    ceiling_bp: int
+    band_bp: int
+    annual_cap_fen: int
+    # A ratio means something only on a book of some size: the band applies to banks whose
+    # covered balance exceeds the suspension rule's balance threshold (20,000,000 by default).
+    band_min_balance_fen: int = 0
+
+
+@dataclass
+class Payout:
+    """The amount and the reasons that limited it."""
+
+    ratio_bp: int
+    payout_fen: int
+    limits: list[str] = field(default_factory=list)
+
+
+def calculate(f: Figures) -> Payout:
+    """Ratio of the compensable loss, within the public ceiling, the NPL band and the cap."""
+    ratio = f.ratio_bp + (f.bonus_bp if f.bonus else 0)
+    limits = [_("%(ratio)s of the loss", ratio=f"{ratio / 100:g}%")]
+    compensable = f.loss_fen
+    if f.bank_covered_fen > f.band_min_balance_fen:
+        band_limit = f.bank_covered_fen * f.band_bp // 10_000
+        compensable = max(0, min(f.loss_fen, band_limit - (f.bank_npl_fen - f.loss_fen)))
+    if compensable < f.loss_fen:
+        limits.append(_("only %(amount)s yuan of the loss lies inside the bank's NPL band",
+                        amount=format_fen(compensable)))
+    payout = compensable * ratio // 10_000
+    ceiling = max(0, f.loss_fen * f.ceiling_bp // 10_000 - f.other_compensation_fen)
+    if payout > ceiling:
+        payout = ceiling
+        limits.append(_("all public compensation together is capped at %(ceiling)s of the loss",
+                        ceiling=f"{f.ceiling_bp / 100:g}%"))
+    room = max(0, f.annual_cap_fen - f.bank_paid_this_year_fen)
+    if payout > room:
+        payout = room
+        limits.append(_("the bank's annual compensation cap leaves %(room)s yuan",
+                        room=format_fen(room)))
+    return Payout(ratio, payout, limits)
+
+
+def _outstanding():
+    return func.coalesce(Application.outstanding_fen, Application.disbursed_amount_fen, 0)
+
+
+def gather(application: Application, loss_fen: int, other_fen: int, on: date) -> Figures:
+    """Read the figures for a claim on ``application`` as of ``on``."""
+    bank_loans = select(func.coalesce(func.sum(_outstanding()), 0)).where(
+        Application.product == "loan", Application.partner_org_id == application.partner_org_id)
+    covered = db.session.scalar(bank_loans.where(Application.status.in_(COVERED_STATES)))
+    npl = db.session.scalar(bank_loans.where(Application.status.in_(NPL_STATES)))
+    if application.status not in NPL_STATES:
+        npl += loss_fen
+    earlier = db.session.scalar(select(func.count(Application.id)).where(
+        Application.enterprise_id == application.enterprise_id, Application.id != application.id,
+        Application.disbursed_on.is_not(None),
+        Application.disbursed_on <= (application.disbursed_on or on)))
+    return Figures(
+        loss_fen=loss_fen, other_compensation_fen=other_fen,
+        bonus=bool(application.pure_credit) or earlier == 0,
+        bank_covered_fen=covered, bank_npl_fen=npl,
+        bank_paid_this_year_fen=paid_to_bank_in_year(application.partner_org_id, on.year),
+        ratio_bp=parameters.int_parameter("compensation_ratio_bp", on),
+        bonus_bp=parameters.int_parameter("first_loan_bonus_bp", on),
+        ceiling_bp=parameters.int_parameter("public_ceiling_bp", on),
+        band_bp=parameters.int_parameter("npl_band_bp", on),
+        annual_cap_fen=parameters.int_parameter("bank_annual_cap_fen", on),
+        band_min_balance_fen=parameters.int_parameter("suspension_balance_fen", on),
+    )
+
+
+def paid_to_bank_in_year(bank_id: int, year: int) -> int:
+    """Net compensation the pool paid a bank in a calendar year (reversals subtract)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(LedgerLine.amount_fen), 0))
+        .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
+        .where(LedgerLine.account == PAID_ACCOUNT, LedgerLine.org_id == bank_id,
+               LedgerEntry.effective_on >= date(year, 1, 1),
+               LedgerEntry.effective_on <= date(year, 12, 31))
+    )

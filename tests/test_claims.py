@@ -1,0 +1,131 @@
+"""Compensation claims: the ratio, every cap at its boundary, the funders' split, no double pay."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.models import Claim
+from talentfin.models import Dossier
+from talentfin.models import LedgerEntry
+from talentfin.models import Organisation
+from talentfin.models import PolicyParameter
+from talentfin.services import ledger
+from talentfin.services.outbox import run_pending
+from talentfin.workflows import engine
+from tests import factories
+from tests.web import fire
+from tests.web import fresh
+from tests.web import login
+from tests.web import text
+
+LOSS = 100_000_000  # the factories' loans are 1,000,000 yuan, all outstanding when lodged
+
+
+def _policy(key: str, value: int) -> None:
+    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=date.today()))
+    db.session.commit()
+
+
+def _claim(application) -> Claim:
+    db.session.expire_all()
+    return db.session.scalar(select(Claim).where(Claim.application_id == application.id))
+
+
+def test_the_whole_claim_through_the_web(client, auth, world):
+    city, district = factories.fund_pool(world)
+    loan = factories.loan_in(world, "claim_review")
+    login(auth, world.pool_admin)
+    assert fire(client, loan.id, "assess_claim").status_code == 302
+    assert "750,000.00" in text(client.get(f"/applications/{loan.id}"))  # 70 % + 5 points
+    auth.logout()
+    login(auth, world.committee)
+    assert fire(client, loan.id, "approve_compensation", comment="同意").status_code == 302
+    assert fresh(loan.id).status == "compensated"
+    assert _claim(loan).payout_fen == 75_000_000
+    assert ledger.funder_balances() == {city.id: 6_000_000_000 - 45_000_000,
+                                        district.id: 4_000_000_000 - 30_000_000}
+    run_pending()
+    stages = set(db.session.scalars(select(Dossier.stage).where(Dossier.status == "ready")))
+    assert {"claim_form", "compensation_decision"} <= stages
+
+
+def test_claim_needs_every_document(world):
+    loan = factories.loan_in(world, "npl")
+    with pytest.raises(engine.Refused, match="诉讼|Litigation"):
+        engine.fire(loan, "lodge_claim", world.officer1, data={"loss_fen": LOSS, "other_fen": 0})
+
+
+def test_the_80_percent_ceiling_counts_the_insurance_payout(world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "npl")
+    from talentfin.demo import DEMO_PDF
+    from talentfin.demo_servicing import upload_claim_documents
+
+    upload_claim_documents(loan, world.officer1, DEMO_PDF)
+    engine.fire(loan, "lodge_claim", world.officer1,
+                data={"loss_fen": LOSS, "other_fen": 10_000_000})  # insurer paid 10 %
+    engine.fire(loan, "assess_claim", world.pool_admin)
+    assert _claim(loan).payout_fen == 70_000_000  # 80 % - 10 %, not 75 %
+    assert "80%" in _claim(loan).calculation
+
+
+def test_the_bank_annual_cap(world):
+    factories.fund_pool(world)
+    _policy("bank_annual_cap_fen", 60_000_000)
+    loan = factories.loan_in(world, "compensated")
+    assert _claim(loan).payout_fen == 60_000_000
+    second = factories.loan_in(world, "committee_review")
+    engine.fire(second, "approve_compensation", world.committee)
+    assert _claim(second).payout_fen == 0  # the cap is used up for this year
+
+
+def test_losses_beyond_the_npl_band_are_not_compensated(world):
+    factories.fund_pool(world)
+    # Bank 1 covers four loans; two go bad: 2 of 4 million = 50 % NPL, far above 5 %.
+    performing = [factories.loan_in(world, "covered") for _ in range(2)]
+    first_bad = factories.loan_in(world, "npl")
+    assert len(performing) == 2
+    _policy("npl_band_bp", 3000)  # a 30 % band: 1.2 of the 4 million fit inside
+    _policy("suspension_balance_fen", 100_000_000)  # the band applies above 1,000,000
+    second_bad = factories.loan_in(world, "committee_review")
+    claim = _claim(second_bad)
+    # NPL 2,000,000 of covered 4,000,000; band 1,200,000; this loss 1,000,000 of which
+    # 200,000 lies inside the band (the other bad loan takes the first 1,000,000).
+    assert claim.payout_fen == 20_000_000 * 75 // 100
+    assert "band" in claim.calculation or "不良" in claim.calculation
+    assert fresh(first_bad.id).status == "npl"
+
+
+def test_a_loss_is_never_paid_twice(world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "compensated")
+    with pytest.raises(engine.Conflict):
+        engine.fire(loan, "lodge_claim", world.officer1, data={"loss_fen": LOSS, "other_fen": 0})
+    payouts = db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.kind == "compensation_payout", LedgerEntry.application_id == loan.id)).all()
+    assert len(payouts) == 1
+
+
+def test_a_pool_without_money_refuses_and_keeps_the_claim(world):
+    factories.fund_pool(world, amount_fen=10_000_000)  # 100,000 yuan only
+    loan = factories.loan_in(world, "committee_review")
+    with pytest.raises(engine.Refused):
+        engine.fire(loan, "approve_compensation", world.committee)
+    assert fresh(loan.id).status == "committee_review"
+    assert _claim(loan).status == "committee"
+    assert ledger.pool_balance() == 10_000_000
+
+
+def test_recoveries_return_pro_rata_and_clawback_restores_the_funders(world):
+    city, district = factories.fund_pool(world)
+    loan = factories.loan_in(world, "in_recovery")  # recovered 20 %, costs 2 % of the loss
+    paid = 75_000_000
+    net = LOSS // 5 - LOSS // 50
+    returned = net * paid // LOSS
+    balances = ledger.funder_balances()
+    assert balances[city.id] + balances[district.id] == 10_000_000_000 - paid + returned
+    engine.fire(loan, "claw_back", world.committee, comment="伪造还款记录")
+    assert ledger.funder_balances() == {city.id: 6_000_000_000, district.id: 4_000_000_000}
+    assert db.session.get(Organisation, world.bank1.id).standing == "terminated"
