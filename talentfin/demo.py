@@ -19,11 +19,13 @@ from talentfin.identifiers import uscc_check_char
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Enterprise
+from talentfin.models import Funder
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
 from talentfin.services import applications as application_service
 from talentfin.services.accounts import create_user
+from talentfin.services.ledger import contribute
 from talentfin.services.outbox import run_pending
 from talentfin.services.parameters import seed_defaults
 from talentfin.services.uploads import save_attachment
@@ -60,13 +62,23 @@ def demo_uscc(serial: int) -> str:
 FOUNDERS = (
     {
         "email": "founder@demo.cn", "name": "陈海洋", "company": "青岛深蓝智能科技有限公司",
-        "serial": 1001, "tier": "B", "id_number": "370212198505050018",
+        "serial": 1001, "tier": "B", "id_number": "370212198505050019",
         "industry": "海洋智能装备", "founded": date(2023, 3, 15),
     },
     {
         "email": "founder2@demo.cn", "name": "林晓", "company": "崂山量子传感有限公司",
-        "serial": 1002, "tier": "C", "id_number": "370212199001010013",
+        "serial": 1002, "tier": "C", "id_number": "370212199001010018",
         "industry": "量子传感", "founded": date(2024, 6, 1),
+    },
+    {
+        "email": "founder3@demo.cn", "name": "王博远", "company": "青岛海纳生物医药有限公司",
+        "serial": 1003, "tier": "A", "id_number": "37021219821212001X",
+        "industry": "生物医药", "founded": date(2022, 9, 1),
+    },
+    {
+        "email": "founder4@demo.cn", "name": "赵启明", "company": "崂山云图软件有限公司",
+        "serial": 1004, "tier": "B", "id_number": "370212198707070018",
+        "industry": "工业软件", "founded": date(2023, 11, 20),
     },
 )
 
@@ -78,7 +90,13 @@ WALKS = (
     ("contracted", 0, "bank-1"), ("disbursed", 1, "bank-1"), ("covered", 0, "bank-1"),
     ("not_covered", 1, "bank-2"), ("rejected", 1, "bank-2"), ("withdrawn", 0, "bank-2"),
     ("expired", 1, "bank-2"), ("partner_review", 1, "bank-2"),
+    # After the filing: repayments, arrears, claims, compensation, recovery.
+    ("active", 2, "bank-1"), ("overdue", 2, "bank-1"), ("npl", 3, "bank-1"),
+    ("claim_review", 3, "bank-1"), ("committee_review", 2, "bank-2"),
+    ("compensated", 3, "bank-2"), ("in_recovery", 2, "bank-1"),
 )
+FUNDERS = (("city", "市级财政", "City finance bureau", 6000, 60_000_000_00),
+           ("district", "崂山区财政", "Laoshan district finance bureau", 4000, 40_000_000_00))
 
 PATHS = {
     "draft": [],
@@ -117,12 +135,28 @@ def seed_demo() -> list[str]:
             create_user(email, DEMO_PASSWORD, name, role, org_code=org_code)
             done.append(f"account {email}")
     founders = [_founder(spec, orgs["park-laoshan"]) for spec in FOUNDERS]
+    done.extend(_fund_pool())
     if db.session.scalar(select(Application.id).limit(1)) is None:
         for index, (target, founder_index, bank) in enumerate(WALKS):
             application = _walk(founders[founder_index], orgs[bank], target, index)
             done.append(f"application {application.reference}: {application.status}")
     rendered, failed = run_pending(limit=1000)
-    done.append(f"dossiers rendered: {rendered} (failed: {failed})")
+    done.append(f"outbox tasks done (dossiers, notifications): {rendered} (failed: {failed})")
+    return done
+
+
+def _fund_pool() -> list[str]:
+    """The pool's funders and their first contributions (once)."""
+    if db.session.scalar(select(Funder.id).limit(1)) is not None:
+        return []
+    pool_admin = _user("pool@demo.cn")
+    done = []
+    for code, name, name_en, share_bp, amount in FUNDERS:
+        funder = Funder(code=code, name=name, name_en=name_en, share_bp=share_bp)
+        db.session.add(funder)
+        db.session.commit()
+        contribute(funder, amount, pool_admin, date(date.today().year, 1, 2), "年度出资")
+        done.append(f"funder {code}: {amount // 100:,} yuan")
     return done
 
 

@@ -52,7 +52,7 @@ def user(email: str, role: str, org: Organisation | None = None,
 
 
 def enterprise(park: Organisation, serial: int, *, tier: str = "B", founded: date | None = None,
-               equity_bp: int = 5100, id_number: str = "370212198505050018",
+               equity_bp: int = 5100, id_number: str = "370212198505050019",
                in_district: bool = True, valid_days: int = 700) -> Enterprise:
     """An eligible enterprise with its founder's talent profile (override to break a rule)."""
     firm = Enterprise(name=f"测试企业{serial}", uscc=demo_uscc(serial), park_id=park.id,
@@ -103,7 +103,7 @@ def make_world() -> World:
     bank2 = organisation("bank", "bank-2", "二号银行")
     pool = organisation("pool", "pool", "资金池")
     firm1 = enterprise(park, 1)
-    firm2 = enterprise(park2, 2, id_number="370212199001010013", tier="C")
+    firm2 = enterprise(park2, 2, id_number="370212199001010018", tier="C")
     return World(
         park=park, park2=park2, bank1=bank1, bank2=bank2, pool=pool,
         founder=user("founder@t.cn", "founder", enterprise=firm1),

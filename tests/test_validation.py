@@ -87,7 +87,7 @@ def test_talent_form_refuses_a_bad_resident_id_and_keeps_the_input(client, auth,
     for typed in ("QDRC-1001", "青岛市人才工作领导小组", BAD_ID):
         assert f'value="{typed}"' in body
     db.session.expire_all()
-    assert world.founder.enterprise.talent.id_number == "370212198505050018"
+    assert world.founder.enterprise.talent.id_number == "370212198505050019"  # unchanged
 
 
 def test_talent_form_accepts_a_valid_resident_id(client, auth, world):
