@@ -53,6 +53,24 @@ class Defaults:
     OUTBOX_MAX_ATTEMPTS = 8
     WORKER_POLL_SECONDS = 2.0
 
+    # Outgoing e-mail for notifications, sent by the outbox worker through this SMTP
+    # server. Off until an operator configures a server (a missing one would only fill
+    # the outbox with failures); in-app notifications work either way.
+    MAIL_ENABLED = False
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # SMTPS from the start (usually port 465)
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "talentfin <noreply@localhost>"
+    MAIL_TIMEOUT_SECONDS = 30
+
+    # SLA clocks of the review queues, in working days in the current queue state: past
+    # the first the staff are reminded, past the second their supervisors are told.
+    SLA_REMIND_WORKING_DAYS = 3
+    SLA_ESCALATE_WORKING_DAYS = 5
+
 
 class Testing(Defaults):
     """Settings the test suite starts from."""
@@ -63,6 +81,9 @@ class Testing(Defaults):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # Never a real mail server: tests that need mail start a local one and enable it.
+    MAIL_ENABLED = False
+    MAIL_SERVER = "127.0.0.1"
 
 
 def from_environment(prefix: str = "TALENTFIN_") -> dict:

@@ -26,6 +26,8 @@ from talentfin.models import Application
 from talentfin.models import JobRun
 from talentfin.models.base import utcnow
 from talentfin.services import parameters
+from talentfin.services.sla import send_sla_escalations
+from talentfin.services.sla import send_sla_reminders
 from talentfin.workdays import add_working_days
 from talentfin.workflows import engine
 
@@ -89,6 +91,9 @@ JOBS = (
     Job("expire_info_requests", expire_info_requests, "cron", {"hour": 1, "minute": 5}),
     Job("lapse_unfiled_loans", lapse_unfiled_loans, "cron", {"hour": 1, "minute": 15}),
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
+    # 08:30 Beijing time: the start of the working day (and the same date in UTC).
+    Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
+    Job("sla_escalations", send_sla_escalations, "cron", {"hour": 8, "minute": 35}),
 )
 
 

@@ -14,6 +14,9 @@ from talentfin.models.ledger import ChainHead
 from talentfin.models.ledger import Funder
 from talentfin.models.ledger import LedgerEntry
 from talentfin.models.ledger import LedgerLine
+from talentfin.models.notification import NOTIFICATION_KINDS
+from talentfin.models.notification import Notification
+from talentfin.models.notification import NotificationPreference
 from talentfin.models.org import ORG_KINDS
 from talentfin.models.org import TALENT_TIERS
 from talentfin.models.org import Enterprise
@@ -33,6 +36,7 @@ from talentfin.models.user import User
 
 __all__ = [
     "CLAIM_DOCUMENTS", "CLASSIFICATIONS", "Claim", "Recovery", "Repayment",
+    "NOTIFICATION_KINDS", "Notification", "NotificationPreference",
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
     "ORG_KINDS", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",

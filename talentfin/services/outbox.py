@@ -27,8 +27,11 @@ LEASE = timedelta(minutes=5)
 def handlers() -> dict[str, Callable[[dict], None]]:
     """Task kind -> function taking the payload."""
     from talentfin.services.dossiers import render_dossier_task
+    from talentfin.services.notifications import mail_notifications
+    from talentfin.services.notifications import notify_transition
 
-    return {"render_dossier": render_dossier_task}
+    return {"render_dossier": render_dossier_task, "notify_transition": notify_transition,
+            "mail_notifications": mail_notifications}
 
 
 def _claim(task_id: int) -> bool:

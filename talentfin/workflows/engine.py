@@ -16,6 +16,7 @@ from talentfin import policy
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
+from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
@@ -126,6 +127,7 @@ def _move(ctx: FireContext) -> TransitionLog:
     """Change the state through the shared Machine, apply effects, write the log row."""
     application = ctx.application
     source = application.status
+    claimed_by_id = application.claimed_by_id  # effects release the claim; notify the holder
     machine = machine_for(application.product)
     bound_before = set(vars(application))
     machine.add_model(application, initial=source)
@@ -154,6 +156,8 @@ def _move(ctx: FireContext) -> TransitionLog:
     log.seq, log.prev_hash, log.row_hash = audit.append(LOG_CHAIN, log.chain_payload())
     db.session.add(log)
     db.session.flush()  # the conditional UPDATE runs here: StaleDataError if we lost
+    db.session.add(OutboxTask(kind="notify_transition",
+                              payload={"log_id": log.id, "claimed_by_id": claimed_by_id}))
     if ctx.transition.dossier:
         from talentfin.services.dossiers import schedule_dossier
 
