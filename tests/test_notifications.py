@@ -95,6 +95,15 @@ def test_each_change_reaches_the_founder_and_the_queue_it_enters_and_no_outsider
     assert not _everyone_notified(db) & outsiders
 
 
+def test_a_claim_reaches_the_pool_administrators_then_the_committee(db, world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "committee_review")
+    assert outbox.run_pending()[1] == 0
+    assert _emails_notified(db, loan, "lodge_claim") == {"founder@t.cn", "pool@t.cn"}
+    assert _emails_notified(db, loan, "assess_claim") == {"founder@t.cn", "committee@t.cn"}
+    assert not _everyone_notified(db) & {"officer2@t.cn", "approver2@t.cn"}
+
+
 def test_bank_2_staff_hear_of_their_own_applications_only(db, world):
     factories.loan_in(world, "bank_approval")
     theirs = factories.loan_in(world, "bank_approval", founder=world.founder2, bank=world.bank2)

@@ -7,7 +7,9 @@ of the change) concerns:
 - the staff of the organisation whose queue the application enters (``QUEUES``): the park's
   reviewers on park review, the partner bank's officers on bank review, its approvers on
   approval, its officers again once approved or contracted, the pool administrators once
-  disbursed (the filing is due);
+  disbursed (the filing is due); after the filing, the bank's officers when a loan turns
+  non-performing (a claim may be lodged) or is compensated, the pool administrators when a
+  claim is lodged, the committee when it is put to them;
 - the member of staff who had claimed it.
 
 Staff never hear of their own action, and inactive accounts hear of nothing. Reminders
@@ -52,6 +54,10 @@ QUEUES = {
     "approved": ("bank_officer", "partner_org_id"),
     "contracted": ("bank_officer", "partner_org_id"),
     "disbursed": ("pool_admin", None),
+    "npl": ("bank_officer", "partner_org_id"),  # the bank may lodge a claim (again)
+    "claim_review": ("pool_admin", None),
+    "committee_review": ("pool_committee", None),
+    "compensated": ("bank_officer", "partner_org_id"),  # recoveries are reported next
 }
 KIND_LABELS = {
     "status_change": _l("Status changes of applications"),
