@@ -67,6 +67,13 @@ def retry_failed_outbox(today: date) -> int:
     return retry_failed()
 
 
+def monthly_pool_statement(today: date) -> int:
+    """Last month's pool statement PDF, made once (see services.statements)."""
+    from talentfin.services.statements import statement_for_last_month
+
+    return statement_for_last_month(today)
+
+
 def _fire_quietly(application: Application, trigger: str, today: date) -> int:
     try:
         engine.fire(application, trigger, None, today=today)
@@ -84,7 +91,7 @@ class Job:
     func: Callable[[date], int]
     trigger: str
     schedule: dict = field(default_factory=dict)
-    period: str = "day"  # "day" or "hour": the job does its work once per period
+    period: str = "day"  # "day", "hour" or "month": the job does its work once per period
 
 
 JOBS = (
@@ -94,11 +101,16 @@ JOBS = (
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
     Job("sla_escalations", send_sla_escalations, "cron", {"hour": 8, "minute": 35}),
+    # 09:00 Beijing time on the 1st: already the 1st in UTC too, so "last month" is right.
+    Job("monthly_pool_statement", monthly_pool_statement, "cron",
+        {"day": 1, "hour": 9, "minute": 0}, period="month"),
 )
 
 
 def period_key(job: Job, now: datetime) -> str:
     """The period a run at ``now`` belongs to."""
+    if job.period == "month":
+        return now.strftime("%Y-%m")
     return now.strftime("%Y-%m-%dT%H") if job.period == "hour" else now.date().isoformat()
 
 

@@ -10,11 +10,12 @@ def register_all(app: Flask) -> None:
     from talentfin.views import auth
     from talentfin.views import main
     from talentfin.views import notifications
+    from talentfin.views import pool
     from talentfin.views import profile
     from talentfin.views import queue
     from talentfin.views import servicing
     from talentfin.views import verify
 
     for module in (main, auth, profile, applications, queue, admin, verify, servicing,
-                   notifications):
+                   notifications, pool):
         app.register_blueprint(module.bp)

@@ -1,0 +1,208 @@
+"""The pool dashboard: figures, charts, drill-down to loans and ledger lines, exports, statements.
+
+For the pool administrator, the committee and the auditor only; everyone else gets 404
+(the pages' existence is not disclosed). Everything here reads; nothing writes.
+"""
+
+import re
+from datetime import date
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import render_template
+from flask import request
+from flask import send_file
+from flask import stream_with_context
+from flask_login import current_user
+from flask_login import login_required
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.i18n import _l
+from talentfin.models import ENTRY_KINDS
+from talentfin.models import Organisation
+from talentfin.models.statements import PoolStatement
+from talentfin.services import pool_exports
+from talentfin.services import pool_figures
+from talentfin.services import pool_records
+from talentfin.services import statements
+from talentfin.services.dossiers import dossier_folder
+from talentfin.views import pool_charts
+
+bp = Blueprint("pool", __name__, url_prefix="/pool")
+
+POOL_READERS = ("pool_admin", "pool_committee", "auditor")
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CODE = re.compile(r"^[a-z_]{1,40}$")
+KINDS = {
+    "contribution": _l("Contribution"), "compensation_payout": _l("Compensation payout"),
+    "recovery_receipt": _l("Recovery receipt"),
+    "interest_subsidy_payout": _l("Interest subsidy payout"),
+    "premium_subsidy_payout": _l("Premium subsidy payout"), "clawback": _l("Clawback"),
+    "reversal": _l("Reversal"), "adjustment": _l("Adjustment"),
+}
+ACCOUNTS = {
+    "pool_cash": _l("Pool cash"), "funder_capital": _l("Funder capital"),
+    "compensation_paid": _l("Compensation paid"),
+    "compensation_recovered": _l("Compensation recovered"),
+    "compensation_clawed_back": _l("Compensation clawed back"),
+    "interest_subsidy_paid": _l("Interest subsidy paid"),
+}
+STANDINGS = {"active": _l("Active"), "suspended": _l("Suspended"),
+             "terminated": _l("Partnership ended")}
+
+
+def can_read_pool(user) -> tuple[bool, str]:
+    """Whether the user may read the pool's figures, records and statements, and why not."""
+    if not getattr(user, "is_authenticated", False) or user.role not in POOL_READERS:
+        return False, _("Only the pool administrator, the committee and auditors see the pool.")
+    return True, ""
+
+
+@bp.before_request
+@login_required
+def _pool_readers_only():
+    allowed, _reason = can_read_pool(current_user)
+    if not allowed:
+        abort(404)
+
+
+@bp.context_processor
+def _labels():
+    def label(table: dict, key: str | None) -> str:
+        return str(table.get(key, key or ""))
+
+    return {"kind_label": lambda key: label(KINDS, key),
+            "account_label": lambda key: label(ACCOUNTS, key),
+            "standing_label": lambda key: label(STANDINGS, key), "pct": pool_charts.pct,
+            "times": pool_charts.times}
+
+
+def _page_size() -> int:
+    return int(current_app.config.get("POOL_PAGE_SIZE", 50))
+
+
+def _page() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _id_arg(name: str) -> int | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        abort(400)
+    return int(raw)
+
+
+def _code_arg(name: str, allowed=None) -> str:
+    raw = request.args.get(name, "").strip()
+    if raw and (not CODE.match(raw) or (allowed is not None and raw not in allowed)):
+        abort(400)
+    return raw
+
+
+def ledger_filter() -> pool_records.LedgerFilter:
+    """The ledger filter from the query string; a malformed value answers 400."""
+    month = request.args.get("month", "").strip()
+    if month and not MONTH.match(month):
+        abort(400)
+    return pool_records.LedgerFilter(funder=_id_arg("funder"), kind=_code_arg("kind", ENTRY_KINDS),
+                                     month=month, account=_code_arg("account"),
+                                     bank=_id_arg("bank"))
+
+
+def loan_filter() -> pool_records.LoanFilter:
+    """The loan/claim filter from the query string; a malformed value answers 400."""
+    statuses = (*pool_figures.COVERED_STATES, pool_records.NONPERFORMING)
+    return pool_records.LoanFilter(bank=_id_arg("bank"), status=_code_arg("status", statuses),
+                                   claim=_code_arg("claim"))
+
+
+@bp.get("/")
+def dashboard():
+    """Balance per funder, exposure and leverage, NPL per bank, claims, monthly flows."""
+    today = date.today()
+    funders = pool_figures.funder_balances()
+    total = sum(f.balance_fen for f in funders)
+    return render_template(
+        "pool/dashboard.html", funders=funders, total=total,
+        book=pool_figures.covered_book(total, today), banks=pool_figures.bank_npl(today),
+        claims=pool_figures.claims_in_progress(), flows=pool_charts.last_months(today),
+        statements=statements.recent_statements(), claim_states=pool_charts.CLAIM_STATES,
+        thresholds=pool_charts.thresholds(today),
+    )
+
+
+@bp.get("/charts/<name>.svg")
+def chart(name: str):
+    """One chart as a standalone SVG document (shown with <img>; carries no script)."""
+    draw = pool_charts.CHARTS.get(name)
+    if draw is None:
+        abort(404)
+    response = Response(draw(date.today()), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/loans")
+def loans():
+    """The covered loans (or the claims) behind a figure, paginated, with their total."""
+    wanted = loan_filter()
+    if wanted.claim:
+        result = pool_records.claims_page(wanted, _page(), _page_size())
+    else:
+        result = pool_records.loans_page(wanted, _page(), _page_size())
+    bank = db.session.get(Organisation, wanted.bank) if wanted.bank else None
+    return render_template("pool/loans.html", result=result, wanted=wanted, bank=bank,
+                           claim_states=pool_charts.CLAIM_STATES)
+
+
+@bp.get("/ledger")
+def ledger():
+    """Ledger entries behind a figure, each with its lines, maker/checker, seq and hash."""
+    wanted = ledger_filter()
+    result = pool_records.ledger_page(wanted, _page(), _page_size())
+    return render_template("pool/ledger.html", result=result, wanted=wanted,
+                           funder=result.extra["funders"].get(wanted.funder),
+                           kinds=KINDS, accounts=ACCOUNTS)
+
+
+@bp.get("/export/<dataset>.<fmt>")
+def export(dataset: str, fmt: str):
+    """CSV or XLSX of the ledger lines or of the covered loans (the page's filter applies)."""
+    if dataset == "ledger":
+        headers = pool_exports.LEDGER_HEADERS
+        rows = map(pool_exports.ledger_cells, pool_records.ledger_rows(ledger_filter()))
+        title = "资金池账本"
+    elif dataset == "loans":
+        headers = pool_exports.LOAN_HEADERS
+        rows = map(pool_exports.loan_cells, pool_records.loan_rows(loan_filter()))
+        title = "在保贷款"
+    else:
+        abort(404)
+    name = f"talentfin-{dataset}-{date.today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return Response(stream_with_context(pool_exports.csv_stream(headers, rows)),
+                        mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    if fmt == "xlsx":
+        return send_file(pool_exports.xlsx_file(title, headers, rows), as_attachment=True,
+                         download_name=name, mimetype="application/vnd.openxmlformats-"
+                         "officedocument.spreadsheetml.sheet")
+    abort(404)
+
+
+@bp.get("/statements/<int:statement_id>.pdf")
+def statement_pdf(statement_id: int):
+    """Download a stored monthly statement."""
+    statement = db.session.get(PoolStatement, statement_id)
+    if statement is None:
+        abort(404)
+    return send_file(dossier_folder() / statement.file_name, mimetype="application/pdf",
+                     as_attachment=True,
+                     download_name=f"pool-statement-{statement.month}-v{statement.version}.pdf")

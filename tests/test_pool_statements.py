@@ -1,0 +1,109 @@
+"""Pool records out of the app: CSV/XLSX exports and the monthly statement PDF and its job."""
+
+import csv
+import hashlib
+import io
+import subprocess
+from datetime import datetime
+from datetime import time
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from talentfin.jobs import JOBS
+from talentfin.jobs import run_job
+from talentfin.models.statements import PoolStatement
+from talentfin.services import ledger
+from talentfin.services import pool_exports
+from talentfin.services import statements
+from talentfin.services.dossiers import dossier_folder
+from tests import pool_factories as pf
+from tests.web import login
+from tests.web import text
+
+
+@pytest.fixture
+def book(world):
+    """The standard pool (see tests/pool_factories.make_book)."""
+    return pf.make_book(world)
+
+
+
+def test_the_csv_export_holds_every_line_with_chinese_headers(book, client, auth, world):
+    login(auth, world.auditor)
+    response = client.get("/pool/export/ledger.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert tuple(rows[0]) == pool_exports.LEDGER_HEADERS
+    assert len(rows) - 1 == 2 * 2 + 3 + 3  # two contributions, a payout, a recovery
+    paid = [r for r in rows[1:] if r[9] == "代偿支出"]
+    assert paid == [[str(book.payout.seq), str(book.payout.id), str(pf.months_ago(2)), "代偿支付",
+                     book.payout.memo, book.compensated.reference, "", "pool", "", "代偿支出",
+                     "", world.bank1.name, "100000.00", "", paid[0][14], book.payout.row_hash]]
+
+
+def test_the_xlsx_export_of_covered_loans(book, client, auth, world):
+    login(auth, world.committee)
+    response = client.get(f"/pool/export/loans.xlsx?bank={world.bank1.id}")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == pool_exports.LOAN_HEADERS
+    by_reference = {row[0]: row for row in rows[1:]}
+    assert set(by_reference) == {book.active.reference, book.npl.reference}
+    assert by_reference[book.npl.reference][4] == "不良"
+    assert Decimal(str(by_reference[book.npl.reference][8])) == Decimal("200000.00")
+
+
+def test_the_monthly_statement_is_stored_with_its_hash_and_embeds_a_cjk_font(
+        book, client, auth, world, db):
+    month = statements.previous_month(pf.months_ago(0))
+    statement = statements.generate_statement(month)
+    path = dossier_folder() / statement.file_name
+    content = path.read_bytes()
+    assert statement.sha256 == hashlib.sha256(content).hexdigest()
+    assert statement.summary["flows"]["recovered_fen"] == 1_000_000
+    assert [f["closing_fen"] for f in statement.summary["funders"]] == [594_600_000,
+                                                                       396_400_000]
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout
+    cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in line.replace("-", "")]
+    assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts
+    words = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                           text=True).stdout
+    assert "风险补偿资金池月度报告" in words and world.bank1.name in words
+    again = statements.generate_statement(month)
+    assert again.version == 2 and again.file_name != statement.file_name
+    login(auth, world.auditor)
+    assert f"/pool/statements/{statement.id}.pdf" in text(client.get("/pool/"))
+    download = client.get(f"/pool/statements/{statement.id}.pdf")
+    assert hashlib.sha256(download.get_data()).hexdigest() == statement.sha256
+
+
+def test_a_month_not_over_yet_has_no_statement(app):
+    with pytest.raises(statements.StatementError):
+        statements.generate_statement(pf.months_ago(0).strftime("%Y-%m"))
+
+
+def test_the_scheduled_job_makes_last_months_statement_once(book, db):
+    job = next(j for j in JOBS if j.name == "monthly_pool_statement")
+    now = datetime.combine(pf.months_ago(0, day=1), time(9))
+    assert run_job(job, now) == "ok: 1"
+    assert run_job(job, now) == "already done"
+    assert statements.statement_for_last_month(now.date()) == 0
+    made = db.session.scalars(select(PoolStatement)).all()
+    assert [s.month for s in made] == [statements.previous_month(now.date())]
+
+
+def test_exported_text_never_runs_as_a_formula(world, client, auth):
+    city, _district = pf.funders()
+    ledger.contribute(city, 100, world.pool_admin, pf.months_ago(1), memo="=HYPERLINK(\"x\")")
+    login(auth, world.auditor)
+    rows = list(csv.reader(io.StringIO(
+        client.get("/pool/export/ledger.csv").get_data().decode("utf-8-sig"))))
+    assert {row[4] for row in rows[1:]} == {"'=HYPERLINK(\"x\")"}
+    sheet = load_workbook(io.BytesIO(client.get("/pool/export/ledger.xlsx").get_data())).active
+    memo = sheet.cell(row=2, column=5)
+    assert memo.data_type == "s" and memo.value == "'=HYPERLINK(\"x\")"
