@@ -74,6 +74,19 @@ def monthly_pool_statement(today: date) -> int:
     return statement_for_last_month(today)
 
 
+def suspension_check(today: date) -> int:
+    """Suspend banks above the covered-NPL threshold (the committee reinstates)."""
+    from talentfin.services.standing import check_suspensions
+
+    return check_suspensions(today)
+
+
+def classify_non_performing(today: date) -> int:
+    """Overdue loans reach non-performing at 90 days (the bank may classify them earlier)."""
+    overdue = db.session.scalars(select(Application).where(Application.status == "overdue")).all()
+    return sum(_fire_quietly(application, "classify_npl", today) for application in overdue)
+
+
 def _fire_quietly(application: Application, trigger: str, today: date) -> int:
     try:
         engine.fire(application, trigger, None, today=today)
@@ -98,6 +111,8 @@ JOBS = (
     Job("expire_info_requests", expire_info_requests, "cron", {"hour": 1, "minute": 5}),
     Job("lapse_unfiled_loans", lapse_unfiled_loans, "cron", {"hour": 1, "minute": 15}),
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
+    Job("classify_non_performing", classify_non_performing, "cron", {"hour": 1, "minute": 25}),
+    Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
     Job("sla_escalations", send_sla_escalations, "cron", {"hour": 8, "minute": 35}),

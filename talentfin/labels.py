@@ -236,3 +236,15 @@ def classification_label(grade: str | None) -> str:
 def claim_status_label(status: str | None) -> str:
     """Label of a claim's status."""
     return _lookup(CLAIM_STATUSES, status)
+
+
+STANDINGS = {
+    "active": _l("Active partner"),
+    "suspended": _l("Suspended (no new filings)"),
+    "terminated": _l("Partnership ended"),
+}
+
+
+def standing_label(standing: str | None) -> str:
+    """Label of a bank's standing with the pool."""
+    return _lookup(STANDINGS, standing)

@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     from talentfin.labels import change_label
     from talentfin.labels import claim_status_label
     from talentfin.labels import classification_label
+    from talentfin.labels import standing_label
     from talentfin.labels import change_value
     from talentfin.labels import dossier_label
     from talentfin.labels import field_label
@@ -38,6 +39,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["changelabel"] = change_label
     app.jinja_env.filters["classification"] = classification_label
     app.jinja_env.filters["claimstatus"] = claim_status_label
+    app.jinja_env.filters["standing"] = standing_label
     app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from talentfin.demo import DEMO_PDF
@@ -163,6 +164,8 @@ def loan_in(world: World, state: str, founder: User | None = None,
             actor = founder
         if trigger == "lodge_claim":
             upload_claim_documents(application, officer, DEMO_PDF)
+        if trigger == "file_with_pool" and db.session.scalar(select(Funder.id).limit(1)) is None:
+            fund_pool(world)  # the leverage limit needs money in the pool
         engine.fire(application, trigger, actor, comment=comment, data=data)
     return application
 

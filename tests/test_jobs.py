@@ -84,3 +84,13 @@ def test_a_second_scheduler_cannot_take_the_lock(app, database_url):
         assert "another scheduler" in process.stderr.read()
     finally:
         lock.release()
+
+
+def test_overdue_loans_become_non_performing_at_ninety_days(db, world):
+    late = factories.loan_in(world, "overdue")  # overdue for 120 days (see demo_servicing)
+    recent = factories.loan_in(world, "overdue")
+    _age(db, recent, overdue_since=date.today() - timedelta(days=89))
+    assert run_job(JOB["classify_non_performing"]).startswith("ok: 1")
+    db.session.expire_all()
+    assert db.session.get(Application, late.id).status == "npl"
+    assert db.session.get(Application, recent.id).status == "overdue"

@@ -143,6 +143,7 @@ def test_information_request_resubmission_shows_what_changed(client, auth, world
 
 
 def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
+    factories.fund_pool(world)  # filing checks the pool's leverage limit
     application_id = factories.loan_in(world, "partner_review").id
     login(auth, world.officer1)
     assert fresh(application_id).reference in text(client.get("/queue/"))

@@ -146,6 +146,7 @@ def _disbursed_on(world, disbursed: date):
 @pytest.mark.parametrize(("days_ago", "covered"), [(90, True), (91, False), (200, False)])
 def test_pool_filing_only_within_90_days_of_disbursement(client, auth, world, days_ago,
                                                          covered):
+    factories.fund_pool(world)  # filing checks the pool's leverage limit
     disbursed = date.today() - timedelta(days=days_ago)
     application = _disbursed_on(world, disbursed)
     login(auth, world.officer1)

@@ -28,6 +28,7 @@ from talentfin.models.servicing import CLASSIFICATIONS
 from talentfin.models.servicing import Claim
 from talentfin.models.servicing import Recovery
 from talentfin.models.servicing import Repayment
+from talentfin.models.standing import StandingChange
 from talentfin.models.statements import PoolStatement
 from talentfin.models.user import ROLE_ORG_KIND
 from talentfin.models.user import ROLES
@@ -39,7 +40,7 @@ __all__ = [
     "CLAIM_DOCUMENTS", "CLASSIFICATIONS", "Claim", "Recovery", "Repayment",
     "NOTIFICATION_KINDS", "Notification", "NotificationPreference",
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
-    "ORG_KINDS", "PoolStatement", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
+    "ORG_KINDS", "PoolStatement", "StandingChange", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS", "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",
     "Enterprise", "JobRun", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",
     "TalentProfile", "TransitionLog", "User",

@@ -8,11 +8,14 @@ from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from talentfin.extensions import db
 from talentfin.models.base import utcnow
+from talentfin.models.user import User  # noqa: F401 (relationship target)
 
 
 class PolicyParameter(db.Model):
@@ -29,3 +32,11 @@ class PolicyParameter(db.Model):
     source: Mapped[str] = mapped_column(String(200), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # A change is proposed by the pool administrator and takes effect when the committee
+    # approves it (status "proposed" -> "in_force" or "rejected").
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    proposed_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])
+    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])

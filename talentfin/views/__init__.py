@@ -8,8 +8,10 @@ def register_all(app: Flask) -> None:
     from talentfin.views import admin
     from talentfin.views import applications
     from talentfin.views import auth
+    from talentfin.views import banks
     from talentfin.views import main
     from talentfin.views import notifications
+    from talentfin.views import policy
     from talentfin.views import pool
     from talentfin.views import profile
     from talentfin.views import queue
@@ -17,5 +19,5 @@ def register_all(app: Flask) -> None:
     from talentfin.views import verify
 
     for module in (main, auth, profile, applications, queue, admin, verify, servicing,
-                   notifications, pool):
+                   notifications, pool, policy, banks):
         app.register_blueprint(module.bp)

@@ -264,6 +264,10 @@ def _servicing_guards() -> dict:
              "claim_documents_complete", "claim_amounts_valid")
     found = {name: getattr(servicing_rules, name) for name in names}
     found["recovery_valid"] = recovery_rules.recovery_valid
+    from talentfin.workflows import pool_rules
+
+    found["bank_in_good_standing"] = pool_rules.bank_in_good_standing
+    found["within_leverage"] = pool_rules.within_leverage
     return found
 
 

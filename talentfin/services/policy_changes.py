@@ -1,0 +1,97 @@
+"""Changing the programme's numbers: the pool administrator proposes, the committee decides.
+
+A change never rewrites the past: it takes effect from its date (at the earliest the day
+the committee approves it), and decisions read the value in force on their own date.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import PolicyParameter
+from talentfin.models import User
+from talentfin.models.base import utcnow
+from talentfin.services.parameters import DEFAULTS
+
+
+class PolicyChangeError(ValueError):
+    """A proposal or decision that is not allowed; the message says why."""
+
+
+def check_value(key: str, value: str) -> int:
+    """The proposed value as an integer, or PolicyChangeError."""
+    if key not in DEFAULTS:
+        raise PolicyChangeError(_("Unknown policy parameter."))
+    try:
+        number = int(value.strip())
+    except ValueError as exc:
+        raise PolicyChangeError(_("Enter a whole number (fen, basis points or days).")) from exc
+    if number < 0 or (key.endswith("_bp") and number > 10_000):
+        raise PolicyChangeError(_("The value is out of range (basis points are 0 to 10000)."))
+    return number
+
+
+def propose(key: str, value: str, effective_from: date, reason: str, user: User,
+            today: date | None = None) -> PolicyParameter:
+    """Record a proposed change; it has no effect until the committee approves it."""
+    today = today or date.today()
+    if user.role != "pool_admin":
+        raise PolicyChangeError(_("Only the pool administrator proposes policy changes."))
+    number = check_value(key, value)
+    if effective_from < today:
+        raise PolicyChangeError(_("A change cannot take effect in the past."))
+    if not reason.strip():
+        raise PolicyChangeError(_("Please give a reason."))
+    proposal = PolicyParameter(key=key, value=str(number), effective_from=effective_from,
+                               status="proposed", source=DEFAULTS[key][1], reason=reason.strip(),
+                               created_by_id=user.id)
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal
+
+
+def decide(proposal: PolicyParameter, approve: bool, user: User,
+           today: date | None = None) -> PolicyParameter:
+    """The committee approves (the change takes effect) or rejects a proposal."""
+    today = today or date.today()
+    if user.role != "pool_committee":
+        raise PolicyChangeError(_("Only the pool committee decides policy changes."))
+    if proposal.status != "proposed":
+        raise PolicyChangeError(_("This proposal has been decided already."))
+    if proposal.created_by_id == user.id:
+        raise PolicyChangeError(_("You proposed this change; another person must decide it."))
+    proposal.status = "in_force" if approve else "rejected"
+    proposal.effective_from = max(proposal.effective_from, today)
+    proposal.decided_by_id = user.id
+    proposal.decided_at = utcnow()
+    db.session.commit()
+    return proposal
+
+
+def in_force(on: date | None = None) -> list[PolicyParameter]:
+    """The row in force for every key on a date (one query)."""
+    on = on or date.today()
+    rows = db.session.scalars(
+        select(PolicyParameter).where(PolicyParameter.status == "in_force",
+                                      PolicyParameter.effective_from <= on)
+        .order_by(PolicyParameter.key, PolicyParameter.effective_from.desc(),
+                  PolicyParameter.id.desc())
+    ).all()
+    latest = {}
+    for row in rows:
+        latest.setdefault(row.key, row)
+    return [latest[key] for key in sorted(latest)]
+
+
+def pending() -> list[PolicyParameter]:
+    """Proposals waiting for the committee, oldest first."""
+    return list(db.session.scalars(select(PolicyParameter).where(
+        PolicyParameter.status == "proposed").order_by(PolicyParameter.id)))
+
+
+def history(key: str) -> list[PolicyParameter]:
+    """Every value a key has had or was proposed to have, newest first."""
+    return list(db.session.scalars(select(PolicyParameter).where(PolicyParameter.key == key)
+                                   .order_by(PolicyParameter.id.desc())))

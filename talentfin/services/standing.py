@@ -1,0 +1,97 @@
+"""Partner banks' standing: suspension above the NPL threshold, reinstatement by the committee.
+
+A suspended bank files no new loans; claims it already lodged go on. A terminated bank
+(after fraud) is no partner any more. Every change is recorded with its figures.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case
+from sqlalchemy import func
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import Organisation
+from talentfin.models import StandingChange
+from talentfin.models import User
+from talentfin.services import parameters
+from talentfin.services.compensation import COVERED_STATES
+from talentfin.services.compensation import NPL_STATES
+
+
+@dataclass(frozen=True)
+class BankBook:
+    """A bank's covered loans: balance, non-performing part and the ratio in basis points."""
+
+    bank: Organisation
+    covered_fen: int
+    npl_fen: int
+
+    @property
+    def npl_bp(self) -> int:
+        """Non-performing share of the covered balance, in basis points."""
+        return self.npl_fen * 10_000 // self.covered_fen if self.covered_fen else 0
+
+
+def bank_books() -> list[BankBook]:
+    """Every bank's covered balance and NPL in one grouped query."""
+    outstanding = func.coalesce(Application.outstanding_fen, Application.disbursed_amount_fen, 0)
+    rows = db.session.execute(
+        select(Organisation,
+               func.coalesce(func.sum(case((Application.status.in_(COVERED_STATES), outstanding),
+                                           else_=0)), 0),
+               func.coalesce(func.sum(case((Application.status.in_(NPL_STATES), outstanding),
+                                           else_=0)), 0))
+        .outerjoin(Application, (Application.partner_org_id == Organisation.id)
+                   & (Application.product == "loan"))
+        .where(Organisation.kind == "bank").group_by(Organisation.id).order_by(Organisation.name)
+    ).all()
+    return [BankBook(bank, int(covered), int(npl)) for bank, covered, npl in rows]
+
+
+def _change(bank: Organisation, to: str, reason: str, book: BankBook | None,
+            user: User | None) -> StandingChange:
+    change = StandingChange(bank_id=bank.id, from_standing=bank.standing, to_standing=to,
+                            reason=reason, decided_by_id=user.id if user else None,
+                            figures={"covered_fen": book.covered_fen, "npl_fen": book.npl_fen,
+                                     "npl_bp": book.npl_bp} if book else {})
+    bank.standing = to
+    db.session.add(change)
+    return change
+
+
+def check_suspensions(today: date) -> int:
+    """Suspend every active bank above the NPL threshold with a large enough book."""
+    threshold = parameters.int_parameter("suspension_npl_bp", today)
+    balance = parameters.int_parameter("suspension_balance_fen", today)
+    suspended = 0
+    for book in bank_books():
+        if book.bank.standing == "active" and book.covered_fen > balance \
+                and book.npl_bp > threshold:
+            _change(book.bank, "suspended", _("Covered NPL ratio above the threshold."), book, None)
+            suspended += 1
+    db.session.commit()
+    return suspended
+
+
+def reinstate(bank: Organisation, user: User, reason: str) -> StandingChange:
+    """The committee lifts a suspension (never a termination)."""
+    if user.role != "pool_committee":
+        raise PermissionError(_("Only the pool committee reinstates a bank."))
+    if bank.standing != "suspended":
+        raise ValueError(_("Only a suspended bank can be reinstated."))
+    if not reason.strip():
+        raise ValueError(_("Please give a reason."))
+    book = next((b for b in bank_books() if b.bank.id == bank.id), None)
+    change = _change(bank, "active", reason.strip(), book, user)
+    db.session.commit()
+    return change
+
+
+def history(bank: Organisation) -> list[StandingChange]:
+    """A bank's standing changes, newest first."""
+    return list(db.session.scalars(select(StandingChange).where(
+        StandingChange.bank_id == bank.id).order_by(StandingChange.id.desc())))

@@ -1,0 +1,56 @@
+"""Partner banks' standing with the pool: NPL figures, suspensions, reinstatement."""
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Organisation
+from talentfin.services import parameters
+from talentfin.services import standing
+
+bp = Blueprint("banks", __name__, url_prefix="/banks")
+READERS = ("pool_admin", "pool_committee", "auditor")
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Every partner bank with its covered book, NPL ratio and standing."""
+    if current_user.role not in READERS:
+        abort(404)
+    books = standing.bank_books()
+    history = {book.bank.id: standing.history(book.bank) for book in books}
+    return render_template(
+        "banks/index.html", books=books, history=history,
+        threshold_bp=parameters.int_parameter("suspension_npl_bp"),
+        band_bp=parameters.int_parameter("npl_band_bp"),
+        balance_fen=parameters.int_parameter("suspension_balance_fen"),
+        can_reinstate=current_user.role == "pool_committee")
+
+
+@bp.post("/<int:bank_id>/reinstate")
+@login_required
+def reinstate(bank_id: int):
+    """The committee lifts a bank's suspension, with a reason."""
+    if current_user.role not in READERS:
+        abort(404)
+    bank = db.session.get(Organisation, bank_id)
+    if bank is None or bank.kind != "bank":
+        abort(404)
+    try:
+        standing.reinstate(bank, current_user, request.form.get("reason", ""))
+    except PermissionError as exc:
+        abort(403, str(exc))
+    except ValueError as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("banks.index"))
+    flash(_("The bank is reinstated."), "success")
+    return redirect(url_for("banks.index"))

@@ -1,0 +1,90 @@
+"""Bank standing and the filing's pool rules: suspension, reinstatement, leverage."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import update
+
+from talentfin.extensions import db
+from talentfin.models import Application
+from talentfin.models import Organisation
+from talentfin.models import PolicyParameter
+from talentfin.models import StandingChange
+from talentfin.services import standing
+from talentfin.workflows import engine
+from tests import factories
+
+
+def _policy(key: str, value: int) -> None:
+    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=date.today()))
+    db.session.commit()
+
+
+def test_a_suspended_bank_files_nothing_new_but_its_claims_go_on(world):
+    factories.fund_pool(world)
+    lodged = factories.loan_in(world, "claim_review")
+    factories.loan_in(world, "covered")
+    waiting = factories.loan_in(world, "disbursed")
+    _policy("suspension_balance_fen", 100_000_000)  # a small book counts, for the test
+    assert standing.check_suspensions(date.today()) == 1  # NPL 1 of 2 million = 50 %
+    assert db.session.get(Organisation, world.bank1.id).standing == "suspended"
+    with pytest.raises(engine.Refused, match="suspended|暂停"):
+        engine.fire(waiting, "file_with_pool", world.pool_admin)
+    engine.fire(lodged, "assess_claim", world.pool_admin)  # lodged claims continue
+    change = db.session.query(StandingChange).one()
+    assert change.figures["npl_bp"] == 5000
+
+
+def test_no_suspension_below_the_balance_threshold_or_at_the_ratio(world):
+    factories.fund_pool(world)
+    factories.loan_in(world, "npl")
+    for _ in range(2):
+        factories.loan_in(world, "covered")
+    # 1 of 3 million is non-performing, but the book is under 20,000,000.
+    assert standing.check_suspensions(date.today()) == 0
+    _policy("suspension_balance_fen", 100_000_000)
+    _policy("suspension_npl_bp", 3334)  # 33.33 % is not above 33.34 %
+    assert standing.check_suspensions(date.today()) == 0
+
+
+def test_only_the_committee_reinstates(world):
+    bank = db.session.get(Organisation, world.bank1.id)
+    bank.standing = "suspended"
+    db.session.commit()
+    with pytest.raises(PermissionError):
+        standing.reinstate(bank, world.pool_admin, "ok")
+    standing.reinstate(bank, world.committee, "不良贷款已处置")
+    assert bank.standing == "active"
+
+
+def test_filing_stops_at_the_leverage_limit(world):
+    factories.fund_pool(world, amount_fen=20_000_000)  # 200,000 yuan: 2,000,000 of cover
+    factories.loan_in(world, "covered")  # 1,000,000
+    second = factories.loan_in(world, "disbursed")
+    db.session.execute(update(Application).where(Application.id == second.id)
+                       .values(disbursed_amount_fen=100_000_001))
+    db.session.commit()
+    with pytest.raises(engine.Refused, match="leverage|杠杆"):
+        engine.fire(db.session.get(Application, second.id), "file_with_pool", world.pool_admin)
+    db.session.execute(update(Application).where(Application.id == second.id)
+                       .values(disbursed_amount_fen=100_000_000))
+    db.session.commit()
+    engine.fire(db.session.get(Application, second.id), "file_with_pool", world.pool_admin)
+
+
+def test_banks_page_and_reinstatement_through_the_web(client, auth, world):
+    from tests.web import login
+    from tests.web import text
+
+    bank = db.session.get(Organisation, world.bank1.id)
+    bank.standing = "suspended"
+    db.session.commit()
+    login(auth, world.committee)
+    assert "Suspended" in text(client.get("/banks/"))
+    response = client.post(f"/banks/{bank.id}/reinstate", data={"reason": "处置完毕"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Organisation, bank.id).standing == "active"
+    auth.logout()
+    login(auth, world.officer1)
+    assert client.get("/banks/").status_code == 404
