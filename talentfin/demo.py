@@ -11,10 +11,10 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from talentfin.extensions import db
 from talentfin.demo_servicing import SERVICING_PATHS
 from talentfin.demo_servicing import servicing_step
 from talentfin.demo_servicing import upload_claim_documents
+from talentfin.extensions import db
 from talentfin.identifiers import uscc_check_char
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application

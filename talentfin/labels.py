@@ -248,3 +248,65 @@ STANDINGS = {
 def standing_label(standing: str | None) -> str:
     """Label of a bank's standing with the pool."""
     return _lookup(STANDINGS, standing)
+
+
+def calculation_text(stored: str | None) -> str:
+    """A claim's stored calculation (codes and figures) in the reader's language."""
+    import json
+
+    from talentfin.money import format_fen
+    from talentfin.money import format_rate_bp
+
+    try:
+        limits = json.loads(stored or "[]")
+    except ValueError:
+        return stored or ""  # written before calculations were stored as codes
+    texts = {
+        "ratio": lambda p: _l("%(ratio)s of the loss", ratio=format_rate_bp(p["ratio_bp"])),
+        "band": lambda p: _l("only %(amount)s yuan of the loss lies inside the bank's NPL band",
+                             amount=format_fen(p["compensable_fen"])),
+        "ceiling": lambda p: _l(
+            "all public compensation together is capped at %(ceiling)s of the loss",
+            ceiling=format_rate_bp(p["ceiling_bp"])),
+        "annual_cap": lambda p: _l("the bank's annual compensation cap leaves %(room)s yuan",
+                                   room=format_fen(p["room_fen"])),
+    }
+    return "; ".join(str(texts[code](params)) for code, params in limits if code in texts)
+
+
+# The policy table's keys, as the policy page shows them.
+PARAMETERS = {
+    "tier_limit_A_fen": _l("Loan limit, tier A (fen)"),
+    "tier_limit_B_fen": _l("Loan limit, tier B (fen)"),
+    "tier_limit_C_fen": _l("Loan limit, tier C (fen)"),
+    "tier_limit_D_fen": _l("Loan limit, tier D (fen)"),
+    "cap_per_talent_fen": _l("Outstanding cap per talent (fen)"),
+    "cap_per_firm_fen": _l("Outstanding cap per firm (fen)"),
+    "lpr_1y_bp": _l("1-year LPR (basis points)"),
+    "rate_cap_spread_bp": _l("Rate cap above the LPR (basis points)"),
+    "term_min_months": _l("Shortest term (months)"),
+    "term_max_months": _l("Longest term (months)"),
+    "firm_max_age_years": _l("Firm age limit (years, tier A exempt)"),
+    "founder_min_equity_bp": _l("Founder's minimum equity (basis points)"),
+    "dishonesty_lookback_years": _l("Dishonesty record look-back (years)"),
+    "filing_window_days": _l("Pool filing window (days)"),
+    "info_request_expiry_working_days": _l("Request for information expires after (working days)"),
+    "compensation_ratio_bp": _l("Compensation ratio (basis points)"),
+    "first_loan_bonus_bp": _l("First-loan or pure-credit bonus (basis points)"),
+    "public_ceiling_bp": _l("Ceiling of all public compensation (basis points)"),
+    "leverage_limit": _l("Leverage limit (times the pool balance)"),
+    "bank_annual_cap_fen": _l("Annual compensation cap per bank (fen)"),
+    "suspension_npl_bp": _l("Suspension NPL threshold (basis points)"),
+    "suspension_balance_fen": _l("Suspension balance threshold (fen)"),
+    "npl_band_bp": _l("Compensated NPL band (basis points)"),
+    "npl_days_overdue": _l("Days overdue that make a loan non-performing"),
+    "claim_admin_working_days": _l("Pool review of a claim (working days)"),
+    "claim_committee_working_days": _l("Committee decision on a claim (working days)"),
+    "interest_subsidy_bp": _l("Interest subsidy (basis points of interest paid)"),
+    "interest_subsidy_cap_fen": _l("Interest subsidy cap per firm and year (fen)"),
+}
+
+
+def parameter_label(key: str | None) -> str:
+    """Label of a policy parameter."""
+    return _lookup(PARAMETERS, key)

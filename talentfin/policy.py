@@ -6,7 +6,6 @@ the one the application is routed to; founders see their own enterprise's applic
 """
 
 from sqlalchemy import false
-from sqlalchemy import or_
 
 from talentfin.i18n import _
 from talentfin.models import Application

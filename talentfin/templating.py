@@ -15,14 +15,16 @@ from talentfin.workdays import working_days_between
 def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
     from talentfin.labels import attachment_label
+    from talentfin.labels import calculation_text
     from talentfin.labels import change_label
+    from talentfin.labels import change_value
     from talentfin.labels import claim_status_label
     from talentfin.labels import classification_label
-    from talentfin.labels import standing_label
-    from talentfin.labels import change_value
     from talentfin.labels import dossier_label
     from talentfin.labels import field_label
+    from talentfin.labels import parameter_label
     from talentfin.labels import role_label
+    from talentfin.labels import standing_label
     from talentfin.labels import state_label
     from talentfin.labels import trigger_label
 
@@ -40,6 +42,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["classification"] = classification_label
     app.jinja_env.filters["claimstatus"] = claim_status_label
     app.jinja_env.filters["standing"] = standing_label
+    app.jinja_env.filters["calculation"] = calculation_text
+    app.jinja_env.filters["parameter"] = parameter_label
     app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor

@@ -1,5 +1,6 @@
 """Compensation claims: the ratio, every cap at its boundary, the funders' split, no double pay."""
 
+import json
 from datetime import date
 
 import pytest
@@ -68,7 +69,7 @@ def test_the_80_percent_ceiling_counts_the_insurance_payout(world):
                 data={"loss_fen": LOSS, "other_fen": 10_000_000})  # insurer paid 10 %
     engine.fire(loan, "assess_claim", world.pool_admin)
     assert _claim(loan).payout_fen == 70_000_000  # 80 % - 10 %, not 75 %
-    assert "80%" in _claim(loan).calculation
+    assert ["ceiling", {"ceiling_bp": 8000}] in json.loads(_claim(loan).calculation)
 
 
 def test_the_bank_annual_cap(world):
@@ -94,7 +95,7 @@ def test_losses_beyond_the_npl_band_are_not_compensated(world):
     # NPL 2,000,000 of covered 4,000,000; band 1,200,000; this loss 1,000,000 of which
     # 200,000 lies inside the band (the other bad loan takes the first 1,000,000).
     assert claim.payout_fen == 20_000_000 * 75 // 100
-    assert "band" in claim.calculation or "不良" in claim.calculation
+    assert ["band", {"compensable_fen": 20_000_000}] in json.loads(claim.calculation)
     assert fresh(first_bad.id).status == "npl"
 
 
@@ -129,3 +130,14 @@ def test_recoveries_return_pro_rata_and_clawback_restores_the_funders(world):
     engine.fire(loan, "claw_back", world.committee, comment="伪造还款记录")
     assert ledger.funder_balances() == {city.id: 6_000_000_000, district.id: 4_000_000_000}
     assert db.session.get(Organisation, world.bank1.id).standing == "terminated"
+
+
+def test_the_limits_read_in_the_readers_language(client, auth, world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "committee_review")
+    login(auth, world.committee)
+    page = text(client.get(f"/applications/{loan.id}"))
+    assert "75.00% of the loss" in page
+    client.post("/language", data={"lang": "zh"})
+    assert "75.00%" in text(client.get(f"/applications/{loan.id}"))
+    assert "of the loss" not in text(client.get(f"/applications/{loan.id}"))

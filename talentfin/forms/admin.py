@@ -18,7 +18,7 @@ from talentfin.labels import ROLES
 class StaffUserForm(BaseForm):
     """A staff account of a park, a partner institution or the pool."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLES.items()
                                             if k not in ("founder", "system")])

@@ -10,10 +10,10 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from talentfin.forms.application import TERM_CHOICES
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
-from talentfin.forms.application import TERM_CHOICES
 from talentfin.i18n import _l
 from talentfin.labels import ATTACHMENTS
 from talentfin.labels import FIELDS

@@ -24,3 +24,15 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime, default=utcnow, onupdate=utcnow
     )
+
+
+def sum_fen(expression):
+    """SUM of an amount as a whole number on every database, 0 when there are no rows.
+
+    PostgreSQL sums BIGINT into NUMERIC (a Decimal in Python); the ledger takes only int.
+    """
+    from sqlalchemy import BigInteger
+    from sqlalchemy import cast
+    from sqlalchemy import func
+
+    return cast(func.coalesce(func.sum(expression), 0), BigInteger)

@@ -12,11 +12,10 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.extensions import db
-from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.models import LedgerEntry
 from talentfin.models import LedgerLine
-from talentfin.money import format_fen
+from talentfin.models.base import sum_fen
 from talentfin.services import parameters
 
 COVERED_STATES = ("covered", "active", "overdue", "npl", "claim_review", "committee_review")
@@ -50,31 +49,30 @@ class Payout:
 
     ratio_bp: int
     payout_fen: int
-    limits: list[str] = field(default_factory=list)
+    # What bound the amount, as (code, parameters); shown in the reader's language by
+    # talentfin.labels.calculation_text (never stored as text in one person's language).
+    limits: list[tuple[str, dict]] = field(default_factory=list)
 
 
 def calculate(f: Figures) -> Payout:
     """Ratio of the compensable loss, within the public ceiling, the NPL band and the cap."""
     ratio = f.ratio_bp + (f.bonus_bp if f.bonus else 0)
-    limits = [_("%(ratio)s of the loss", ratio=f"{ratio / 100:g}%")]
+    limits = [("ratio", {"ratio_bp": ratio})]
     compensable = f.loss_fen
     if f.bank_covered_fen > f.band_min_balance_fen:
         band_limit = f.bank_covered_fen * f.band_bp // 10_000
         compensable = max(0, min(f.loss_fen, band_limit - (f.bank_npl_fen - f.loss_fen)))
     if compensable < f.loss_fen:
-        limits.append(_("only %(amount)s yuan of the loss lies inside the bank's NPL band",
-                        amount=format_fen(compensable)))
+        limits.append(("band", {"compensable_fen": compensable}))
     payout = compensable * ratio // 10_000
     ceiling = max(0, f.loss_fen * f.ceiling_bp // 10_000 - f.other_compensation_fen)
     if payout > ceiling:
         payout = ceiling
-        limits.append(_("all public compensation together is capped at %(ceiling)s of the loss",
-                        ceiling=f"{f.ceiling_bp / 100:g}%"))
+        limits.append(("ceiling", {"ceiling_bp": f.ceiling_bp}))
     room = max(0, f.annual_cap_fen - f.bank_paid_this_year_fen)
     if payout > room:
         payout = room
-        limits.append(_("the bank's annual compensation cap leaves %(room)s yuan",
-                        room=format_fen(room)))
+        limits.append(("annual_cap", {"room_fen": room}))
     return Payout(ratio, payout, limits)
 
 
@@ -84,7 +82,7 @@ def _outstanding():
 
 def gather(application: Application, loss_fen: int, other_fen: int, on: date) -> Figures:
     """Read the figures for a claim on ``application`` as of ``on``."""
-    bank_loans = select(func.coalesce(func.sum(_outstanding()), 0)).where(
+    bank_loans = select(sum_fen(_outstanding())).where(
         Application.product == "loan", Application.partner_org_id == application.partner_org_id)
     covered = db.session.scalar(bank_loans.where(Application.status.in_(COVERED_STATES)))
     npl = db.session.scalar(bank_loans.where(Application.status.in_(NPL_STATES)))
@@ -111,7 +109,7 @@ def gather(application: Application, loss_fen: int, other_fen: int, on: date) ->
 def paid_to_bank_in_year(bank_id: int, year: int) -> int:
     """Net compensation the pool paid a bank in a calendar year (reversals subtract)."""
     return db.session.scalar(
-        select(func.coalesce(func.sum(LedgerLine.amount_fen), 0))
+        select(sum_fen(LedgerLine.amount_fen))
         .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
         .where(LedgerLine.account == PAID_ACCOUNT, LedgerLine.org_id == bank_id,
                LedgerEntry.effective_on >= date(year, 1, 1),

@@ -61,12 +61,12 @@ def lock_ledger() -> None:
 
 def _check(kind: str, lines: list[Line], maker: User | None, checker: User | None) -> None:
     if kind not in ENTRY_KINDS:
-        raise LedgerError(f"unknown entry kind {kind!r}")
+        raise LedgerError(_("Unknown entry kind: %(kind)s", kind=kind))
     if not lines:
         raise LedgerError(_("An entry needs at least two lines."))
     for line in lines:
         if not isinstance(line.amount_fen, int) or isinstance(line.amount_fen, bool):
-            raise LedgerError("amounts are integer fen")
+            raise LedgerError(_("Amounts are whole fen."))
         if line.amount_fen == 0:
             raise LedgerError(_("A ledger line cannot be zero."))
     if sum(line.amount_fen for line in lines) != 0:

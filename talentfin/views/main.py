@@ -7,6 +7,7 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
+from flask_babel import refresh
 from flask_login import current_user
 
 from talentfin.extensions import db
@@ -35,6 +36,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
+        refresh()  # drop a locale cached on the context (tests share one app context)
     target = request.form.get("next") or url_for("main.index")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("main.index")

@@ -21,6 +21,7 @@ from talentfin.extensions import db
 from talentfin.forms.base import BaseForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.labels import PARAMETERS
 from talentfin.models import PolicyParameter
 from talentfin.services import policy_changes
 from talentfin.services.parameters import DEFAULTS
@@ -32,7 +33,7 @@ READERS = ("pool_admin", "pool_committee", "auditor", "admin")
 class ProposalForm(BaseForm):
     """A proposed new value for one parameter."""
 
-    key = SelectField(_l("Parameter"), choices=[(k, k) for k in DEFAULTS])
+    key = SelectField(_l("Parameter"), choices=[(k, PARAMETERS.get(k, k)) for k in DEFAULTS])
     value = StringField(_l("New value"), validators=[DataRequired()])
     effective_from = DateField(_l("Takes effect on"), validators=[DataRequired()],
                                default=date.today)

@@ -21,17 +21,16 @@ from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.workflows.context import FireContext
+from talentfin.workflows.effects import EFFECTS
 from talentfin.workflows.errors import Conflict
 from talentfin.workflows.errors import Forbidden
 from talentfin.workflows.errors import Refused
 from talentfin.workflows.errors import TransitionError
-from talentfin.workflows.effects import EFFECTS
 from talentfin.workflows.guards import GUARDS
 from talentfin.workflows.registry import machine_for
 from talentfin.workflows.registry import workflow_for
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Transition
-
 
 LOG_CHAIN = "transition_log"
 __all__ = ["Conflict", "Forbidden", "Refused", "TransitionError", "available_actions", "fire"]

@@ -12,6 +12,7 @@ from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import TalentProfile
+from talentfin.models.base import sum_fen
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.services import parameters
@@ -113,7 +114,7 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
     amount_col = func.coalesce(
         Application.disbursed_amount_fen, Application.recommended_amount_fen, 0
     )
-    others = select(func.coalesce(func.sum(amount_col), 0)).where(
+    others = select(sum_fen(amount_col)).where(
         Application.product == "loan",
         Application.status.in_(COMMITTED_STATES),
         Application.id != application.id,

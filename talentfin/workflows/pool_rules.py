@@ -7,6 +7,7 @@ from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.models import Organisation
+from talentfin.models.base import sum_fen
 from talentfin.money import format_fen
 from talentfin.services import ledger
 from talentfin.services import parameters
@@ -25,7 +26,7 @@ def bank_in_good_standing(ctx: FireContext) -> str | None:
 def within_leverage(ctx: FireContext) -> str | None:
     """Covered outstanding, with this loan, stays within the limit times the pool balance."""
     outstanding = func.coalesce(Application.outstanding_fen, Application.disbursed_amount_fen, 0)
-    covered = db.session.scalar(select(func.coalesce(func.sum(outstanding), 0)).where(
+    covered = db.session.scalar(select(sum_fen(outstanding)).where(
         Application.product == "loan", Application.status.in_(COVERED_STATES)))
     limit = parameters.int_parameter("leverage_limit", ctx.today) * ledger.pool_balance()
     after = covered + (ctx.application.disbursed_amount_fen or 0)

@@ -10,6 +10,7 @@ from talentfin.models import LedgerEntry
 from talentfin.models import LedgerLine
 from talentfin.models import Organisation
 from talentfin.models import Recovery
+from talentfin.models.base import sum_fen
 from talentfin.services import ledger
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.errors import Refused
@@ -64,7 +65,7 @@ def record_recovery(ctx: FireContext) -> None:
     claim = _paid_claim(ctx)
     net = ctx.data["gross_fen"] - ctx.data.get("costs_fen", 0)
     returned_so_far = db.session.scalar(
-        select(func.coalesce(func.sum(Recovery.returned_fen), 0))
+        select(sum_fen(Recovery.returned_fen))
         .where(Recovery.claim_id == claim.id))
     share = net * (claim.payout_fen or 0) // claim.principal_loss_fen
     returned = max(0, min(share, (claim.payout_fen or 0) - returned_so_far))

@@ -4,9 +4,8 @@ Money effects post to the ledger inside the firing transaction (talentfin.servic
 so a state change and its ledger lines commit together or not at all.
 """
 
-from datetime import date
+import json
 
-from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.extensions import db
@@ -15,7 +14,6 @@ from talentfin.models import CLAIM_DOCUMENTS
 from talentfin.models import Attachment
 from talentfin.models import Claim
 from talentfin.models import Funder
-from talentfin.models import Recovery
 from talentfin.models import Repayment
 from talentfin.models.base import utcnow
 from talentfin.money import format_fen
@@ -168,7 +166,7 @@ def _compute(claim: Claim, ctx: FireContext) -> compensation.Payout:
     payout = compensation.calculate(figures)
     claim.ratio_bp = payout.ratio_bp
     claim.payout_fen = payout.payout_fen
-    claim.calculation = "; ".join(payout.limits)
+    claim.calculation = json.dumps([[code, params] for code, params in payout.limits])
     claim.policy_on = ctx.today
     ctx.data["payout_fen"] = payout.payout_fen
     return payout
