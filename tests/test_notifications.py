@@ -253,7 +253,7 @@ def test_notifications_follow_the_language_and_stay_private(client, auth, db, wo
     mine = db.session.scalars(select(Notification).where(
         Notification.user_id == world.founder.id)).one()
     auth.login(world.founder.email)
-    # Switch first: the suite's shared app context keeps the first locale a test renders in.
+    assert "园区审核" in client.get("/notifications/").text
     client.post("/language", data={"lang": "en"})
     page = client.get("/notifications/").text
     assert "Park review" in page and "园区审核" not in page
