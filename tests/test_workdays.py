@@ -34,3 +34,18 @@ def test_add_working_days_skips_the_spring_festival():
     # Saturday 14 February 2026 is worked; the holiday runs until the 23rd.
     assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 14)
     assert add_working_days(date(2026, 2, 14), 1) == date(2026, 2, 24)
+
+
+def test_counting_matches_day_by_day_across_years():
+    from datetime import timedelta
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    @given(st.dates(date(2019, 1, 1), date(2028, 12, 31)), st.integers(0, 800))
+    def check(start, length):
+        end = start + timedelta(days=length)
+        by_day = sum(is_working_day(start + timedelta(days=i)) for i in range(1, length + 1))
+        assert working_days_between(start, end) == by_day
+
+    check()

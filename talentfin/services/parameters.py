@@ -4,6 +4,9 @@ The defaults below are what the first migration and ``seed-policy`` write into t
 decisions read the table, never this dict.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -47,19 +50,48 @@ DEFAULTS: dict[str, tuple[str, str]] = {
 }
 
 
+_firing_cache: ContextVar[dict | None] = ContextVar("policy_cache", default=None)
+
+
+@contextmanager
+def cached() -> Iterator[None]:
+    """Within the block, read the whole policy table once per date (one firing's guards)."""
+    token = _firing_cache.set({}) if _firing_cache.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _firing_cache.reset(token)
+
+
+def _in_force_on(on: date) -> dict[str, str]:
+    rows = db.session.execute(
+        select(PolicyParameter.key, PolicyParameter.value)
+        .where(PolicyParameter.status == "in_force", PolicyParameter.effective_from <= on)
+        .order_by(PolicyParameter.key, PolicyParameter.effective_from, PolicyParameter.id)
+    ).all()
+    return {key: value for key, value in rows}  # the latest row of each key wins
+
+
 def parameter(key: str, on: date | None = None) -> Decimal:
     """The value of a policy parameter in force on a date (today by default)."""
     on = on or date.today()
-    value = db.session.scalar(
-        select(PolicyParameter.value)
-        .where(
-            PolicyParameter.key == key,
-            PolicyParameter.status == "in_force",
-            PolicyParameter.effective_from <= on,
+    cache = _firing_cache.get()
+    if cache is not None:
+        if on not in cache:
+            cache[on] = _in_force_on(on)
+        value = cache[on].get(key)
+    else:
+        value = db.session.scalar(
+            select(PolicyParameter.value)
+            .where(
+                PolicyParameter.key == key,
+                PolicyParameter.status == "in_force",
+                PolicyParameter.effective_from <= on,
+            )
+            .order_by(PolicyParameter.effective_from.desc(), PolicyParameter.id.desc())
+            .limit(1)
         )
-        .order_by(PolicyParameter.effective_from.desc(), PolicyParameter.id.desc())
-        .limit(1)
-    )
     if value is None:
         raise LookupError(f"policy parameter {key!r} has no value in force on {on}")
     return Decimal(value)

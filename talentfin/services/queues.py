@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import union_all
+from sqlalchemy.orm import selectinload
 
 from talentfin import policy
 from talentfin.extensions import db
@@ -21,10 +22,10 @@ SORTS = {
 
 
 def actionable_states(role: str, product: str = "loan") -> list[str]:
-    """States in which this role has something to do."""
+    """States in which a decision of this role is awaited (the default queue)."""
     workflow = workflow_for(product)
     return [s for s in workflow.states
-            if any(role in t.roles for t in workflow.triggers_from(s))]
+            if any(role in t.roles and t.queued for t in workflow.triggers_from(s))]
 
 
 @dataclass
@@ -43,41 +44,87 @@ class QueueFilter:
 
 @dataclass
 class QueuePage:
-    """One page of a queue."""
+    """One page of a queue; ``total`` stops counting at COUNT_CAP (shown as "1000+")."""
 
     items: list[Application]
     total: int
     page: int
     pages: int
+    total_capped: bool = False
+
+
+COUNT_CAP = 1000
+
+
+def _conditions(user: User, wanted: QueueFilter) -> tuple[list, list[str] | None]:
+    """The WHERE conditions, and the statuses to search one by one (None: any status)."""
+    conditions = [policy.visibility_clause(user)]
+    statuses = None
+    if wanted.status and wanted.status != "all":
+        statuses = [wanted.status]
+    elif not wanted.status and actionable_states(user.role):
+        statuses = actionable_states(user.role)
+    # Roles that act on nothing (the auditor) see everything visible by default.
+    if wanted.product:
+        conditions.append(Application.product == wanted.product)
+    if wanted.tier:
+        conditions.append(Application.talent_tier == wanted.tier)
+    if wanted.min_amount_fen is not None:
+        conditions.append(Application.requested_amount_fen >= wanted.min_amount_fen)
+    if wanted.max_amount_fen is not None:
+        conditions.append(Application.requested_amount_fen <= wanted.max_amount_fen)
+    if wanted.mine:
+        conditions.append(Application.claimed_by_id == user.id)
+    return conditions, statuses
+
+
+def _page_ids(conditions: list, statuses: list[str] | None, sort: str, offset: int,
+              limit: int) -> list[int]:
+    """Ids of one page, without loading rows.
+
+    For the waiting-time sorts each status is a separate index range already in order, so
+    each branch reads at most offset + limit index entries and the union is merged; the
+    cost does not grow with the length of the queue.
+    """
+    order = SORTS.get(sort, SORTS["oldest"])
+    if statuses is None or sort not in ("oldest", "newest"):
+        query = select(Application.id).where(*conditions)
+        if statuses is not None:
+            query = query.where(Application.status.in_(statuses))
+        return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+    branches = [
+        select(Application.id, Application.status_changed_at)
+        .where(*conditions, Application.status == status)
+        .order_by(*order).limit(offset + limit).subquery()
+        for status in statuses
+    ]
+    merged = union_all(*(select(b.c.id, b.c.status_changed_at) for b in branches)).subquery()
+    direction = "asc" if sort == "oldest" else "desc"
+    merged_order = (getattr(merged.c.status_changed_at, direction)(),
+                    getattr(merged.c.id, direction)())
+    return list(db.session.scalars(
+        select(merged.c.id).order_by(*merged_order).offset(offset).limit(limit)))
 
 
 def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     """The user's queue: visible applications matching the filter, one page of them."""
-    query = select(Application).where(policy.visibility_clause(user))
-    if wanted.status == "all":
-        pass
-    elif wanted.status:
-        query = query.where(Application.status == wanted.status)
-    elif actionable_states(user.role):
-        query = query.where(Application.status.in_(actionable_states(user.role)))
-    # Roles that act on nothing (the auditor) see everything visible by default.
-    if wanted.product:
-        query = query.where(Application.product == wanted.product)
-    if wanted.tier:
-        query = query.where(Application.talent_tier == wanted.tier)
-    if wanted.min_amount_fen is not None:
-        query = query.where(Application.requested_amount_fen >= wanted.min_amount_fen)
-    if wanted.max_amount_fen is not None:
-        query = query.where(Application.requested_amount_fen <= wanted.max_amount_fen)
-    if wanted.mine:
-        query = query.where(Application.claimed_by_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // page_size))
+    conditions, statuses = _conditions(user, wanted)
+    counted = select(Application.id).where(*conditions)
+    if statuses is not None:
+        counted = counted.where(Application.status.in_(statuses))
+    total = db.session.scalar(
+        select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery()))
+    capped = total > COUNT_CAP
+    pages = max(1, -(-min(total, COUNT_CAP) // page_size))
+    if capped:
+        pages = max(pages, wanted.page)  # "next" keeps working past the counted part
     page = min(max(1, wanted.page), pages)
-    items = db.session.scalars(
-        query.options(joinedload(Application.enterprise), joinedload(Application.claimed_by),
-                      joinedload(Application.partner))
-        .order_by(*SORTS.get(wanted.sort, SORTS["oldest"]))
-        .offset((page - 1) * page_size).limit(page_size)
-    ).unique().all()
-    return QueuePage(list(items), total, page, pages)
+    ids = _page_ids(conditions, statuses, wanted.sort, (page - 1) * page_size, page_size)
+    rows = db.session.scalars(
+        select(Application).where(Application.id.in_(ids))
+        .options(selectinload(Application.enterprise), selectinload(Application.claimed_by),
+                 selectinload(Application.partner))
+    ).all() if ids else []
+    by_id = {row.id: row for row in rows}
+    items = [by_id[i] for i in ids if i in by_id]
+    return QueuePage(items, min(total, COUNT_CAP), page, pages, capped)

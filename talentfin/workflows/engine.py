@@ -20,6 +20,7 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.services import parameters
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.effects import EFFECTS
 from talentfin.workflows.errors import Conflict
@@ -68,11 +69,12 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
                       today or date.today())
     try:
-        for name in transition.guards:
-            reason = GUARDS[name](ctx)
-            if reason:
-                raise Refused(reason)
-        log = _move(ctx)
+        with parameters.cached():
+            for name in transition.guards:
+                reason = GUARDS[name](ctx)
+                if reason:
+                    raise Refused(reason)
+            log = _move(ctx)
         if commit:
             db.session.commit()
         else:

@@ -29,6 +29,9 @@ class Transition:
     # The comment is the institution's internal note (officer to approver): founders do
     # not see it in the timeline.
     internal: bool = False
+    # A decision someone waits for: the state shows in the actor's review queue. Reports a
+    # bank may make at any time on a running loan (repayments, arrears) are not queued.
+    queued: bool = True
 
 
 @dataclass(frozen=True)
