@@ -40,7 +40,8 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+        uri = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
     if uri.startswith("sqlite"):
         # Concurrent writers wait for the lock instead of failing at once.
         options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})

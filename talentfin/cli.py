@@ -120,7 +120,7 @@ def outbox_retry_command() -> None:
 
 def register(app: Flask) -> None:
     """Add the commands to ``flask --app talentfin``."""
-    for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command, seed_demo_command,
-                    worker_command, scheduler_command, outbox_retry_command):
+    for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command,
+                    seed_demo_command, worker_command, scheduler_command, outbox_retry_command,
+                    bench_command):
         app.cli.add_command(command)
-    app.cli.add_command(bench_command)

@@ -26,7 +26,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
     # Werkzeug's scrypt: strong and slow (~130 ms); tests use a cheap method instead.
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a hashing method's name, not a password)
 
     # Login throttling, kept in the database so it holds across server processes.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
@@ -78,7 +78,7 @@ class Testing(Defaults):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105
     WTF_CSRF_ENABLED = False
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method's name)
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     # Never a real mail server: tests that need mail start a local one and enable it.

@@ -234,9 +234,11 @@ def _step(trigger: str, bank: Organisation, amount: int, old: bool):
     disbursed = today - timedelta(days=100 if old else 5)
     steps = {
         "submit": (None, "", {}),
-        "park_approve": (_user("park@demo.cn"), "企业在园区内正常经营，人才认定属实，同意推荐。", {}),
+        "park_approve": (_user("park@demo.cn"),
+                         "企业在园区内正常经营，人才认定属实，同意推荐。", {}),
         "park_request_info": (_user("park@demo.cn"), "请补充最近一期财务报表。",
-                              {"fields": ["annual_revenue"], "documents": ["financial_statements"]}),
+                              {"fields": ["annual_revenue"],
+                               "documents": ["financial_statements"]}),
         "recommend": (officer, "经营稳定，建议授信。",
                       {"amount_fen": amount, "rate_bp": 365, "term_months": 24}),
         "bank_request_info": (officer, "请补充商业计划书中的市场数据。",

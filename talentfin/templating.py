@@ -30,7 +30,8 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters["yuan"] = format_fen
     app.jinja_env.filters["rate"] = format_rate_bp
-    app.jinja_env.filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    app.jinja_env.filters["dt"] = (
+        lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else "")
     app.jinja_env.filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     app.jinja_env.filters["state"] = state_label
     app.jinja_env.filters["trigger"] = trigger_label

@@ -26,7 +26,8 @@ def test_wrong_password_is_refused_with_a_message(client, auth, world):
     assert "密码" in response.get_data(as_text=True)
 
 
-def test_account_is_throttled_after_five_failures_even_with_the_right_password(app, client, auth, world):
+def test_account_is_throttled_after_five_failures_even_with_the_right_password(
+        app, client, auth, world):
     for _ in range(5):
         assert auth.login(world.founder.email, "wrong-password").status_code == 401
     response = auth.login(world.founder.email)

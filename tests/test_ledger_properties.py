@@ -84,7 +84,8 @@ def ledger_commit():
     db.session.commit()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=operations)
 def test_random_money_events_keep_the_books(app, db, world, ops):
     funders = _reset(db)
@@ -121,7 +122,7 @@ figures = st.builds(
 @given(f=figures)
 def test_a_payout_never_exceeds_any_cap(f):
     payout = compensation.calculate(f).payout_fen
-    assert 0 <= payout
+    assert payout >= 0
     assert payout <= f.loss_fen * (f.ratio_bp + (f.bonus_bp if f.bonus else 0)) // 10_000
     assert payout + f.other_compensation_fen <= max(f.loss_fen * f.ceiling_bp // 10_000,
                                                     f.other_compensation_fen)

@@ -96,8 +96,9 @@ def test_existing_history_is_chained_by_the_upgrade(empty_database, tmp_path):
                 connection.execute(text(
                     "INSERT INTO transition_logs (id, application_id, trigger, from_state, "
                     "to_state, actor_id, comment, payload, created_at) VALUES "
-                    f"({number}, 1, '{trigger}', '{source}', '{dest}', 1, 'c', "
-                    "'{\"k\": [1, \"二\"]}', '2026-01-0" + str(number) + " 10:00:00.123456')"))
+                    "(:id, 1, :trigger, :source, :dest, 1, 'c', :payload, :at)"),
+                    {"id": number, "trigger": trigger, "source": source, "dest": dest,
+                     "payload": '{"k": [1, "二"]}', "at": f"2026-01-0{number} 10:00:00.123456"})
         upgrade()
         assert verify_all() == []
         db.session.remove()

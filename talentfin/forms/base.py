@@ -95,8 +95,10 @@ class RateField(ParsedTextField):
 
 USCC_MESSAGES = {
     "length": _l("A unified social credit code has 18 characters."),
-    "chars": _l("A unified social credit code uses digits and capital letters except I, O, S, V, Z."),
-    "check": _l("The check character of this unified social credit code is wrong; please check the code."),
+    "chars": _l("A unified social credit code uses digits and capital letters "
+                "except I, O, S, V, Z."),
+    "check": _l("The check character of this unified social credit code is wrong; "
+                "please check the code."),
 }
 ID_MESSAGES = {
     "length": _l("A resident ID number has 18 characters."),

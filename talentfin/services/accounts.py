@@ -83,7 +83,8 @@ def create_user(email: str, password: str, name: str, role: str, *, org_code: st
     if wanted_kind:
         org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
         if org is None or org.kind != wanted_kind:
-            raise AccountError(_("This role needs an organisation of kind %(kind)s.", kind=wanted_kind))
+            raise AccountError(_("This role needs an organisation of kind %(kind)s.",
+                                 kind=wanted_kind))
     if len(password) < 10:
         raise AccountError(_("The password must have at least 10 characters."))
     user = User(email=email, name=name, role=role, org=org, enterprise_id=enterprise_id,

@@ -121,7 +121,8 @@ def reverse(entry: LedgerEntry, maker: User, memo: str, on: date | None = None) 
                       maker=maker, application_id=entry.application_id, reverses_id=entry.id)
 
 
-def contribute(funder: Funder, amount_fen: int, maker: User, on: date, memo: str = "") -> LedgerEntry:
+def contribute(funder: Funder, amount_fen: int, maker: User, on: date,
+               memo: str = "") -> LedgerEntry:
     """A funder pays money into the pool; commits."""
     if amount_fen <= 0:
         raise LedgerError(_("A contribution must be a positive amount."))

@@ -41,7 +41,8 @@ def admin_required(view):
 def users():
     """List accounts and create staff accounts."""
     form = StaffUserForm()
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    orgs = db.session.scalars(
+        select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
     form.org_code.choices = [("", _("(none)"))] + [(o.code, f"{o.name} ({o.kind})") for o in orgs]
     status = 200
     if form.validate_on_submit():
@@ -78,5 +79,6 @@ def organisations():
             return redirect(url_for("admin.organisations"))
     elif form.is_submitted():
         status = 422
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
+    orgs = db.session.scalars(
+        select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
     return render_template("admin/organisations.html", form=form, orgs=orgs), status

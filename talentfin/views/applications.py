@@ -232,7 +232,8 @@ def _claimable(application: Application) -> bool:
 
 def _prefill(form, application: Application) -> None:
     if hasattr(form, "term_months") and application.requested_term_months:
-        form.term_months.data = application.recommended_term_months or application.requested_term_months
+        form.term_months.data = (application.recommended_term_months
+                                 or application.requested_term_months)
     if form.__class__.__name__ == "RecommendationForm":
         form.amount.data = application.recommended_amount_fen or application.requested_amount_fen
         form.rate.data = application.recommended_rate_bp

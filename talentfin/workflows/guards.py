@@ -62,7 +62,8 @@ def eligibility_problems(application: Application, on: date) -> list[str]:
         enterprise.founded_on + relativedelta(years=max_age) < on
     ):
         problems.append(
-            _("The firm was founded more than %(years)s years ago (only tier A talents are exempt).",
+            _("The firm was founded more than %(years)s years ago "
+              "(only tier A talents are exempt).",
               years=max_age)
         )
     min_equity = parameters.int_parameter("founder_min_equity_bp", on)
@@ -119,7 +120,8 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
         Application.status.in_(COMMITTED_STATES),
         Application.id != application.id,
     )
-    firm_total = db.session.scalar(others.where(Application.enterprise_id == application.enterprise_id))
+    firm_total = db.session.scalar(
+        others.where(Application.enterprise_id == application.enterprise_id))
     firm_cap = parameters.int_parameter("cap_per_firm_fen", on)
     if firm_total + amount_fen > firm_cap:
         return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
@@ -139,7 +141,8 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
 
 def within_caps(ctx: FireContext) -> str | None:
     """The request keeps the talent and the firm within their outstanding caps."""
-    return outstanding_problem(ctx.application, ctx.application.requested_amount_fen or 0, ctx.today)
+    requested = ctx.application.requested_amount_fen or 0
+    return outstanding_problem(ctx.application, requested, ctx.today)
 
 
 def terms_problems(application: Application, amount_fen: int, rate_bp: int, term_months: int,

@@ -28,7 +28,9 @@ OPEN_CLAIM = ("lodged", "committee")
 
 def _outstanding(ctx: FireContext) -> int:
     app = ctx.application
-    return app.outstanding_fen if app.outstanding_fen is not None else (app.disbursed_amount_fen or 0)
+    if app.outstanding_fen is not None:
+        return app.outstanding_fen
+    return app.disbursed_amount_fen or 0
 
 
 def repayment_valid(ctx: FireContext) -> str | None:
