@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from talentfin.clock import business_today
 from talentfin.demo_servicing import SERVICING_PATHS
 from talentfin.demo_servicing import servicing_step
 from talentfin.demo_servicing import upload_claim_documents
@@ -155,7 +156,7 @@ def _fund_pool() -> list[str]:
         funder = Funder(code=code, name=name, name_en=name_en, share_bp=share_bp)
         db.session.add(funder)
         db.session.commit()
-        contribute(funder, amount, pool_admin, date(date.today().year, 1, 2), "年度出资")
+        contribute(funder, amount, pool_admin, date(business_today().year, 1, 2), "年度出资")
         done.append(f"funder {code}: {amount // 100:,} yuan")
     return done
 
@@ -193,7 +194,7 @@ def _founder(spec: dict, park: Organisation) -> User:
     db.session.add(TalentProfile(
         enterprise_id=enterprise.id, founder_name=spec["name"], id_number=spec["id_number"],
         tier=spec["tier"], certificate_no=f"QDRC-{spec['serial']}", issuer="青岛市人才工作领导小组",
-        valid_until=date.today() + timedelta(days=3 * 365), equity_bp=5100,
+        valid_until=business_today() + timedelta(days=3 * 365), equity_bp=5100,
     ))
     db.session.commit()
     return create_user(spec["email"], DEMO_PASSWORD, spec["name"], "founder",
@@ -216,7 +217,7 @@ def _walk(founder: User, bank: Organisation, target: str, index: int) -> Applica
     officer = _staff("bank_officer", bank)
     for trigger in PATHS[target]:
         step = servicing_step(trigger, application, officer, _user("pool@demo.cn"),
-                              _user("committee@demo.cn"), date.today())
+                              _user("committee@demo.cn"), business_today())
         actor, comment, data = step or _step(trigger, bank, amount, old)
         if trigger in FOUNDER_TRIGGERS:
             actor = founder
@@ -227,7 +228,7 @@ def _walk(founder: User, bank: Organisation, target: str, index: int) -> Applica
 
 
 def _step(trigger: str, bank: Organisation, amount: int, old: bool):
-    today = date.today()
+    today = business_today()
     officer = _staff("bank_officer", bank)
     approver = _staff("bank_approver", bank)
     signed = today - timedelta(days=120 if old else 10)

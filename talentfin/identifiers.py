@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from talentfin.clock import business_today
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -43,7 +45,7 @@ def resident_id_problem(number: str, today: date | None = None) -> str | None:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         return "birth"
-    if born > (today or date.today()) or born.year < 1900:
+    if born > (today or business_today()) or born.year < 1900:
         return "birth"
     if resident_id_check_char(number[:17]) != number[17]:
         return "check"

@@ -21,6 +21,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from talentfin.clock import business_datetime
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import JobRun
@@ -130,9 +131,14 @@ def period_key(job: Job, now: datetime) -> str:
 
 
 def run_job(job: Job, now: datetime | None = None) -> str:
-    """Run a job once for the current period; a second call in the period does nothing."""
-    now = now or utcnow()
-    run = JobRun(job=job.name, period=period_key(job, now), host=socket.gethostname())
+    """Run a job once for the current period; a second call in the period does nothing.
+
+    ``now`` is a naive UTC timestamp like every stored one (the current time by default).
+    """
+    # Periods and the day a job works for are China's: a job at 01:05 in Qingdao is
+    # still the previous day in UTC.
+    local = business_datetime(now or utcnow())
+    run = JobRun(job=job.name, period=period_key(job, local), host=socket.gethostname())
     db.session.add(run)
     try:
         db.session.commit()
@@ -140,7 +146,7 @@ def run_job(job: Job, now: datetime | None = None) -> str:
         db.session.rollback()
         return "already done"
     try:
-        result = job.func(now.date())
+        result = job.func(local.date())
     except Exception as exc:
         db.session.rollback()
         run = db.session.get(JobRun, run.id)

@@ -310,3 +310,15 @@ PARAMETERS = {
 def parameter_label(key: str | None) -> str:
     """Label of a policy parameter."""
     return _lookup(PARAMETERS, key)
+
+
+SUBSIDY_STATUSES = {
+    "requested": _l("requested, with the pool administrator"),
+    "paid": _l("paid"),
+    "rejected": _l("refused"),
+}
+
+
+def subsidy_status_label(status: str | None) -> str:
+    """Label of an interest subsidy request's status."""
+    return _lookup(SUBSIDY_STATUSES, status)

@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     from talentfin.labels import role_label
     from talentfin.labels import standing_label
     from talentfin.labels import state_label
+    from talentfin.labels import subsidy_status_label
     from talentfin.labels import trigger_label
 
     app.jinja_env.filters["yuan"] = format_fen
@@ -43,8 +44,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["classification"] = classification_label
     app.jinja_env.filters["claimstatus"] = claim_status_label
     app.jinja_env.filters["standing"] = standing_label
+    app.jinja_env.filters["subsidystatus"] = subsidy_status_label
     app.jinja_env.filters["calculation"] = calculation_text
     app.jinja_env.filters["parameter"] = parameter_label
+    app.jinja_env.filters["reference"] = _application_reference
     app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor
@@ -56,3 +59,12 @@ def register(app: Flask) -> None:
 
         return {"current_locale": str(get_locale() or "zh"), "url_with": url_with,
                 "working_days_between": working_days_between}
+
+
+def _application_reference(application_id: int) -> str:
+    """An application's reference from its id (one primary-key lookup, usually cached)."""
+    from talentfin.extensions import db
+    from talentfin.models import Application
+
+    application = db.session.get(Application, application_id)
+    return application.reference if application else str(application_id)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from talentfin.clock import business_today
 from talentfin.demo import DEMO_PDF
 from talentfin.demo import FOUNDER_TRIGGERS
 from talentfin.demo import PATHS
@@ -58,7 +59,7 @@ def enterprise(park: Organisation, serial: int, *, tier: str = "B", founded: dat
     """An eligible enterprise with its founder's talent profile (override to break a rule)."""
     firm = Enterprise(name=f"测试企业{serial}", uscc=demo_uscc(serial), park_id=park.id,
                       registered_in_district=in_district,
-                      founded_on=founded or date.today() - timedelta(days=400),
+                      founded_on=founded or business_today() - timedelta(days=400),
                       registered_capital_fen=100_000_000, legal_representative="测试",
                       address="崂山区", industry="软件", employees=10)
     db.session.add(firm)
@@ -66,7 +67,7 @@ def enterprise(park: Organisation, serial: int, *, tier: str = "B", founded: dat
     db.session.add(TalentProfile(enterprise_id=firm.id, founder_name="测试人才",
                                  id_number=id_number, tier=tier, certificate_no=f"C-{serial}",
                                  issuer="青岛市人才办",
-                                 valid_until=date.today() + timedelta(days=valid_days),
+                                 valid_until=business_today() + timedelta(days=valid_days),
                                  equity_bp=equity_bp))
     db.session.commit()
     return firm
@@ -153,7 +154,7 @@ def loan_in(world: World, state: str, founder: User | None = None,
     officer = world.officer1 if bank is world.bank1 else world.officer2
     approver = world.approver1 if bank is world.bank1 else world.approver2
     park_reviewer = world.park_reviewer if founder is world.founder else world.park2_reviewer
-    today = date.today()
+    today = business_today()
     actors = {"park": park_reviewer, "officer": officer, "approver": approver,
               "pool": world.pool_admin}
     for trigger in PATHS[state]:

@@ -8,6 +8,7 @@ account conventions of ``services.ledger``; covered loans are walked by the engi
 from datetime import date
 from types import SimpleNamespace
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Claim
@@ -41,7 +42,7 @@ def ensure_policy() -> None:
 
 def months_ago(count: int, day: int = 15) -> date:
     """A day in the month ``count`` months before this one."""
-    today = date.today()
+    today = business_today()
     year, month = today.year, today.month - count
     while month < 1:
         year, month = year - 1, month + 12

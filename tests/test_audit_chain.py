@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy import update
 
+from talentfin.clock import business_today
 from talentfin.models import Funder
 from talentfin.models import LedgerEntry
 from talentfin.models import TransitionLog
@@ -47,8 +48,8 @@ def test_verify_names_an_altered_ledger_amount(runner, world, db):
     city = Funder(code="city", name="市级", share_bp=6000)
     db.session.add(city)
     db.session.commit()
-    entry = ledger.contribute(city, 1000, world.pool_admin, date.today())
-    ledger.contribute(city, 2000, world.pool_admin, date.today())
+    entry = ledger.contribute(city, 1000, world.pool_admin, business_today())
+    ledger.contribute(city, 2000, world.pool_admin, business_today())
     db.session.execute(update(LedgerEntry).where(LedgerEntry.id == entry.id)
                        .values(effective_on=date(2020, 1, 1)))
     db.session.commit()

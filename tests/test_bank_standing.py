@@ -1,10 +1,10 @@
 """Bank standing and the filing's pool rules: suspension, reinstatement, leverage."""
 
-from datetime import date
 
 import pytest
 from sqlalchemy import update
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Organisation
@@ -16,7 +16,7 @@ from tests import factories
 
 
 def _policy(key: str, value: int) -> None:
-    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=date.today()))
+    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=business_today()))
     db.session.commit()
 
 
@@ -26,7 +26,7 @@ def test_a_suspended_bank_files_nothing_new_but_its_claims_go_on(world):
     factories.loan_in(world, "covered")
     waiting = factories.loan_in(world, "disbursed")
     _policy("suspension_balance_fen", 100_000_000)  # a small book counts, for the test
-    assert standing.check_suspensions(date.today()) == 1  # NPL 1 of 2 million = 50 %
+    assert standing.check_suspensions(business_today()) == 1  # NPL 1 of 2 million = 50 %
     assert db.session.get(Organisation, world.bank1.id).standing == "suspended"
     with pytest.raises(engine.Refused, match="suspended|暂停"):
         engine.fire(waiting, "file_with_pool", world.pool_admin)
@@ -41,10 +41,10 @@ def test_no_suspension_below_the_balance_threshold_or_at_the_ratio(world):
     for _ in range(2):
         factories.loan_in(world, "covered")
     # 1 of 3 million is non-performing, but the book is under 20,000,000.
-    assert standing.check_suspensions(date.today()) == 0
+    assert standing.check_suspensions(business_today()) == 0
     _policy("suspension_balance_fen", 100_000_000)
     _policy("suspension_npl_bp", 3334)  # 33.33 % is not above 33.34 %
-    assert standing.check_suspensions(date.today()) == 0
+    assert standing.check_suspensions(business_today()) == 0
 
 
 def test_only_the_committee_reinstates(world):

@@ -1,11 +1,11 @@
 """Compensation claims: the ratio, every cap at its boundary, the funders' split, no double pay."""
 
 import json
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Claim
 from talentfin.models import Dossier
@@ -25,7 +25,7 @@ LOSS = 100_000_000  # the factories' loans are 1,000,000 yuan, all outstanding w
 
 
 def _policy(key: str, value: int) -> None:
-    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=date.today()))
+    db.session.add(PolicyParameter(key=key, value=str(value), effective_from=business_today()))
     db.session.commit()
 
 

@@ -3,13 +3,13 @@
 import os
 import subprocess
 import sys
-from datetime import date
 from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from talentfin.clock import business_today
 from talentfin.jobs import JOBS
 from talentfin.jobs import SchedulerLock
 from talentfin.jobs import run_job
@@ -45,8 +45,8 @@ def test_unanswered_request_for_information_expires_after_ten_working_days(db, w
 def test_loan_not_filed_within_the_window_is_not_covered(db, world):
     late = factories.loan_in(world, "disbursed")
     on_time = factories.loan_in(world, "disbursed")
-    _age(db, late, disbursed_on=date.today() - timedelta(days=91))
-    _age(db, on_time, disbursed_on=date.today() - timedelta(days=90))
+    _age(db, late, disbursed_on=business_today() - timedelta(days=91))
+    _age(db, on_time, disbursed_on=business_today() - timedelta(days=90))
     run_job(JOB["lapse_unfiled_loans"])
     db.session.expire_all()
     assert db.session.get(Application, late.id).status == "not_covered"
@@ -89,7 +89,7 @@ def test_a_second_scheduler_cannot_take_the_lock(app, database_url):
 def test_overdue_loans_become_non_performing_at_ninety_days(db, world):
     late = factories.loan_in(world, "overdue")  # overdue for 120 days (see demo_servicing)
     recent = factories.loan_in(world, "overdue")
-    _age(db, recent, overdue_since=date.today() - timedelta(days=89))
+    _age(db, recent, overdue_since=business_today() - timedelta(days=89))
     assert run_job(JOB["classify_non_performing"]).startswith("ok: 1")
     db.session.expire_all()
     assert db.session.get(Application, late.id).status == "npl"

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from talentfin import audit
+from talentfin.clock import business_today
 from talentfin.models import Funder
 from talentfin.models import LedgerEntry
 from talentfin.services import ledger
@@ -35,7 +36,7 @@ def test_unbalanced_entry_is_refused(world, funders):
     city, _ = funders
     with pytest.raises(ledger.LedgerError):
         ledger.post_entry("adjustment", [Line(CASH, 100, city.id), Line("x", -99)],
-                          effective_on=date.today(), maker=world.pool_admin,
+                          effective_on=business_today(), maker=world.pool_admin,
                           checker=world.committee)
 
 
@@ -43,27 +44,27 @@ def test_adjustment_needs_a_different_checker(world, funders):
     city, _ = funders
     lines = [Line(CASH, 100, city.id), Line("funder_capital", -100, city.id)]
     with pytest.raises(ledger.LedgerError, match="复核"):
-        ledger.post_entry("adjustment", lines, effective_on=date.today(),
+        ledger.post_entry("adjustment", lines, effective_on=business_today(),
                           maker=world.pool_admin, checker=world.pool_admin)
-    entry = ledger.post_entry("adjustment", lines, effective_on=date.today(),
+    entry = ledger.post_entry("adjustment", lines, effective_on=business_today(),
                               maker=world.pool_admin, checker=world.committee)
     assert entry.checker_id == world.committee.id
 
 
 def test_funder_cash_never_goes_below_zero(world, funders, db):
     city, _ = funders
-    ledger.contribute(city, 1000, world.pool_admin, date.today())
+    ledger.contribute(city, 1000, world.pool_admin, business_today())
     with pytest.raises(ledger.LedgerError):
         ledger.post_entry("compensation_payout", [Line(CASH, -1001, city.id),
                                                   Line("compensation_paid", 1001)],
-                          effective_on=date.today(), maker=world.pool_admin)
+                          effective_on=business_today(), maker=world.pool_admin)
     db.session.rollback()
     assert ledger.funder_balances() == {city.id: 1000}
 
 
 def test_reversal_negates_and_happens_once(world, funders, db):
     city, _ = funders
-    entry = ledger.contribute(city, 5000, world.pool_admin, date.today())
+    entry = ledger.contribute(city, 5000, world.pool_admin, business_today())
     ledger.reverse(entry, world.pool_admin, "entered twice")
     db.session.commit()
     assert ledger.funder_balances() == {city.id: 0}
@@ -85,7 +86,7 @@ def _verify(db):
 
 def test_chain_verifies_and_names_an_altered_row(world, funders, db):
     city, _ = funders
-    entries = [ledger.contribute(city, amount, world.pool_admin, date.today())
+    entries = [ledger.contribute(city, amount, world.pool_admin, business_today())
                for amount in (100, 200, 300)]
     assert _verify(db) is None
     db.session.execute(update(LedgerEntry).where(LedgerEntry.id == entries[1].id)

@@ -4,9 +4,9 @@ Refusals (withdrawal, rejection, eligibility, the filing window) are in
 test_loan_route_refusals.py.
 """
 
-from datetime import date
 from datetime import timedelta
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Dossier
@@ -169,17 +169,17 @@ def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
                 "同意。")
 
     switch_to(auth, world.officer1)
-    signed = date.today() - timedelta(days=3)
+    signed = business_today() - timedelta(days=3)
     response = fire(client, application_id, "contract", follow=True, contract_no="HT-2026-001",
                     signed_on=signed.isoformat())
     assert status_label(response) == "Contract signed"
     assert "HT-2026-001" in text(response)
     response = fire(client, application_id, "disburse", follow=True, amount="900000",
-                    disbursed_on=date.today().isoformat())
+                    disbursed_on=business_today().isoformat())
     assert status_label(response) == "Disbursed"
     application = fresh(application_id)
     assert (application.disbursed_amount_fen, application.disbursed_on) == (
-        90_000_000, date.today())
+        90_000_000, business_today())
     _assert_log(application_id, "disburse", world.officer1, "contracted", "disbursed")
 
     switch_to(auth, world.pool_admin)

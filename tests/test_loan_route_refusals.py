@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from tests import factories
 from tests.web import fire
@@ -86,15 +87,15 @@ def _make_ineligible(world, rule):
     firm = world.founder.enterprise
     talent = firm.talent
     if rule == "firm_age":
-        firm.founded_on = date.today() - relativedelta(years=6)
+        firm.founded_on = business_today() - relativedelta(years=6)
     elif rule == "equity":
         talent.equity_bp = 2999
     elif rule == "certificate":
-        talent.valid_until = date.today() - timedelta(days=1)
+        talent.valid_until = business_today() - timedelta(days=1)
     elif rule == "district":
         firm.registered_in_district = False
     elif rule == "dishonesty":
-        firm.last_dishonesty_on = date.today() - relativedelta(years=2)
+        firm.last_dishonesty_on = business_today() - relativedelta(years=2)
     db.session.commit()
 
 
@@ -147,7 +148,7 @@ def _disbursed_on(world, disbursed: date):
 def test_pool_filing_only_within_90_days_of_disbursement(client, auth, world, days_ago,
                                                          covered):
     factories.fund_pool(world)  # filing checks the pool's leverage limit
-    disbursed = date.today() - timedelta(days=days_ago)
+    disbursed = business_today() - timedelta(days=days_ago)
     application = _disbursed_on(world, disbursed)
     login(auth, world.officer1)
     response = fire(client, application.id, "disburse", amount="1000000",

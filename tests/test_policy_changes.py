@@ -1,8 +1,8 @@
 """Policy changes: proposed by the pool administrator, in force once the committee approves."""
 
-from datetime import date
 from datetime import timedelta
 
+from talentfin.clock import business_today
 from talentfin.services import parameters
 from tests.web import login
 from tests.web import text
@@ -10,7 +10,7 @@ from tests.web import text
 
 def _propose(client, **fields):
     data = {"key": "compensation_ratio_bp", "value": "6500",
-            "effective_from": date.today().isoformat(), "reason": "市财政局通知"}
+            "effective_from": business_today().isoformat(), "reason": "市财政局通知"}
     data.update(fields)
     return client.post("/policy/", data=data)
 
@@ -32,12 +32,12 @@ def test_a_proposal_has_no_effect_until_the_committee_approves(client, auth, wor
     assert parameters.int_parameter("compensation_ratio_bp") == 6500
     # A decision dated before the change still reads the old value.
     assert parameters.int_parameter("compensation_ratio_bp",
-                                    date.today() - timedelta(days=1)) == 7000
+                                    business_today() - timedelta(days=1)) == 7000
 
 
 def test_a_change_cannot_take_effect_in_the_past(client, auth, world):
     login(auth, world.pool_admin)
-    response = _propose(client, effective_from=(date.today() - timedelta(days=1)).isoformat())
+    response = _propose(client, effective_from=(business_today() - timedelta(days=1)).isoformat())
     assert response.status_code == 422
     assert "past" in text(response)
 

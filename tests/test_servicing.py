@@ -1,12 +1,12 @@
 """A covered loan's life: repayments (form and CSV file), arrears, non-performing at 90 days."""
 
 import io
-from datetime import date
 from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Repayment
 from tests import factories
@@ -40,7 +40,7 @@ def test_repaying_more_than_outstanding_is_refused(client, auth, world):
 
 def _overdue_for(db_, loan, days: int) -> None:
     application = fresh(loan.id)
-    application.overdue_since = date.today() - timedelta(days=days)
+    application.overdue_since = business_today() - timedelta(days=days)
     db_.session.commit()
 
 

@@ -30,6 +30,7 @@ from talentfin.models.servicing import Recovery
 from talentfin.models.servicing import Repayment
 from talentfin.models.standing import StandingChange
 from talentfin.models.statements import PoolStatement
+from talentfin.models.subsidy import SubsidyClaim
 from talentfin.models.user import ROLE_ORG_KIND
 from talentfin.models.user import ROLES
 from talentfin.models.user import STAFF_ROLES
@@ -40,7 +41,8 @@ __all__ = [
     "CLAIM_DOCUMENTS", "CLASSIFICATIONS", "Claim", "Recovery", "Repayment",
     "NOTIFICATION_KINDS", "Notification", "NotificationPreference",
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",
-    "ORG_KINDS", "PoolStatement", "StandingChange", "PRODUCTS", "REQUIRED_LOAN_ATTACHMENTS",
+    "ORG_KINDS", "PoolStatement", "StandingChange", "SubsidyClaim", "PRODUCTS",
+    "REQUIRED_LOAN_ATTACHMENTS",
     "ROLES",
     "ROLE_ORG_KIND", "STAFF_ROLES", "TALENT_TIERS", "Application", "Attachment", "Dossier",
     "Enterprise", "JobRun", "LoginAttempt", "Organisation", "OutboxTask", "PolicyParameter",

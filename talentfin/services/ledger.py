@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin import audit
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import User
@@ -117,7 +118,7 @@ def reverse(entry: LedgerEntry, maker: User, memo: str, on: date | None = None) 
     if db.session.scalar(select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id)):
         raise LedgerError(_("This entry has been reversed already."))
     lines = [Line(x.account, -x.amount_fen, x.funder_id, x.org_id) for x in entry.lines]
-    return post_entry("reversal", lines, effective_on=on or date.today(), memo=memo,
+    return post_entry("reversal", lines, effective_on=on or business_today(), memo=memo,
                       maker=maker, application_id=entry.application_id, reverses_id=entry.id)
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import PolicyParameter
 
@@ -75,7 +76,7 @@ def _in_force_on(on: date) -> dict[str, str]:
 
 def parameter(key: str, on: date | None = None) -> Decimal:
     """The value of a policy parameter in force on a date (today by default)."""
-    on = on or date.today()
+    on = on or business_today()
     cache = _firing_cache.get()
     if cache is not None:
         if on not in cache:

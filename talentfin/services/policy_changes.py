@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import PolicyParameter
@@ -36,7 +37,7 @@ def check_value(key: str, value: str) -> int:
 def propose(key: str, value: str, effective_from: date, reason: str, user: User,
             today: date | None = None) -> PolicyParameter:
     """Record a proposed change; it has no effect until the committee approves it."""
-    today = today or date.today()
+    today = today or business_today()
     if user.role != "pool_admin":
         raise PolicyChangeError(_("Only the pool administrator proposes policy changes."))
     number = check_value(key, value)
@@ -55,7 +56,7 @@ def propose(key: str, value: str, effective_from: date, reason: str, user: User,
 def decide(proposal: PolicyParameter, approve: bool, user: User,
            today: date | None = None) -> PolicyParameter:
     """The committee approves (the change takes effect) or rejects a proposal."""
-    today = today or date.today()
+    today = today or business_today()
     if user.role != "pool_committee":
         raise PolicyChangeError(_("Only the pool committee decides policy changes."))
     if proposal.status != "proposed":
@@ -72,7 +73,7 @@ def decide(proposal: PolicyParameter, approve: bool, user: User,
 
 def in_force(on: date | None = None) -> list[PolicyParameter]:
     """The row in force for every key on a date (one query)."""
-    on = on or date.today()
+    on = on or business_today()
     rows = db.session.scalars(
         select(PolicyParameter).where(PolicyParameter.status == "in_force",
                                       PolicyParameter.effective_from <= on)

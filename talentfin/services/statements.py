@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import ChainHead
@@ -129,7 +130,7 @@ def generate_statement(month: str, user: User | None = None,
     if not MONTH.match(month or ""):
         raise StatementError(f"not a month: {month!r} (expected YYYY-MM)")
     _, next_start = pool_figures.month_bounds(month)
-    if next_start > (today or date.today()):
+    if next_start > (today or business_today()):
         raise StatementError(f"{month} is not over yet")
     version = (db.session.scalar(select(func.max(PoolStatement.version))
                                  .where(PoolStatement.month == month)) or 0) + 1

@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.forms.application import LoanRequestForm
 from talentfin.forms.application import UploadForm
@@ -26,6 +27,7 @@ from talentfin.models import Dossier
 from talentfin.services import applications as service
 from talentfin.services import dossiers
 from talentfin.services import servicing
+from talentfin.services import subsidies
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_path
 from talentfin.services.uploads import readable_size
@@ -112,9 +114,8 @@ def edit(application_id: int, step: str):
 
 
 def _today():
-    from datetime import date
 
-    return date.today()
+    return business_today()
 
 
 def _request_step(application: Application, context: dict):
@@ -212,6 +213,10 @@ def _render_detail(application: Application, failed_trigger: str | None = None,
         can_claim=_claimable(application),
         record=servicing.loan_record(application),
         claim_document_form=_claim_document_form(application),
+        subsidy_claims=subsidies.for_application(application),
+        can_request_subsidy=(current_user.role == "founder"
+                             and application.status in subsidies.ELIGIBLE_STATES),
+        subsidy_year=business_today().year,
     ), status
 
 

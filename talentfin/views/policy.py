@@ -1,6 +1,5 @@
 """The policy table: values in force, proposals and the committee's decisions."""
 
-from datetime import date
 
 from flask import Blueprint
 from flask import abort
@@ -17,6 +16,7 @@ from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.forms.base import BaseForm
 from talentfin.i18n import _
@@ -36,7 +36,7 @@ class ProposalForm(BaseForm):
     key = SelectField(_l("Parameter"), choices=[(k, PARAMETERS.get(k, k)) for k in DEFAULTS])
     value = StringField(_l("New value"), validators=[DataRequired()])
     effective_from = DateField(_l("Takes effect on"), validators=[DataRequired()],
-                               default=date.today)
+                               default=business_today)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
 
 

@@ -5,7 +5,6 @@ For the pool administrator, the committee and the auditor only; everyone else ge
 """
 
 import re
-from datetime import date
 
 from flask import Blueprint
 from flask import Response
@@ -18,6 +17,7 @@ from flask import stream_with_context
 from flask_login import current_user
 from flask_login import login_required
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
@@ -125,7 +125,7 @@ def loan_filter() -> pool_records.LoanFilter:
 @bp.get("/")
 def dashboard():
     """Balance per funder, exposure and leverage, NPL per bank, claims, monthly flows."""
-    today = date.today()
+    today = business_today()
     funders = pool_figures.funder_balances()
     total = sum(f.balance_fen for f in funders)
     return render_template(
@@ -143,7 +143,7 @@ def chart(name: str):
     draw = pool_charts.CHARTS.get(name)
     if draw is None:
         abort(404)
-    response = Response(draw(date.today()), mimetype="image/svg+xml")
+    response = Response(draw(business_today()), mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -185,7 +185,7 @@ def export(dataset: str, fmt: str):
         title = "在保贷款"
     else:
         abort(404)
-    name = f"talentfin-{dataset}-{date.today():%Y%m%d}.{fmt}"
+    name = f"talentfin-{dataset}-{business_today():%Y%m%d}.{fmt}"
     if fmt == "csv":
         return Response(stream_with_context(pool_exports.csv_stream(headers, rows)),
                         mimetype="text/csv",

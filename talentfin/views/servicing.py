@@ -5,6 +5,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -12,12 +13,15 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import SelectField
 
+from talentfin.extensions import db
 from talentfin.forms.base import BaseForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.labels import ATTACHMENTS
 from talentfin.models import CLAIM_DOCUMENTS
+from talentfin.models import SubsidyClaim
 from talentfin.services import servicing
+from talentfin.services import subsidies
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import save_attachment
 from talentfin.views.access import require
@@ -78,3 +82,44 @@ def repayments():
             flash(_("%(n)s repayments were recorded.", n=result.applied), "success")
     return render_template("servicing/repayments.html", form=form, result=result,
                            columns=servicing.COLUMNS), status
+
+
+@bp.post("/applications/<int:application_id>/subsidy")
+@login_required
+def request_subsidy(application_id: int):
+    """The founder asks for a year's interest subsidy on a loan being repaid."""
+    application = visible_application_or_404(application_id)
+    year = request.form.get("year", "")
+    try:
+        subsidies.request(application, int(year) if year.isdigit() else 0, current_user)
+    except subsidies.SubsidyError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The interest subsidy is requested; the pool administrator decides."), "success")
+    return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.get("/subsidies")
+@login_required
+def subsidy_requests():
+    """Interest subsidy requests waiting for the pool administrator."""
+    if current_user.role != "pool_admin":
+        abort(404)
+    return render_template("servicing/subsidies.html", claims=subsidies.waiting())
+
+
+@bp.post("/subsidies/<int:claim_id>/decide")
+@login_required
+def decide_subsidy(claim_id: int):
+    """Pay (the amount is computed again today) or refuse with a reason."""
+    if current_user.role != "pool_admin":
+        abort(404)
+    claim = db.session.get(SubsidyClaim, claim_id) or abort(404)
+    try:
+        subsidies.decide(claim, request.form.get("decision") == "approve", current_user,
+                         request.form.get("note", ""))
+    except subsidies.SubsidyError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("The decision is recorded."), "success")
+    return redirect(url_for("servicing.subsidy_requests"))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 
+from talentfin.clock import business_today
 from talentfin.models import Application
 from talentfin.models import User
 from talentfin.workflows.spec import Transition
@@ -18,7 +19,7 @@ class FireContext:
     transition: Transition
     data: dict = field(default_factory=dict)
     comment: str = ""
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=business_today)
 
     @property
     def actor_role(self) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from talentfin import audit
 from talentfin import policy
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
@@ -67,7 +68,7 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
         raise Forbidden(_("Unknown action."))
     authorize(application, transition, user)
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
-                      today or date.today())
+                      today or business_today())
     try:
         with parameters.cached():
             for name in transition.guards:
@@ -100,7 +101,8 @@ def check(application: Application, trigger: str, user: User | None, *,
         authorize(application, transition, user)
     except TransitionError as exc:
         return exc.message
-    ctx = FireContext(application, user, transition, dict(data or {}), "", today or date.today())
+    ctx = FireContext(application, user, transition, dict(data or {}), "",
+                      today or business_today())
     for name in transition.guards:
         reason = GUARDS[name](ctx)
         if reason:
