@@ -5,18 +5,16 @@ and loads the application and the user by id as a request would. A barrier makes
 threads fire together. Runs on SQLite (file DB) and on PostgreSQL.
 """
 
-import threading
 
 from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.extensions import db
-from talentfin.models import Application
 from talentfin.models import Dossier
 from talentfin.models import TransitionLog
-from talentfin.models import User
 from talentfin.workflows import engine
 from tests import factories
+from tests.threads import fire_together
 from tests.web import fire
 from tests.web import fresh
 from tests.web import login
@@ -26,28 +24,7 @@ THREADS = 10
 
 def _fire_together(app, application_id: int, trigger: str, user_ids: list[int]) -> list:
     """Fire ``trigger`` from one thread per user id at once; each result or exception."""
-    barrier = threading.Barrier(len(user_ids))
-    results: list = [None] * len(user_ids)
-
-    def work(index: int, user_id: int) -> None:
-        with app.app_context():
-            try:
-                application = db.session.get(Application, application_id)
-                user = db.session.get(User, user_id)
-                barrier.wait(timeout=30)
-                results[index] = engine.fire(application, trigger, user, comment=f"t{index}")
-            except Exception as exc:  # noqa: BLE001 - the test inspects what each got
-                results[index] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=(i, uid)) for i, uid in enumerate(user_ids)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a firing hung"
-    return results
+    return fire_together(app, [(application_id, trigger, user_id) for user_id in user_ids])
 
 
 def _approvers(world, count: int) -> list[int]:
@@ -103,26 +80,9 @@ def test_approve_and_reject_race_one_decision(app, world):
     application_id = factories.loan_in(world, "bank_approval").id
     approver_ids = {"bank_approve": world.approver1.id, "bank_reject": world.approver1b.id}
     db.session.remove()
-    barrier = threading.Barrier(2)
-    outcomes = {}
-
-    def decide(trigger: str, user_id: int) -> None:
-        with app.app_context():
-            try:
-                application = db.session.get(Application, application_id)
-                user = db.session.get(User, user_id)
-                barrier.wait(timeout=30)
-                outcomes[trigger] = engine.fire(application, trigger, user, comment="决定")
-            except Exception as exc:  # noqa: BLE001
-                outcomes[trigger] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=decide, args=item) for item in approver_ids.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = fire_together(app, [(application_id, trigger, user_id)
+                                  for trigger, user_id in approver_ids.items()], comment="决定")
+    outcomes = dict(zip(approver_ids, results, strict=True))
     fired = [t for t, r in outcomes.items() if isinstance(r, engine.Fired)]
     assert len(fired) == 1, outcomes
     assert all(isinstance(r, engine.Conflict) for t, r in outcomes.items() if t not in fired)
