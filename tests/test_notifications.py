@@ -277,3 +277,24 @@ def test_the_list_is_paginated(client, auth, db, world, monkeypatch):
     assert [f"notification-{i}\"" in second for i in ids] == [False, False, True, True,
                                                               False, False]
     assert "第 3 页，共 3 页" in client.get("/notifications/?page=9").text
+
+
+def _sla_emails(db, kind: str, application) -> set[str]:
+    rows = db.session.scalars(select(Notification).where(
+        Notification.kind == kind, Notification.application_id == application.id)).all()
+    return {row.user.email for row in rows}
+
+
+def test_claim_stages_are_chased_against_the_policy_limits(db, world):
+    factories.fund_pool(world)
+    claim = factories.loan_in(world, "claim_review")
+    db.session.execute(update(Application).where(Application.id == claim.id)
+                       .values(status_changed_at=datetime(2026, 3, 2, 2)))  # a Monday
+    db.session.commit()
+    # Pool review has 5 working days: reminders after 3, an escalation after 5.
+    assert run_job(JOB["sla_reminders"], datetime(2026, 3, 5, 1)) == "ok: 0"  # 3 days
+    assert run_job(JOB["sla_reminders"], datetime(2026, 3, 6, 1)).startswith("ok: 1")
+    assert _sla_emails(db, "reminder", claim) == {world.pool_admin.email}
+    assert run_job(JOB["sla_escalations"], datetime(2026, 3, 9, 1)) == "ok: 0"  # 5 days
+    assert run_job(JOB["sla_escalations"], datetime(2026, 3, 10, 1)).startswith("ok: 1")
+    assert _sla_emails(db, "escalation", claim) == {world.committee.email}

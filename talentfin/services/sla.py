@@ -20,6 +20,10 @@ from the configuration: ``SLA_REMIND_WORKING_DAYS`` (3) and ``SLA_ESCALATE_WORKI
   - disbursed awaiting the pool filing (the pool administrators' own queue) -> the pool
     committee.
 
+The claim stages use the policy table's limits instead (pool review 5, committee 25
+working days): reminders from two working days before the limit, escalations past it
+(pool review -> the committee; the committee -> the auditors).
+
 Nothing is sent on days off (the count would not have moved). Each item gets at most one
 reminder and one escalation per person and day: the notification's key names the item and
 the day, and ``run_job`` runs each job once a day anyway.
@@ -43,20 +47,37 @@ from talentfin.services.notifications import staff_of
 from talentfin.workdays import is_working_day
 from talentfin.workdays import working_days_between
 
-SLA_STATES = ("park_review", "partner_review", "bank_approval", "disbursed")
+SLA_STATES = ("park_review", "partner_review", "bank_approval", "disbursed", "claim_review",
+              "committee_review")
 SLA_SUPERVISORS = {
     "park_review": ("pool_admin", None),
     "partner_review": ("bank_approver", "partner_org_id"),
     "bank_approval": ("pool_admin", None),
     "disbursed": ("pool_committee", None),
+    "claim_review": ("pool_committee", None),
+    "committee_review": ("auditor", None),  # the committee answers to the oversight
 }
+# The claim stages have limits in the policy table (5 and 25 working days): past the limit
+# is an escalation, and the reminders start two working days before it.
+CLAIM_LIMITS = {"claim_review": "claim_admin_working_days",
+                "committee_review": "claim_committee_working_days"}
+
+
+def thresholds(state: str, today: date) -> tuple[int, int]:
+    """(remind after, escalate after) in working days for items in ``state``."""
+    if state in CLAIM_LIMITS:
+        from talentfin.services import parameters
+
+        limit = parameters.int_parameter(CLAIM_LIMITS[state], today)
+        return max(0, limit - 2), limit
+    config = current_app.config
+    return config["SLA_REMIND_WORKING_DAYS"], config["SLA_ESCALATE_WORKING_DAYS"]
 
 
 def send_sla_reminders(today: date) -> int:
     """Daily job: remind whoever must act on items past the reminder threshold."""
-    threshold = current_app.config["SLA_REMIND_WORKING_DAYS"]
     sent = 0
-    for application, days in overdue_items(today, threshold):
+    for application, days, threshold in overdue_items(today, 0):
         role, org_column = QUEUES[application.status]
         claimant = application.claimed_by
         users = ([claimant] if claimant is not None and claimant.active
@@ -67,9 +88,8 @@ def send_sla_reminders(today: date) -> int:
 
 def send_sla_escalations(today: date) -> int:
     """Daily job: tell the supervisors of items past the escalation threshold."""
-    threshold = current_app.config["SLA_ESCALATE_WORKING_DAYS"]
     sent = 0
-    for application, days in overdue_items(today, threshold):
+    for application, days, threshold in overdue_items(today, 1):
         users = staff_of(application, *SLA_SUPERVISORS[application.status])
         org_column = QUEUES[application.status][1]
         sent += _record_sla("escalation", application, users, days, threshold, today,
@@ -77,17 +97,19 @@ def send_sla_escalations(today: date) -> int:
     return sent
 
 
-def overdue_items(today: date, threshold: int) -> list[tuple[Application, int]]:
-    """Items in a queue for more than ``threshold`` working days (none on days off)."""
+def overdue_items(today: date, which: int) -> list[tuple[Application, int, int]]:
+    """(item, working days waited, threshold) past the reminder (``which`` 0) or the
+    escalation (1) threshold of its state; none on days off."""
     if not is_working_day(today):
         return []
     waiting = db.session.scalars(select(Application).where(Application.status.in_(SLA_STATES))
                                  .order_by(Application.id)).all()
+    limits = {state: thresholds(state, today)[which] for state in SLA_STATES}
     found = []
     for application in waiting:
         days = working_days_between(local_day(application.status_changed_at), today)
-        if days > threshold:
-            found.append((application, days))
+        if days > limits[application.status]:
+            found.append((application, days, limits[application.status]))
     return found
 
 
