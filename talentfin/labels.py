@@ -63,6 +63,7 @@ TRIGGERS = {
     "finish_recovery": _l("Recovery finished"),
     "write_off": _l("Write off"),
     "claw_back": _l("Claw back for fraud"),
+    "suspend_bank": _l("Suspend the bank from new filings"),
 }
 
 ROLES = {
@@ -112,6 +113,7 @@ DOSSIERS = {
     "claim_form": _l("Compensation claim form"),
     "compensation_decision": _l("Compensation decision and payment voucher"),
     "recovery_notice": _l("Recovery report and pro-rata return notice"),
+    "suspension_notice": _l("Bank suspension notice"),
 }
 
 # Fields a reviewer can ask the founder to fix.

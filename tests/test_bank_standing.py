@@ -88,3 +88,27 @@ def test_banks_page_and_reinstatement_through_the_web(client, auth, world):
     auth.logout()
     login(auth, world.officer1)
     assert client.get("/banks/").status_code == 404
+
+
+def test_a_suspension_issues_a_notice_the_bank_can_download(client, auth, world):
+    from talentfin.models import Dossier
+    from talentfin.services.outbox import run_pending
+    from tests.web import login
+
+    factories.fund_pool(world)
+    factories.loan_in(world, "npl")
+    factories.loan_in(world, "covered")
+    _policy("suspension_balance_fen", 100_000_000)
+    standing.check_suspensions(business_today())
+    run_pending()
+    notice = db.session.query(Dossier).filter(Dossier.stage == "suspension_notice").one()
+    assert notice.status == "ready" and notice.bank_id == world.bank1.id
+    assert notice.summary["figures"]["npl_bp"] == 5000
+    login(auth, world.officer1)
+    response = client.get(f"/banks/notices/{notice.id}")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert "attachment" in response.headers["Content-Disposition"]
+    auth.logout()
+    login(auth, world.officer2)  # another bank
+    assert client.get(f"/banks/notices/{notice.id}").status_code == 404
+    assert client.get(f"/verify/{notice.verify_code}").status_code == 200

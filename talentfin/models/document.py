@@ -51,7 +51,10 @@ class Dossier(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "stage", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # An application's dossier, or a bank's (the suspension notice): exactly one is set.
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"),
+                                                       index=True)
+    bank_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     stage: Mapped[str] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer)
     transition_log_id: Mapped[int | None] = mapped_column(ForeignKey("transition_logs.id"))

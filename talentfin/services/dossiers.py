@@ -259,6 +259,54 @@ def _store_new_file(stem: str, content: bytes) -> Path:
         os.unlink(temp_name)
 
 
+def schedule_bank_notice(change, user: User | None) -> Dossier:
+    """A bank's suspension notice for a standing change, in the current transaction."""
+    from talentfin.models import Organisation
+    from talentfin.services import parameters
+
+    bank = db.session.get(Organisation, change.bank_id)
+    version = (db.session.scalar(select(func.max(Dossier.version)).where(
+        Dossier.bank_id == bank.id, Dossier.stage == "suspension_notice")) or 0) + 1
+    code = new_verify_code()
+    made_at = change.created_at or utcnow()
+    dossier = Dossier(
+        application_id=None, bank_id=bank.id, stage="suspension_notice", version=version,
+        status="pending", verify_code=code, data_version=0,
+        made_by_id=user.id if user else None, made_at=made_at,
+        summary={
+            "reference": f"ZT{made_at:%Y%m%d}{bank.id:03d}{version:02d}",
+            "bank": {"name": bank.name}, "to_standing": change.to_standing,
+            "figures": dict(change.figures or {}), "reason": change.reason,
+            "decided_by": user.name if user else "",
+            "thresholds": {
+                "npl_bp": parameters.int_parameter("suspension_npl_bp"),
+                "balance_fen": parameters.int_parameter("suspension_balance_fen"),
+            },
+            "decision": {"trigger": "suspend_bank", "from_state": "", "to_state": "",
+                         "comment": change.reason, "at": made_at.isoformat(),
+                         "decider": _decider_of_bank(user)},
+            "verify_url": verify_url(code),
+        },
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    db.session.add(OutboxTask(kind="render_dossier", payload={"dossier_id": dossier.id}))
+    return dossier
+
+
+def _decider_of_bank(user: User | None) -> dict:
+    if user is None:
+        return {"name": "", "role": "system", "organisation": ""}
+    return {"name": user.name, "role": user.role,
+            "organisation": user.org.name if user.org else ""}
+
+
+def bank_notices(bank_id: int) -> list[Dossier]:
+    """A bank's suspension notices, newest first."""
+    return list(db.session.scalars(select(Dossier).where(Dossier.bank_id == bank_id)
+                                   .order_by(Dossier.id.desc())))
+
+
 def dossiers_for(application: Application) -> list[Dossier]:
     """The application's dossiers, oldest first."""
     return list(db.session.scalars(

@@ -60,6 +60,11 @@ def _change(bank: Organisation, to: str, reason: str, book: BankBook | None,
                                      "npl_bp": book.npl_bp} if book else {})
     bank.standing = to
     db.session.add(change)
+    if to == "suspended":
+        from talentfin.services.dossiers import schedule_bank_notice
+
+        db.session.flush()
+        schedule_bank_notice(change, user)
     return change
 
 

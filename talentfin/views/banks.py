@@ -6,13 +6,16 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.models import Dossier
 from talentfin.models import Organisation
+from talentfin.services import dossiers
 from talentfin.services import parameters
 from talentfin.services import standing
 
@@ -54,3 +57,37 @@ def reinstate(bank_id: int):
         return redirect(url_for("banks.index"))
     flash(_("The bank is reinstated."), "success")
     return redirect(url_for("banks.index"))
+
+
+def _may_see_notice(dossier: Dossier) -> bool:
+    if current_user.role in READERS:
+        return True
+    return (current_user.role in ("bank_officer", "bank_approver")
+            and current_user.org_id == dossier.bank_id)
+
+
+@bp.get("/notices")
+@login_required
+def notices():
+    """Suspension notices: all of them for the pool and auditors, a bank's own for its staff."""
+    if current_user.role in READERS:
+        bank_ids = [book.bank.id for book in standing.bank_books()]
+    elif current_user.role in ("bank_officer", "bank_approver"):
+        bank_ids = [current_user.org_id]
+    else:
+        abort(404)
+    items = [d for bank_id in bank_ids for d in dossiers.bank_notices(bank_id)]
+    return render_template("banks/notices.html", notices=items)
+
+
+@bp.get("/notices/<int:dossier_id>")
+@login_required
+def notice(dossier_id: int):
+    """Download a suspension notice (the pool, auditors and the bank's own staff)."""
+    item = db.session.get(Dossier, dossier_id)
+    if item is None or item.bank_id is None or not _may_see_notice(item):
+        abort(404)
+    if item.status != "ready" or not dossiers.dossier_path(item).is_file():
+        abort(404)
+    return send_file(dossiers.dossier_path(item), mimetype="application/pdf",
+                     as_attachment=True, download_name=item.file_name)
