@@ -18,11 +18,15 @@ audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 def audit_verify() -> None:
     """Walk the transition log and the ledger chains; exit non-zero naming the first bad row."""
     from talentfin.audit import verify_all
+    from talentfin.services.signoffs import broken_sign_offs
 
     breaks = verify_all()
     for found in breaks:
         click.echo(f"{found.chain}: row id {found.row_id} (seq {found.seq}): {found.reason}")
-    if breaks:
+    stale = broken_sign_offs()
+    for line in stale:
+        click.echo(line)
+    if breaks or stale:
         sys.exit(1)
     click.echo("audit chains verified: transition_log, ledger")
 

@@ -112,3 +112,14 @@ def test_a_suspension_issues_a_notice_the_bank_can_download(client, auth, world)
     login(auth, world.officer2)  # another bank
     assert client.get(f"/banks/notices/{notice.id}").status_code == 404
     assert client.get(f"/verify/{notice.verify_code}").status_code == 200
+
+
+def test_filing_checks_the_talent_cap_again(world):
+    factories.fund_pool(world)
+    factories.loan_in(world, "covered")  # 1,000,000 of the talent's cap in use
+    second = factories.loan_in(world, "disbursed")
+    _policy("cap_per_talent_fen", 199_999_999)  # the cap shrank after the bank's approval
+    with pytest.raises(engine.Refused, match="10,000|1,999,999.99"):
+        engine.fire(second, "file_with_pool", world.pool_admin)
+    _policy("cap_per_talent_fen", 200_000_000)
+    engine.fire(db.session.get(Application, second.id), "file_with_pool", world.pool_admin)

@@ -157,7 +157,8 @@ def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
     _assert_log(application_id, "recommend", world.officer1, "partner_review",
                 "bank_approval", "经营稳定，建议授信。")
     assert _last_log(application_id).payload == {"amount_fen": 90_000_000, "rate_bp": 365,
-                                                 "term_months": 24}
+                                                 "term_months": 24,
+                                                 "policy_on": business_today().isoformat()}
 
     switch_to(auth, world.approver1)
     page = text(_detail(client, application_id))

@@ -28,6 +28,7 @@ from talentfin.models.servicing import CLASSIFICATIONS
 from talentfin.models.servicing import Claim
 from talentfin.models.servicing import Recovery
 from talentfin.models.servicing import Repayment
+from talentfin.models.signoff import AuditSignOff
 from talentfin.models.standing import StandingChange
 from talentfin.models.statements import PoolStatement
 from talentfin.models.subsidy import SubsidyClaim
@@ -38,6 +39,7 @@ from talentfin.models.user import LoginAttempt
 from talentfin.models.user import User
 
 __all__ = [
+    "AuditSignOff",
     "CLAIM_DOCUMENTS", "CLASSIFICATIONS", "Claim", "Recovery", "Repayment",
     "NOTIFICATION_KINDS", "Notification", "NotificationPreference",
     "ATTACHMENT_KINDS", "ENTRY_KINDS", "ChainHead", "Funder", "LedgerEntry", "LedgerLine",

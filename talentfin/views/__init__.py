@@ -7,6 +7,7 @@ def register_all(app: Flask) -> None:
     """Register every blueprint on the app."""
     from talentfin.views import admin
     from talentfin.views import applications
+    from talentfin.views import audit
     from talentfin.views import auth
     from talentfin.views import banks
     from talentfin.views import main
@@ -19,5 +20,5 @@ def register_all(app: Flask) -> None:
     from talentfin.views import verify
 
     for module in (main, auth, profile, applications, queue, admin, verify, servicing,
-                   notifications, pool, policy, banks):
+                   notifications, pool, policy, banks, audit):
         app.register_blueprint(module.bp)

@@ -153,7 +153,8 @@ def _move(ctx: FireContext) -> TransitionLog:
         to_state=application.status,
         actor_id=ctx.user.id if ctx.user else None,
         comment=ctx.comment,
-        payload=_jsonable(ctx.data),
+        # The policy table is append-only and dated: the date names the version in force.
+        payload=_jsonable({**ctx.data, "policy_on": ctx.today}),
         created_at=utcnow(),
     )
     log.seq, log.prev_hash, log.row_hash = audit.append(LOG_CHAIN, log.chain_payload())

@@ -272,6 +272,7 @@ def _servicing_guards() -> dict:
 
     found["bank_in_good_standing"] = pool_rules.bank_in_good_standing
     found["within_leverage"] = pool_rules.within_leverage
+    found["caps_at_filing"] = pool_rules.caps_at_filing
     return found
 
 

@@ -35,3 +35,11 @@ def within_leverage(ctx: FireContext) -> str | None:
                  "limit of %(limit)s yuan (the pool balance times the multiple).",
                  after=format_fen(after), limit=format_fen(limit))
     return None
+
+
+def caps_at_filing(ctx: FireContext) -> str | None:
+    """The disbursed loan keeps the talent and the firm within their outstanding caps."""
+    from talentfin.workflows.guards import outstanding_problem
+
+    return outstanding_problem(ctx.application, ctx.application.disbursed_amount_fen or 0,
+                               ctx.today)

@@ -1,0 +1,44 @@
+"""Auditors verify and sign off; a signed head that changes later is reported."""
+
+from sqlalchemy import select
+from sqlalchemy import update
+
+from talentfin.models import AuditSignOff
+from talentfin.models import TransitionLog
+from tests import factories
+from tests.web import login
+from tests.web import text
+
+
+def test_auditor_signs_off_and_a_later_change_is_reported(client, auth, runner, world, db):
+    factories.loan_in(world, "park_review")
+    login(auth, world.auditor)
+    page = text(client.get("/audit/"))
+    assert "verify end to end" in page
+    assert client.post("/audit/sign-off", data={"note": "2026年11月复核"}).status_code == 302
+    signed = db.session.scalar(select(AuditSignOff))
+    last = db.session.scalar(select(TransitionLog).where(TransitionLog.seq == signed.log_seq))
+    assert signed.log_hash == last.row_hash
+    # Someone rewrites the signed row and recomputes its hash: the chain alone would no
+    # longer show it (if every later hash were recomputed too); the sign-off does.
+    db.session.execute(update(TransitionLog).where(TransitionLog.id == last.id)
+                       .values(row_hash="0" * 64))
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"sign-off {signed.id}" in result.output
+
+
+def test_only_auditors_sign_off(client, auth, world, db):
+    login(auth, world.pool_admin)
+    client.post("/audit/sign-off", data={"note": "x"})
+    assert db.session.scalar(select(AuditSignOff)) is None
+    auth.logout()
+    login(auth, world.officer1)
+    assert client.get("/audit/").status_code == 404
+
+
+def test_every_decision_records_its_policy_date(world, db):
+    factories.loan_in(world, "approved")
+    rows = db.session.scalars(select(TransitionLog)).all()
+    assert rows and all("policy_on" in row.payload for row in rows)
