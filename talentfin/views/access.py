@@ -21,3 +21,25 @@ def require(action: str, application: Application) -> None:
     allowed, reason = policy.can(current_user, action, application)
     if not allowed:
         abort(403, reason)
+
+
+POOL_READERS = ("pool_admin", "pool_committee", "auditor")
+
+
+def roles_required(*roles: str):
+    """A logged-in user of one of ``roles`` reaches the view; anyone else gets 404."""
+    from functools import wraps
+
+    from flask_login import login_required
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate

@@ -18,17 +18,17 @@ from talentfin.models import Organisation
 from talentfin.services import dossiers
 from talentfin.services import parameters
 from talentfin.services import standing
+from talentfin.views.access import POOL_READERS
+from talentfin.views.access import roles_required
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
-READERS = ("pool_admin", "pool_committee", "auditor")
+READERS = POOL_READERS
 
 
 @bp.get("/")
-@login_required
+@roles_required(*READERS)
 def index():
     """Every partner bank with its covered book, NPL ratio and standing."""
-    if current_user.role not in READERS:
-        abort(404)
     books = standing.bank_books()
     history = {book.bank.id: standing.history(book.bank) for book in books}
     return render_template(
@@ -40,11 +40,9 @@ def index():
 
 
 @bp.post("/<int:bank_id>/reinstate")
-@login_required
+@roles_required(*READERS)
 def reinstate(bank_id: int):
     """The committee lifts a bank's suspension, with a reason."""
-    if current_user.role not in READERS:
-        abort(404)
     bank = db.session.get(Organisation, bank_id)
     if bank is None or bank.kind != "bank":
         abort(404)

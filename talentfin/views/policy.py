@@ -9,7 +9,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 from wtforms import DateField
 from wtforms import SelectField
 from wtforms import StringField
@@ -25,9 +24,11 @@ from talentfin.labels import PARAMETERS
 from talentfin.models import PolicyParameter
 from talentfin.services import policy_changes
 from talentfin.services.parameters import DEFAULTS
+from talentfin.views.access import POOL_READERS
+from talentfin.views.access import roles_required
 
 bp = Blueprint("policy", __name__, url_prefix="/policy")
-READERS = ("pool_admin", "pool_committee", "auditor", "admin")
+READERS = (*POOL_READERS, "admin")
 
 
 class ProposalForm(BaseForm):
@@ -40,16 +41,10 @@ class ProposalForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
 
 
-def _readers_only() -> None:
-    if current_user.role not in READERS:
-        abort(404)
-
-
 @bp.route("/", methods=["GET", "POST"])
-@login_required
+@roles_required(*READERS)
 def index():
     """Values in force, pending proposals, and the proposal form."""
-    _readers_only()
     form = ProposalForm()
     status = 200
     if form.validate_on_submit():
@@ -72,10 +67,9 @@ def index():
 
 
 @bp.post("/<int:proposal_id>/decide")
-@login_required
+@roles_required(*READERS)
 def decide(proposal_id: int):
     """The committee approves or rejects a proposal."""
-    _readers_only()
     proposal = db.session.get(PolicyParameter, proposal_id) or abort(404)
     try:
         policy_changes.decide(proposal, request.form.get("decision") == "approve", current_user)
@@ -86,10 +80,9 @@ def decide(proposal_id: int):
 
 
 @bp.get("/<key>")
-@login_required
+@roles_required(*READERS)
 def history(key: str):
     """Every value a parameter has had, with who proposed and decided it."""
-    _readers_only()
     if key not in DEFAULTS:
         abort(404)
     return render_template("policy/history.html", key=key, rows=policy_changes.history(key))
