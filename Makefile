@@ -6,9 +6,9 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint deps system-deps translations bench clean
+.PHONY: run test test-pg lint deps system-deps translations fonts bench clean
 
-deps: system-deps $(STAMP) translations
+deps: system-deps $(STAMP) translations fonts
 
 system-deps:
 	@bash scripts/install-system-deps.sh
@@ -21,6 +21,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 translations: $(STAMP)
 	@$(BIN)/pybabel compile -f -d talentfin/translations
+
+fonts: $(STAMP)
+	@$(FLASK) fonts
 
 run: deps
 	@mkdir -p instance

@@ -114,6 +114,19 @@ def scheduler_command(once: bool) -> None:
     sys.exit(code)
 
 
+@click.command("fonts")
+def fonts_command() -> None:
+    """Build the dossiers' Chinese font subset from the system font (once; ~15 s)."""
+    from talentfin.fonts import build_subset
+    from talentfin.pdf import font_path
+
+    built = build_subset(font_path())
+    if built is None:
+        click.echo("no Noto Sans CJK font on this machine: dossiers use the system fonts")
+    else:
+        click.echo(f"font subset ready: {built}")
+
+
 @click.command("outbox-retry")
 def outbox_retry_command() -> None:
     """Put failed outbox tasks back in the queue."""
@@ -126,5 +139,5 @@ def register(app: Flask) -> None:
     """Add the commands to ``flask --app talentfin``."""
     for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command,
                     seed_demo_command, worker_command, scheduler_command, outbox_retry_command,
-                    bench_command):
+                    bench_command, fonts_command):
         app.cli.add_command(command)

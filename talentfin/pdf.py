@@ -20,7 +20,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # The only places a template may load a file from (stylesheets, images).
 ALLOWED_ROOTS = (PACKAGE_DIR / "templates", PACKAGE_DIR / "static")
 BASE_URL = (PACKAGE_DIR / "templates" / "pdf").as_uri() + "/"
-FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+# The app's own subset first (talentfin/fonts.py), the full system font as the fallback.
+FONT_STACK = '"Talentfin CJK SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+_font_face: list = []  # the @font-face stylesheet, made once per process (or nothing)
 
 # Building a FontConfiguration loads fontconfig's whole font list, and WeasyPrint caches
 # the fonts it has opened on it: one per process keeps warm renders fast. The worker
@@ -45,13 +47,44 @@ class LocalOnlyFetcher(URLFetcher):
 
 def _inside_allowed_roots(url: str) -> bool:
     path = Path(url2pathname(urlsplit(url).path)).resolve()
-    return any(path.is_relative_to(root) for root in ALLOWED_ROOTS)
+    return any(path.is_relative_to(root) for root in (*ALLOWED_ROOTS, *_font_roots()))
+
+
+def _font_roots() -> tuple[Path, ...]:
+    from flask import has_app_context
+
+    return (font_path().parent,) if has_app_context() else ()
+
+
+def font_path() -> Path:
+    """Where the app's CJK subset lives (``flask fonts build`` makes it)."""
+    from flask import current_app
+
+    from talentfin.fonts import FILE_NAME
+
+    return Path(current_app.instance_path) / "fonts" / FILE_NAME
+
+
+def _stylesheets() -> list:
+    """The @font-face rule of the subset, when it has been built."""
+    if not _font_face:
+        from weasyprint import CSS
+
+        from talentfin.fonts import FAMILY
+
+        path = font_path()
+        if not path.exists():
+            return []
+        _font_face.append(CSS(string=f"@font-face {{ font-family: '{FAMILY}'; "
+                                     f"src: url('{path.as_uri()}'); }}",
+                              font_config=FONT_CONFIG, url_fetcher=LocalOnlyFetcher()))
+    return list(_font_face)
 
 
 def html_to_pdf(html: str) -> bytes:
     """Render an HTML document to PDF bytes (relative URLs resolve in templates/pdf/)."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
-    return document.write_pdf(font_config=FONT_CONFIG)
+    return document.write_pdf(stylesheets=_stylesheets(), font_config=FONT_CONFIG)
 
 
 def qr_data_uri(text: str) -> str:

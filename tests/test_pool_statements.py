@@ -69,7 +69,8 @@ def test_the_monthly_statement_is_stored_with_its_hash_and_embeds_a_cjk_font(
                                                                        396_400_000]
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
                            text=True).stdout
-    cjk = [line for line in fonts.splitlines() if "NotoSansCJK" in line.replace("-", "")]
+    cjk = [line for line in fonts.splitlines()
+           if any(name in line.replace("-", "") for name in ("NotoSansCJK", "TalentfinCJKSC"))]
     assert cjk and all(line.split()[-5] == "yes" for line in cjk), fonts
     words = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
                            text=True).stdout
