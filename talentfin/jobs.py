@@ -212,7 +212,7 @@ def run_scheduler(app: Flask, once: bool = False) -> int:
 
         scheduler = BlockingScheduler(timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
         for job in JOBS:
-            scheduler.add_job(_in_context(app, job), job.trigger, id=job.name,
+            scheduler.add_job(_in_context(app, job), job.trigger, id=job.name, name=job.name,
                               max_instances=1, coalesce=True, misfire_grace_time=3600,
                               **job.schedule)
         log.info("scheduler started with %s jobs", len(JOBS))
