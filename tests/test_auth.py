@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from talentfin.models import Enterprise
@@ -121,3 +122,19 @@ def test_language_switch_to_english(client, auth, world):
 def test_password_hash_method_is_configurable(app, world):
     assert world.founder.password_hash.startswith("pbkdf2:sha256:1000")
     assert factories.PASSWORD not in world.founder.password_hash
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "https://evil.example",
+                                    "javascript:alert(1)"])
+def test_no_open_redirect_after_login_or_language_switch(client, world, target):
+    response = client.post(f"/login?next={target}",
+                           data={"email": world.founder.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == "/"
+    response = client.post("/language", data={"lang": "en", "next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_a_local_next_page_is_kept(client, world):
+    response = client.post("/login?next=/company/",
+                           data={"email": world.founder.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == "/company/"

@@ -43,3 +43,18 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorate
+
+
+def safe_local_path(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback`` (no open redirects).
+
+    Browsers read a backslash like a slash, so "/\\evil.example" would leave the site.
+    """
+    from urllib.parse import urlsplit
+
+    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target

@@ -16,14 +16,13 @@ from talentfin.forms.auth import RegisterForm
 from talentfin.i18n import _
 from talentfin.services import accounts
 from talentfin.services import enterprises
+from talentfin.views.access import safe_local_path
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("main.index")
+    return safe_local_path(target, url_for("main.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

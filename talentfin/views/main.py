@@ -11,6 +11,7 @@ from flask_babel import refresh
 from flask_login import current_user
 
 from talentfin.extensions import db
+from talentfin.views.access import safe_local_path
 
 bp = Blueprint("main", __name__)
 
@@ -37,10 +38,7 @@ def set_language():
             current_user.locale = lang
             db.session.commit()
         refresh()  # drop a locale cached on the context (tests share one app context)
-    target = request.form.get("next") or url_for("main.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.index")
-    return redirect(target)
+    return redirect(safe_local_path(request.form.get("next"), url_for("main.index")))
 
 
 @bp.get("/favicon.ico")
