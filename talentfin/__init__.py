@@ -51,6 +51,10 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     app.config["DOSSIER_FOLDER"] = app.config["DOSSIER_FOLDER"] or str(instance / "dossiers")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
+    if not app.testing and "127.0.0.1" in app.config["PUBLIC_BASE_URL"]:
+        # Printed in every dossier's QR code, forever: a production site must set it.
+        app.logger.warning("PUBLIC_BASE_URL is %s; set TALENTFIN_PUBLIC_BASE_URL to the "
+                           "site's public address", app.config["PUBLIC_BASE_URL"])
 
 
 def _instance_secret(instance: Path) -> str:

@@ -73,7 +73,8 @@ class Break:
     chain: str
     row_id: int
     seq: int
-    reason: str
+    reason: str  # for operators (the CLI); pages show ``kind`` in the reader's language
+    kind: str = "content"  # sequence, previous, content or missing
 
 
 def verify(chain: str, rows: Iterable, payload_of: Callable[[object], dict]) -> Break | None:
@@ -82,16 +83,18 @@ def verify(chain: str, rows: Iterable, payload_of: Callable[[object], dict]) -> 
     expected_seq = 1
     for row in rows:
         if row.seq != expected_seq:
-            return Break(chain, row.id, row.seq, f"sequence {row.seq}, expected {expected_seq}")
+            return Break(chain, row.id, row.seq, f"sequence {row.seq}, expected {expected_seq}",
+                         "sequence")
         if row.prev_hash != expected_prev:
-            return Break(chain, row.id, row.seq, "previous hash does not match")
+            return Break(chain, row.id, row.seq, "previous hash does not match", "previous")
         if link_hash(row.prev_hash, row.seq, payload_of(row)) != row.row_hash:
             return Break(chain, row.id, row.seq, "content does not match its hash")
         expected_prev = row.row_hash
         expected_seq += 1
     head = db.session.get(ChainHead, chain)
     if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return Break(chain, 0, head.seq, "rows are missing at the end of the chain")
+        return Break(chain, 0, head.seq, "rows are missing at the end of the chain",
+                     "missing")
     return None
 
 

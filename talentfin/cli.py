@@ -24,8 +24,8 @@ def audit_verify() -> None:
     for found in breaks:
         click.echo(f"{found.chain}: row id {found.row_id} (seq {found.seq}): {found.reason}")
     stale = broken_sign_offs()
-    for line in stale:
-        click.echo(line)
+    for signed_id, chain, seq in stale:
+        click.echo(f"sign-off {signed_id}: {chain} seq {seq} no longer matches")
     if breaks or stale:
         sys.exit(1)
     click.echo("audit chains verified: transition_log, ledger")

@@ -324,3 +324,22 @@ SUBSIDY_STATUSES = {
 def subsidy_status_label(status: str | None) -> str:
     """Label of an interest subsidy request's status."""
     return _lookup(SUBSIDY_STATUSES, status)
+
+
+CHAINS = {"transition_log": _l("Transition log"), "ledger": _l("Ledger")}
+CHAIN_BREAKS = {
+    "sequence": _l("a row is missing or out of order"),
+    "previous": _l("the row does not link to the row before it"),
+    "content": _l("the row was changed after it was written"),
+    "missing": _l("rows are missing at the end of the chain"),
+}
+
+
+def chain_label(chain: str | None) -> str:
+    """Label of an audit chain."""
+    return _lookup(CHAINS, chain)
+
+
+def chain_break_label(kind: str | None) -> str:
+    """What a break in an audit chain means."""
+    return _lookup(CHAIN_BREAKS, kind)

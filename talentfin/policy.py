@@ -107,9 +107,5 @@ def _can_claim(user: User, application: Application) -> tuple[bool, str]:
     return True, ""
 
 
-def staff_only(user: User) -> bool:
-    """True for roles other than founder."""
-    return user.is_authenticated and user.role != "founder"
 
-
-__all__ = ["can", "can_view", "route_roles", "visibility_clause", "staff_only"]
+__all__ = ["can", "can_view", "route_roles", "visibility_clause"]

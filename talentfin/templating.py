@@ -16,6 +16,8 @@ def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
     from talentfin.labels import attachment_label
     from talentfin.labels import calculation_text
+    from talentfin.labels import chain_break_label
+    from talentfin.labels import chain_label
     from talentfin.labels import change_label
     from talentfin.labels import change_value
     from talentfin.labels import claim_status_label
@@ -23,6 +25,7 @@ def register(app: Flask) -> None:
     from talentfin.labels import dossier_label
     from talentfin.labels import field_label
     from talentfin.labels import parameter_label
+    from talentfin.labels import product_label
     from talentfin.labels import role_label
     from talentfin.labels import standing_label
     from talentfin.labels import state_label
@@ -47,7 +50,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["subsidystatus"] = subsidy_status_label
     app.jinja_env.filters["calculation"] = calculation_text
     app.jinja_env.filters["parameter"] = parameter_label
-    app.jinja_env.filters["reference"] = _application_reference
+    app.jinja_env.filters["product"] = product_label
+    app.jinja_env.filters["chain"] = chain_label
+    app.jinja_env.filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["change_value"] = change_value
 
     @app.context_processor
@@ -60,11 +65,3 @@ def register(app: Flask) -> None:
         return {"current_locale": str(get_locale() or "zh"), "url_with": url_with,
                 "working_days_between": working_days_between}
 
-
-def _application_reference(application_id: int) -> str:
-    """An application's reference from its id (one primary-key lookup, usually cached)."""
-    from talentfin.extensions import db
-    from talentfin.models import Application
-
-    application = db.session.get(Application, application_id)
-    return application.reference if application else str(application_id)

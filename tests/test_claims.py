@@ -141,3 +141,22 @@ def test_the_limits_read_in_the_readers_language(client, auth, world):
     client.post("/language", data={"lang": "zh"})
     assert "75.00%" in text(client.get(f"/applications/{loan.id}"))
     assert "of the loss" not in text(client.get(f"/applications/{loan.id}"))
+
+
+def test_the_bonus_is_for_a_first_loan_or_a_pure_credit_loan(world):
+    from sqlalchemy import update
+
+    from talentfin.models import Application
+
+    factories.fund_pool(world)
+    first = factories.loan_in(world, "claim_review")
+    second = factories.loan_in(world, "claim_review")
+    pure = factories.loan_in(world, "claim_review")
+    db.session.execute(update(Application).where(Application.id.in_([first.id, second.id]))
+                       .values(pure_credit=False))  # e.g. guaranteed by an insurer
+    db.session.commit()
+    for loan in (first, second, pure):
+        engine.fire(db.session.get(Application, loan.id), "assess_claim", world.pool_admin)
+    assert _claim(first).ratio_bp == 7500  # the firm's first loan
+    assert _claim(second).ratio_bp == 7000  # neither first nor pure credit
+    assert _claim(pure).ratio_bp == 7500  # pure credit

@@ -42,3 +42,17 @@ def test_every_decision_records_its_policy_date(world, db):
     factories.loan_in(world, "approved")
     rows = db.session.scalars(select(TransitionLog)).all()
     assert rows and all("policy_on" in row.payload for row in rows)
+
+
+def test_the_audit_page_names_an_altered_row_in_the_readers_language(client, auth, world, db):
+    factories.loan_in(world, "park_review")
+    row = db.session.scalar(select(TransitionLog).order_by(TransitionLog.seq).limit(1))
+    db.session.execute(update(TransitionLog).where(TransitionLog.id == row.id)
+                       .values(comment="rewritten"))
+    db.session.commit()
+    login(auth, world.auditor)
+    page = text(client.get("/audit/"))
+    assert "the row was changed after it was written" in page
+    assert f"row {row.id} " in page
+    assert client.post("/audit/sign-off", data={"note": "x"}).status_code == 302
+    assert db.session.scalar(select(AuditSignOff)) is None  # nothing signed over a break

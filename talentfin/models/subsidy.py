@@ -39,3 +39,4 @@ class SubsidyClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    application: Mapped["Application"] = relationship()  # noqa: F821 (registry name)

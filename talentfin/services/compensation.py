@@ -88,10 +88,13 @@ def gather(application: Application, loss_fen: int, other_fen: int, on: date) ->
     npl = db.session.scalar(bank_loans.where(Application.status.in_(NPL_STATES)))
     if application.status not in NPL_STATES:
         npl += loss_fen
+    # The firm's first loan is the one disbursed first (the older application on a tie).
+    disbursed = application.disbursed_on or on
     earlier = db.session.scalar(select(func.count(Application.id)).where(
-        Application.enterprise_id == application.enterprise_id, Application.id != application.id,
+        Application.enterprise_id == application.enterprise_id,
         Application.disbursed_on.is_not(None),
-        Application.disbursed_on <= (application.disbursed_on or on)))
+        (Application.disbursed_on < disbursed)
+        | ((Application.disbursed_on == disbursed) & (Application.id < application.id))))
     return Figures(
         loss_fen=loss_fen, other_compensation_fen=other_fen,
         bonus=bool(application.pure_credit) or earlier == 0,

@@ -45,8 +45,8 @@ def sign_off(user: User, note: str) -> AuditSignOff:
     return signed
 
 
-def broken_sign_offs() -> list[str]:
-    """Sign-offs whose attested rows no longer carry the attested hash."""
+def broken_sign_offs() -> list[tuple[int, str, int]]:
+    """(sign-off id, chain, seq) of attested rows that no longer carry the attested hash."""
     problems = []
     for signed in db.session.scalars(select(AuditSignOff).order_by(AuditSignOff.id)):
         for model, seq, digest, chain in (
@@ -56,7 +56,7 @@ def broken_sign_offs() -> list[str]:
                 continue
             row_hash = db.session.scalar(select(model.row_hash).where(model.seq == seq))
             if row_hash != digest:
-                problems.append(f"sign-off {signed.id}: {chain} seq {seq} no longer matches")
+                problems.append((signed.id, chain, seq))
     return problems
 
 

@@ -29,14 +29,12 @@ reminder and one escalation per person and day: the notification's key names the
 the day, and ``run_job`` runs each job once a day anyway.
 """
 
-from datetime import UTC
 from datetime import date
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Organisation
@@ -107,16 +105,10 @@ def overdue_items(today: date, which: int) -> list[tuple[Application, int, int]]
     limits = {state: thresholds(state, today)[which] for state in SLA_STATES}
     found = []
     for application in waiting:
-        days = working_days_between(local_day(application.status_changed_at), today)
+        days = working_days_between(business_date(application.status_changed_at), today)
         if days > limits[application.status]:
             found.append((application, days, limits[application.status]))
     return found
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day a stored (naive UTC) moment falls on in the programme's time zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def _record_sla(kind: str, application: Application, users: list[User], days: int,

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import extract
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -122,8 +123,10 @@ def decide(claim: SubsidyClaim, approve: bool, user: User, note: str = "",
 
 def waiting() -> list[SubsidyClaim]:
     """Requests the pool administrator has not decided, oldest first."""
-    return list(db.session.scalars(select(SubsidyClaim).where(
-        SubsidyClaim.status == "requested").order_by(SubsidyClaim.id)))
+    return list(db.session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.status == "requested")
+        .options(joinedload(SubsidyClaim.application), joinedload(SubsidyClaim.requested_by))
+        .order_by(SubsidyClaim.id)))
 
 
 def for_application(application: Application) -> list[SubsidyClaim]:
