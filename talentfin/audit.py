@@ -48,16 +48,16 @@ def lock(chain: str) -> None:
 
 def append(chain: str, payload: dict) -> tuple[int, str, str]:
     """Reserve the next link of a chain in the current transaction: (seq, prev, hash)."""
-    locked = db.session.execute(
+    taken = db.session.execute(
         update(ChainHead).where(ChainHead.name == chain).values(seq=ChainHead.seq + 1)
+        .returning(ChainHead.seq, ChainHead.last_hash)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not locked:
+    ).one_or_none()
+    if taken is None:
         db.session.add(ChainHead(name=chain, seq=1, last_hash=GENESIS))
         db.session.flush()
-    seq, prev = db.session.execute(
-        select(ChainHead.seq, ChainHead.last_hash).where(ChainHead.name == chain)
-    ).one()
+        taken = (1, GENESIS)
+    seq, prev = taken
     row_hash = link_hash(prev, seq, payload)
     db.session.execute(
         update(ChainHead).where(ChainHead.name == chain).values(last_hash=row_hash)

@@ -25,6 +25,7 @@ from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import Dossier
+from talentfin.models import Organisation
 from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
@@ -55,10 +56,12 @@ def verify_url(code: str) -> str:
 def schedule_dossier(application: Application, stage: str, log: TransitionLog,
                      user: User | None) -> Dossier:
     """Add a pending dossier and its outbox task to the current transaction (no commit)."""
-    version = (db.session.scalar(
-        select(func.max(Dossier.version)).where(Dossier.application_id == application.id,
-                                                Dossier.stage == stage)
-    ) or 0) + 1
+    # The next version is computed inside the INSERT: no separate round trip. Two
+    # firings on one application cannot race here, as the version column of the
+    # application lets only one of them commit.
+    version = select(func.coalesce(func.max(Dossier.version), 0) + 1).where(
+        Dossier.application_id == application.id, Dossier.stage == stage
+    ).scalar_subquery()
     code = new_verify_code()
     dossier = Dossier(
         application_id=application.id, stage=stage, version=version,
@@ -68,6 +71,8 @@ def schedule_dossier(application: Application, stage: str, log: TransitionLog,
     )
     db.session.add(dossier)
     db.session.flush()
+    # Added after the flush that gave the dossier its id; inserted with the transaction's
+    # other outbox rows in one statement when the session flushes next.
     db.session.add(OutboxTask(kind="render_dossier", payload={"dossier_id": dossier.id}))
     return dossier
 
@@ -77,6 +82,7 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
     """Everything the PDF and the check page show, as of the decision (JSON-ready)."""
     enterprise = application.enterprise
     talent = enterprise.talent
+    names = _organisation_names(application, user)
     return {
         "reference": application.reference,
         "product": application.product,
@@ -86,8 +92,8 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
             "tier": talent.tier, "certificate_no": talent.certificate_no,
             "issuer": talent.issuer, "valid_until": _iso(talent.valid_until),
         } if talent else None,
-        "park": application.park.name if application.park else "",
-        "partner": application.partner.name if application.partner else "",
+        "park": names.get(application.park_id, ""),
+        "partner": names.get(application.partner_org_id, ""),
         "request": {
             "amount_fen": application.requested_amount_fen,
             "term_months": application.requested_term_months,
@@ -97,7 +103,7 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
         "decision": {
             "trigger": log.trigger, "from_state": log.from_state, "to_state": log.to_state,
             "comment": log.comment or "", "at": _iso(log.created_at),
-            "decider": _decider(user, application),
+            "decider": _decider(user, application, names),
         },
         "terms": _present(amount_fen=application.recommended_amount_fen,
                           rate_bp=application.recommended_rate_bp,
@@ -115,12 +121,17 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
 
 def _servicing_summary(application: Application) -> dict:
     """The latest claim (with the funders' split of its payout) and the recoveries."""
-    from talentfin.services.servicing import loan_record
+    from talentfin.models import Claim
+    from talentfin.models import Recovery
 
-    record = loan_record(application)
-    if not record.claims:
+    if application.disbursed_on is None:  # no money lent, so no claim: skip the queries
         return {}
-    claim = record.claims[-1]
+    claim = db.session.scalar(select(Claim).where(Claim.application_id == application.id)
+                              .order_by(Claim.id.desc()).limit(1))
+    if claim is None:
+        return {}
+    recoveries = db.session.scalars(select(Recovery).where(
+        Recovery.application_id == application.id).order_by(Recovery.id))
     split = []
     if claim.payout_entry_id:
         from talentfin.models import Funder
@@ -142,16 +153,27 @@ def _servicing_summary(application: Application) -> dict:
         },
         "recoveries": [
             {"on": _iso(r.received_on), "gross_fen": r.gross_fen, "costs_fen": r.costs_fen,
-             "returned_fen": r.returned_fen} for r in record.recoveries
+             "returned_fen": r.returned_fen} for r in recoveries
         ],
     }
 
 
-def _decider(user: User | None, application: Application) -> dict:
+def _organisation_names(application: Application, user: User | None) -> dict[int, str]:
+    """Names of the park, the partner and the decider's organisation, in one query."""
+    ids = {application.park_id, application.partner_org_id, user.org_id if user else None}
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    ).tuples().all())
+
+
+def _decider(user: User | None, application: Application, names: dict[int, str]) -> dict:
     if user is None:
         return {"name": "", "role": "system", "organisation": ""}
-    if user.org is not None:
-        organisation = user.org.name
+    if user.org_id is not None:
+        organisation = names.get(user.org_id, "")
     else:
         organisation = application.enterprise.name if user.role == "founder" else ""
     return {"name": user.name, "role": user.role, "organisation": organisation}

@@ -3,6 +3,7 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import case
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -115,23 +116,28 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
     amount_col = func.coalesce(
         Application.disbursed_amount_fen, Application.recommended_amount_fen, 0
     )
-    others = select(sum_fen(amount_col)).where(
-        Application.product == "loan",
-        Application.status.in_(COMMITTED_STATES),
-        Application.id != application.id,
-    )
-    firm_total = db.session.scalar(
-        others.where(Application.enterprise_id == application.enterprise_id))
+    # One query for both caps: the loans of every firm the same person (by ID number)
+    # founded, this firm's among them, and of those this firm's own.
+    talent = application.enterprise.talent
+    firms = [application.enterprise_id]
+    if talent is not None:  # the talent's profile belongs to this firm, so it is included
+        firms = select(TalentProfile.enterprise_id).where(
+            TalentProfile.id_number == talent.id_number
+        )
+    firm_total, talent_total = db.session.execute(
+        select(sum_fen(case((Application.enterprise_id == application.enterprise_id,
+                             amount_col), else_=0)),
+               sum_fen(amount_col))
+        .where(Application.product == "loan",
+               Application.status.in_(COMMITTED_STATES),
+               Application.id != application.id,
+               Application.enterprise_id.in_(firms))
+    ).one()
     firm_cap = parameters.int_parameter("cap_per_firm_fen", on)
     if firm_total + amount_fen > firm_cap:
         return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
                  cap=format_fen(firm_cap))
-    talent = application.enterprise.talent
     if talent is not None:
-        same_talent = select(TalentProfile.enterprise_id).where(
-            TalentProfile.id_number == talent.id_number
-        )
-        talent_total = db.session.scalar(others.where(Application.enterprise_id.in_(same_talent)))
         talent_cap = parameters.int_parameter("cap_per_talent_fen", on)
         if talent_total + amount_fen > talent_cap:
             return _("The talent's outstanding loans across all banks would exceed %(cap)s yuan.",
