@@ -10,6 +10,7 @@ import hashlib
 import os
 import secrets
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -53,21 +54,43 @@ def verify_url(code: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/verify/" + code
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What a dossier will attest, frozen before its transaction takes any shared lock."""
+
+    code: str
+    summary: dict
+
+
+def take_snapshot(application: Application, log: TransitionLog, user: User | None) -> Snapshot:
+    """The verification code and the frozen summary of a decision (reads, writes nothing).
+
+    The engine takes it before linking the log row into the audit chain, so the chain's
+    head row stays locked only for the inserts and the commit.
+    """
+    code = new_verify_code()
+    return Snapshot(code, build_summary(application, log, user, code))
+
+
 def schedule_dossier(application: Application, stage: str, log: TransitionLog,
-                     user: User | None) -> Dossier:
-    """Add a pending dossier and its outbox task to the current transaction (no commit)."""
+                     user: User | None, snapshot: Snapshot | None = None) -> Dossier:
+    """Add a pending dossier and its outbox task to the current transaction (no commit).
+
+    ``log`` must be flushed (the dossier points at it); ``snapshot`` defaults to one
+    taken now.
+    """
+    snapshot = snapshot or take_snapshot(application, log, user)
     # The next version is computed inside the INSERT: no separate round trip. Two
     # firings on one application cannot race here, as the version column of the
     # application lets only one of them commit.
     version = select(func.coalesce(func.max(Dossier.version), 0) + 1).where(
         Dossier.application_id == application.id, Dossier.stage == stage
     ).scalar_subquery()
-    code = new_verify_code()
     dossier = Dossier(
         application_id=application.id, stage=stage, version=version,
-        transition_log_id=log.id, status="pending", verify_code=code,
+        transition_log_id=log.id, status="pending", verify_code=snapshot.code,
         data_version=application.version, made_by_id=user.id if user else None,
-        made_at=log.created_at, summary=build_summary(application, log, user, code),
+        made_at=log.created_at, summary=snapshot.summary,
     )
     db.session.add(dossier)
     db.session.flush()

@@ -26,6 +26,7 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.services import dossiers
 from talentfin.services import parameters
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.effects import EFFECTS
@@ -169,13 +170,17 @@ def _move(ctx: FireContext) -> TransitionLog:
         payload=_jsonable({**ctx.data, "policy_on": ctx.today}),
         created_at=utcnow(),
     )
+    snapshot = None
+    if ctx.transition.dossier:
+        # Read what the dossier attests first (its queries flush the conditional UPDATE:
+        # StaleDataError here if we lost), so that the audit chain's head row, which every
+        # firing in the system needs, is held only for the inserts and the commit.
+        snapshot = dossiers.take_snapshot(application, log, ctx.user)
     log.seq, log.prev_hash, log.row_hash = audit.append(LOG_CHAIN, log.chain_payload())
     db.session.add(log)
-    db.session.flush()  # the conditional UPDATE runs here: StaleDataError if we lost
-    if ctx.transition.dossier:
-        from talentfin.services.dossiers import schedule_dossier
-
-        schedule_dossier(application, ctx.transition.dossier, log, ctx.user)
+    db.session.flush()  # the conditional UPDATE runs here if no snapshot was taken
+    if snapshot is not None:
+        dossiers.schedule_dossier(application, ctx.transition.dossier, log, ctx.user, snapshot)
     # After the dossier's flush, so that this row and the dossier's render task go in one
     # INSERT when the session flushes at commit.
     db.session.add(OutboxTask(kind="notify_transition",
