@@ -1,34 +1,55 @@
-"""Review queues: what waits for a reviewer, filtered, sorted and paginated in SQL."""
+"""Review queues: what waits for a reviewer, filtered, sorted and paginated in SQL.
+
+A page is read as plain rows (``QueueRow``: only the columns the page shows, in one
+joined query), so the view can render it from values alone and memoise the rendering
+on those values (see ``views/queue.py``).
+"""
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
 from talentfin import policy
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import Enterprise
 from talentfin.models import User
 from talentfin.workflows.registry import workflow_for
 
+# Each sort as (column, direction) pairs, applied to the table or to a subquery's columns.
 SORTS = {
-    "oldest": (Application.status_changed_at.asc(), Application.id.asc()),
-    "newest": (Application.status_changed_at.desc(), Application.id.desc()),
-    "amount_desc": (Application.requested_amount_fen.desc(), Application.id.asc()),
-    "amount_asc": (Application.requested_amount_fen.asc(), Application.id.asc()),
+    "oldest": (("status_changed_at", "asc"), ("id", "asc")),
+    "newest": (("status_changed_at", "desc"), ("id", "desc")),
+    "amount_desc": (("requested_amount_fen", "desc"), ("id", "asc")),
+    "amount_asc": (("requested_amount_fen", "asc"), ("id", "asc")),
 }
 
 
-def actionable_states(role: str, product: str = "loan") -> list[str]:
-    """States in which a decision of this role is awaited (the default queue)."""
+def _order(columns, sort: str) -> tuple:
+    """ORDER BY terms of a sort over ``columns`` (the model, or a subquery's ``.c``)."""
+    return tuple(getattr(getattr(columns, name), direction)()
+                 for name, direction in SORTS.get(sort, SORTS["oldest"]))
+
+
+@lru_cache(maxsize=64)
+def actionable_states(role: str, product: str = "loan") -> tuple[str, ...]:
+    """States in which a decision of this role is awaited (the default queue).
+
+    Workflows are data compiled once per process, so the answer is too.
+    """
     workflow = workflow_for(product)
-    return [s for s in workflow.states
-            if any(role in t.roles and t.queued for t in workflow.triggers_from(s))]
+    return tuple(s for s in workflow.states
+                 if any(role in t.roles and t.queued for t in workflow.triggers_from(s)))
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueueFilter:
     """What the queue page was asked for."""
 
@@ -42,11 +63,24 @@ class QueueFilter:
     page: int = 1
 
 
+class QueueRow(NamedTuple):
+    """What the queue shows of one application (plain values, hashable)."""
+
+    id: int
+    reference: str | None
+    enterprise_name: str
+    talent_tier: str | None
+    amount_fen: int | None  # disbursed, else recommended, else requested (Application.amount_fen)
+    status: str
+    status_changed_at: datetime
+    claimed_by_name: str | None
+
+
 @dataclass
 class QueuePage:
     """One page of a queue; ``total`` stops counting at COUNT_CAP (shown as "1000+")."""
 
-    items: list[Application]
+    items: list[QueueRow]
     total: int
     page: int
     pages: int
@@ -56,76 +90,126 @@ class QueuePage:
 COUNT_CAP = 1000
 
 
-def _conditions(user: User, wanted: QueueFilter) -> tuple[list, list[str] | None]:
+class _BoundUser(NamedTuple):
+    """A stand-in for the user whose identifiers are bound parameters, so that one
+    statement per query shape is built, compiled and cached, then run with the values."""
+
+    role: str
+    id: object = bindparam("user_id")
+    org_id: object = bindparam("org_id")
+    enterprise_id: object = None
+
+
+def _conditions(user, wanted: QueueFilter) -> tuple[list, tuple[str, ...] | None]:
     """The WHERE conditions, and the statuses to search one by one (None: any status)."""
     conditions = [policy.visibility_clause(user)]
     statuses = None
     if wanted.status and wanted.status != "all":
-        statuses = [wanted.status]
+        statuses = (wanted.status,)
     elif not wanted.status and actionable_states(user.role):
         statuses = actionable_states(user.role)
     # Roles that act on nothing (the auditor) see everything visible by default.
     if wanted.product:
-        conditions.append(Application.product == wanted.product)
+        conditions.append(Application.product == bindparam("product"))
     if wanted.tier:
-        conditions.append(Application.talent_tier == wanted.tier)
+        conditions.append(Application.talent_tier == bindparam("tier"))
     if wanted.min_amount_fen is not None:
-        conditions.append(Application.requested_amount_fen >= wanted.min_amount_fen)
+        conditions.append(Application.requested_amount_fen >= bindparam("min_amount_fen"))
     if wanted.max_amount_fen is not None:
-        conditions.append(Application.requested_amount_fen <= wanted.max_amount_fen)
+        conditions.append(Application.requested_amount_fen <= bindparam("max_amount_fen"))
     if wanted.mine:
-        conditions.append(Application.claimed_by_id == user.id)
+        conditions.append(Application.claimed_by_id == bindparam("user_id"))
     return conditions, statuses
 
 
-def _page_ids(conditions: list, statuses: list[str] | None, sort: str, offset: int,
-              limit: int) -> list[int]:
-    """Ids of one page, without loading rows.
+_PAGE_COLUMNS = (Application.id, Application.status_changed_at,
+                 Application.requested_amount_fen)
+
+
+def _page_subquery(conditions: list, statuses: tuple[str, ...] | None, sort: str):
+    """One page of ids (with their sort keys), read from the queue indexes only.
 
     For the waiting-time sorts each status is a separate index range already in order, so
     each branch reads at most offset + limit index entries and the union is merged; the
     cost does not grow with the length of the queue.
     """
-    order = SORTS.get(sort, SORTS["oldest"])
+    order = _order(Application, sort)
+    offset, limit = bindparam("offset"), bindparam("limit")
     if statuses is None or sort not in ("oldest", "newest"):
-        query = select(Application.id).where(*conditions)
+        query = select(*_PAGE_COLUMNS).where(*conditions)
         if statuses is not None:
             query = query.where(Application.status.in_(statuses))
-        return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+        return query.order_by(*order).offset(offset).limit(limit).subquery("page")
     branches = [
-        select(Application.id, Application.status_changed_at)
+        select(*_PAGE_COLUMNS)
         .where(*conditions, Application.status == status)
-        .order_by(*order).limit(offset + limit).subquery()
+        .order_by(*order).limit(bindparam("branch_limit")).subquery()
         for status in statuses
     ]
-    merged = union_all(*(select(b.c.id, b.c.status_changed_at) for b in branches)).subquery()
-    direction = "asc" if sort == "oldest" else "desc"
-    merged_order = (getattr(merged.c.status_changed_at, direction)(),
-                    getattr(merged.c.id, direction)())
-    return list(db.session.scalars(
-        select(merged.c.id).order_by(*merged_order).offset(offset).limit(limit)))
+    merged = union_all(*(select(*b.c) for b in branches)).subquery()
+    return (select(*merged.c).order_by(*_order(merged.c, sort))
+            .offset(offset).limit(limit).subquery("page"))
+
+
+_CLAIMER = aliased(User)
+
+
+def _shape(wanted: QueueFilter) -> tuple:
+    """What of a filter changes the SQL's text (values are bound parameters)."""
+    return (wanted.status, bool(wanted.product), bool(wanted.tier),
+            wanted.min_amount_fen is not None, wanted.max_amount_fen is not None,
+            wanted.mine, wanted.sort)
+
+
+@lru_cache(maxsize=512)
+def _statements(role: str, shape: tuple):
+    """(count, page rows) statements of one query shape, built once per process.
+
+    Reusing the statement objects spares SQLAlchemy rebuilding them and their cache keys
+    on every request; the compiled SQL is then found in the engine's cache.
+    """
+    status, product, tier, min_amount, max_amount, mine, sort = shape
+    wanted = QueueFilter(status=status, product="?" if product else "",
+                         tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
+                         max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
+    conditions, statuses = _conditions(_BoundUser(role), wanted)
+    counted = select(Application.id).where(*conditions)
+    if statuses is not None:
+        counted = counted.where(Application.status.in_(statuses))
+    count = select(func.count()).select_from(counted.limit(bindparam("cap")).subquery())
+    page = _page_subquery(conditions, statuses, sort)
+    rows = (
+        select(Application.id, Application.reference, Enterprise.name,
+               Application.talent_tier,
+               func.coalesce(Application.disbursed_amount_fen,
+                             Application.recommended_amount_fen,
+                             Application.requested_amount_fen),
+               Application.status, Application.status_changed_at, _CLAIMER.name)
+        # At most one page of rows, found by primary key, joined in the database.
+        .select_from(page)
+        .join(Application, Application.id == page.c.id)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .outerjoin(_CLAIMER, _CLAIMER.id == Application.claimed_by_id)
+        .order_by(*_order(page.c, sort))
+    )
+    return count, rows
 
 
 def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     """The user's queue: visible applications matching the filter, one page of them."""
-    conditions, statuses = _conditions(user, wanted)
-    counted = select(Application.id).where(*conditions)
-    if statuses is not None:
-        counted = counted.where(Application.status.in_(statuses))
-    total = db.session.scalar(
-        select(func.count()).select_from(counted.limit(COUNT_CAP + 1).subquery()))
+    if user.role == "founder":  # founders have no queue; their visibility is not a bind
+        return QueuePage([], 0, 1, 1)
+    count, rows = _statements(user.role, _shape(wanted))
+    params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
+              "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
+              "max_amount_fen": wanted.max_amount_fen}
+    total = db.session.execute(count, {**params, "cap": COUNT_CAP + 1}).scalar_one()
     capped = total > COUNT_CAP
     pages = max(1, -(-min(total, COUNT_CAP) // page_size))
     if capped:
         pages = max(pages, wanted.page)  # "next" keeps working past the counted part
     page = min(max(1, wanted.page), pages)
-    ids = _page_ids(conditions, statuses, wanted.sort, (page - 1) * page_size, page_size)
-    rows = db.session.scalars(
-        select(Application).where(Application.id.in_(ids))
-        # Joining is cheap now: at most one page of rows, found by primary key.
-        .options(joinedload(Application.enterprise), joinedload(Application.claimed_by),
-                 joinedload(Application.partner))
-    ).all() if ids else []
-    by_id = {row.id: row for row in rows}
-    items = [by_id[i] for i in ids if i in by_id]
+    offset = (page - 1) * page_size
+    items = [QueueRow(*row) for row in db.session.execute(rows, {
+        **params, "offset": offset, "limit": page_size, "branch_limit": offset + page_size})]
     return QueuePage(items, min(total, COUNT_CAP), page, pages, capped)

@@ -1,22 +1,36 @@
-"""The reviewer's queue page."""
+"""The reviewer's queue page.
+
+The page's content (header, filter form, table, pagination) is rendered from plain values
+read on every request and memoised under those values (``talentfin.fragments``): the key
+holds the rows as read now, so it changes whenever anything shown changes (a state, an
+amount, a company's name, who claimed a row), and also with the locale, the business date
+(working days waited), the filter and page, the organisation's name and the script root.
+The navigation bar with its CSRF tokens is rendered per request by base.html.
+"""
 
 from flask import Blueprint
 from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
+from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
 
+from talentfin.clock import business_date
+from talentfin.clock import business_today
+from talentfin.fragments import fragment_cache
 from talentfin.labels import STATES
 from talentfin.models import TALENT_TIERS
-from talentfin.models.base import utcnow
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
 from talentfin.services.queues import SORTS
 from talentfin.services.queues import QueueFilter
-from talentfin.services.queues import actionable_states
+from talentfin.services.queues import QueuePage
+from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
+from talentfin.workdays import working_days_between
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
@@ -55,6 +69,41 @@ def index():
         abort(404)
     wanted = read_filter()
     result = queue_page(current_user, wanted, current_app.config["QUEUE_PAGE_SIZE"])
-    return render_template("queue/index.html", result=result, wanted=wanted, now=utcnow(),
-                           states=STATES, tiers=TALENT_TIERS,
-                           actionable=actionable_states(current_user.role))
+    locale = str(get_locale() or "zh")
+    org = current_user.org
+    values = {
+        "result": result, "wanted": wanted,
+        "org_name": org.display_name(locale) if org else "",
+        "min_amount": request.args.get("min_amount", ""),
+        "max_amount": request.args.get("max_amount", ""),
+        "previous_url": _page_url(result.page - 1) if result.pages > 1 else "",
+        "next_url": _page_url(result.page + 1) if result.pages > 1 else "",
+    }
+    today = business_today()
+    key = ("queue", locale, request.script_root, today, _frozen(values))
+    content = fragment_cache(current_app).get_or_render(
+        key, lambda: _render_content(values, today))
+    return render_template("queue/index.html", content=content)
+
+
+def _page_url(page: int) -> str:
+    """This page's URL with another page number, the other arguments kept."""
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for("queue.index", **args)
+
+
+def _frozen(values: dict) -> tuple:
+    """The values as a hashable, comparable key (the page's rows included)."""
+    result: QueuePage = values["result"]
+    page = (tuple(result.items), result.total, result.page, result.pages, result.total_capped)
+    return (page, *(values[name] for name in sorted(values) if name != "result"))
+
+
+def _render_content(values: dict, today) -> str:
+    """The page's content from the given values only (what the cache key holds)."""
+    def waited(item: QueueRow) -> int:
+        return working_days_between(business_date(item.status_changed_at), today)
+
+    return render_template("queue/_content.html", **values, waited=waited, states=STATES,
+                           tiers=TALENT_TIERS)
