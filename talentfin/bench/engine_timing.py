@@ -6,8 +6,15 @@ queues, one transaction per approval. The engine side loads the application and 
 task, commit); the raw side runs the same state change as ``UPDATE ... WHERE id = ? AND
 status = ?`` plus the ``INSERT`` of the log row, linked into the tamper-evident chain with
 the two statements on its head that a valid row needs. Rounds alternate so noise hits both.
+
+Besides the single stream the issue's figures compare, one more round fires from as many
+processes as the machine has cores, each on its own applications, as the web server's
+workers would: every firing still links into the one audit chain, so this shows what the
+chain's head row costs under contention.
 """
 
+import multiprocessing
+import os
 import random
 import time
 from types import SimpleNamespace
@@ -39,7 +46,7 @@ def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
     """Transitions per second (engine) and raw per second, medians over ``rounds``."""
     bank = cast.banks[-1]  # the extra bank: its applications never show in a measured queue
     with app.app_context():
-        ids = seed_batch(cast, 2 * rounds * per_round, rng, state=SOURCE, bank_id=bank,
+        ids = seed_batch(cast, 3 * rounds * per_round, rng, state=SOURCE, bank_id=bank,
                          per_company=1)
         _release_claims(ids)
         finish_load()
@@ -53,11 +60,15 @@ def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
             statements.append(log.count / per_round)
         with app.app_context():
             raw.append(_raw_round(chunk[per_round:], approver_id))
+    processes = max(2, os.cpu_count() or 1)
+    parallel = _parallel_round(app, ids[2 * rounds * per_round:], approver_id, processes)
     with app.app_context():
         _check_all_moved(ids)
     transitions = median(fired)
     raw_rate = median(raw)
     return {
+        "parallel_per_s": parallel,
+        "parallel_processes": processes,
         "transitions_per_s": transitions,
         "raw_per_s": raw_rate,
         "ratio": raw_rate / transitions,
@@ -85,6 +96,38 @@ def _fire_round(ids: list[int], approver_id: int) -> float:
     elapsed = time.perf_counter() - started
     db.session.remove()
     return len(ids) / elapsed
+
+
+def _parallel_round(app: Flask, ids: list[int], approver_id: int, processes: int) -> float:
+    """Approvals per second with ``processes`` forked processes firing at once."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # no connection may cross the fork
+    context = multiprocessing.get_context("fork")
+    start = context.Barrier(processes + 1)
+    shares = [ids[n::processes] for n in range(processes)]
+    workers = [context.Process(target=_parallel_worker, args=(app, share, approver_id, start))
+               for share in shares]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    failed = [worker.exitcode for worker in workers if worker.exitcode]
+    if failed:
+        raise RuntimeError(f"a parallel engine process failed (exit codes {failed})")
+    return len(ids) / elapsed
+
+
+def _parallel_worker(app: Flask, ids: list[int], approver_id: int, start) -> None:
+    with app.test_request_context():
+        db.engine.dispose(close=False)  # the parent's pool is not this process's
+        db.session.get(User, approver_id)  # connect before the clock starts
+        db.session.rollback()
+        start.wait()
+        _fire_round(ids, approver_id)
 
 
 def _raw_round(ids: list[int], approver_id: int) -> float:

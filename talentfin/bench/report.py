@@ -133,7 +133,8 @@ def render(results: dict) -> str:
         e = results["engine"]
         extra.append(f"engine: {e['transition']} {e['transitions_per_s']:.0f}/s vs raw "
                      f"{e['raw_per_s']:.0f}/s; {e['statements_per_fire']:.0f} SQL statements "
-                     "per firing")
+                     f"per firing; {e['parallel_per_s']:.0f}/s from "
+                     f"{e['parallel_processes']} processes at once")
     if "http" in results:
         h = results["http"]
         extra.append(f"http: queue {h['queue_rps']:.0f} rps vs /healthz {h['hello_rps']:.0f} "
