@@ -1,12 +1,17 @@
 """Jinja filters and globals: money, rates, dates in the user's time zone, state labels."""
 
 from flask import Flask
+from flask import current_app
+from flask import has_request_context
+from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import format_datetime
 from flask_babel import get_locale
+from markupsafe import Markup
 
+from talentfin.fragments import fragment_cache
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.workdays import working_days_between
@@ -54,6 +59,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["chain"] = chain_label
     app.jinja_env.filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["change_value"] = change_value
+    app.jinja_env.globals["cached_include"] = cached_include
 
     @app.context_processor
     def _globals():
@@ -65,3 +71,18 @@ def register(app: Flask) -> None:
         return {"current_locale": str(get_locale() or "zh"), "url_with": url_with,
                 "working_days_between": working_days_between}
 
+
+
+def cached_include(template: str, **values) -> Markup:
+    """A partial rendered once per (template, locale, script root, values) and process.
+
+    For the parts of every page that depend on nothing else (the navigation links of a
+    role, the asset tags): the partial must not read ``current_user``, ``request`` or
+    ``csrf_token()``, only the values passed and the locale.
+    """
+    if not has_request_context():
+        return Markup(render_template(template, **values))  # noqa: S704 (autoescaped)
+    key = ("include", template, str(get_locale() or ""), request.script_root,
+           tuple(sorted(values.items())))
+    return fragment_cache(current_app).get_or_render(
+        key, lambda: render_template(template, **values))

@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -20,9 +22,17 @@ class AccountError(ValueError):
     """An account could not be created or logged into; the message says why."""
 
 
+# Built once: every request runs it. The organisation comes in the same query since
+# staff pages show it (the queue's header, the bank's and the park's pages).
+_USER_BY_ID = (select(User).options(joinedload(User.org))
+               .where(User.id == bindparam("user_id")))
+
+
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    """Flask-Login's user loader (with the user's organisation)."""
+    if not user_id.isdigit():
+        return None
+    return db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
 
 
 def normalise_email(email: str) -> str:
