@@ -11,6 +11,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -46,23 +47,29 @@ def lock(chain: str) -> None:
     )
 
 
+# Built once: on the engine's hot path, constructing a statement costs more than running it.
+_TAKE_LINK = (
+    update(ChainHead).where(ChainHead.name == bindparam("chain_name"))
+    .values(seq=ChainHead.seq + 1).returning(ChainHead.seq, ChainHead.last_hash)
+    .execution_options(synchronize_session=False)
+)
+_SET_HEAD = (
+    update(ChainHead).where(ChainHead.name == bindparam("chain_name"))
+    .values(last_hash=bindparam("new_hash"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def append(chain: str, payload: dict) -> tuple[int, str, str]:
     """Reserve the next link of a chain in the current transaction: (seq, prev, hash)."""
-    taken = db.session.execute(
-        update(ChainHead).where(ChainHead.name == chain).values(seq=ChainHead.seq + 1)
-        .returning(ChainHead.seq, ChainHead.last_hash)
-        .execution_options(synchronize_session=False)
-    ).one_or_none()
+    taken = db.session.execute(_TAKE_LINK, {"chain_name": chain}).one_or_none()
     if taken is None:
         db.session.add(ChainHead(name=chain, seq=1, last_hash=GENESIS))
         db.session.flush()
         taken = (1, GENESIS)
     seq, prev = taken
     row_hash = link_hash(prev, seq, payload)
-    db.session.execute(
-        update(ChainHead).where(ChainHead.name == chain).values(last_hash=row_hash)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_SET_HEAD, {"chain_name": chain, "new_hash": row_hash})
     return seq, prev, row_hash
 
 

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
+from sqlalchemy import bindparam
 from sqlalchemy import select
 
 from talentfin.clock import business_today
@@ -65,12 +66,17 @@ def cached() -> Iterator[None]:
             _firing_cache.reset(token)
 
 
+# Built once: constructing a statement costs more than running this one.
+_IN_FORCE_ON = (
+    select(PolicyParameter.key, PolicyParameter.value)
+    .where(PolicyParameter.status == "in_force",
+           PolicyParameter.effective_from <= bindparam("on"))
+    .order_by(PolicyParameter.key, PolicyParameter.effective_from, PolicyParameter.id)
+)
+
+
 def _in_force_on(on: date) -> dict[str, str]:
-    rows = db.session.execute(
-        select(PolicyParameter.key, PolicyParameter.value)
-        .where(PolicyParameter.status == "in_force", PolicyParameter.effective_from <= on)
-        .order_by(PolicyParameter.key, PolicyParameter.effective_from, PolicyParameter.id)
-    ).all()
+    rows = db.session.execute(_IN_FORCE_ON, {"on": on}).all()
     return {key: value for key, value in rows}  # the latest row of each key wins
 
 

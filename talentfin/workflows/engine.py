@@ -9,6 +9,7 @@ wins and the others get :class:`Conflict`.
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -133,14 +134,18 @@ def authorize(application: Application, transition: Transition, user: User | Non
         raise Forbidden(reason)
 
 
+# Built once (constructing a statement costs more than running this one).
+_FIRM_AND_TALENT = (select(Enterprise).options(joinedload(Enterprise.talent))
+                    .where(Enterprise.id == bindparam("enterprise_id")))
+
+
 def _preload(application: Application) -> None:
     """Load the firm and its talent certification in one query (guards and dossiers read
     both); lazy loading them would take two."""
     if "enterprise" not in inspect(application).unloaded:
         return
     enterprise = db.session.scalars(
-        select(Enterprise).options(joinedload(Enterprise.talent))
-        .where(Enterprise.id == application.enterprise_id)
+        _FIRM_AND_TALENT, {"enterprise_id": application.enterprise_id}
     ).unique().one()
     set_committed_value(application, "enterprise", enterprise)
 

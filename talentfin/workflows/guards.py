@@ -3,8 +3,10 @@
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from talentfin.extensions import db
@@ -111,28 +113,30 @@ def within_tier_limit(ctx: FireContext) -> str | None:
     return _amount_over_tier_limit(ctx.application, amount, ctx.today)
 
 
+_AMOUNT = func.coalesce(Application.disbursed_amount_fen, Application.recommended_amount_fen, 0)
+# Both caps in one query, built once (constructing it costs more than running it): the
+# committed loans of this firm and of every firm the same person (by ID number) founded.
+_OUTSTANDING = (
+    select(sum_fen(case((Application.enterprise_id == bindparam("enterprise_id"), _AMOUNT),
+                        else_=0)),
+           sum_fen(_AMOUNT))
+    .where(Application.product == "loan",
+           Application.status.in_(COMMITTED_STATES),
+           Application.id != bindparam("application_id"),
+           or_(Application.enterprise_id == bindparam("enterprise_id"),
+               Application.enterprise_id.in_(
+                   select(TalentProfile.enterprise_id)
+                   .where(TalentProfile.id_number == bindparam("id_number")))))
+)
+
+
 def outstanding_problem(application: Application, amount_fen: int, on: date) -> str | None:
     """Whether this amount breaks the per-talent or per-firm outstanding cap."""
-    amount_col = func.coalesce(
-        Application.disbursed_amount_fen, Application.recommended_amount_fen, 0
-    )
-    # One query for both caps: the loans of every firm the same person (by ID number)
-    # founded, this firm's among them, and of those this firm's own.
     talent = application.enterprise.talent
-    firms = [application.enterprise_id]
-    if talent is not None:  # the talent's profile belongs to this firm, so it is included
-        firms = select(TalentProfile.enterprise_id).where(
-            TalentProfile.id_number == talent.id_number
-        )
-    firm_total, talent_total = db.session.execute(
-        select(sum_fen(case((Application.enterprise_id == application.enterprise_id,
-                             amount_col), else_=0)),
-               sum_fen(amount_col))
-        .where(Application.product == "loan",
-               Application.status.in_(COMMITTED_STATES),
-               Application.id != application.id,
-               Application.enterprise_id.in_(firms))
-    ).one()
+    firm_total, talent_total = db.session.execute(_OUTSTANDING, {
+        "enterprise_id": application.enterprise_id, "application_id": application.id,
+        "id_number": talent.id_number if talent is not None else None,
+    }).one()
     firm_cap = parameters.int_parameter("cap_per_firm_fen", on)
     if firm_total + amount_fen > firm_cap:
         return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
