@@ -6,7 +6,6 @@ from flask import current_app
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -22,14 +21,13 @@ class AccountError(ValueError):
     """An account could not be created or logged into; the message says why."""
 
 
-# Built once: every request runs it. The organisation comes in the same query since
-# staff pages show it (the queue's header, the bank's and the park's pages).
-_USER_BY_ID = (select(User).options(joinedload(User.org))
-               .where(User.id == bindparam("user_id")))
+# Built once, since every request runs it (SQLAlchemy then skips rebuilding the
+# statement and its cache key).
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader (with the user's organisation)."""
+    """Flask-Login's user loader."""
     if not user_id.isdigit():
         return None
     return db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()

@@ -248,14 +248,14 @@ def set_email_preferences(user: User, enabled: set[str]) -> None:
     db.session.commit()
 
 
-# Built once: every page's navigation bar runs it.
-_UNREAD = select(func.count(Notification.id)).where(
+# Built once: every page's navigation bar runs it (the queue page as a subquery of its own).
+UNREAD_COUNT = select(func.count(Notification.id)).where(
     Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 def unread_count(user: User) -> int:
     """How many of the user's notifications are unread."""
-    return db.session.execute(_UNREAD, {"user_id": user.id}).scalar_one()
+    return db.session.execute(UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
 def page_of(user: User, page: int, size: int) -> tuple[list[Notification], int, int]:

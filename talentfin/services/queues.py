@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
@@ -20,7 +21,9 @@ from talentfin import policy
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Enterprise
+from talentfin.models import Organisation
 from talentfin.models import User
+from talentfin.services.notifications import UNREAD_COUNT
 from talentfin.workflows.registry import workflow_for
 
 # Each sort as (column, direction) pairs, applied to the table or to a subquery's columns.
@@ -85,6 +88,13 @@ class QueuePage:
     page: int
     pages: int
     total_capped: bool = False
+    org_names: tuple[str | None, str | None] = (None, None)  # the user's organisation, zh/en
+    unread: int = 0  # the user's unread notifications, for the navigation bar
+
+    def org_name(self, locale: str) -> str:
+        """The user's organisation in the reader's language (as Organisation.display_name)."""
+        name, name_en = self.org_names
+        return (name_en if locale == "en" and name_en else name) or ""
 
 
 COUNT_CAP = 1000
@@ -163,7 +173,7 @@ def _shape(wanted: QueueFilter) -> tuple:
 
 @lru_cache(maxsize=512)
 def _statements(role: str, shape: tuple):
-    """(count, page rows with the count) statements of one query shape, built once.
+    """(header, page rows with the header) statements of one query shape, built once.
 
     Reusing the statement objects spares SQLAlchemy rebuilding them and their cache keys
     on every request; the compiled SQL is then found in the engine's cache.
@@ -175,8 +185,20 @@ def _statements(role: str, shape: tuple):
     conditions, statuses = _conditions(_BoundUser(role), wanted)
     counted = select(Application.id).where(*conditions)
     if statuses is not None:
-        counted = counted.where(Application.status.in_(statuses))
-    count = select(func.count()).select_from(counted.limit(bindparam("cap")).subquery())
+        # Literal values, not an expanding list: no per-execution rewriting of the SQL.
+        counted = counted.where(Application.status.in_([literal(s) for s in statuses]))
+    # Uncorrelated scalar subqueries, computed once per statement: the capped count, the
+    # header's organisation names and the navigation bar's unread count come with the
+    # page's rows, in one round trip.
+    header = (
+        select(func.count()).select_from(counted.limit(bindparam("cap")).subquery())
+        .scalar_subquery(),
+        select(Organisation.name).where(Organisation.id == bindparam("org_id"))
+        .scalar_subquery(),
+        select(Organisation.name_en).where(Organisation.id == bindparam("org_id"))
+        .scalar_subquery(),
+        UNREAD_COUNT.scalar_subquery(),
+    )
     page = _page_subquery(conditions, statuses, sort)
     rows = (
         select(Application.id, Application.reference, Enterprise.name,
@@ -185,8 +207,7 @@ def _statements(role: str, shape: tuple):
                              Application.recommended_amount_fen,
                              Application.requested_amount_fen),
                Application.status, Application.status_changed_at, _CLAIMER.name,
-               # Uncorrelated: computed once per statement, saves a round trip.
-               count.scalar_subquery())
+               *header)
         # At most one page of rows, found by primary key, joined in the database.
         .select_from(page)
         .join(Application, Application.id == page.c.id)
@@ -194,19 +215,20 @@ def _statements(role: str, shape: tuple):
         .outerjoin(_CLAIMER, _CLAIMER.id == Application.claimed_by_id)
         .order_by(*_order(page.c, sort))
     )
-    return count, rows
+    return select(*header), rows
 
 
 def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     """The user's queue: visible applications matching the filter, one page of them.
 
-    One statement reads the page asked for and the (capped) count; only when that page is
-    empty (an empty queue, or a page past the end) is the count read alone, to fall back
-    to the last page.
+    One statement reads the page asked for with the header (the capped count, the
+    organisation's names, the unread notifications); only when that page is empty (an
+    empty queue, or a page past the end) is the header read alone, to fall back to the
+    last page.
     """
     if user.role == "founder":  # founders have no queue; their visibility is not a bind
         return QueuePage([], 0, 1, 1)
-    count, rows = _statements(user.role, _shape(wanted))
+    header, rows = _statements(user.role, _shape(wanted))
     params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
               "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
               "max_amount_fen": wanted.max_amount_fen, "cap": COUNT_CAP + 1}
@@ -220,7 +242,8 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
 
     page = max(1, wanted.page)
     found = read(page)
-    total = found[0][-1] if found else connection.execute(count, params).scalar_one()
+    total, name, name_en, unread = (found[0][-4:] if found
+                                    else connection.execute(header, params).one())
     capped = total > COUNT_CAP
     pages = max(1, -(-min(total, COUNT_CAP) // page_size))
     if capped:
@@ -228,5 +251,5 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     if page > pages:
         page = pages
         found = read(page) if total else []
-    items = [QueueRow(*row[:-1]) for row in found]
-    return QueuePage(items, min(total, COUNT_CAP), page, pages, capped)
+    items = [QueueRow(*row[:-4]) for row in found]
+    return QueuePage(items, min(total, COUNT_CAP), page, pages, capped, (name, name_en), unread)

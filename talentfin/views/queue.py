@@ -30,13 +30,14 @@ from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import QueuePage
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
+from talentfin.templating import render_cached
 from talentfin.workdays import working_days_between
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
 
-def _amount(name: str) -> int | None:
-    raw = request.args.get(name, "").strip()
+def _amount(args: dict, name: str) -> int | None:
+    raw = args.get(name, "").strip()
     if not raw:
         return None
     try:
@@ -47,14 +48,14 @@ def _amount(name: str) -> int | None:
 
 def read_filter() -> QueueFilter:
     """The queue filter from the query string; bad values fall back to defaults."""
-    args = request.args
+    args = request.args.to_dict()  # a plain dict: MultiDict.get raises and catches per miss
     page = args.get("page", "1")
     return QueueFilter(
         status=args.get("status", "") if args.get("status", "") in (*STATES, "all", "") else "",
         product=args.get("product", ""),
         tier=args.get("tier", "") if args.get("tier", "") in TALENT_TIERS else "",
-        min_amount_fen=_amount("min_amount"),
-        max_amount_fen=_amount("max_amount"),
+        min_amount_fen=_amount(args, "min_amount"),
+        max_amount_fen=_amount(args, "max_amount"),
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         page=int(page) if page.isdigit() else 1,
@@ -70,27 +71,24 @@ def index():
     wanted = read_filter()
     result = queue_page(current_user, wanted, current_app.config["QUEUE_PAGE_SIZE"])
     locale = str(get_locale() or "zh")
-    org = current_user.org
     values = {
-        "result": result, "wanted": wanted,
-        "org_name": org.display_name(locale) if org else "",
-        "min_amount": request.args.get("min_amount", ""),
-        "max_amount": request.args.get("max_amount", ""),
-        "previous_url": _page_url(result.page - 1) if result.pages > 1 else "",
-        "next_url": _page_url(result.page + 1) if result.pages > 1 else "",
+        "result": result, "wanted": wanted, "org_name": result.org_name(locale),
+        # The query string as given: the amounts are shown as typed, and the pager's links
+        # keep the other arguments.
+        "args": tuple(request.args.items(multi=True)),
     }
     today = business_today()
     key = ("queue", locale, request.script_root, today, _frozen(values))
-    content = fragment_cache(current_app).get_or_render(
-        key, lambda: _render_content(values, today))
-    return render_template("queue/index.html", content=content)
+    return render_cached("queue/index.html", key, lambda: {
+        "content": fragment_cache(current_app).get_or_render(
+            key, lambda: _render_content(values, today))}, unread=result.unread)
 
 
-def _page_url(page: int) -> str:
-    """This page's URL with another page number, the other arguments kept."""
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for("queue.index", **args)
+def _page_url(args: tuple, page: int) -> str:
+    """The queue's URL with another page number, the other arguments kept."""
+    kept = {name: value for name, value in reversed(args)}  # the first value of each, as
+    kept["page"] = page                                     # MultiDict.to_dict does
+    return url_for("queue.index", **kept)
 
 
 def _frozen(values: dict) -> tuple:
@@ -105,5 +103,11 @@ def _render_content(values: dict, today) -> str:
     def waited(item: QueueRow) -> int:
         return working_days_between(business_date(item.status_changed_at), today)
 
-    return render_template("queue/_content.html", **values, waited=waited, states=STATES,
-                           tiers=TALENT_TIERS)
+    result, args = values["result"], values["args"]
+    given = dict(reversed(args))
+    pager = {"previous_url": _page_url(args, result.page - 1),
+             "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
+    return render_template("queue/_content.html", **values, **pager, waited=waited,
+                           states=STATES, tiers=TALENT_TIERS,
+                           min_amount=given.get("min_amount", ""),
+                           max_amount=given.get("max_amount", ""))
