@@ -113,7 +113,9 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
         "enterprise": {"name": enterprise.name, "uscc": enterprise.uscc},
         "founder": {"name": talent.founder_name if talent else ""},
         "talent": {
-            "tier": talent.tier, "certificate_no": talent.certificate_no,
+            # The tier the park checked at submission, not what the profile says now.
+            "tier": application.talent_tier or talent.tier,
+            "certificate_no": talent.certificate_no,
             "issuer": talent.issuer, "valid_until": _iso(talent.valid_until),
         } if talent else None,
         "park": names.get(application.park_id, ""),

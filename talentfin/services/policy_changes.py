@@ -34,6 +34,42 @@ def check_value(key: str, value: str) -> int:
     return number
 
 
+# Keys whose value must be at least 1 (a zero would stop the programme or divide by it).
+AT_LEAST_ONE = ("lpr_1y_bp", "term_min_months", "term_max_months", "leverage_limit",
+                "filing_window_days", "info_request_expiry_working_days", "npl_days_overdue",
+                "claim_admin_working_days", "claim_committee_working_days",
+                "tier_limit_A_fen", "tier_limit_B_fen", "tier_limit_C_fen", "tier_limit_D_fen",
+                "cap_per_talent_fen", "cap_per_firm_fen")
+
+
+def consistency_problem(key: str, number: int, effective_from: date) -> str | None:
+    """Why this value, from its date on, would leave the policy unworkable, or None.
+
+    Checked against the values in force on the date and on every later date an approved
+    change takes effect, so that no combination the programme would run under is broken.
+    """
+    from talentfin.labels import parameter_label
+
+    if key in AT_LEAST_ONE and number < 1:
+        return _("%(name)s must be at least 1.", name=parameter_label(key))
+    later = db.session.scalars(
+        select(PolicyParameter.effective_from).where(
+            PolicyParameter.status == "in_force", PolicyParameter.effective_from > effective_from)
+        .distinct()
+    ).all()
+    for day in [effective_from, *sorted(later)]:
+        rows = {row.key: row for row in in_force(day)}
+        values = {name: int(row.value) for name, row in rows.items()}
+        current = rows.get(key)
+        if current is None or current.effective_from <= effective_from:
+            values[key] = number  # not yet replaced by a later approved change
+        low, high = values.get("term_min_months"), values.get("term_max_months")
+        if low is not None and high is not None and low > high:
+            return _("From %(day)s the minimum term (%(low)s months) would be longer than the "
+                     "maximum term (%(high)s months).", day=day.isoformat(), low=low, high=high)
+    return None
+
+
 def propose(key: str, value: str, effective_from: date, reason: str, user: User,
             today: date | None = None) -> PolicyParameter:
     """Record a proposed change; it has no effect until the committee approves it."""
@@ -43,6 +79,9 @@ def propose(key: str, value: str, effective_from: date, reason: str, user: User,
     number = check_value(key, value)
     if effective_from < today:
         raise PolicyChangeError(_("A change cannot take effect in the past."))
+    problem = consistency_problem(key, number, effective_from)
+    if problem:
+        raise PolicyChangeError(problem)
     if not reason.strip():
         raise PolicyChangeError(_("Please give a reason."))
     proposal = PolicyParameter(key=key, value=str(number), effective_from=effective_from,
@@ -63,8 +102,14 @@ def decide(proposal: PolicyParameter, approve: bool, user: User,
         raise PolicyChangeError(_("This proposal has been decided already."))
     if proposal.created_by_id == user.id:
         raise PolicyChangeError(_("You proposed this change; another person must decide it."))
+    effective_from = max(proposal.effective_from, today)
+    if approve:
+        # Checked again: other changes may have been approved since it was proposed.
+        problem = consistency_problem(proposal.key, int(proposal.value), effective_from)
+        if problem:
+            raise PolicyChangeError(problem)
     proposal.status = "in_force" if approve else "rejected"
-    proposal.effective_from = max(proposal.effective_from, today)
+    proposal.effective_from = effective_from
     proposal.decided_by_id = user.id
     proposal.decided_at = utcnow()
     db.session.commit()

@@ -52,8 +52,11 @@ def mark_submitted(ctx: FireContext) -> None:
     app = ctx.application
     now = utcnow()
     app.submitted_at = app.submitted_at or now
-    app.park_id = app.enterprise.park_id
-    app.talent_tier = app.enterprise.talent.tier if app.enterprise.talent else None
+    if ctx.transition.dest == "park_review":
+        # The park checks the firm's park and the founder's tier; a resubmission straight
+        # to the bank keeps what the park checked, whatever the profile says meanwhile.
+        app.park_id = app.enterprise.park_id
+        app.talent_tier = app.enterprise.talent.tier if app.enterprise.talent else None
     ctx.data["previous_snapshot"] = app.submitted_snapshot
     app.submitted_snapshot = application_snapshot(app)
     ctx.data["snapshot"] = app.submitted_snapshot

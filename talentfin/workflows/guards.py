@@ -20,6 +20,7 @@ from talentfin.models.base import sum_fen
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.services import parameters
+from talentfin.services.parameters import PROGRAMME_START
 from talentfin.workflows.context import FireContext
 
 # Loans that count against the outstanding caps (decided for, not yet closed).
@@ -52,6 +53,11 @@ def eligibility_problems(application: Application, on: date) -> list[str]:
     problems = []
     if talent is None:
         return [_("Add the founder's talent certification to the company profile first.")]
+    if enterprise.park_id is None:
+        problems.append(_("Choose the firm's park in the company profile: the park reviews "
+                          "the application first."))
+    if enterprise.founded_on is None:
+        problems.append(_("Enter the firm's founding date in the company profile."))
     if talent.tier not in ("A", "B", "C", "D"):
         problems.append(_("The founder's talent tier must be A, B, C or D."))
     if talent.valid_until < on:
@@ -94,7 +100,9 @@ def eligible(ctx: FireContext) -> str | None:
 
 
 def _amount_over_tier_limit(application: Application, amount_fen: int, on: date) -> str | None:
-    tier = application.enterprise.talent.tier if application.enterprise.talent else None
+    # Once submitted, the tier the park checked counts, not what the profile says now.
+    tier = application.talent_tier or (
+        application.enterprise.talent.tier if application.enterprise.talent else None)
     if tier is None:
         return _("Add the founder's talent certification to the company profile first.")
     limit = parameters.tier_limit_fen(tier, on)
@@ -161,7 +169,12 @@ def terms_problems(application: Application, amount_fen: int, rate_bp: int, term
                    on: date) -> dict[str, str]:
     """Problems with proposed loan terms, keyed by the form field they concern."""
     problems = {}
-    over = _amount_over_tier_limit(application, amount_fen, on)
+    requested = application.requested_amount_fen
+    over = None
+    if requested is not None and amount_fen > requested:
+        over = _("The amount %(amount)s yuan is more than the %(requested)s yuan the founder "
+                 "applied for.", amount=format_fen(amount_fen), requested=format_fen(requested))
+    over = over or _amount_over_tier_limit(application, amount_fen, on)
     over = over or outstanding_problem(application, amount_fen, on)
     if over:
         problems["amount"] = over
@@ -211,12 +224,38 @@ def names_what_to_fix(ctx: FireContext) -> str | None:
 
 
 def contract_valid(ctx: FireContext) -> str | None:
-    """A contract number and a signing date that is not in the future."""
+    """A contract number and a signing date after the firm's founding, not in the future.
+
+    The bound below is a date of the business record, not the approval's clock time, so
+    that a bank can record a contract it signed before entering it here.
+    """
     signed = ctx.data.get("signed_on")
     if not ctx.data.get("contract_no") or signed is None:
         return _("Enter the contract number and the signing date.")
     if signed > ctx.today:
         return _("The signing date cannot be in the future.")
+    founded = ctx.application.enterprise.founded_on
+    earliest = max(founded or PROGRAMME_START, PROGRAMME_START)
+    if signed < earliest:
+        return _("The signing date cannot be before %(day)s (the firm's founding or the "
+                 "programme's start).", day=earliest.isoformat())
+    return None
+
+
+def bank_takes_applications(ctx: FireContext) -> str | None:
+    """The chosen bank is a partner in good standing (not suspended, not terminated)."""
+    from talentfin.models import Organisation
+
+    bank = db.session.get(Organisation, ctx.application.partner_org_id) \
+        if ctx.application.partner_org_id else None
+    if bank is None:
+        return _("Choose the bank you apply to.")
+    if bank.standing == "suspended":
+        return _("%(bank)s is suspended from the talent-loan programme until the pool committee "
+                 "reinstates it; withdraw and apply to another bank, or wait.", bank=bank.name)
+    if bank.standing != "active" or not bank.active:
+        return _("%(bank)s is no longer a partner of the talent-loan programme; withdraw and "
+                 "apply to another bank.", bank=bank.name)
     return None
 
 
@@ -268,6 +307,7 @@ GUARDS = {
         "attachments_complete", "eligible", "within_tier_limit", "within_caps",
         "terms_within_rules", "not_self_approval", "comment_given", "names_what_to_fix",
         "contract_valid", "disbursement_valid", "within_filing_window", "filing_window_passed",
+        "bank_takes_applications",
     )
 }
 
