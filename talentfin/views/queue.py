@@ -84,11 +84,17 @@ def index():
             key, lambda: _render_content(values, today))}, unread=result.unread)
 
 
+def _first_values(args: tuple) -> dict:
+    """The first value of each argument, in order (as MultiDict.to_dict)."""
+    first: dict = {}
+    for name, value in args:
+        first.setdefault(name, value)
+    return first
+
+
 def _page_url(args: tuple, page: int) -> str:
     """The queue's URL with another page number, the other arguments kept."""
-    kept = {name: value for name, value in reversed(args)}  # the first value of each, as
-    kept["page"] = page                                     # MultiDict.to_dict does
-    return url_for("queue.index", **kept)
+    return url_for("queue.index", **{**_first_values(args), "page": page})
 
 
 def _frozen(values: dict) -> tuple:
@@ -104,7 +110,7 @@ def _render_content(values: dict, today) -> str:
         return working_days_between(business_date(item.status_changed_at), today)
 
     result, args = values["result"], values["args"]
-    given = dict(reversed(args))
+    given = _first_values(args)
     pager = {"previous_url": _page_url(args, result.page - 1),
              "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
     return render_template("queue/_content.html", **values, **pager, waited=waited,
