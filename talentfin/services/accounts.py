@@ -23,7 +23,8 @@ class AccountError(ValueError):
 
 # Built once, since every request runs it (SQLAlchemy then skips rebuilding the
 # statement and its cache key).
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
+# An inactive account's sessions end with the next request.
+_USER_BY_ID = select(User).where(User.id == bindparam("user_id"), User.active.is_(True))
 
 
 def load_user(user_id: str) -> User | None:
@@ -76,6 +77,36 @@ def authenticate(email: str, password: str, address: str) -> User:
     if not ok:
         raise AccountError(_("Wrong e-mail address or password."))
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace a user's password after checking the current one."""
+    if not user.check_password(current):
+        raise AccountError(_("The current password is wrong."))
+    if len(new) < 10:
+        raise AccountError(_("The password must have at least 10 characters."))
+    if new == current:
+        raise AccountError(_("Choose a password different from the current one."))
+    user.set_password(new)
+    db.session.commit()
+
+
+def reset_password(user: User, temporary: str, admin: User) -> None:
+    """An administrator sets a temporary password (handed over out of band)."""
+    if user.id == admin.id:
+        raise AccountError(_("Change your own password on the change-password page."))
+    if len(temporary) < 10:
+        raise AccountError(_("The password must have at least 10 characters."))
+    user.set_password(temporary)
+    db.session.commit()
+
+
+def set_active(user: User, active: bool, admin: User) -> None:
+    """Deactivate an account (it can no longer log in, and its sessions end) or reactivate it."""
+    if user.id == admin.id:
+        raise AccountError(_("You cannot deactivate your own account."))
+    user.active = active
+    db.session.commit()
 
 
 def create_user(email: str, password: str, name: str, role: str, *, org_code: str | None = None,

@@ -5,6 +5,7 @@ from flask import Flask
 
 def register_all(app: Flask) -> None:
     """Register every blueprint on the app."""
+    from talentfin.views import account
     from talentfin.views import admin
     from talentfin.views import applications
     from talentfin.views import audit
@@ -19,6 +20,6 @@ def register_all(app: Flask) -> None:
     from talentfin.views import servicing
     from talentfin.views import verify
 
-    for module in (main, auth, profile, applications, queue, admin, verify, servicing,
-                   notifications, pool, policy, banks, audit):
+    for module in (main, auth, account, profile, applications, queue, admin, verify,
+                   servicing, notifications, pool, policy, banks, audit):
         app.register_blueprint(module.bp)

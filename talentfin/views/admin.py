@@ -7,12 +7,14 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
 from talentfin.extensions import db
+from talentfin.forms.account import ResetPasswordForm
 from talentfin.forms.admin import OrganisationForm
 from talentfin.forms.admin import StaffUserForm
 from talentfin.i18n import _
@@ -59,6 +61,51 @@ def users():
         status = 422
     people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", form=form, users=people), status
+
+
+def _account_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active(user_id: int):
+    """Deactivate (or reactivate) an account."""
+    user = _account_or_404(user_id)
+    active = request.form.get("active") == "1"
+    try:
+        accounts.set_active(user, active, current_user)
+    except accounts.AccountError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("%(name)s can log in again.", name=user.name) if active else
+              _("%(name)s can no longer log in.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@admin_required
+def reset_password(user_id: int):
+    """Set a temporary password for someone who lost theirs."""
+    user = _account_or_404(user_id)
+    form = ResetPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(user, form.password.data, current_user)
+        except accounts.AccountError as exc:
+            form.password.errors.append(str(exc))
+            status = 422
+        else:
+            flash(_("A temporary password is set for %(name)s; hand it over in person and ask "
+                    "them to change it after logging in.", name=user.name), "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/reset_password.html", form=form, person=user), status
 
 
 @bp.route("/organisations", methods=["GET", "POST"])

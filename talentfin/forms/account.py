@@ -1,0 +1,30 @@
+"""Passwords: a user changes their own; an administrator sets a temporary one."""
+
+from wtforms import PasswordField
+from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
+from wtforms.validators import Length
+
+from talentfin.forms.base import BaseForm
+from talentfin.i18n import _l
+
+MIN_PASSWORD = 10
+
+
+class ChangePasswordForm(BaseForm):
+    """The current password, then the new one twice."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200,
+                               message=_l("The password must have at least 10 characters."))])
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ResetPasswordForm(BaseForm):
+    """A temporary password the administrator hands over; the user changes it after login."""
+
+    password = PasswordField(_l("Temporary password"), validators=[
+        DataRequired(), Length(min=MIN_PASSWORD, max=200,
+                               message=_l("The password must have at least 10 characters."))])
