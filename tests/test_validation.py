@@ -131,7 +131,7 @@ def test_an_absurd_amount_is_refused_not_a_server_error(client, auth, world):
         "partner_org_id": str(world.bank1.id), "requested_amount": "1" + "0" * 20,
         "requested_term_months": "12", "purpose": "采购研发设备与扩充研发团队。"})
     assert response.status_code == 422
-    assert "The amount is too large." in page(response)
+    assert "The amount is too large (at most 10,000,000,000,000.00 yuan)." in page(response)
     assert fresh(draft.id).requested_amount_fen == 100_000_000
     auth.logout()
     login(auth, world.officer1)
@@ -143,13 +143,17 @@ def _recommend(client, application_id, amount="1,000,000", rate="3.65"):
                 term_months="24", comment="经营稳定")
 
 
-def test_officer_cannot_recommend_over_the_tier_limit(client, auth, world):
+def test_officer_cannot_recommend_more_than_applied_for_and_keeps_the_input(client, auth,
+                                                                          world):
+    # The founder asked for 1,000,000 (tier B: limit 5,000,000); a recommendation may not
+    # exceed the amount applied for, so that refusal comes before the tier limit's.
     application = factories.loan_in(world, "partner_review")
     login(auth, world.officer1)
     response = _recommend(client, application.id, amount="5000000.01")
     assert response.status_code == 422
     body = page(response)
-    assert "over the tier B limit of 5,000,000.00 yuan" in body
+    assert ("The amount 5,000,000.01 yuan is more than the 1,000,000.00 yuan the founder "
+            "applied for.") in body
     for typed in ("5000000.01", "3.65", "经营稳定"):
         assert typed in body
     assert fresh(application.id).status == "partner_review"

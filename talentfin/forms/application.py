@@ -2,15 +2,14 @@
 
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import CountField
 from talentfin.forms.base import YuanField
 from talentfin.i18n import _l
 
@@ -30,7 +29,7 @@ class LoanRequestForm(BaseForm):
                                validators=[Optional()])
     net_profit = YuanField(_l("Net profit last year (yuan, negative for a loss)"),
                            minimum_fen=-(10**15), validators=[Optional()])
-    employees = IntegerField(_l("Employees"), validators=[Optional(), NumberRange(min=0)])
+    employees = CountField(_l("Employees"), validators=[Optional()], minimum=0)
 
 
 class UploadForm(BaseForm):

@@ -1,18 +1,24 @@
-"""The shared form base and the fields for money, rates and Chinese identifiers."""
+"""The shared form base and the fields for money, rates, dates and Chinese identifiers."""
 
+import re
+from datetime import date
 from decimal import Decimal
-from decimal import InvalidOperation
 
 from flask_wtf import FlaskForm
+from wtforms import DateField
+from wtforms import IntegerField
 from wtforms import StringField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 
+from talentfin.clock import business_today
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.identifiers import resident_id_problem
 from talentfin.identifiers import uscc_problem
+from talentfin.money import MAX_FEN
 from talentfin.money import AmountTooLarge
+from talentfin.money import ExponentNotation
 from talentfin.money import MoneyError
 from talentfin.money import format_fen
 from talentfin.money import parse_yuan
@@ -35,6 +41,25 @@ class ParsedTextField(StringField):
             raise StopValidation()
 
 
+def amount_message(error: MoneyError) -> str:
+    """What to tell the person who typed an amount that parse_yuan refused."""
+    if isinstance(error, ExponentNotation):
+        return _("Write the amount in plain digits, without an exponent "
+                 "(e.g. 1000000, not 1e6).")
+    if isinstance(error, AmountTooLarge):
+        return _("The amount is too large (at most %(max)s yuan).", max=format_fen(MAX_FEN))
+    return _("Enter an amount in yuan with at most two decimals.")
+
+
+def minimum_message(minimum_fen: int) -> str:
+    """The message for an amount below the field's minimum, as the rule really is."""
+    if minimum_fen == 1:
+        return _("The amount must be greater than zero.")
+    if minimum_fen == 0:
+        return _("The amount must not be negative.")
+    return _("The amount must be at least %(min)s yuan.", min=format_fen(minimum_fen))
+
+
 class YuanField(ParsedTextField):
     """An amount in yuan, at most two decimals; ``data`` is integer fen."""
 
@@ -51,20 +76,23 @@ class YuanField(ParsedTextField):
             return
         try:
             self.data = parse_yuan(self.raw_text)
-        except AmountTooLarge as exc:
-            self.data = None
-            raise ValueError(_("The amount is too large.")) from exc
         except MoneyError as exc:
             self.data = None
-            raise ValueError(_("Enter an amount in yuan with at most two decimals.")) from exc
+            raise ValueError(amount_message(exc)) from exc
         if self.data < self.minimum_fen:
             self.data = None
-            raise ValueError(_("The amount must be greater than zero."))
+            raise ValueError(minimum_message(self.minimum_fen))
 
     def _value(self):
         if self.raw_text:
             return self.raw_text
         return format_fen(self.data).replace(",", "") if self.data is not None else ""
+
+
+# A percentage with at most two decimals, checked as text before Decimal sees it (no
+# exponent, bounded length), like amounts in talentfin.money.
+RATE_SHAPE = re.compile(r"\d{1,3}(?:\.\d{0,2})?|\.\d{1,2}")
+MAX_RATE_BP = 100_00
 
 
 class RateField(ParsedTextField):
@@ -77,20 +105,115 @@ class RateField(ParsedTextField):
         if not text:
             self.data = None
             return
-        try:
-            value = Decimal(text)
-        except InvalidOperation as exc:
-            self.data = None
-            raise ValueError(_("Enter the rate as a percentage, e.g. 3.75.")) from exc
-        if not value.is_finite() or value <= 0 or value.as_tuple().exponent < -2:
-            self.data = None
+        self.data = None
+        if not RATE_SHAPE.fullmatch(text):
             raise ValueError(_("Enter a positive rate with at most two decimals, e.g. 3.75."))
-        self.data = int(value * 100)
+        bp = int(Decimal(text) * 100)
+        if bp <= 0:
+            raise ValueError(_("Enter a positive rate with at most two decimals, e.g. 3.75."))
+        if bp > MAX_RATE_BP:
+            raise ValueError(_("A rate is at most 100%."))
+        self.data = bp
 
     def _value(self):
         if getattr(self, "raw_text", ""):
             return self.raw_text
         return f"{Decimal(self.data) / 100:.2f}" if self.data is not None else ""
+
+
+class PercentField(ParsedTextField):
+    """A share in percent ('51' or '51.5%') with at most two decimals; ``data`` is Decimal."""
+
+    def process_formdata(self, valuelist):
+        """Parse the text by its shape first (no exponent, at most 100 and two decimals)."""
+        self.raw_text = valuelist[0] if valuelist else ""
+        text = self.raw_text.strip().rstrip("%").strip()
+        self.data = None
+        if not text:
+            return
+        if not RATE_SHAPE.fullmatch(text):
+            raise ValueError(_("Enter a percentage with at most two decimals, e.g. 51.5."))
+        self.data = Decimal(text)
+
+    def _value(self):
+        if getattr(self, "raw_text", ""):
+            return self.raw_text
+        return f"{self.data:.2f}" if self.data is not None else ""
+
+
+class CountField(IntegerField):
+    """A whole number between ``minimum`` and ``maximum``, said as the rule is.
+
+    WTForms' NumberRange says "Number must be at least 1." in English but its Chinese
+    catalogue says "greater than 1"; and a number beyond the database's 32-bit column would
+    be a server error. The bounds live here, with their own messages.
+    """
+
+    def __init__(self, label=None, validators=None, minimum: int = 0,
+                 maximum: int = 10_000_000, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def process_formdata(self, valuelist):
+        """Parse digits only; a number too long to matter is refused before int() sees it."""
+        self.data = None
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            return
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise ValueError(_("Enter a whole number."))
+        if len(text.lstrip("+-")) > len(str(self.maximum)) + 2:
+            too_far = self.minimum if text.startswith("-") else self.maximum
+            raise ValueError(self._bound_message(too_far))
+        self.data = int(text)
+
+    def _bound_message(self, bound: int) -> str:
+        if bound == self.minimum:
+            return _("The number must be at least %(min)s.", min=self.minimum)
+        return _("The number must be at most %(max)s.", max=self.maximum)
+
+    def pre_validate(self, form):
+        """Stop on a parse error (not "required"); check the bounds."""
+        if self.process_errors:
+            raise StopValidation()
+        if self.data is None:
+            return
+        if self.data < self.minimum:
+            raise StopValidation(self._bound_message(self.minimum))
+        if self.data > self.maximum:
+            raise StopValidation(self._bound_message(self.maximum))
+
+
+class DateInputField(DateField):
+    """A date typed as YYYY-MM-DD: a text that is not one says so, not "required".
+
+    ``not_after_today`` is for dates of past facts (founded, signed, paid): they cannot lie
+    in the future, counted in China's business date.
+    """
+
+    def __init__(self, label=None, validators=None, not_after_today: bool = False, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.not_after_today = not_after_today
+
+    def process_formdata(self, valuelist):
+        """Parse the date; on failure the message names the expected format."""
+        if not valuelist or not valuelist[0].strip():
+            self.data = None  # empty: "required" or fine, as the field's validators say
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(_("Enter the date as YYYY-MM-DD, e.g. 2026-03-15.")) from exc
+
+    def pre_validate(self, form):
+        """Stop on a parse error; refuse a future date of a past fact."""
+        if self.process_errors:
+            raise StopValidation()
+        if self.not_after_today and isinstance(self.data, date) \
+                and self.data > business_today():
+            raise StopValidation(_("This date cannot be in the future."))
 
 
 USCC_MESSAGES = {

@@ -1,6 +1,5 @@
 """Forms reviewers fill in when they fire a transition; each gives the engine its data."""
 
-from wtforms import DateField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -12,6 +11,7 @@ from wtforms.validators import Optional
 
 from talentfin.forms.application import TERM_CHOICES
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
 from talentfin.i18n import _l
@@ -65,7 +65,8 @@ class ContractForm(DecisionForm):
     """The signed loan contract."""
 
     contract_no = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
-    signed_on = DateField(_l("Signed on"), validators=[DataRequired()])
+    signed_on = DateInputField(_l("Signed on"), validators=[DataRequired()],
+                               not_after_today=True)
 
     def engine_data(self) -> dict:
         """Contract number and date."""
@@ -76,7 +77,8 @@ class DisbursementForm(DecisionForm):
     """The disbursed amount and date."""
 
     amount = YuanField(_l("Disbursed amount (yuan)"), validators=[DataRequired()])
-    disbursed_on = DateField(_l("Disbursed on"), validators=[DataRequired()])
+    disbursed_on = DateInputField(_l("Disbursed on"), validators=[DataRequired()],
+                                  not_after_today=True)
 
     def engine_data(self) -> dict:
         """Amount in fen and date."""

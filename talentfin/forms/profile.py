@@ -3,17 +3,18 @@
 from decimal import Decimal
 
 from wtforms import BooleanField
-from wtforms import DateField
-from wtforms import DecimalField
-from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import CountField
+from talentfin.forms.base import DateInputField
+from talentfin.forms.base import PercentField
 from talentfin.forms.base import YuanField
 from talentfin.forms.base import valid_resident_id
 from talentfin.forms.base import valid_uscc
@@ -27,16 +28,17 @@ class CompanyForm(BaseForm):
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), valid_uscc])
     park_id = SelectField(_l("Park"), coerce=int, validators=[DataRequired()])
     registered_in_district = BooleanField(_l("Registered in the district"))
-    founded_on = DateField(_l("Founded on"), validators=[DataRequired()])
+    founded_on = DateInputField(_l("Founded on"), validators=[DataRequired()],
+                                not_after_today=True)
     registered_capital = YuanField(_l("Registered capital (yuan)"), validators=[DataRequired()])
     legal_representative = StringField(_l("Legal representative"),
                                        validators=[DataRequired(), Length(max=60)])
     address = StringField(_l("Registered address"), validators=[DataRequired(), Length(max=200)])
     industry = StringField(_l("Industry"), validators=[DataRequired(), Length(max=60)])
-    employees = IntegerField(_l("Employees"), validators=[DataRequired(), NumberRange(min=1)])
-    last_dishonesty_on = DateField(
+    employees = CountField(_l("Employees"), validators=[DataRequired()], minimum=1)
+    last_dishonesty_on = DateInputField(
         _l("Date of the latest serious dishonesty record (leave empty if none)"),
-        validators=[Optional()],
+        validators=[Optional()], not_after_today=True,
     )
 
 
@@ -59,8 +61,10 @@ class TalentForm(BaseForm):
     certificate_no = StringField(_l("Certificate number"),
                                  validators=[DataRequired(), Length(max=60)])
     issuer = StringField(_l("Issuing body"), validators=[DataRequired(), Length(max=120)])
-    valid_until = DateField(_l("Valid until"), validators=[DataRequired()])
-    equity_percent = DecimalField(
-        _l("Founder's share of the equity (%)"), places=2,
-        validators=[DataRequired(), NumberRange(min=Decimal("0.01"), max=Decimal("100"))],
+    valid_until = DateInputField(_l("Valid until"), validators=[DataRequired()])
+    equity_percent = PercentField(
+        _l("Founder's share of the equity (%)"),
+        validators=[InputRequired(), NumberRange(  # DataRequired would call 0 "missing"
+            min=Decimal("0.01"), max=Decimal("100"),
+            message=_l("The share must be between 0.01 and 100 percent."))],
     )
