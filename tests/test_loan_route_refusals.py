@@ -115,7 +115,8 @@ def test_ineligible_founder_sees_the_reason_and_cannot_submit(client, auth, worl
     _make_ineligible(world, rule)
 
     review = client.get(f"/applications/{application_id}/edit/review")
-    assert "The application is not eligible yet:" in text(review)
+    assert "The application cannot be submitted yet:" in text(review)
+    assert "meet the eligibility rules" not in text(review)
     assert INELIGIBLE[rule] in text(review)
 
     response = fire(client, application_id, "submit")

@@ -1,42 +1,104 @@
 """Founders' drafts, reviewers' claims and the queries behind the pages."""
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.labels import attachment_label
+from talentfin.labels import change_label
+from talentfin.labels import change_value
+from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import Organisation
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.services import parameters
+from talentfin.services.enterprises import missing_company_fields
+from talentfin.workflows import engine
+from talentfin.workflows.context import FireContext
+from talentfin.workflows.guards import GUARDS
+from talentfin.workflows.registry import workflow_for
+
+# Documents that belong to the founder's application; the bank's claim documents
+# (loan contract, litigation papers ...) are uploaded by the bank, never by the founder.
+APPLICATION_DOCUMENTS = ATTACHMENT_KINDS
+# Info-request states: the founder holds the file until resubmitting.
+INFO_REQUEST_STATES = ("info_requested", "bank_info_requested")
 
 
 class ApplicationError(ValueError):
     """An application could not be changed; the message says why."""
 
 
+class ProfileIncomplete(ApplicationError):
+    """The company profile or the talent certification is missing something."""
+
+    def __init__(self, message: str, page: str):
+        super().__init__(message)
+        self.page = page  # "company" or "talent": where the founder completes it
+
+
+def takes_applications(bank: Organisation) -> bool:
+    """Whether founders may apply to this bank (an active partner in good standing)."""
+    return bank.kind == "bank" and bank.active and bank.standing == "active"
+
+
 def partner_banks() -> list[Organisation]:
-    """Active partner banks a founder may choose."""
+    """Partner banks in good standing (not suspended, partnership not ended)."""
     return list(db.session.scalars(
-        select(Organisation).where(Organisation.kind == "bank", Organisation.active.is_(True))
+        select(Organisation).where(Organisation.kind == "bank", Organisation.active.is_(True),
+                                   Organisation.standing == "active")
         .order_by(Organisation.name)
     ))
 
 
+def bank_choice_open(application: Application) -> bool:
+    """The founder may still choose the bank (the park has not sent the file to one)."""
+    return application.partner_routed_at is None
+
+
+def bank_problem(application: Application, locale: str = "zh") -> str | None:
+    """Why the bank a not yet routed application names no longer takes it, or None."""
+    bank = application.partner
+    if bank is None or not bank_choice_open(application) or takes_applications(bank):
+        return None
+    return _("%(bank)s no longer takes talent-loan applications; choose another bank.",
+             bank=bank.display_name(locale))
+
+
+def profile_problem(user: User) -> ProfileIncomplete | None:
+    """What the founder must complete before applying, or None."""
+    enterprise = user.enterprise
+    if enterprise is None:
+        return ProfileIncomplete(_("Register your company before applying."), "company")
+    missing = missing_company_fields(enterprise)
+    if missing:
+        message = _("Complete the company profile before applying; missing: %(fields)s.",
+                    fields=", ".join(missing))
+        if enterprise.talent is None:
+            message += " " + _("Then add the talent certification.")
+        return ProfileIncomplete(message, "company")
+    if enterprise.talent is None:
+        return ProfileIncomplete(_("Add the talent certification before applying."), "talent")
+    return None
+
+
 def start_loan_application(user: User) -> Application:
     """A new draft talent-loan application for the founder's enterprise."""
+    problem = profile_problem(user)
+    if problem is not None:
+        raise problem
     enterprise = user.enterprise
-    if enterprise is None or enterprise.talent is None:
-        raise ApplicationError(
-            _("Complete the company profile and the talent certification before applying.")
-        )
+    # The park and the tier are recorded at submission, from the profile as it is then.
     application = Application(product="loan", status="draft", enterprise_id=enterprise.id,
-                              applicant_id=user.id, park_id=enterprise.park_id,
-                              talent_tier=enterprise.talent.tier, details={})
+                              applicant_id=user.id, park_id=enterprise.park_id, details={})
     db.session.add(application)
     db.session.flush()
     application.reference = f"RCD{utcnow():%Y}{application.id:07d}"
@@ -46,6 +108,14 @@ def start_loan_application(user: User) -> Application:
 
 def save_loan_request(application: Application, data: dict) -> None:
     """Store step 2 of the loan form on a draft (or an application sent back for fixes)."""
+    if bank_choice_open(application):
+        bank = db.session.get(Organisation, data["partner_org_id"])
+        if bank is None or not takes_applications(bank):
+            raise ApplicationError(_("This bank no longer takes talent-loan applications; "
+                                     "choose another bank."))
+    elif data["partner_org_id"] != application.partner_org_id:
+        raise ApplicationError(_("The bank already reviews this application; it cannot "
+                                 "be changed."))
     application.partner_org_id = data["partner_org_id"]
     application.requested_amount_fen = data["requested_amount_fen"]
     application.requested_term_months = data["requested_term_months"]
@@ -100,13 +170,90 @@ def history(application: Application) -> list[TransitionLog]:
     ))
 
 
+def _info_requested_at(application: Application):
+    """When the open request for information was made (its transition log row)."""
+    return db.session.scalar(
+        select(func.max(TransitionLog.created_at)).where(
+            TransitionLog.application_id == application.id,
+            TransitionLog.to_state.in_(INFO_REQUEST_STATES))
+    )
+
+
+def missing_replacements(application: Application) -> list[str]:
+    """Kinds of the documents the open request for information names that have no upload
+    newer than the request, in the order the reviewer named them (empty: all replaced)."""
+    asked = list((application.info_request or {}).get("documents") or [])
+    if not asked:
+        return []
+    requested_at = _info_requested_at(application)
+    replaced = set(db.session.scalars(
+        select(Attachment.kind).where(
+            Attachment.application_id == application.id, Attachment.kind.in_(asked),
+            Attachment.superseded_at.is_(None), Attachment.uploaded_at > requested_at)
+    )) if requested_at is not None else set()
+    return [kind for kind in asked if kind not in replaced]
+
+
+def replacement_problem(application: Application) -> str | None:
+    """The refusal of a resubmission whose requested documents were not replaced, or None."""
+    missing = missing_replacements(application)
+    if not missing:
+        return None
+    return _("Upload a new version of each document you were asked to replace: %(names)s. "
+             "The files uploaded before the request do not count.",
+             names=", ".join(attachment_label(kind) for kind in missing))
+
+
+def tier_limit(application: Application, on: date) -> tuple[str, int] | None:
+    """The tier whose limit the next submission is checked against, and that limit (fen)."""
+    talent = application.enterprise.talent
+    tier = application.talent_tier
+    if bank_choice_open(application) or tier is None:
+        # A submission to the park records the tier the profile has then.
+        tier = talent.tier if talent is not None else tier
+    if tier is None:
+        return None
+    return tier, parameters.tier_limit_fen(tier, on)
+
+
+def submission_problems(application: Application, user: User, trigger: str,
+                        on: date) -> list[str]:
+    """Every reason the founder's (re)submission would be refused now; none when
+    ``engine.check`` lets it through.
+
+    engine.check stops at the first failing guard; the founder should see all of them at
+    once, so the same guards are asked one by one (the rules stay in the guards).
+    """
+    # Checks of this module not (yet) registered as guards; a registered guard with the
+    # same message is listed once.
+    extra = [reason for reason in (
+        replacement_problem(application) if trigger != "submit" else None,
+        bank_problem(application, user.locale),
+    ) if reason]
+    blocker = engine.check(application, trigger, user, today=on)
+    if blocker is None and not extra:
+        return []
+    transition = workflow_for(application.product).transition(trigger)
+    ctx = FireContext(application, user, transition, {}, "", on)
+    problems = [blocker] if blocker else []
+    for reason in [GUARDS[name](ctx) for name in transition.guards] + extra:
+        if reason and reason not in problems:
+            problems.append(reason)
+    return problems
+
+
 @dataclass
 class Change:
-    """One difference between the previous and the present submission."""
+    """One difference between the previous and the present submission, as people read it.
+
+    A changed field has its old and new value; a document has a description of what
+    happened to it ("re-uploaded new.pdf (replaced old.pdf)").
+    """
 
     label: str
-    old: object
-    new: object
+    old: str = ""
+    new: str = ""
+    description: str | None = None
 
 
 def _flatten(snapshot: dict | None, prefix: str = "") -> dict:
@@ -120,13 +267,38 @@ def _flatten(snapshot: dict | None, prefix: str = "") -> dict:
     return flat
 
 
+def _field_changes(previous: dict, current: dict) -> list[Change]:
+    old, new = _flatten(previous), _flatten(current)
+    return [Change(change_label(key), change_value(key, old.get(key)),
+                   change_value(key, new.get(key)))
+            for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+
+
+def _document_change(kind: str, old: dict | None, new: dict | None) -> Change:
+    label = attachment_label(kind)
+    if old is None:
+        return Change(label, description=_("uploaded %(new)s", new=new["name"]))
+    if new is None:
+        return Change(label, description=_("removed (was %(old)s)", old=old["name"]))
+    return Change(label, description=_("re-uploaded %(new)s (replaced %(old)s)",
+                                       new=new["name"], old=old["name"]))
+
+
+def _document_changes(previous: dict, current: dict) -> list[Change]:
+    old, new = previous or {}, current or {}
+    return [_document_change(kind, old.get(kind), new.get(kind))
+            for kind in sorted(set(old) | set(new)) if old.get(kind) != new.get(kind)]
+
+
 def resubmission_changes(log: TransitionLog) -> list[Change]:
     """What changed between the previous submission and this resubmission."""
     previous = (log.payload or {}).get("previous_snapshot")
     if not previous:
         return []
-    application = db.session.get(Application, log.application_id)
-    current = log.payload.get("snapshot") or application.submitted_snapshot
-    old, new = _flatten(previous), _flatten(current)
-    return [Change(key, old.get(key), new.get(key))
-            for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+    current = log.payload.get("snapshot")
+    if current is None:
+        current = db.session.get(Application, log.application_id).submitted_snapshot or {}
+    previous, current = dict(previous), dict(current)
+    documents = _document_changes(previous.pop("attachments", None),
+                                  current.pop("attachments", None))
+    return _field_changes(previous, current) + documents

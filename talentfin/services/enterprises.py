@@ -4,12 +4,31 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
 from talentfin.services.accounts import AccountError
 from talentfin.services.accounts import create_user
+
+# What the park review, the eligibility rules and the dossiers read of a company, with the
+# labels the company profile form gives these fields.
+COMPANY_FIELDS = {
+    "park_id": _l("Park"),
+    "founded_on": _l("Founded on"),
+    "registered_capital_fen": _l("Registered capital (yuan)"),
+    "legal_representative": _l("Legal representative"),
+    "address": _l("Registered address"),
+    "industry": _l("Industry"),
+    "employees": _l("Employees"),
+}
+
+
+def missing_company_fields(enterprise: Enterprise) -> list[str]:
+    """Labels of the company profile fields still empty (park, founding date, ...)."""
+    return [str(label) for name, label in COMPANY_FIELDS.items()
+            if not getattr(enterprise, name)]
 
 
 def parks() -> list[Organisation]:
@@ -26,8 +45,11 @@ def register_founder(*, name: str, email: str, password: str, company_name: str,
     uscc = uscc.strip().upper()
     enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
     if enterprise is not None:
+        # No one can add a second founder account to a company in the application: say
+        # who can look into it instead of promising access.
         raise AccountError(
-            _("This company is already registered; ask its founder to give you access.")
+            _("A company with this credit code is already registered. Check the code; if it "
+              "is your company, contact your park or the programme's administrator.")
         )
     enterprise = Enterprise(name=company_name.strip(), uscc=uscc)
     db.session.add(enterprise)
@@ -45,7 +67,10 @@ def update_company(enterprise: Enterprise, data: dict) -> None:
         select(Enterprise.id).where(Enterprise.uscc == data["uscc"], Enterprise.id != enterprise.id)
     )
     if clash:
-        raise AccountError(_("Another company is registered with this credit code."))
+        raise AccountError(
+            _("Another company is registered with this credit code. Check the code; if it is "
+              "your company's, contact your park or the programme's administrator.")
+        )
     for key, value in data.items():
         setattr(enterprise, key, value)
     db.session.commit()

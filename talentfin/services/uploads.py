@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import User
@@ -62,7 +63,13 @@ def read_checked(storage: FileStorage) -> tuple[bytes, str]:
 
 def save_attachment(application: Application, kind: str, storage: FileStorage,
                     user: User) -> Attachment:
-    """Store a document for an application; it supersedes the previous one of its kind."""
+    """Store a document for an application; it supersedes the previous one of its kind.
+
+    A founder uploads only the application's own documents: the claim documents are the
+    bank's, and a founder's file must never count towards its claim.
+    """
+    if user.role == "founder" and kind not in ATTACHMENT_KINDS:
+        raise UploadRefused(_("This kind of document is not part of an application."))
     content, mime = read_checked(storage)
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
     path = upload_folder() / stored_name

@@ -19,11 +19,13 @@ from talentfin.forms.application import UploadForm
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.labels import ATTACHMENTS
+from talentfin.labels import state_label
 from talentfin.labels import trigger_label
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import Dossier
+from talentfin.money import format_fen
 from talentfin.services import applications as service
 from talentfin.services import dossiers
 from talentfin.services import servicing
@@ -68,9 +70,9 @@ def new():
         abort(404)
     try:
         application = service.start_loan_application(current_user)
-    except service.ApplicationError as exc:
+    except service.ProfileIncomplete as exc:
         flash(str(exc), "warning")
-        return redirect(url_for("profile.company"))
+        return redirect(url_for(f"profile.{exc.page}"))
     return redirect(url_for("applications.edit", application_id=application.id, step="request"))
 
 
@@ -98,36 +100,45 @@ def edit(application_id: int, step: str):
     application = _editable_or_404(application_id)
     context = {"application": application, "steps": STEPS, "step": step}
     if step == "company":
-        context["problems"] = eligibility_problems(application, _today())
+        incomplete = service.profile_problem(current_user)
+        context["problems"] = ([str(incomplete)] if incomplete else []) + [
+            p for p in eligibility_problems(application, _today())]
         return render_template("applications/step_company.html", **context)
     if step == "request":
         return _request_step(application, context)
     if step == "documents":
         return _documents_step(application, context)
-    context["problems"] = eligibility_problems(application, _today())
     context["attachments"] = service.current_attachments(application)
-    context["missing"] = _missing_documents(application)
     context["submit_trigger"] = next(
         (t.trigger for t in engine.available_actions(current_user, application)
          if t.trigger in SUBMIT_TRIGGERS), None)
+    context["problems"] = service.submission_problems(
+        application, current_user, context["submit_trigger"] or "submit", _today())
+    context["bank_problem"] = service.bank_problem(application, current_user.locale)
     return render_template("applications/step_review.html", **context)
 
 
 def _today():
-
     return business_today()
 
 
 def _request_step(application: Application, context: dict):
     form = LoanRequestForm(obj=None)
     banks = service.partner_banks()
-    if application.partner_routed_at is not None and application.partner is not None:
+    if not service.bank_choice_open(application) and application.partner is not None:
         # The bank already reviews it (and asked for more): answering cannot change banks.
         banks = [application.partner]
     form.partner_org_id.choices = [(b.id, b.display_name(current_user.locale)) for b in banks]
+    context["bank_problem"] = service.bank_problem(application, current_user.locale)
+    limit = service.tier_limit(application, _today())
+    if limit is not None:
+        form.requested_amount.description = _(
+            "Your talent tier %(tier)s allows at most %(limit)s yuan.",
+            tier=limit[0], limit=format_fen(limit[1]))
     if not form.is_submitted():
         details = application.details or {}
-        form.partner_org_id.data = application.partner_org_id
+        if context["bank_problem"] is None:
+            form.partner_org_id.data = application.partner_org_id
         form.requested_amount.data = application.requested_amount_fen
         form.requested_term_months.data = application.requested_term_months or 12
         form.purpose.data = application.purpose
@@ -135,20 +146,47 @@ def _request_step(application: Application, context: dict):
         form.net_profit.data = details.get("net_profit_fen")
         form.employees.data = details.get("employees")
     if form.validate_on_submit():
-        service.save_loan_request(application, {
-            "partner_org_id": form.partner_org_id.data,
-            "requested_amount_fen": form.requested_amount.data,
-            "requested_term_months": form.requested_term_months.data,
-            "purpose": form.purpose.data.strip(),
-            "annual_revenue_fen": form.annual_revenue.data,
-            "net_profit_fen": form.net_profit.data,
-            "employees": form.employees.data,
-        })
-        flash(_("Saved."), "success")
-        return redirect(url_for("applications.edit", application_id=application.id,
-                                step="documents"))
+        try:
+            service.save_loan_request(application, {
+                "partner_org_id": form.partner_org_id.data,
+                "requested_amount_fen": form.requested_amount.data,
+                "requested_term_months": form.requested_term_months.data,
+                "purpose": form.purpose.data.strip(),
+                "annual_revenue_fen": form.annual_revenue.data,
+                "net_profit_fen": form.net_profit.data,
+                "employees": form.employees.data,
+            })
+        except service.ApplicationError as exc:
+            form.partner_org_id.errors = [str(exc)]
+        else:
+            if limit is not None and form.requested_amount.data > limit[1]:
+                # Saved (a draft may hold anything), but the founder learns it now.
+                flash(_("Saved. The amount is over the tier %(tier)s limit of %(limit)s yuan; "
+                        "lower it, or the application cannot be submitted.",
+                        tier=limit[0], limit=format_fen(limit[1])), "warning")
+                return redirect(url_for("applications.edit", application_id=application.id,
+                                        step="request"))
+            flash(_("Saved."), "success")
+            return redirect(url_for("applications.edit", application_id=application.id,
+                                    step="documents"))
+    elif not form.is_submitted() and limit is not None \
+            and (application.requested_amount_fen or 0) > limit[1]:
+        form.requested_amount.errors = [_(
+            "The amount is over the tier %(tier)s limit of %(limit)s yuan.",
+            tier=limit[0], limit=format_fen(limit[1]))]
     status = 422 if form.is_submitted() else 200
     return render_template("applications/step_request.html", form=form, **context), status
+
+
+def _document_choices() -> list[tuple[str, str]]:
+    """The application's own document kinds (never the bank's claim documents)."""
+    return [(kind, ATTACHMENTS[kind]) for kind in service.APPLICATION_DOCUMENTS]
+
+
+def _limit_document_choices(form) -> None:
+    """A request for information may name only the application's own documents."""
+    if form is not None and hasattr(form, "documents"):
+        form.documents.choices = _document_choices()
 
 
 def _missing_documents(application: Application) -> list[str]:
@@ -158,7 +196,7 @@ def _missing_documents(application: Application) -> list[str]:
 
 def _documents_step(application: Application, context: dict):
     form = UploadForm()
-    form.kind.choices = list(ATTACHMENTS.items())
+    form.kind.choices = _document_choices()
     status = 200
     if form.is_submitted():
         if form.validate():
@@ -200,6 +238,7 @@ def _render_detail(application: Application, failed_trigger: str | None = None,
         else:
             form = form_for(transition.form, prefix=transition.trigger, formdata=None)
             _prefill(form, application)
+        _limit_document_choices(form)
         actions.append((transition, form))
     logs = service.history(application)
     changes = {log.id: service.resubmission_changes(log) for log in logs
@@ -217,7 +256,21 @@ def _render_detail(application: Application, failed_trigger: str | None = None,
         can_request_subsidy=(current_user.role == "founder"
                              and application.status in subsidies.ELIGIBLE_STATES),
         subsidy_year=business_today().year,
+        next_step=_next_step(application),
     ), status
+
+
+def _next_step(application: Application) -> str:
+    """What happens next, addressed to the one who must act when that is the reader."""
+    workflow = workflow_for(application.product)
+    if application.status not in workflow.founder_holds:
+        return _("Next: waiting in “%(state)s”", state=state_label(application.status))
+    if current_user.role != "founder":
+        return _("Next: waiting for the founder to answer.")
+    if application.status == "draft":
+        return _("Next: complete the form and submit the application.")
+    return _("Next: fix the fields and documents named under “Please fix”, then resubmit "
+             "the application (Edit and submit).")
 
 
 def _claim_document_form(application: Application):
@@ -255,6 +308,7 @@ def fire(application_id: int, trigger: str):
     if transition is None:
         abort(404)
     form = form_for(transition.form, prefix=trigger)
+    _limit_document_choices(form)
     try:
         # Who and when first: someone who may not act gets 403/409, never form errors.
         engine.authorize(application, transition, current_user)
