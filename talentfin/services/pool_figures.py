@@ -52,11 +52,16 @@ def policy_value(key: str, on: date | None = None) -> Decimal | None:
         return None
 
 
-def ratio_bp(part: int, whole: int) -> Decimal | None:
-    """``part / whole`` in basis points with two decimals; None when ``whole`` is zero."""
+def ratio_bp(part: int, whole: int) -> int | None:
+    """``part / whole`` in whole basis points, rounded half up; None when ``whole`` is zero.
+
+    Exact integer arithmetic, rounded once: a percentage with two decimals is a whole number
+    of basis points, so every page, chart and statement shows this very number ("61.30%").
+    """
     if not whole:
         return None
-    return (Decimal(part) * BP / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    quotient, remainder = divmod(part * 10_000, whole)
+    return quotient + (1 if 2 * remainder >= whole else 0)
 
 
 @dataclass(frozen=True)
@@ -157,24 +162,28 @@ class BankNpl:
     band_bp: Decimal | None
 
     @property
-    def ratio_bp(self) -> Decimal | None:
-        """NPL outstanding over covered outstanding, in basis points."""
+    def ratio_bp(self) -> int | None:
+        """NPL outstanding over covered outstanding, in whole basis points (None: no balance)."""
         return ratio_bp(self.npl_fen, self.covered_fen)
+
+    def ratio_exceeds(self, threshold_bp: Decimal | int | None) -> bool | None:
+        """Whether the exact NPL ratio (not the rounded one shown) is above a threshold."""
+        if threshold_bp is None:
+            return None
+        return self.npl_fen * BP > Decimal(threshold_bp) * self.covered_fen
 
     @property
     def above_suspension(self) -> bool | None:
         """NPL ratio above the suspension threshold while the covered balance is above its size."""
         if self.suspension_bp is None or self.suspension_balance_fen is None:
             return None
-        ratio = self.ratio_bp or Decimal(0)
-        return ratio > self.suspension_bp and self.covered_fen > self.suspension_balance_fen
+        return bool(self.ratio_exceeds(self.suspension_bp)
+                    and self.covered_fen > self.suspension_balance_fen)
 
     @property
     def above_band(self) -> bool | None:
         """NPL ratio above the compensation band (losses beyond it are not compensated)."""
-        if self.band_bp is None:
-            return None
-        return (self.ratio_bp or Decimal(0)) > self.band_bp
+        return self.ratio_exceeds(self.band_bp)
 
     def display_name(self, locale: str = "zh") -> str:
         """Name in the reader's language."""

@@ -11,13 +11,15 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Dossier
 from talentfin.models import Organisation
 from talentfin.services import dossiers
-from talentfin.services import parameters
+from talentfin.services import pool_figures
 from talentfin.services import standing
+from talentfin.views import pool_charts
 from talentfin.views.access import POOL_READERS
 from talentfin.views.access import roles_required
 
@@ -28,14 +30,18 @@ READERS = POOL_READERS
 @bp.get("/")
 @roles_required(*READERS)
 def index():
-    """Every partner bank with its covered book, NPL ratio and standing."""
-    books = standing.bank_books()
-    history = {book.bank.id: standing.history(book.bank) for book in books}
+    """Every partner bank with its covered book, NPL ratio and standing.
+
+    The figures and their formatting are the pool dashboard's (``pool_figures.bank_npl``,
+    ``pool_charts.pct``): one computation, so the two pages never show two numbers.
+    """
+    today = business_today()
+    banks = pool_figures.bank_npl(today)
+    # standing.history reads only the bank's id.
+    history = {bank.id: standing.history(bank) for bank in banks}
     return render_template(
-        "banks/index.html", books=books, history=history,
-        threshold_bp=parameters.int_parameter("suspension_npl_bp"),
-        band_bp=parameters.int_parameter("npl_band_bp"),
-        balance_fen=parameters.int_parameter("suspension_balance_fen"),
+        "banks/index.html", banks=banks, history=history,
+        thresholds=pool_charts.thresholds(today), pct=pool_charts.pct,
         can_reinstate=current_user.role == "pool_committee")
 
 
