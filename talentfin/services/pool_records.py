@@ -24,6 +24,8 @@ from talentfin.models import Funder
 from talentfin.models import LedgerEntry
 from talentfin.models import LedgerLine
 from talentfin.models import Organisation
+from talentfin.models import Recovery
+from talentfin.models import SubsidyClaim
 from talentfin.models import User
 from talentfin.services.pool_figures import COVERED
 from talentfin.services.pool_figures import FINAL_CLAIM_STATES
@@ -196,7 +198,33 @@ def _ledger_names(entries: list[LedgerEntry]) -> dict:
         "references": dict(db.session.execute(
             select(Application.id, Application.reference)
             .where(Application.id.in_(app_ids))).all()) if app_ids else {},
+        **_entry_references(entries),
     }
+
+
+def _entry_references(entries: list[LedgerEntry]) -> dict:
+    """What each entry is about, from the rows that point at it: the page describes an
+    entry from these (in the reader's language), not from its stored memo.
+
+    ``claims``: entry id -> claim number (payouts and recoveries); ``years``: entry id ->
+    the year of an interest subsidy; ``reversed_seqs``: entry id -> seq of the entry it
+    reverses. One query each, none without entries.
+    """
+    ids = [e.id for e in entries]
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id}
+    if not ids:
+        return {"claims": {}, "years": {}, "reversed_seqs": {}}
+    claims = dict(db.session.execute(
+        select(Claim.payout_entry_id, Claim.id).where(Claim.payout_entry_id.in_(ids))).all())
+    claims.update(db.session.execute(
+        select(Recovery.entry_id, Recovery.claim_id).where(Recovery.entry_id.in_(ids))).all())
+    years = dict(db.session.execute(
+        select(SubsidyClaim.entry_id, SubsidyClaim.year)
+        .where(SubsidyClaim.entry_id.in_(ids))).all())
+    reversed_seqs = dict(db.session.execute(
+        select(LedgerEntry.id, LedgerEntry.seq)
+        .where(LedgerEntry.id.in_(reversed_ids))).all()) if reversed_ids else {}
+    return {"claims": claims, "years": years, "reversed_seqs": reversed_seqs}
 
 
 def ledger_rows(wanted: LedgerFilter, batch: int = 1000) -> Iterator:

@@ -14,6 +14,7 @@ from flask import render_template
 from flask import request
 from flask import send_file
 from flask import stream_with_context
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
 
@@ -52,6 +53,64 @@ ACCOUNTS = {
 }
 STANDINGS = {"active": _l("Active"), "suspended": _l("Suspended"),
              "terminated": _l("Partnership ended")}
+# Entries whose memo the code writes itself (in English, for the audit trail): the page
+# describes them from their references instead. Other memos were typed by a person.
+GENERATED_MEMO_KINDS = ("compensation_payout", "recovery_receipt", "interest_subsidy_payout")
+
+
+def funder_name(funder) -> str:
+    """A funder's name in the reader's language (the Chinese name when no English one)."""
+    if funder is None:
+        return ""
+    return funder.name_en if str(get_locale()) == "en" and funder.name_en else funder.name
+
+
+def _entry_funder(entry, names: dict) -> str:
+    funder_ids = [line.funder_id for line in entry.lines if line.funder_id]
+    return funder_name(names["funders"].get(funder_ids[0])) if funder_ids else ""
+
+
+def entry_description(entry, names: dict) -> str:
+    """What a ledger entry is, in the reader's language, from its type and references.
+
+    The stored memo stays as written (it is hashed into the chain); the page shows this.
+    """
+    reference = names["references"].get(entry.application_id, "")
+    claim = names["claims"].get(entry.id)
+    kind = entry.kind
+    if kind == "contribution":
+        funder = _entry_funder(entry, names)
+        return _("Contribution by %(funder)s", funder=funder) if funder else _("Contribution")
+    if kind == "reversal" and entry.reverses_id:
+        seq = names["reversed_seqs"].get(entry.reverses_id, entry.reverses_id)
+        return _("Reversal of entry #%(seq)s", seq=seq)
+    if not reference:
+        return str(KINDS.get(kind, kind))
+    if kind == "compensation_payout":
+        if claim:
+            return _("Compensation for claim #%(claim)s on loan %(reference)s",
+                     claim=claim, reference=reference)
+        return _("Compensation payout on loan %(reference)s", reference=reference)
+    if kind == "recovery_receipt":
+        if claim:
+            return _("Recovery on claim #%(claim)s (loan %(reference)s), returned to the "
+                     "funders pro rata", claim=claim, reference=reference)
+        return _("Recovery on loan %(reference)s, returned to the funders pro rata",
+                 reference=reference)
+    if kind == "interest_subsidy_payout":
+        year = names["years"].get(entry.id)
+        if year:
+            return _("Interest subsidy for %(year)s on loan %(reference)s", year=year,
+                     reference=reference)
+        return _("Interest subsidy on loan %(reference)s", reference=reference)
+    if kind == "clawback":
+        return _("Compensation on loan %(reference)s clawed back", reference=reference)
+    return _("%(kind)s, loan %(reference)s", kind=KINDS.get(kind, kind), reference=reference)
+
+
+def entry_note(entry) -> str:
+    """The memo a person typed (a reversal's reason, a clawback's comment), as typed."""
+    return "" if entry.kind in GENERATED_MEMO_KINDS else (entry.memo or "")
 
 
 def can_read_pool(user) -> tuple[bool, str]:
@@ -74,7 +133,8 @@ def _labels():
     def label(table: dict, key: str | None) -> str:
         return str(table.get(key, key or ""))
 
-    return {"kind_label": lambda key: label(KINDS, key),
+    return {"kind_label": lambda key: label(KINDS, key), "funder_name": funder_name,
+            "entry_description": entry_description, "entry_note": entry_note,
             "account_label": lambda key: label(ACCOUNTS, key),
             "standing_label": lambda key: label(STANDINGS, key), "pct": pool_charts.pct,
             "times": pool_charts.times}
