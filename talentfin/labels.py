@@ -273,7 +273,8 @@ def calculation_text(stored: str | None) -> str:
         "annual_cap": lambda p: _l("the bank's annual compensation cap leaves %(room)s yuan",
                                    room=format_fen(p["room_fen"])),
     }
-    return "; ".join(str(texts[code](params)) for code, params in limits if code in texts)
+    return list_separator().join(str(texts[code](params)) for code, params in limits
+                                 if code in texts)
 
 
 # The policy table's keys, as the policy page shows them.
@@ -343,3 +344,11 @@ def chain_label(chain: str | None) -> str:
 def chain_break_label(kind: str | None) -> str:
     """What a break in an audit chain means."""
     return _lookup(CHAIN_BREAKS, kind)
+
+
+def list_separator() -> str:
+    """Between the clauses of a list in running text: "；" in Chinese, "; " in English."""
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    return "；" if locale is not None and locale.language == "zh" else "; "

@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     from talentfin.labels import state_label
     from talentfin.labels import subsidy_status_label
     from talentfin.labels import trigger_label
+    from talentfin.services.uploads import readable_size
 
     app.jinja_env.filters["yuan"] = format_fen
     app.jinja_env.filters["rate"] = format_rate_bp
@@ -68,6 +69,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["change_value"] = change_value
     app.jinja_env.globals["cached_include"] = cached_include
+    # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
+    app.jinja_env.filters["filesize"] = readable_size
 
     @app.context_processor
     def _globals():
