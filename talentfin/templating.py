@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     from talentfin.labels import state_label
     from talentfin.labels import subsidy_status_label
     from talentfin.labels import trigger_label
+    from talentfin.services.pool_figures import ratio_bp
     from talentfin.services.uploads import readable_size
 
     app.jinja_env.filters["yuan"] = format_fen
@@ -71,6 +72,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["cached_include"] = cached_include
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
     app.jinja_env.filters["filesize"] = readable_size
+    # The NPL ratio as every page shows it (whole basis points, half up): for dossiers
+    # that carry the balances (a suspension notice) rather than a ratio of their own.
+    app.jinja_env.globals["npl_ratio_bp"] = ratio_bp
 
     @app.context_processor
     def _globals():

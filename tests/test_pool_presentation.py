@@ -96,7 +96,7 @@ def test_funders_are_named_in_the_readers_language(book, client, auth, world):
     assert any("<td>City</td>" in line for line in lines)
     assert any("<td>District</td>" in line for line in lines)
     assert "市级财政" not in page and "区级财政" not in page  # not in lines, not in the filter
-    assert '<option value="%d" >City</option>' % book.city.id in page
+    assert f'<option value="{book.city.id}" >City</option>' in page
     _chinese(client)
     page = text(client.get("/pool/ledger"))
     assert "市级财政" in page and "<td>City</td>" not in page
@@ -255,3 +255,24 @@ def test_the_compensation_basis_joins_its_reasons_in_the_readers_language(app):
     assert "；" in chinese and "; " not in chinese
     assert english == ("70.00% of the loss; the bank's annual compensation cap leaves "
                        "5,000.00 yuan")
+
+
+def test_the_suspension_notice_shows_the_ratio_the_pages_show(client, auth, world, db):
+    from talentfin.models import PolicyParameter
+    from talentfin.services import standing
+
+    pf.ensure_policy()
+    db.session.add(PolicyParameter(key="suspension_balance_fen", value="10000",
+                                   effective_from=business_today()))
+    db.session.commit()
+    pf.covered_loan(world, status="active", outstanding_fen=20_000 - 12_259)
+    pf.covered_loan(world, status="npl", outstanding_fen=12_259)  # 6129.5 bp exactly
+    assert standing.check_suspensions(business_today()) == 1
+    assert outbox.run_pending()[1] == 0
+    notice = db.session.scalars(select(Dossier).where(
+        Dossier.stage == "suspension_notice")).one()
+    pdf_text = subprocess.run(["pdftotext", "-layout", str(dossier_path(notice)), "-"],
+                              check=True, capture_output=True, text=True).stdout
+    login(auth, world.auditor)
+    assert _ratios(text(client.get("/banks/")))[world.bank1.id] == "61.30%"
+    assert "61.30%" in pdf_text and "61.29%" not in pdf_text
