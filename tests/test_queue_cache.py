@@ -296,7 +296,7 @@ def test_cached_templates_read_only_what_the_keys_hold():
         used = set(re.findall(r"\b(?:current_user|request)\.\w+", source))
         assert used <= allowed, (path, used - allowed)
         assert not re.search(r"\b(session|g)\.", source), path
-    for path in [*TEMPLATES.glob("_chrome/*.html"), TEMPLATES / "queue" / "_content.html"]:
+    for path in [*TEMPLATES.glob("chrome/*.html"), TEMPLATES / "queue" / "_content.html"]:
         source = path.read_text().split("-#}", 1)[1]  # after the header comment
         assert not re.search(r"\b(current_user|request|session|csrf_token)\b|\bg\.", source), path
 
