@@ -171,6 +171,16 @@ def test_registering_a_known_company_says_whom_to_contact(client, world):
     assert "ask its founder" not in body
 
 
+def test_a_known_credit_code_in_the_profile_says_whom_to_contact(client, auth, world):
+    login(auth, world.founder2)
+    response = client.post("/company/", data={**COMPANY, "uscc": world.founder.enterprise.uscc,
+                                              "park_id": str(world.park2.id)})
+    assert response.status_code == 422
+    assert "contact your park or the programme's administrator" in page(response)
+    db.session.expire_all()
+    assert world.founder2.enterprise.uscc != world.founder.enterprise.uscc
+
+
 # 3. The review step lists everything that would refuse the submission ----------------
 
 def test_over_the_tier_limit_the_review_step_is_not_green(client, auth, world):
@@ -260,6 +270,7 @@ def test_requested_documents_must_be_replaced_before_resubmitting(client, auth, 
     for kind in asked:
         assert upload(client, application.id, kind, PNG, f"{kind}-v2.png").status_code == 302
     assert service.missing_replacements(fresh(application.id)) == []
+    assert "new file uploaded" in page(client.get(f"/applications/{application.id}"))
     review = _review(client, application.id)
     assert "Upload a new version" not in review
     assert fire(client, application.id, trigger).status_code == 302

@@ -257,6 +257,7 @@ def _render_detail(application: Application, failed_trigger: str | None = None,
                              and application.status in subsidies.ELIGIBLE_STATES),
         subsidy_year=business_today().year,
         next_step=_next_step(application),
+        unreplaced=service.missing_replacements(application),
     ), status
 
 
