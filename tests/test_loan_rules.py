@@ -67,19 +67,40 @@ def test_the_bank_cannot_recommend_more_than_the_founder_asked_for(world):
 
 
 @pytest.mark.parametrize("standing, says", [
-    ("suspended", "一号银行 is suspended from the talent-loan programme"),
-    ("terminated", "一号银行 is no longer a partner of the talent-loan programme"),
+    ("suspended", "is suspended from the talent-loan programme until the pool committee "
+                  "reinstates it."),
+    ("terminated", "is no longer a partner of the talent-loan programme."),
 ])
 def test_a_bank_out_of_good_standing_takes_no_new_applications(world, standing, says):
     waiting = factories.loan_in(world, "park_review")
     draft = factories.draft(world)
-    _set(db.session.get(Organisation, world.bank1.id), standing=standing)
-    assert says in _refusal(draft.id, "submit", world.founder)
-    assert says in _refusal(waiting.id, "park_approve", world.park_reviewer, comment="属实。")
-    _set(db.session.get(Organisation, world.bank1.id), standing="active")  # reinstated
+    bank = db.session.get(Organisation, world.bank1.id)
+    _set(bank, standing=standing)
+    with force_locale("en"):
+        name = bank.display_name("en")
+    # The founder of a draft still chooses the bank: told to pick another one.
+    assert _refusal(draft.id, "submit", world.founder) == (
+        f"{name} no longer takes talent-loan applications; choose another bank.")
+    # The park cannot send the file to it, and is told how the founder can move on.
+    assert _refusal(waiting.id, "park_approve", world.park_reviewer, comment="属实。") == (
+        f"{name} {says} Ask the founder, with a request for information, to choose another "
+        "bank.")
+    _set(bank, standing="active")  # reinstated
     engine.fire(db.session.get(Application, draft.id), "submit", world.founder)
     engine.fire(db.session.get(Application, waiting.id), "park_approve", world.park_reviewer,
                 comment="属实。")
+
+
+@pytest.mark.parametrize("standing", ["suspended", "terminated"])
+def test_a_bank_out_of_good_standing_decides_no_recommendation_or_approval(world, standing):
+    recommended = factories.loan_in(world, "bank_approval")
+    routed = factories.loan_in(world, "partner_review")
+    _set(db.session.get(Organisation, world.bank1.id), standing=standing)
+    assert "talent-loan programme" in _refusal(
+        routed.id, "recommend", world.officer1, comment="ok",
+        data={"amount_fen": 100_000_000, "rate_bp": 360, "term_months": 24})
+    assert "talent-loan programme" in _refusal(recommended.id, "bank_approve", world.approver1,
+                                               comment="同意。")
 
 
 def test_an_application_needs_the_firms_park_and_founding_date(world):
@@ -135,3 +156,24 @@ def test_a_change_is_checked_against_changes_approved_for_later_dates(world):
     with force_locale("en"), pytest.raises(policy_changes.PolicyChangeError,
                                            match=f"From {later.isoformat()} the minimum term"):
         _propose(world, "term_max_months", "24", today)
+
+
+@pytest.mark.parametrize("state, trigger", [("info_requested", "resubmit"),
+                                            ("bank_info_requested", "bank_resubmit")])
+def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state, trigger):
+    from talentfin.labels import attachment_label
+    from talentfin.services.uploads import save_attachment
+
+    application = factories.loan_in(world, state)
+    asked = application.info_request["documents"]
+    with force_locale("en"):
+        names = ", ".join(attachment_label(kind) for kind in asked)
+    reason = _refusal(application.id, trigger, world.founder)
+    assert reason.startswith("Upload a new version of each document you were asked to "
+                             f"replace: {names}.")
+    for kind in asked:
+        save_attachment(application, kind, factories.pdf_upload(f"{kind}-v2.pdf"),
+                        world.founder)
+    engine.fire(db.session.get(Application, application.id), trigger, world.founder)
+    assert db.session.get(Application, application.id).status in ("park_review",
+                                                                  "partner_review")

@@ -99,10 +99,13 @@ def eligible(ctx: FireContext) -> str | None:
     return " ".join(problems) if problems else None
 
 
-def _amount_over_tier_limit(application: Application, amount_fen: int, on: date) -> str | None:
-    # Once submitted, the tier the park checked counts, not what the profile says now.
-    tier = application.talent_tier or (
-        application.enterprise.talent.tier if application.enterprise.talent else None)
+def _amount_over_tier_limit(application: Application, amount_fen: int, on: date, *,
+                            profile_tier: bool = False) -> str | None:
+    """The amount against the tier limit: the tier the park checked, or (for a submission
+    to the park, which records it anew) the one the profile has now."""
+    talent = application.enterprise.talent
+    live = talent.tier if talent is not None else None
+    tier = live if profile_tier else (application.talent_tier or live)
     if tier is None:
         return _("Add the founder's talent certification to the company profile first.")
     limit = parameters.tier_limit_fen(tier, on)
@@ -119,7 +122,7 @@ def within_tier_limit(ctx: FireContext) -> str | None:
     amount = ctx.application.requested_amount_fen
     if not amount or amount <= 0:
         return _("Enter the amount you apply for.")
-    return _amount_over_tier_limit(ctx.application, amount, ctx.today)
+    return _amount_over_tier_limit(ctx.application, amount, ctx.today, profile_tier=True)
 
 
 _AMOUNT = func.coalesce(Application.disbursed_amount_fen, Application.recommended_amount_fen, 0)
@@ -242,21 +245,43 @@ def contract_valid(ctx: FireContext) -> str | None:
     return None
 
 
+def requested_documents_replaced(ctx: FireContext) -> str | None:
+    """Each document the request for information named has a newer upload than the request."""
+    from talentfin.services.applications import replacement_problem
+
+    return replacement_problem(ctx.application)
+
+
 def bank_takes_applications(ctx: FireContext) -> str | None:
     """The chosen bank is a partner in good standing (not suspended, not terminated)."""
+    from flask_babel import get_locale
+
     from talentfin.models import Organisation
+    from talentfin.services.applications import bank_choice_open
+    from talentfin.services.applications import bank_problem
 
     bank = db.session.get(Organisation, ctx.application.partner_org_id) \
         if ctx.application.partner_org_id else None
     if bank is None:
         return _("Choose the bank you apply to.")
+    if bank.standing == "active" and bank.active:
+        return None
+    locale = str(get_locale() or "zh")
+    if ctx.actor_role == "founder" and bank_choice_open(ctx.application):
+        return bank_problem(ctx.application, locale)  # the founder picks another bank
+    name = bank.display_name(locale)
     if bank.standing == "suspended":
-        return _("%(bank)s is suspended from the talent-loan programme until the pool committee "
-                 "reinstates it; withdraw and apply to another bank, or wait.", bank=bank.name)
-    if bank.standing != "active" or not bank.active:
-        return _("%(bank)s is no longer a partner of the talent-loan programme; withdraw and "
-                 "apply to another bank.", bank=bank.name)
-    return None
+        reason = _("%(bank)s is suspended from the talent-loan programme until the pool "
+                   "committee reinstates it.", bank=name)
+    else:
+        reason = _("%(bank)s is no longer a partner of the talent-loan programme.", bank=name)
+    if ctx.actor_role == "park_reviewer":
+        advice = _("Ask the founder, with a request for information, to choose another bank.")
+    elif ctx.actor_role == "founder":
+        advice = _("Withdraw the application and apply to another bank.")
+    else:
+        return reason
+    return f"{reason} {advice}"
 
 
 def disbursement_valid(ctx: FireContext) -> str | None:
@@ -307,7 +332,7 @@ GUARDS = {
         "attachments_complete", "eligible", "within_tier_limit", "within_caps",
         "terms_within_rules", "not_self_approval", "comment_given", "names_what_to_fix",
         "contract_valid", "disbursement_valid", "within_filing_window", "filing_window_passed",
-        "bank_takes_applications",
+        "bank_takes_applications", "requested_documents_replaced",
     )
 }
 
