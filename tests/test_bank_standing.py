@@ -123,3 +123,19 @@ def test_filing_checks_the_talent_cap_again(world):
         engine.fire(second, "file_with_pool", world.pool_admin)
     _policy("cap_per_talent_fen", 200_000_000)
     engine.fire(db.session.get(Application, second.id), "file_with_pool", world.pool_admin)
+
+
+@pytest.mark.parametrize("npl_fen, suspended", [(6_000_000, False), (6_010_000, True)])
+def test_suspension_compares_the_exact_npl_ratio(world, npl_fen, suspended):
+    """3.00 % is not above a 3 % threshold; 3.005 % is, though whole basis points truncated
+    it to 300 and the pages round it to 3.01 %."""
+    factories.fund_pool(world)
+    bad = factories.loan_in(world, "npl")
+    good = factories.loan_in(world, "covered")
+    db.session.get(Application, bad.id).outstanding_fen = npl_fen
+    db.session.get(Application, good.id).outstanding_fen = 200_000_000 - npl_fen
+    db.session.commit()
+    _policy("suspension_balance_fen", 100_000_000)
+    assert standing.check_suspensions(business_today()) == (1 if suspended else 0)
+    bank = db.session.get(Organisation, world.bank1.id)
+    assert bank.standing == ("suspended" if suspended else "active")

@@ -32,8 +32,15 @@ class BankBook:
 
     @property
     def npl_bp(self) -> int:
-        """Non-performing share of the covered balance, in basis points."""
-        return self.npl_fen * 10_000 // self.covered_fen if self.covered_fen else 0
+        """Non-performing share of the covered balance, in basis points (as the pages show
+        it: rounded half up; 0 without a balance)."""
+        from talentfin.services.pool_figures import ratio_bp
+
+        return ratio_bp(self.npl_fen, self.covered_fen) or 0
+
+    def npl_above(self, threshold_bp: int) -> bool:
+        """Whether the exact NPL ratio (not a rounded one) is above a threshold."""
+        return self.npl_fen * 10_000 > threshold_bp * self.covered_fen
 
 
 def bank_books() -> list[BankBook]:
@@ -75,7 +82,7 @@ def check_suspensions(today: date) -> int:
     suspended = 0
     for book in bank_books():
         if book.bank.standing == "active" and book.covered_fen > balance \
-                and book.npl_bp > threshold:
+                and book.npl_above(threshold):
             _change(book.bank, "suspended", _("Covered NPL ratio above the threshold."), book, None)
             suspended += 1
     db.session.commit()
