@@ -213,12 +213,11 @@ def _walk(founder: User, bank: Organisation, target: str, index: int) -> Applica
     for kind in REQUIRED_LOAN_ATTACHMENTS:
         storage = FileStorage(io.BytesIO(DEMO_PDF), filename=f"{kind}.pdf")
         save_attachment(application, kind, storage, founder)
-    old = target == "not_covered"
     officer = _staff("bank_officer", bank)
     for trigger in PATHS[target]:
         step = servicing_step(trigger, application, officer, _user("pool@demo.cn"),
                               _user("committee@demo.cn"), business_today())
-        actor, comment, data = step or _step(trigger, bank, amount, old)
+        actor, comment, data = step or _step(trigger, bank, amount, _disbursed_days_ago(target))
         if trigger in FOUNDER_TRIGGERS:
             actor = founder
         if trigger == "lodge_claim":
@@ -227,12 +226,27 @@ def _walk(founder: User, bank: Organisation, target: str, index: int) -> Applica
     return application
 
 
-def _step(trigger: str, bank: Organisation, amount: int, old: bool):
+def _disbursed_days_ago(target: str) -> int:
+    """How long ago the demo loan was paid out.
+
+    The unfiled loan is past the 90-day filing window, so that it lapses. A loan with
+    repayments, arrears or a claim was paid out 75 days ago (filed today, inside the window),
+    so that its first instalment fell due a month later and was paid or missed before today
+    (demo_servicing dates those from the disbursement). The others were paid out last week.
+    """
+    if target == "not_covered":
+        return 100
+    if target in SERVICING_PATHS:
+        return 75
+    return 5
+
+
+def _step(trigger: str, bank: Organisation, amount: int, days_ago: int):
     today = business_today()
     officer = _staff("bank_officer", bank)
     approver = _staff("bank_approver", bank)
-    signed = today - timedelta(days=120 if old else 10)
-    disbursed = today - timedelta(days=100 if old else 5)
+    disbursed = today - timedelta(days=days_ago)
+    signed = disbursed - timedelta(days=5)
     steps = {
         "submit": (None, "", {}),
         "park_approve": (_user("park@demo.cn"),

@@ -17,11 +17,22 @@ from tests.web import status_label
 from tests.web import text
 
 
+def on(loan, days: int) -> str:
+    """The date ``days`` after the loan's disbursement, but not after today (ISO text)."""
+    day = fresh(loan.id).disbursed_on + timedelta(days=days)
+    return min(day, business_today()).isoformat()
+
+
+def due(loan, months: int) -> str:
+    """The due date of the loan's ``months``-th instalment (may lie ahead)."""
+    return (fresh(loan.id).disbursed_on + timedelta(days=30 * months)).isoformat()
+
+
 def test_officer_reports_a_repayment_through_the_form(client, auth, world):
     loan = factories.loan_in(world, "covered")
     login(auth, world.officer1)
     response = fire(client, loan.id, "report_repayment", follow=True,
-                    due_on="2026-10-31", paid_on="2026-10-30", principal="100,000",
+                    due_on=due(loan, 1), paid_on=on(loan, 1), principal="100,000",
                     interest="3,000.50")
     assert status_label(response) == "Repaying"
     assert fresh(loan.id).outstanding_fen == 100_000_000 - 10_000_000
@@ -31,8 +42,8 @@ def test_officer_reports_a_repayment_through_the_form(client, auth, world):
 def test_repaying_more_than_outstanding_is_refused(client, auth, world):
     loan = factories.loan_in(world, "covered")
     login(auth, world.officer1)
-    response = fire(client, loan.id, "report_repayment", due_on="2026-10-31",
-                    paid_on="2026-10-30", principal="1,000,000.01", interest="0")
+    response = fire(client, loan.id, "report_repayment", due_on=due(loan, 1),
+                    paid_on=on(loan, 1), principal="1,000,000.01", interest="0")
     assert response.status_code == 422
     assert "more than the outstanding" in text(response)
     assert fresh(loan.id).status == "covered"
@@ -76,9 +87,9 @@ def test_csv_file_is_applied_whole(client, auth, world):
     first, second = factories.loan_in(world, "covered"), factories.loan_in(world, "covered")
     login(auth, world.officer1)
     response = _upload(client, _csv([
-        f"{first.reference},2026-10-31,2026-10-31,100000,3000",
-        f"{second.reference},2026-10-31,2026-10-29,50000.5,1500",
-        f"{first.reference},2026-11-30,2026-11-28,100000,2700",
+        f"{first.reference},{due(first, 1)},{on(first, 2)},100000,3000",
+        f"{second.reference},{due(second, 1)},{on(second, 1)},50000.5,1500",
+        f"{first.reference},{due(first, 2)},{on(first, 3)},100000,2700",
     ]))
     assert response.status_code == 200, text(response)
     assert fresh(first.id).outstanding_fen == 80_000_000
@@ -92,11 +103,11 @@ def test_csv_file_with_bad_rows_changes_nothing_and_names_every_bad_row(client, 
     foreign = factories.loan_in(world, "covered", founder=world.founder2, bank=world.bank2)
     login(auth, world.officer1)
     response = _upload(client, _csv([
-        f"{loan.reference},2026-10-31,2026-10-31,100000,3000",
-        f"{loan.reference},2026-10-31,31/10/2026,100000,3000",
-        f"{foreign.reference},2026-10-31,2026-10-31,1,1",
-        f"{loan.reference},2026-10-31,2026-10-31,100000.123,0",
-        f"{loan.reference},2026-10-31,2099-01-01,1,0",
+        f"{loan.reference},{due(loan, 1)},{on(loan, 1)},100000,3000",
+        f"{loan.reference},{due(loan, 1)},31/10/2026,100000,3000",
+        f"{foreign.reference},{due(foreign, 1)},{on(foreign, 1)},1,1",
+        f"{loan.reference},{due(loan, 1)},{on(loan, 1)},100000.123,0",
+        f"{loan.reference},{due(loan, 1)},2099-01-01,1,0",
     ]))
     assert response.status_code == 422
     page = text(response)
@@ -111,8 +122,8 @@ def test_csv_rows_that_together_repay_too_much_are_refused(client, auth, world):
     loan = factories.loan_in(world, "covered")
     login(auth, world.officer1)
     response = _upload(client, _csv([
-        f"{loan.reference},2026-10-31,2026-10-31,600000,0",
-        f"{loan.reference},2026-11-30,2026-11-30,600000,0",
+        f"{loan.reference},{due(loan, 1)},{on(loan, 1)},600000,0",
+        f"{loan.reference},{due(loan, 2)},{on(loan, 2)},600000,0",
     ]))
     assert response.status_code == 422
     assert "<td>3</td>" in text(response)

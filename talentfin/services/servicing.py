@@ -82,11 +82,18 @@ def import_repayments(content: bytes, user: User, today: date | None = None) -> 
     loans = {a.reference: a for a in db.session.scalars(
         select(Application).where(Application.reference.in_(references)))}
     checked = []
+    first_line: dict[tuple, int] = {}
     for line, row in rows:
         application = loans.get(row["reference"])
         if application is None or not policy.can_view(user, application):
             result.problems.append(RowProblem(line, _("No loan of your bank has the reference "
                                                       "%(ref)s.", ref=row["reference"])))
+            continue
+        same = first_line.setdefault(_identity(row), line)
+        if same != line:
+            result.problems.append(RowProblem(line, _(
+                "The same repayment as line %(line)s (same loan, due date, payment date, "
+                "principal and interest); report each repayment once.", line=same)))
             continue
         reason = engine.check(application, "report_repayment", user, data=row, today=today)
         if reason:
@@ -105,6 +112,13 @@ def import_repayments(content: bytes, user: User, today: date | None = None) -> 
     db.session.commit()
     result.applied = len(rows)
     return result
+
+
+def _identity(row: dict) -> tuple:
+    """What makes two rows the same repayment (the guard checks the same against the loan's
+    recorded repayments)."""
+    return (row["reference"], row["due_on"], row["paid_on"], row["principal_fen"],
+            row["interest_fen"])
 
 
 def _refuse_all(result: ImportResult, rows, failed_line: int) -> ImportResult:

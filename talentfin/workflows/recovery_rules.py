@@ -3,6 +3,7 @@
 from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Claim
@@ -49,12 +50,25 @@ def split_pro_rata(amount_fen: int, weights: dict[int, int]) -> dict[int, int]:
 
 
 def recovery_valid(ctx: FireContext) -> str | None:
-    """A received amount, costs not above it, a date not in the future."""
+    """A received amount, costs not above it, a date between the claim's lodging and today.
+
+    Money collected before the claim was lodged lowers the loss claimed; only what comes in
+    afterwards is a recovery the pool shares in.
+    """
     gross = ctx.data.get("gross_fen") or 0
     costs = ctx.data.get("costs_fen") or 0
     day = ctx.data.get("received_on")
     if day is None or day > ctx.today:
         return _("Enter the date the money was received (not in the future).")
+    lodged_at = db.session.scalar(select(Claim.lodged_at).where(
+        Claim.application_id == ctx.application.id, Claim.status == "paid"))
+    if lodged_at is not None and day < business_date(lodged_at):
+        return _("A recovery cannot be dated before the claim was lodged on %(day)s.",
+                 day=business_date(lodged_at).isoformat())
+    disbursed = ctx.application.disbursed_on
+    if disbursed and day < disbursed:
+        return _("A recovery cannot be dated before the loan was disbursed on %(day)s.",
+                 day=disbursed.isoformat())
     if gross <= 0 or costs < 0 or costs > gross:
         return _("The amount received must be positive and the costs at most that amount.")
     return None

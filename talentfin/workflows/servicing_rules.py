@@ -34,12 +34,20 @@ def _outstanding(ctx: FireContext) -> int:
 
 
 def repayment_valid(ctx: FireContext) -> str | None:
-    """Dates not in the future, amounts not negative, principal within the outstanding."""
+    """Dates between the disbursement and today, amounts not negative, principal within the
+    outstanding, and not a repayment already recorded."""
     d = ctx.data
     if d.get("paid_on") is None or d.get("due_on") is None:
         return _("Enter the due date and the payment date.")
     if d["paid_on"] > ctx.today:
         return _("The payment date cannot be in the future.")
+    disbursed = ctx.application.disbursed_on
+    if disbursed and d["paid_on"] < disbursed:
+        return _("The payment date cannot be before the loan was disbursed on %(day)s.",
+                 day=disbursed.isoformat())
+    if disbursed and d["due_on"] < disbursed:
+        return _("The due date cannot be before the loan was disbursed on %(day)s.",
+                 day=disbursed.isoformat())
     if d.get("principal_fen", 0) < 0 or d.get("interest_fen", 0) < 0:
         return _("Amounts cannot be negative.")
     if d.get("principal_fen", 0) + d.get("interest_fen", 0) == 0:
@@ -47,7 +55,28 @@ def repayment_valid(ctx: FireContext) -> str | None:
     if d.get("principal_fen", 0) > _outstanding(ctx):
         return _("The principal repaid is more than the outstanding %(amount)s yuan.",
                  amount=format_fen(_outstanding(ctx)))
-    return None
+    return _already_recorded(ctx)
+
+
+def _already_recorded(ctx: FireContext) -> str | None:
+    """A repayment is one event: the same loan, due date, payment date, principal and
+    interest twice is the same report made twice (a file uploaded again, a form sent twice).
+
+    Two requests reporting it at once cannot both pass: each firing updates the loan under
+    its version column, so the second one's UPDATE fails and it is rolled back (Conflict).
+    """
+    d = ctx.data
+    found = db.session.scalar(select(Repayment.id).where(
+        Repayment.application_id == ctx.application.id, Repayment.paid_on == d["paid_on"],
+        Repayment.due_on == d["due_on"], Repayment.principal_fen == d.get("principal_fen", 0),
+        Repayment.interest_fen == d.get("interest_fen", 0)).limit(1))
+    if found is None:
+        return None
+    return _("This repayment (due %(due)s, paid %(paid)s, principal %(principal)s yuan, "
+             "interest %(interest)s yuan) is already recorded for this loan.",
+             due=d["due_on"].isoformat(), paid=d["paid_on"].isoformat(),
+             principal=format_fen(d.get("principal_fen", 0)),
+             interest=format_fen(d.get("interest_fen", 0)))
 
 
 def record_repayment(ctx: FireContext) -> None:
@@ -64,10 +93,15 @@ def record_repayment(ctx: FireContext) -> None:
 
 
 def overdue_valid(ctx: FireContext) -> str | None:
-    """Arrears start on a past date."""
+    """Arrears start between the disbursement and today (a backdated start would make a
+    fresh loan non-performing at once)."""
     since = ctx.data.get("overdue_since")
     if since is None or since > ctx.today:
         return _("Enter the date since which the loan is overdue (not in the future).")
+    disbursed = ctx.application.disbursed_on
+    if disbursed and since < disbursed:
+        return _("A loan cannot be overdue before it was disbursed on %(day)s.",
+                 day=disbursed.isoformat())
     return None
 
 
