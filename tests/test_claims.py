@@ -1,8 +1,10 @@
 """Compensation claims: the ratio, every cap at its boundary, the funders' split, no double pay."""
 
+import html
 import json
 
 import pytest
+from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.clock import business_today
@@ -77,9 +79,79 @@ def test_the_bank_annual_cap(world):
     _policy("bank_annual_cap_fen", 60_000_000)
     loan = factories.loan_in(world, "compensated")
     assert _claim(loan).payout_fen == 60_000_000
-    second = factories.loan_in(world, "committee_review")
-    engine.fire(second, "approve_compensation", world.committee)
-    assert _claim(second).payout_fen == 0  # the cap is used up for this year
+    assert ["annual_cap", {"room_fen": 60_000_000}] in json.loads(_claim(loan).calculation)
+
+
+def _payout_entries(loan) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(LedgerEntry.id)).where(
+        LedgerEntry.kind == "compensation_payout", LedgerEntry.application_id == loan.id))
+
+
+def test_a_claim_the_used_up_annual_cap_leaves_nothing_for_is_rejected_not_paid(
+        client, auth, world):
+    factories.fund_pool(world)
+    _policy("bank_annual_cap_fen", 60_000_000)
+    first = factories.loan_in(world, "committee_review")
+    second = factories.loan_in(world, "committee_review")  # assessed while the cap had room
+    assert _claim(second).payout_fen == 60_000_000
+    engine.fire(first, "approve_compensation", world.committee, comment="同意")
+    balance = ledger.pool_balance()
+
+    login(auth, world.committee)
+    refused = fire(client, second.id, "approve_compensation", comment="同意")
+    assert refused.status_code == 422
+    assert ("Nothing can be paid on this claim: the bank's annual compensation cap of "
+            "600,000.00 yuan is used up for this year (600,000.00 yuan paid). Reject it") \
+        in html.unescape(text(refused))
+    assert fresh(second.id).status == "committee_review"
+    assert _claim(second).status == "committee"
+    assert _payout_entries(second) == 0 and ledger.pool_balance() == balance
+    assert fire(client, second.id, "reject_compensation",
+                comment="本年度补偿上限已用完").status_code == 302
+    assert fresh(second.id).status == "npl" and _claim(second).status == "rejected"
+    assert _payout_entries(second) == 0 and ledger.pool_balance() == balance
+    run_pending()
+    decisions = db.session.scalars(select(Dossier).where(
+        Dossier.application_id == second.id, Dossier.stage == "compensation_decision")).all()
+    assert len(decisions) == 1  # the rejection's, no payment voucher
+
+
+def test_a_loss_other_schemes_paid_80_percent_of_goes_back_to_the_bank(client, auth, world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "npl")
+    from talentfin.demo import DEMO_PDF
+    from talentfin.demo_servicing import upload_claim_documents
+
+    upload_claim_documents(loan, world.officer1, DEMO_PDF)
+    engine.fire(loan, "lodge_claim", world.officer1,
+                data={"loss_fen": LOSS, "other_fen": 90_000_000})  # 900,000 of 1,000,000
+    login(auth, world.pool_admin)
+    refused = fire(client, loan.id, "assess_claim", comment="")
+    assert refused.status_code == 422
+    assert ("Nothing can be paid on this claim: the 900,000.00 yuan already paid on this loss "
+            "by insurance or other public schemes reaches the ceiling of 80.00% of the loss "
+            "(800,000.00 yuan)") in text(refused)
+    assert "Return it to the bank" in text(refused)
+    assert fresh(loan.id).status == "claim_review" and _claim(loan).status == "lodged"
+    assert fire(client, loan.id, "return_claim", comment="其他补偿已达80%上限").status_code == 302
+    assert fresh(loan.id).status == "npl" and _claim(loan).status == "returned"
+    assert _payout_entries(loan) == 0
+
+
+def test_one_fen_short_of_the_ceiling_is_still_paid(world):
+    factories.fund_pool(world)
+    loan = factories.loan_in(world, "npl")
+    from talentfin.demo import DEMO_PDF
+    from talentfin.demo_servicing import upload_claim_documents
+
+    upload_claim_documents(loan, world.officer1, DEMO_PDF)
+    engine.fire(loan, "lodge_claim", world.officer1,
+                data={"loss_fen": LOSS, "other_fen": LOSS * 8 // 10 - 1})
+    engine.fire(loan, "assess_claim", world.pool_admin)
+    engine.fire(loan, "approve_compensation", world.committee, comment="同意")
+    assert _claim(loan).payout_fen == 1 and fresh(loan.id).status == "compensated"
+    assert _payout_entries(loan) == 1
 
 
 def test_losses_beyond_the_npl_band_are_not_compensated(world):

@@ -12,10 +12,13 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.extensions import db
+from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.models import LedgerEntry
 from talentfin.models import LedgerLine
 from talentfin.models.base import sum_fen
+from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
 from talentfin.services import parameters
 
 COVERED_STATES = ("covered", "active", "overdue", "npl", "claim_review", "committee_review")
@@ -74,6 +77,29 @@ def calculate(f: Figures) -> Payout:
         payout = room
         limits.append(("annual_cap", {"room_fen": room}))
     return Payout(ratio, payout, limits)
+
+
+def why_nothing_is_payable(f: Figures, payout: Payout) -> str:
+    """The rule that brought a payout down to nothing, in the reader's language."""
+    # Each cap is recorded only when it lowers the amount, so the last one recorded is the
+    # one that brought it to nothing.
+    bound, params = payout.limits[-1] if payout.limits else ("ratio", {})
+    if bound == "annual_cap":
+        return _("the bank's annual compensation cap of %(cap)s yuan is used up for this year "
+                 "(%(paid)s yuan paid)", cap=format_fen(f.annual_cap_fen),
+                 paid=format_fen(f.bank_paid_this_year_fen))
+    if bound == "ceiling":
+        return _("the %(other)s yuan already paid on this loss by insurance or other public "
+                 "schemes reaches the ceiling of %(ceiling)s of the loss (%(limit)s yuan) for "
+                 "all public compensation together", other=format_fen(f.other_compensation_fen),
+                 ceiling=format_rate_bp(f.ceiling_bp),
+                 limit=format_fen(f.loss_fen * f.ceiling_bp // 10_000))
+    if bound == "band" and params["compensable_fen"] == 0:
+        return _("no part of the loss lies inside the bank's compensated NPL band of %(band)s "
+                 "of its covered loans", band=format_rate_bp(f.band_bp))
+    compensable = params.get("compensable_fen", f.loss_fen)
+    return _("%(ratio)s of %(loss)s yuan is less than one fen",
+             ratio=format_rate_bp(payout.ratio_bp), loss=format_fen(compensable))
 
 
 def _outstanding():

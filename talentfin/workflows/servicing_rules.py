@@ -192,11 +192,16 @@ def lodge_claim(ctx: FireContext) -> None:
 def assess_claim(ctx: FireContext) -> None:
     """The pool administrator's assessment: the amount the rules allow, and why."""
     claim = _open_claim(ctx)
-    _compute(claim, ctx)
+    figures, payout = _compute(claim, ctx)
+    if payout.payout_fen == 0:
+        raise Refused(_("Nothing can be paid on this claim: %(reason)s. Return it to the bank "
+                        "with this reason instead.",
+                        reason=compensation.why_nothing_is_payable(figures, payout)))
     claim.status = "committee"
 
 
-def _compute(claim: Claim, ctx: FireContext) -> compensation.Payout:
+def _compute(claim: Claim, ctx: FireContext) -> tuple[compensation.Figures,
+                                                     compensation.Payout]:
     figures = compensation.gather(ctx.application, claim.principal_loss_fen,
                                   claim.other_compensation_fen, ctx.today)
     payout = compensation.calculate(figures)
@@ -205,7 +210,7 @@ def _compute(claim: Claim, ctx: FireContext) -> compensation.Payout:
     claim.calculation = json.dumps([[code, params] for code, params in payout.limits])
     claim.policy_on = ctx.today
     ctx.data["payout_fen"] = payout.payout_fen
-    return payout
+    return figures, payout
 
 
 def return_claim(ctx: FireContext) -> None:
@@ -218,12 +223,16 @@ def pay_compensation(ctx: FireContext) -> None:
     claim = _open_claim(ctx)
     # Lock first: the caps (annual, band) and the balances must see every earlier payout.
     ledger.lock_ledger()
-    payout = _compute(claim, ctx)
+    figures, payout = _compute(claim, ctx)
+    if payout.payout_fen == 0:
+        # Approving would mark the loss compensated, close it to any later claim and issue
+        # a payment voucher for nothing: the committee rejects it instead.
+        raise Refused(_("Nothing can be paid on this claim: %(reason)s. Reject it with this "
+                        "reason instead.",
+                        reason=compensation.why_nothing_is_payable(figures, payout)))
     claim.status = "paid"
     claim.decided_by_id = ctx.user.id
     claim.decided_at = utcnow()
-    if payout.payout_fen == 0:
-        return
     funders = list(db.session.scalars(select(Funder).order_by(Funder.id)))
     if not funders:
         raise Refused(_("The pool has no funders yet."))
