@@ -1,20 +1,40 @@
-"""Translated error pages."""
+"""Translated error pages.
+
+A page says why when the code gave a reason (``abort(403, reason)``), and only then:
+Werkzeug's own English default text is not a reason. A 404 stays bare, so it never tells
+whether a hidden object exists. After a refused action on an application the page links
+back to it, and a 409 shows what the user typed so a long comment is not lost.
+"""
 
 from flask import Flask
 from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
+from talentfin import policy
+from talentfin.extensions import db
 from talentfin.i18n import _l
+from talentfin.models import Application
 
 MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You are not allowed to do this."),
     404: _l("This page does not exist, or you cannot see it."),
-    409: _l("Someone else changed this a moment ago."),
+    409: _l("This page was out of date; nothing was changed."),
     413: _l("The upload is too large."),
     422: _l("This is not allowed by the rules."),
     429: _l("Too many requests; please wait a moment."),
     500: _l("Something went wrong on our side; please try again."),
 }
+# Codes whose reason from our own code is shown. Not 404 (it must not confirm that a hidden
+# object exists), not 500, and not 400: Flask-WTF's CSRF texts are untranslated English.
+WITH_REASON = (403, 409, 422)
+# Form fields whose typed text a 409 page gives back ("park_reject-comment", "reason").
+TYPED_TEXT_FIELDS = ("comment", "reason", "note")
+MAX_TYPED_CHARS = 20_000
 
 
 def register(app: Flask) -> None:
@@ -25,10 +45,51 @@ def register(app: Flask) -> None:
 
 def _handler(code: int):
     def handle(error):
-        description = getattr(error, "description", None)
-        message = description if isinstance(description, str) and code in (409, 422) else None
-        return render_template(
-            "errors/error.html", code=code, title=MESSAGES[code], message=message
-        ), code
+        context = {"code": code, "title": MESSAGES[code], "message": None,
+                   "application_url": None, "typed": []}
+        if code in WITH_REASON:
+            context["message"] = reason_given(error)
+            context["application_url"] = _visible_application_url()
+        if code == 409:
+            context["typed"] = _typed_texts()
+        return render_template("errors/error.html", **context), code
 
     return handle
+
+
+def reason_given(error) -> str | None:
+    """The description the code passed to abort(), or None for Werkzeug's default text."""
+    description = getattr(error, "description", None)
+    if not isinstance(description, str) or not description.strip():
+        return None
+    if isinstance(error, HTTPException) and description == type(error).description:
+        return None
+    return description
+
+
+def _visible_application_url() -> str | None:
+    """The application the request was about, if the user may see it."""
+    application_id = (request.view_args or {}).get("application_id")
+    if not isinstance(application_id, int) or not current_user.is_authenticated:
+        return None
+    try:
+        application = db.session.get(Application, application_id)
+    except SQLAlchemyError:
+        # The error page must render even when the failed request left the session unusable;
+        # the link is a convenience, so it is dropped rather than turned into a 500.
+        db.session.rollback()
+        return None
+    if application is None or not policy.can_view(current_user, application):
+        return None
+    return url_for("applications.detail", application_id=application.id)
+
+
+def _typed_texts() -> list[tuple[str, str]]:
+    """(field name, text) of the comment-like fields the refused form carried."""
+    if request.method != "POST":
+        return []
+    typed = []
+    for name, value in request.form.items():
+        if name.rsplit("-", 1)[-1] in TYPED_TEXT_FIELDS and value.strip():
+            typed.append((name, value[:MAX_TYPED_CHARS]))
+    return typed

@@ -1,0 +1,119 @@
+"""Error pages: the reason the code gave for a 403, a bare 404 for what one may not see, and
+a 409 after two tabs or a double click that links back and gives the typed comment back.
+
+Texts are asserted in English (``tests.web.login`` switches the language).
+"""
+
+import html
+
+from talentfin.clock import business_today
+from talentfin.services.policy_changes import pending
+from talentfin.views.errors import reason_given
+from tests import factories
+from tests.web import fire
+from tests.web import fresh
+from tests.web import login
+from tests.web import logs
+from tests.web import switch_to
+from tests.web import text
+
+
+def page(response) -> str:
+    """The body with HTML entities decoded, as the user reads it."""
+    return html.unescape(text(response))
+
+
+# --- 403: the reason the code gave; 404 stays bare -----------------------------------------
+
+def test_deciding_a_proposal_already_rejected_says_so(client, auth, world):
+    login(auth, world.pool_admin)
+    response = client.post("/policy/", data={
+        "key": "compensation_ratio_bp", "value": "6500",
+        "effective_from": business_today().isoformat(), "reason": "市财政局通知"})
+    assert response.status_code == 302
+    proposal_id = pending()[0].id
+    switch_to(auth, world.committee)
+    assert client.post(f"/policy/{proposal_id}/decide",
+                       data={"decision": "reject"}).status_code == 302
+    response = client.post(f"/policy/{proposal_id}/decide", data={"decision": "approve"})
+    assert response.status_code == 403
+    body = page(response)
+    assert "This proposal has been decided already." in body
+
+
+def test_releasing_a_colleagues_claim_says_why(client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    login(auth, world.officer1)
+    assert client.post(f"/applications/{application.id}/claim").status_code == 302
+    switch_to(auth, world.approver1)
+    response = client.post(f"/applications/{application.id}/release")
+    assert response.status_code == 403
+    body = page(response)
+    assert "Only the colleague who claimed this application can release it." in body
+    assert f'href="/applications/{application.id}"' in body  # back to what they were doing
+    assert fresh(application.id).claimed_by_id == world.officer1.id
+
+
+def _main(response) -> str:
+    """The page's main content (the navbar's language form carries the request's path)."""
+    body = page(response)
+    return body[body.index("<main"):body.index("</main>")]
+
+
+def test_a_hidden_application_answers_the_same_bare_404_as_a_missing_one(client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    login(auth, world.officer2)  # the other bank: not on this application's route
+    hidden = client.post(f"/applications/{application.id}/release")
+    missing = client.post("/applications/999999/release")
+    assert hidden.status_code == missing.status_code == 404
+    assert _main(hidden) == _main(missing)
+    assert "This page does not exist, or you cannot see it." in _main(hidden)
+    assert "back-to-application" not in _main(hidden)
+    assert "claimed" not in _main(hidden)
+
+
+def test_only_a_reason_given_by_the_code_is_shown():
+    from werkzeug.exceptions import Conflict
+    from werkzeug.exceptions import Forbidden
+
+    assert reason_given(Forbidden("This proposal has been decided already.")) == (
+        "This proposal has been decided already.")
+    assert reason_given(Forbidden()) is None  # Werkzeug's English default is not a reason
+    assert reason_given(Conflict()) is None
+
+
+# --- 409: back to the application, the typed comment kept, no blame ------------------------
+
+LONG_REASON = ("企业注册地址与实际经营地址不一致，且人才证书编号在发证机关系统中查询不到；"
+               "请补充租赁合同与证书原件扫描件后重新提交。<b>注意</b> & 核对 \"原件\"。") * 3
+
+
+def test_second_tab_deciding_the_same_application_keeps_the_typed_reason(client, auth, world):
+    application = factories.loan_in(world, "park_review")
+    login(auth, world.park_reviewer)
+    assert fire(client, application.id, "park_approve", comment="材料齐全").status_code == 302
+    # The other tab still shows park review; the reviewer typed a long reason there.
+    response = fire(client, application.id, "park_reject", comment=LONG_REASON)
+    assert response.status_code == 409
+    raw = text(response)
+    body = page(response)
+    assert LONG_REASON in body  # to copy back
+    assert "<b>注意</b>" not in raw  # shown as text, not as markup
+    assert f'href="/applications/{application.id}"' in raw
+    assert "Back to the application" in body
+    assert "Someone else" not in body
+    assert [row.trigger for row in logs(application.id)] == ["submit", "park_approve"]
+
+
+def test_a_double_submit_by_the_same_person_gets_a_link_back_not_blame(client, auth, world):
+    application = factories.loan_in(world, "bank_approval")
+    login(auth, world.approver1)
+    assert fire(client, application.id, "bank_approve", comment="同意").status_code == 302
+    response = fire(client, application.id, "bank_approve", comment="同意")
+    assert response.status_code == 409
+    body = page(response)
+    assert "This page was out of date; nothing was changed." in body
+    assert "by a second click on the same button" in body
+    assert "Someone else" not in body
+    assert f'href="/applications/{application.id}"' in text(response)
+    assert [row.trigger for row in logs(application.id)].count("bank_approve") == 1
