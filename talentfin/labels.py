@@ -62,6 +62,7 @@ TRIGGERS = {
     "report_recovery": _l("Report a recovery"),
     "finish_recovery": _l("Recovery finished"),
     "write_off": _l("Write off"),
+    "close_uncompensated": _l("Close without compensation"),
     "claw_back": _l("Claw back for fraud"),
     "suspend_bank": _l("Suspend the bank from new filings"),
 }

@@ -14,6 +14,7 @@ from talentfin.models.base import utcnow
 from talentfin.services import dossiers as dossier_service
 from talentfin.services import outbox
 from talentfin.services.dossiers import dossier_path
+from talentfin.services.uploads import save_attachment
 from talentfin.workflows import engine
 from tests import factories
 
@@ -133,6 +134,9 @@ def test_a_new_decision_of_the_same_stage_is_version_2_in_a_new_file(db, world):
     first = _dossiers(db, application)[0]
     first_path, first_bytes = dossier_path(first), dossier_path(first).read_bytes()
 
+    for kind in application.info_request["documents"]:  # the reviewer asked for these
+        save_attachment(application, kind, factories.pdf_upload(f"{kind}-v2.pdf"),
+                        world.founder)
     engine.fire(application, "resubmit", world.founder)
     assert outbox.run_pending()[1] == 0
 

@@ -87,7 +87,8 @@ def test_a_second_scheduler_cannot_take_the_lock(app, database_url):
 
 
 def test_overdue_loans_become_non_performing_at_ninety_days(db, world):
-    late = factories.loan_in(world, "overdue")  # overdue for 120 days (see demo_servicing)
+    late = factories.loan_in(world, "overdue")
+    _age(db, late, overdue_since=business_today() - timedelta(days=90))
     recent = factories.loan_in(world, "overdue")
     _age(db, recent, overdue_since=business_today() - timedelta(days=89))
     assert run_job(JOB["classify_non_performing"]).startswith("ok: 1")

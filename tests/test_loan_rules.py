@@ -177,3 +177,20 @@ def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state,
     engine.fire(db.session.get(Application, application.id), trigger, world.founder)
     assert db.session.get(Application, application.id).status in ("park_review",
                                                                   "partner_review")
+
+
+def test_a_bank_closes_a_non_performing_loan_the_pool_will_not_compensate(world):
+    from talentfin.models import LedgerEntry
+
+    application = factories.loan_in(world, "claim_review")
+    engine.fire(application, "return_claim", world.pool_admin, comment="已由保险全额赔付。")
+    assert application.status == "npl"
+    entries = db.session.query(LedgerEntry).count()
+    with force_locale("en"), pytest.raises(engine.Forbidden):
+        engine.fire(application, "close_uncompensated", world.officer1, comment="核销")
+    assert _refusal(application.id, "close_uncompensated", world.approver1) == (
+        "Please give a reason.")
+    engine.fire(db.session.get(Application, application.id), "close_uncompensated",
+                world.approver1, comment="银行自行核销，不申请补偿。")
+    assert db.session.get(Application, application.id).status == "closed"
+    assert db.session.query(LedgerEntry).count() == entries  # no public money moved

@@ -109,6 +109,10 @@ WORKFLOW = Workflow(
           guards=("recovery_valid",), effects=("record_recovery",), form="recovery",
           dossier="recovery_notice", queued=False),
         T("finish_recovery", ("in_recovery",), "recovered", BANK, form="decision", queued=False),
+        # A claim returned or rejected leaves the loan non-performing: the bank may lodge
+        # again, or close it on its own books with no public money involved.
+        T("close_uncompensated", ("npl",), "closed", ("bank_approver",),
+          guards=("comment_given",), form="decision", style="secondary", queued=False),
         T("write_off", ("compensated", "in_recovery"), "written_off", ("pool_committee",),
           guards=("comment_given",), form="decision", style="secondary", queued=False),
         T("claw_back", ("compensated", "in_recovery", "recovered", "written_off"),
