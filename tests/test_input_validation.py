@@ -143,9 +143,10 @@ def test_queue_filter_with_a_huge_minimum_amount_is_not_a_server_error(client, a
 def test_repayment_file_with_a_huge_amount_names_the_row(client, auth, world):
     loan = factories.loan_in(world, "covered")
     login(auth, world.officer1)
+    today = business_today().isoformat()
     content = ("reference,due_on,paid_on,principal_yuan,interest_yuan\n"
-               f"{loan.reference},2026-10-31,2026-10-31,100000,3000\n"
-               f"{loan.reference},2026-11-30,2026-11-28,1e9999999,0\n").encode()
+               f"{loan.reference},{today},{today},100000,3000\n"
+               f"{loan.reference},{today},{today},1e9999999,0\n").encode()
     response = client.post("/servicing/repayments", content_type="multipart/form-data",
                            data={"file": (io.BytesIO(content), "repayments.csv")})
     assert response.status_code == 422
