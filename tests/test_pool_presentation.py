@@ -144,7 +144,7 @@ def test_the_proposal_form_still_names_the_unit_it_expects(client, auth, world):
 def test_default_sources_are_rendered_not_copied_from_the_table(client, auth, world):
     login(auth, world.auditor)
     page = text(client.get("/policy/"))
-    assert "Jinan: the pool compensates 70% of the principal loss" in page
+    assert "Jinan: the pool compensates the principal loss at 70%" in page
     _chinese(client)
     page = text(client.get("/policy/"))
     # The English text stored by parameters.DEFAULTS never reaches the page.
@@ -182,7 +182,7 @@ def test_history_translates_statuses_and_a_future_change_is_not_in_force_yet(
     assert rows == [
         ("60.00%", "proposed, awaiting the committee", "草案"),
         ("65.00%", f"approved, in force from {later.isoformat()}", "市财政局通知"),
-        ("70.00%", "in force", "Jinan: the pool compensates 70% of the principal loss"),
+        ("70.00%", "in force", "Jinan: the pool compensates the principal loss at 70%"),
     ]
 
 

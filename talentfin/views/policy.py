@@ -98,25 +98,25 @@ DEFAULT_SOURCES = {
     "term_min_months": _l("Term 1 to 3 years"),
     "term_max_months": _l("Term 1 to 3 years"),
     "firm_max_age_years": _l("Firm at most 5 years old, tier A exempt"),
-    "founder_min_equity_bp": _l("The founder holds at least 30% of the equity"),
+    "founder_min_equity_bp": _l("The founder's equity share is at least 30%"),
     "dishonesty_lookback_years": _l("No serious dishonesty record in 3 years"),
     "filing_window_days": _l("Shandong: file within 3 months of disbursement"),
     "info_request_expiry_working_days": _l("Common route: 10 working days to answer"),
-    "compensation_ratio_bp": _l("Jinan: the pool compensates 70% of the principal loss"),
+    "compensation_ratio_bp": _l("Jinan: the pool compensates the principal loss at 70%"),
     "first_loan_bonus_bp": _l("Anhui: 5 points more for a first loan or a pure credit loan"),
-    "public_ceiling_bp": _l("Anhui: all public compensation at most 80% of a loss"),
+    "public_ceiling_bp": _l("Anhui: all public compensation for one loss at most 80%"),
     "leverage_limit": _l("Covered outstanding at most 10 times the pool balance"),
     "bank_annual_cap_fen": _l("Annual compensation cap of 10,000,000 yuan per bank"),
-    "suspension_npl_bp": _l("A bank above 3% covered NPL is suspended, while its covered "
-                            "balance exceeds 20,000,000 yuan"),
-    "suspension_balance_fen": _l("A bank above 3% covered NPL is suspended, while its covered "
-                                 "balance exceeds 20,000,000 yuan"),
+    "suspension_npl_bp": _l("A bank is suspended whose covered NPL ratio is above 3%, while "
+                            "its covered balance exceeds 20,000,000 yuan"),
+    "suspension_balance_fen": _l("A bank is suspended whose covered NPL ratio is above 3%, "
+                                 "while its covered balance exceeds 20,000,000 yuan"),
     "npl_band_bp": _l("Losses beyond a 5% NPL band are not compensated"),
     "npl_days_overdue": _l("Overdue 90 days or more is non-performing"),
     "claim_admin_working_days": _l("The pool administrator reviews a claim within 5 working "
                                    "days"),
     "claim_committee_working_days": _l("The committee decides a claim within 25 working days"),
-    "interest_subsidy_bp": _l("Interest subsidy: 50% of the interest paid on time"),
+    "interest_subsidy_bp": _l("Interest subsidy 50%: half of the interest paid on time"),
     "interest_subsidy_cap_fen": _l("At most 500,000 yuan per firm and year"),
 }
 
