@@ -1,10 +1,10 @@
 """Forms of a covered loan's life: repayments, arrears, claims and recoveries."""
 
-from wtforms import DateField
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 from wtforms.validators import Optional
 
+from talentfin.forms.base import DateInputField
 from talentfin.forms.base import YuanField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.i18n import _l
@@ -20,8 +20,9 @@ CLASSIFICATION_CHOICES = [
 class RepaymentForm(DecisionForm):
     """One repayment: when it was due, when it was paid, principal and interest."""
 
-    due_on = DateField(_l("Due on"), validators=[DataRequired()])
-    paid_on = DateField(_l("Paid on"), validators=[DataRequired()])
+    due_on = DateInputField(_l("Due on"), validators=[DataRequired()])
+    paid_on = DateInputField(_l("Paid on"), validators=[DataRequired()],
+                             not_after_today=True)
     principal = YuanField(_l("Principal repaid (yuan)"), minimum_fen=0, validators=[Optional()])
     interest = YuanField(_l("Interest paid (yuan)"), minimum_fen=0, validators=[Optional()])
 
@@ -34,7 +35,8 @@ class RepaymentForm(DecisionForm):
 class OverdueForm(DecisionForm):
     """Arrears: since when, and the bank's classification."""
 
-    overdue_since = DateField(_l("Overdue since"), validators=[DataRequired()])
+    overdue_since = DateInputField(_l("Overdue since"), validators=[DataRequired()],
+                                   not_after_today=True)
     classification = SelectField(_l("Classification"), choices=CLASSIFICATION_CHOICES)
 
     def engine_data(self) -> dict:
@@ -71,7 +73,8 @@ class ClaimForm(DecisionForm):
 class RecoveryForm(DecisionForm):
     """Money collected after compensation, and the costs of collecting it."""
 
-    received_on = DateField(_l("Received on"), validators=[DataRequired()])
+    received_on = DateInputField(_l("Received on"), validators=[DataRequired()],
+                                 not_after_today=True)
     gross = YuanField(_l("Amount recovered (yuan)"), validators=[DataRequired()])
     costs = YuanField(_l("Costs of recovery (yuan)"), minimum_fen=0, validators=[Optional()])
 

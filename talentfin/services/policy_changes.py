@@ -25,8 +25,11 @@ def check_value(key: str, value: str) -> int:
     """The proposed value as an integer, or PolicyChangeError."""
     if key not in DEFAULTS:
         raise PolicyChangeError(_("Unknown policy parameter."))
+    text = value.strip()
+    if len(text) > 15:  # more than any fen amount the programme could hold
+        raise PolicyChangeError(_("The value is too large."))
     try:
-        number = int(value.strip())
+        number = int(text)
     except ValueError as exc:
         raise PolicyChangeError(_("Enter a whole number (fen, basis points or days).")) from exc
     if number < 0 or (key.endswith("_bp") and number > 10_000):

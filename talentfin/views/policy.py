@@ -14,7 +14,6 @@ from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_login import current_user
-from wtforms import DateField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
@@ -23,6 +22,7 @@ from wtforms.validators import DataRequired
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import DateInputField
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.i18n import ngettext
@@ -46,7 +46,7 @@ class ProposalForm(BaseForm):
     value = StringField(_l("New value"), validators=[DataRequired()], description=_l(
         "A whole number in the unit the parameter names: fen (100 fen = 1 yuan), basis "
         "points (100 basis points = 1%), days, months, years or times."))
-    effective_from = DateField(_l("Takes effect on"), validators=[DataRequired()],
+    effective_from = DateInputField(_l("Takes effect on"), validators=[DataRequired()],
                                default=business_today)
     reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
 

@@ -46,6 +46,19 @@ def _amount(args: dict, name: str) -> int | None:
         return None
 
 
+def _amount_error(text: str) -> str | None:
+    """Why an amount typed into the filter is not used (shown under the field), or None."""
+    from talentfin.forms.base import amount_message
+
+    if not text.strip():
+        return None
+    try:
+        parse_yuan(text.strip())
+    except MoneyError as exc:
+        return amount_message(exc)
+    return None
+
+
 def read_filter() -> QueueFilter:
     """The queue filter from the query string; bad values fall back to defaults."""
     args = request.args.to_dict()  # a plain dict: MultiDict.get raises and catches per miss
@@ -116,4 +129,6 @@ def _render_content(values: dict, today) -> str:
     return render_template("queue/_content.html", **values, **pager, waited=waited,
                            states=STATES, tiers=TALENT_TIERS,
                            min_amount=given.get("min_amount", ""),
-                           max_amount=given.get("max_amount", ""))
+                           max_amount=given.get("max_amount", ""),
+                           min_amount_error=_amount_error(given.get("min_amount", "")),
+                           max_amount_error=_amount_error(given.get("max_amount", "")))

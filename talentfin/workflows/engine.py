@@ -91,7 +91,8 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     except StaleDataError as exc:
         db.session.rollback()
         raise Conflict(
-            _("Someone else acted on this application a moment ago; reload it to see its state.")
+            _("The application changed a moment ago (another tab, a colleague or a second "
+              "click); reload it to see its state.")
         ) from exc
     except Exception:
         db.session.rollback()
