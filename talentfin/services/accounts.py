@@ -79,12 +79,19 @@ def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
+MIN_PASSWORD = 10
+
+
+def _long_enough(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(_("The password must have at least 10 characters."))
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """Replace a user's password after checking the current one."""
     if not user.check_password(current):
         raise AccountError(_("The current password is wrong."))
-    if len(new) < 10:
-        raise AccountError(_("The password must have at least 10 characters."))
+    _long_enough(new)
     if new == current:
         raise AccountError(_("Choose a password different from the current one."))
     user.set_password(new)
@@ -95,8 +102,7 @@ def reset_password(user: User, temporary: str, admin: User) -> None:
     """An administrator sets a temporary password (handed over out of band)."""
     if user.id == admin.id:
         raise AccountError(_("Change your own password on the change-password page."))
-    if len(temporary) < 10:
-        raise AccountError(_("The password must have at least 10 characters."))
+    _long_enough(temporary)
     user.set_password(temporary)
     db.session.commit()
 
@@ -124,8 +130,7 @@ def create_user(email: str, password: str, name: str, role: str, *, org_code: st
         if org is None or org.kind != wanted_kind:
             raise AccountError(_("This role needs an organisation of kind %(kind)s.",
                                  kind=wanted_kind))
-    if len(password) < 10:
-        raise AccountError(_("The password must have at least 10 characters."))
+    _long_enough(password)
     user = User(email=email, name=name, role=role, org=org, enterprise_id=enterprise_id,
                 locale=locale)
     user.set_password(password)
