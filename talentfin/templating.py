@@ -31,8 +31,6 @@ def register(app: Flask) -> None:
     from talentfin.labels import calculation_text
     from talentfin.labels import chain_break_label
     from talentfin.labels import chain_label
-    from talentfin.labels import change_label
-    from talentfin.labels import change_value
     from talentfin.labels import claim_status_label
     from talentfin.labels import classification_label
     from talentfin.labels import dossier_label
@@ -58,7 +56,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["attachment"] = attachment_label
     app.jinja_env.filters["dossier"] = dossier_label
     app.jinja_env.filters["fieldlabel"] = field_label
-    app.jinja_env.filters["changelabel"] = change_label
     app.jinja_env.filters["classification"] = classification_label
     app.jinja_env.filters["claimstatus"] = claim_status_label
     app.jinja_env.filters["standing"] = standing_label
@@ -68,7 +65,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["product"] = product_label
     app.jinja_env.filters["chain"] = chain_label
     app.jinja_env.filters["chainbreak"] = chain_break_label
-    app.jinja_env.globals["change_value"] = change_value
     app.jinja_env.globals["cached_include"] = cached_include
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
     app.jinja_env.filters["filesize"] = readable_size

@@ -2,6 +2,7 @@
 deactivates, reactivates and sets a temporary password; nobody else may."""
 
 import pytest
+from flask import g
 
 from talentfin.extensions import db
 from talentfin.models import User
@@ -103,3 +104,38 @@ def test_only_the_administrator_manages_accounts(client, auth, world, role):
 def test_changing_a_password_needs_a_login(client):
     response = client.get("/account/password")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def _get(client, url):
+    """A request from one of several browsers (the tests' app context keeps Flask-Login's
+    user in g across requests, as one real request never would)."""
+    g.pop("_login_user", None)
+    return client.get(url)
+
+
+def test_a_password_change_or_reset_ends_the_accounts_other_sessions(app, world):
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        assert client.post("/login", data={"email": world.officer1.email,
+                                           "password": factories.PASSWORD}).status_code == 302
+    response = first.post("/account/password", data={
+        "current": factories.PASSWORD, "password": NEW, "confirm": NEW})
+    assert response.status_code == 302
+    assert _get(first, "/queue/").status_code == 200  # the session that changed it goes on
+    stolen = _get(second, "/queue/")  # the other one ends
+    assert stolen.status_code == 302 and "/login" in stolen.headers["Location"]
+
+    admin = app.test_client()
+    g.pop("_login_user", None)
+    admin.post("/login", data={"email": world.admin.email, "password": factories.PASSWORD})
+    admin.post(f"/admin/users/{world.officer1.id}/password",
+               data={"password": "temporary-pass-1"})
+    ended = _get(first, "/queue/")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+
+
+def test_changing_to_the_same_password_is_refused_under_the_new_password(client, auth, world):
+    login(auth, world.officer1)
+    response = _change(client, factories.PASSWORD, factories.PASSWORD)
+    assert response.status_code == 422
+    assert "Choose a password different from the current one." in text(response)

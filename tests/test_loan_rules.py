@@ -182,6 +182,11 @@ def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state,
 def test_a_bank_closes_a_non_performing_loan_the_pool_will_not_compensate(world):
     from talentfin.models import LedgerEntry
 
+    never_claimed = factories.loan_in(world, "npl")  # closing it would hide it from the NPL
+    assert _refusal(never_claimed.id, "close_uncompensated", world.approver1,
+                    comment="核销") == (
+        "Only a loan whose compensation claim the pool returned or rejected can be closed "
+        "without compensation; lodge a claim first.")
     application = factories.loan_in(world, "claim_review")
     engine.fire(application, "return_claim", world.pool_admin, comment="已由保险全额赔付。")
     assert application.status == "npl"
@@ -194,3 +199,10 @@ def test_a_bank_closes_a_non_performing_loan_the_pool_will_not_compensate(world)
                 world.approver1, comment="银行自行核销，不申请补偿。")
     assert db.session.get(Application, application.id).status == "closed"
     assert db.session.query(LedgerEntry).count() == entries  # no public money moved
+
+
+def test_a_request_for_information_names_only_the_applications_own_documents(world):
+    application = factories.loan_in(world, "park_review")
+    reason = _refusal(application.id, "park_request_info", world.park_reviewer, comment="x",
+                      data={"fields": [], "documents": ["loan_contract"]})
+    assert reason.startswith("Ask only for the application's own documents")

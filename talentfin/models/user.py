@@ -1,5 +1,6 @@
 """User accounts, roles and login attempts (for throttling)."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app
@@ -73,6 +74,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         """Whether the account may log in."""
         return self.active
+
+    @property
+    def session_token(self) -> str:
+        """Changes with every new password, so a password change or reset ends the account's
+        other sessions (the session cookie is signed; this is a digest, not the hash)."""
+        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:20]
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session: the id and the password's token."""
+        return f"{self.id}.{self.session_token}"
 
     def set_password(self, password: str) -> None:
         """Hash and store a password with the configured method."""

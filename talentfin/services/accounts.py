@@ -1,5 +1,6 @@
 """Accounts: login with throttling, founder registration, staff accounts."""
 
+import hmac
 from datetime import timedelta
 
 from flask import current_app
@@ -21,17 +22,26 @@ class AccountError(ValueError):
     """An account could not be created or logged into; the message says why."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to change it is wrong."""
+
+
 # Built once, since every request runs it (SQLAlchemy then skips rebuilding the
 # statement and its cache key).
 # An inactive account's sessions end with the next request.
 _USER_BY_ID = select(User).where(User.id == bindparam("user_id"), User.active.is_(True))
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader: the active account whose password token still matches
+    (a session from before a password change or reset ends here)."""
+    user_id, _dot, token = session_id.partition(".")
+    if not user_id.isdigit() or not token:
         return None
-    return db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
+    user = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def normalise_email(email: str) -> str:
@@ -90,7 +100,7 @@ def _long_enough(password: str) -> None:
 def change_password(user: User, current: str, new: str) -> None:
     """Replace a user's password after checking the current one."""
     if not user.check_password(current):
-        raise AccountError(_("The current password is wrong."))
+        raise WrongPassword(_("The current password is wrong."))
     _long_enough(new)
     if new == current:
         raise AccountError(_("Choose a password different from the current one."))
@@ -110,7 +120,8 @@ def reset_password(user: User, temporary: str, admin: User) -> None:
 def set_active(user: User, active: bool, admin: User) -> None:
     """Deactivate an account (it can no longer log in, and its sessions end) or reactivate it."""
     if user.id == admin.id:
-        raise AccountError(_("You cannot deactivate your own account."))
+        raise AccountError(_("You cannot deactivate your own account.") if not active else
+                           _("Your own account is active."))
     user.active = active
     db.session.commit()
 

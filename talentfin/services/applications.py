@@ -12,7 +12,6 @@ from talentfin.i18n import _
 from talentfin.labels import attachment_label
 from talentfin.labels import change_label
 from talentfin.labels import change_value
-from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import Organisation
@@ -28,7 +27,6 @@ from talentfin.workflows.registry import workflow_for
 
 # Documents that belong to the founder's application; the bank's claim documents
 # (loan contract, litigation papers ...) are uploaded by the bank, never by the founder.
-APPLICATION_DOCUMENTS = ATTACHMENT_KINDS
 # Info-request states: the founder holds the file until resubmitting.
 INFO_REQUEST_STATES = ("info_requested", "bank_info_requested")
 
@@ -224,19 +222,13 @@ def submission_problems(application: Application, user: User, trigger: str,
     engine.check stops at the first failing guard; the founder should see all of them at
     once, so the same guards are asked one by one (the rules stay in the guards).
     """
-    # Checks of this module not (yet) registered as guards; a registered guard with the
-    # same message is listed once.
-    extra = [reason for reason in (
-        replacement_problem(application) if trigger != "submit" else None,
-        bank_problem(application, user.locale),
-    ) if reason]
     blocker = engine.check(application, trigger, user, today=on)
-    if blocker is None and not extra:
+    if blocker is None:
         return []
     transition = workflow_for(application.product).transition(trigger)
     ctx = FireContext(application, user, transition, {}, "", on)
-    problems = [blocker] if blocker else []
-    for reason in [GUARDS[name](ctx) for name in transition.guards] + extra:
+    problems = [blocker]
+    for reason in (GUARDS[name](ctx) for name in transition.guards):
         if reason and reason not in problems:
             problems.append(reason)
     return problems

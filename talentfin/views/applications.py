@@ -8,6 +8,7 @@ from flask import redirect
 from flask import render_template
 from flask import send_file
 from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from talentfin.i18n import _
 from talentfin.labels import ATTACHMENTS
 from talentfin.labels import state_label
 from talentfin.labels import trigger_label
+from talentfin.models import ATTACHMENT_KINDS
 from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Attachment
@@ -101,8 +103,8 @@ def edit(application_id: int, step: str):
     context = {"application": application, "steps": STEPS, "step": step}
     if step == "company":
         incomplete = service.profile_problem(current_user)
-        context["problems"] = ([str(incomplete)] if incomplete else []) + [
-            p for p in eligibility_problems(application, _today())]
+        context["problems"] = ([str(incomplete)] if incomplete else []) + eligibility_problems(
+            application, _today())
         return render_template("applications/step_company.html", **context)
     if step == "request":
         return _request_step(application, context)
@@ -114,7 +116,7 @@ def edit(application_id: int, step: str):
          if t.trigger in SUBMIT_TRIGGERS), None)
     context["problems"] = service.submission_problems(
         application, current_user, context["submit_trigger"] or "submit", _today())
-    context["bank_problem"] = service.bank_problem(application, current_user.locale)
+    context["bank_problem"] = service.bank_problem(application, str(get_locale()))
     return render_template("applications/step_review.html", **context)
 
 
@@ -129,7 +131,7 @@ def _request_step(application: Application, context: dict):
         # The bank already reviews it (and asked for more): answering cannot change banks.
         banks = [application.partner]
     form.partner_org_id.choices = [(b.id, b.display_name(current_user.locale)) for b in banks]
-    context["bank_problem"] = service.bank_problem(application, current_user.locale)
+    context["bank_problem"] = service.bank_problem(application, str(get_locale()))
     limit = service.tier_limit(application, _today())
     if limit is not None:
         form.requested_amount.description = _(
@@ -180,7 +182,7 @@ def _request_step(application: Application, context: dict):
 
 def _document_choices() -> list[tuple[str, str]]:
     """The application's own document kinds (never the bank's claim documents)."""
-    return [(kind, ATTACHMENTS[kind]) for kind in service.APPLICATION_DOCUMENTS]
+    return [(kind, ATTACHMENTS[kind]) for kind in ATTACHMENT_KINDS]
 
 
 def _limit_document_choices(form) -> None:

@@ -46,6 +46,9 @@ def _amount(args: dict, name: str) -> int | None:
         return None
 
 
+MAX_PAGE = 10_000
+
+
 def _amount_error(text: str) -> str | None:
     """Why an amount typed into the filter is not used (shown under the field), or None."""
     from talentfin.forms.base import amount_message
@@ -71,7 +74,8 @@ def read_filter() -> QueueFilter:
         max_amount_fen=_amount(args, "max_amount"),
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
-        page=int(page) if page.isdigit() else 1,
+        # Bounded: a huge number would overflow the database's OFFSET.
+        page=min(int(page), MAX_PAGE) if page.isdigit() else 1,
     )
 
 

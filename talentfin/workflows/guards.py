@@ -220,9 +220,16 @@ def comment_given(ctx: FireContext) -> str | None:
 
 
 def names_what_to_fix(ctx: FireContext) -> str | None:
-    """A request for information names at least one field or document."""
-    if not ctx.data.get("fields") and not ctx.data.get("documents"):
+    """A request for information names at least one field or document, and only the
+    application's own documents (the claim documents are the bank's, never the founder's)."""
+    from talentfin.models import ATTACHMENT_KINDS
+
+    documents = ctx.data.get("documents") or []
+    if not ctx.data.get("fields") and not documents:
         return _("Name at least one field or document the founder must fix.")
+    if any(kind not in ATTACHMENT_KINDS for kind in documents):
+        return _("Ask only for the application's own documents (licence, certificate, "
+                 "statements, plan or other).")
     return None
 
 
@@ -245,6 +252,20 @@ def contract_valid(ctx: FireContext) -> str | None:
     return None
 
 
+def claim_declined(ctx: FireContext) -> str | None:
+    """The loan's latest compensation claim was returned or rejected: only then may the bank
+    close a non-performing loan without compensation (closing others would take bad loans
+    out of the NPL ratio that decides suspension)."""
+    from talentfin.models import Claim
+
+    status = db.session.scalar(select(Claim.status).where(
+        Claim.application_id == ctx.application.id).order_by(Claim.id.desc()).limit(1))
+    if status not in ("returned", "rejected"):
+        return _("Only a loan whose compensation claim the pool returned or rejected can be "
+                 "closed without compensation; lodge a claim first.")
+    return None
+
+
 def requested_documents_replaced(ctx: FireContext) -> str | None:
     """Each document the request for information named has a newer upload than the request."""
     from talentfin.services.applications import replacement_problem
@@ -259,12 +280,13 @@ def bank_takes_applications(ctx: FireContext) -> str | None:
     from talentfin.models import Organisation
     from talentfin.services.applications import bank_choice_open
     from talentfin.services.applications import bank_problem
+    from talentfin.services.applications import takes_applications
 
     bank = db.session.get(Organisation, ctx.application.partner_org_id) \
         if ctx.application.partner_org_id else None
     if bank is None:
         return _("Choose the bank you apply to.")
-    if bank.standing == "active" and bank.active:
+    if takes_applications(bank):
         return None
     locale = str(get_locale() or "zh")
     if ctx.actor_role == "founder" and bank_choice_open(ctx.application):
@@ -332,7 +354,7 @@ GUARDS = {
         "attachments_complete", "eligible", "within_tier_limit", "within_caps",
         "terms_within_rules", "not_self_approval", "comment_given", "names_what_to_fix",
         "contract_valid", "disbursement_valid", "within_filing_window", "filing_window_passed",
-        "bank_takes_applications", "requested_documents_replaced",
+        "bank_takes_applications", "requested_documents_replaced", "claim_declined",
     )
 }
 

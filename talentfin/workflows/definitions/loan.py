@@ -112,7 +112,8 @@ WORKFLOW = Workflow(
         # A claim returned or rejected leaves the loan non-performing: the bank may lodge
         # again, or close it on its own books with no public money involved.
         T("close_uncompensated", ("npl",), "closed", ("bank_approver",),
-          guards=("comment_given",), form="decision", style="secondary", queued=False),
+          guards=("claim_declined", "comment_given"), form="decision", style="secondary",
+          queued=False),
         T("write_off", ("compensated", "in_recovery"), "written_off", ("pool_committee",),
           guards=("comment_given",), form="decision", style="secondary", queued=False),
         T("claw_back", ("compensated", "in_recovery", "recovered", "written_off"),
