@@ -40,6 +40,7 @@ test-pg: deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check talentfin tests
+	$(BIN)/lint-imports
 
 bench: deps
 	$(FLASK) bench

@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam
-from sqlalchemy import select
 from sqlalchemy import update
 
 from talentfin.extensions import db
-from talentfin.models.ledger import ChainHead
+from talentfin.models.chain import ChainHead
 
 GENESIS = "0" * 64
 
@@ -103,23 +102,3 @@ def verify(chain: str, rows: Iterable, payload_of: Callable[[object], dict]) -> 
         return Break(chain, 0, head.seq, "rows are missing at the end of the chain",
                      "missing")
     return None
-
-
-def verify_all() -> list[Break]:
-    """Verify every chain (the transition log and the ledger); the breaks found."""
-    from talentfin.models import LedgerEntry
-    from talentfin.models import TransitionLog
-    from talentfin.services.ledger import CHAIN as LEDGER_CHAIN
-    from talentfin.services.ledger import entry_payload
-    from talentfin.workflows.engine import LOG_CHAIN
-
-    breaks = []
-    logs = db.session.scalars(select(TransitionLog).order_by(TransitionLog.seq))
-    found = verify(LOG_CHAIN, logs.yield_per(1000), lambda row: row.chain_payload())
-    if found:
-        breaks.append(found)
-    entries = db.session.scalars(select(LedgerEntry).order_by(LedgerEntry.seq))
-    found = verify(LEDGER_CHAIN, entries.yield_per(1000), entry_payload)
-    if found:
-        breaks.append(found)
-    return breaks

@@ -1,14 +1,33 @@
-"""Flask CLI commands: accounts, demo data, workflow checks, the dossier worker."""
+"""Flask CLI commands: accounts, demo data, workflow checks, the worker and the scheduler.
 
+Declared as ``flask.commands`` entry points (setup.cfg), so Flask's CLI loads them and a
+web process never does.
+"""
+
+import logging
 import sys
 
 import click
-from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
+from flask.cli import with_appcontext
 
-from talentfin.bench import bench_command
-from talentfin.models import ROLES
+from talentfin import programme  # noqa: F401 (the products the commands act on)
+from talentfin.demo import seed_demo
+from talentfin.fonts import build_subset
+from talentfin.fonts import font_path
+from talentfin.forms.decisions import FORMS
+from talentfin.institutions import ROLES
+from talentfin.jobs import run_scheduler
+from talentfin.services.accounts import AccountError
+from talentfin.services.accounts import create_user
+from talentfin.services.audit_chains import verify_all
+from talentfin.services.outbox import retry_failed
+from talentfin.services.outbox import run_worker
+from talentfin.services.parameters import seed_defaults
+from talentfin.services.signoffs import broken_sign_offs
+from talentfin.workflows import registry
+from talentfin.workflows.checker import product_defects
 
 workflows_cli = AppGroup("workflows", help="Workflow definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
@@ -17,9 +36,6 @@ audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Walk the transition log and the ledger chains; exit non-zero naming the first bad row."""
-    from talentfin.audit import verify_all
-    from talentfin.services.signoffs import broken_sign_offs
-
     breaks = verify_all()
     for found in breaks:
         click.echo(f"{found.chain}: row id {found.row_id} (seq {found.seq}): {found.reason}")
@@ -33,35 +49,29 @@ def audit_verify() -> None:
 
 @workflows_cli.command("check")
 def workflows_check() -> None:
-    """Validate every workflow definition; exit non-zero on a defect."""
-    from talentfin.workflows.checker import defects
-    from talentfin.workflows.registry import PRODUCT_MODULES
-    from talentfin.workflows.registry import workflow_for
-
+    """Validate every registered product's definition; exit non-zero on a defect."""
     failed = False
-    for product in PRODUCT_MODULES:
-        problems = defects(workflow_for(product))
+    for product in registry.products():
+        problems = product_defects(product, frozenset(FORMS))
         if problems:
             failed = True
-            click.echo(f"{product}: {len(problems)} defect(s)")
+            click.echo(f"{product.key}: {len(problems)} defect(s)")
             for line in problems:
                 click.echo(f"  - {line}")
         else:
-            click.echo(f"{product}: ok")
+            click.echo(f"{product.key}: ok")
     sys.exit(1 if failed else 0)
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
 @click.option("--org", "org_code", default=None, help="Organisation code for staff roles.")
 @click.password_option()
 def create_user_command(email, name, role, org_code, password) -> None:
     """Create an account (staff accounts name their organisation by code)."""
-    from talentfin.services.accounts import AccountError
-    from talentfin.services.accounts import create_user
-
     try:
         user = create_user(email, password, name, role, org_code=org_code)
     except AccountError as exc:
@@ -70,43 +80,35 @@ def create_user_command(email, name, role, org_code, password) -> None:
 
 
 @click.command("seed-policy")
+@with_appcontext
 def seed_policy_command() -> None:
     """Write the default policy parameters that are missing."""
-    from talentfin.services.parameters import seed_defaults
-
     click.echo(f"{seed_defaults()} policy parameter(s) added")
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Create the demo institutions, accounts and applications (safe to run twice)."""
-    from talentfin.demo import seed_demo
-
     for line in seed_demo():
         click.echo(line)
 
 
 @click.command("worker")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Run due tasks once and exit.")
 def worker_command(once: bool) -> None:
     """Run the outbox worker (renders dossiers after commits, retries failures)."""
-    import logging
-
-    from talentfin.services.outbox import run_worker
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(message)s")
     click.echo("worker: polling the outbox")
     run_worker(current_app.config["WORKER_POLL_SECONDS"], once=once)
 
 
 @click.command("scheduler")
+@with_appcontext
 @click.option("--once", is_flag=True, help="Run every job for the current period and exit.")
 def scheduler_command(once: bool) -> None:
     """Run the job scheduler (its own process; a second copy exits)."""
-    import logging
-
-    from talentfin.jobs import run_scheduler
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     code = run_scheduler(current_app._get_current_object(), once=once)
     if code == 3:
@@ -115,11 +117,9 @@ def scheduler_command(once: bool) -> None:
 
 
 @click.command("fonts")
+@with_appcontext
 def fonts_command() -> None:
     """Build the dossiers' Chinese font subset from the system font (once; ~15 s)."""
-    from talentfin.fonts import build_subset
-    from talentfin.pdf import font_path
-
     built = build_subset(font_path())
     if built is None:
         click.echo("no Noto Sans CJK font on this machine: dossiers use the system fonts")
@@ -128,16 +128,7 @@ def fonts_command() -> None:
 
 
 @click.command("outbox-retry")
+@with_appcontext
 def outbox_retry_command() -> None:
     """Put failed outbox tasks back in the queue."""
-    from talentfin.services.outbox import retry_failed
-
     click.echo(f"{retry_failed()} task(s) queued again")
-
-
-def register(app: Flask) -> None:
-    """Add the commands to ``flask --app talentfin``."""
-    for command in (workflows_cli, audit_cli, create_user_command, seed_policy_command,
-                    seed_demo_command, worker_command, scheduler_command, outbox_retry_command,
-                    bench_command, fonts_command):
-        app.cli.add_command(command)

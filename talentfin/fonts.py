@@ -13,6 +13,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from flask import current_app
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+from fontTools.ttLib import TTFont
+
 FAMILY = "Talentfin CJK SC"
 FILE_NAME = "talentfin-cjk-sc.otf"
 SYSTEM_COLLECTIONS = (
@@ -38,8 +43,6 @@ def subset_characters() -> set[int]:
 
 def find_source() -> tuple[str, int] | None:
     """The system's Noto Sans CJK collection and the index of its Simplified Chinese face."""
-    from fontTools.ttLib import TTCollection
-
     for path in SYSTEM_COLLECTIONS:
         if not os.path.exists(path):
             continue
@@ -57,9 +60,6 @@ def build_subset(target: Path) -> Path | None:
     source = find_source()
     if source is None:
         return None
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     font = TTFont(source[0], fontNumber=source[1])
     options = subset.Options()
     options.layout_features = ["*"]
@@ -86,3 +86,8 @@ def build_subset(target: Path) -> Path | None:
         if os.path.exists(temp):
             os.unlink(temp)
     return target
+
+
+def font_path() -> Path:
+    """Where the app's CJK subset lives (``flask fonts`` makes it)."""
+    return Path(current_app.instance_path) / "fonts" / FILE_NAME

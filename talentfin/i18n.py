@@ -4,12 +4,14 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 from flask import session
+from flask_babel import get_locale
 from flask_babel import gettext
 from flask_babel import lazy_gettext
 from flask_babel import ngettext
 from flask_login import current_user
 
-__all__ = ["gettext", "lazy_gettext", "ngettext", "select_locale", "_", "_l"]
+__all__ = ["either", "gettext", "lazy_gettext", "list_separator", "ngettext", "select_locale",
+           "_", "_l"]
 
 _ = gettext
 _l = lazy_gettext
@@ -29,3 +31,15 @@ def select_locale() -> str:
     if request and request.args.get("lang") in languages:
         return request.args["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def either(items) -> str:
+    """Alternatives in running text: "a, or b, or c" ("a，或b，或c")."""
+    # Translators: between alternatives, as in "Recommend terms, or Request information".
+    return gettext(", or ").join(items)
+
+
+def list_separator() -> str:
+    """Between the clauses of a list in running text: "；" in Chinese, "; " in English."""
+    locale = get_locale()
+    return "；" if locale is not None and locale.language == "zh" else "; "

@@ -14,85 +14,69 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from talentfin import programme  # noqa: F401 (the products whose transitions are scheduled)
 from talentfin.clock import business_datetime
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import JobRun
 from talentfin.models.base import utcnow
-from talentfin.services import parameters
+from talentfin.pool.standing import check_suspensions
+from talentfin.pool.statements import statement_for_last_month
+from talentfin.services.outbox import retry_failed
 from talentfin.services.sla import send_sla_escalations
 from talentfin.services.sla import send_sla_reminders
-from talentfin.workdays import add_working_days
 from talentfin.workflows import engine
+from talentfin.workflows.registry import products
 
 log = logging.getLogger(__name__)
 ADVISORY_LOCK_KEY = 0x7461_6C65  # "tale": one scheduler per PostgreSQL database
 
 
-def expire_info_requests(today: date) -> int:
-    """Requests for information unanswered after N working days expire the application."""
-    days = parameters.int_parameter("info_request_expiry_working_days", today)
-    waiting = db.session.scalars(
-        select(Application).where(Application.status.in_(("info_requested",
-                                                           "bank_info_requested")))
-    ).all()
-    expired = 0
-    for application in waiting:
-        if add_working_days(application.status_changed_at.date(), days) < today:
-            expired += _fire_quietly(application, "expire", today)
-    return expired
-
-
-def lapse_unfiled_loans(today: date) -> int:
-    """Disbursed loans not filed with the pool within the window become not covered."""
-    disbursed = db.session.scalars(
-        select(Application).where(Application.status == "disbursed")
-    ).all()
-    lapsed = 0
-    for application in disbursed:
-        lapsed += _fire_quietly(application, "lapse_filing", today)
-    return lapsed
+def fire_scheduled(job: str, today: date) -> int:
+    """Try every transition a product schedules under this job name on the applications
+    waiting in its source states; each one's guards decide (a window not closed yet, an
+    answer still due). Returns how many fired."""
+    fired = 0
+    for product in products():
+        for transition in product.workflow.transitions:
+            if transition.job != job:
+                continue
+            waiting = db.session.scalars(select(Application).where(
+                Application.product == product.key,
+                Application.status.in_(transition.sources)).order_by(Application.id)).all()
+            fired += sum(_fire_quietly(a, transition.trigger, today) for a in waiting)
+    return fired
 
 
 def retry_failed_outbox(today: date) -> int:
     """Put outbox work that used up its attempts back in the queue (e.g. after a fix)."""
-    from talentfin.services.outbox import retry_failed
-
     return retry_failed()
 
 
 def monthly_pool_statement(today: date) -> int:
-    """Last month's pool statement PDF, made once (see services.statements)."""
-    from talentfin.services.statements import statement_for_last_month
-
+    """Last month's pool statement PDF, made once (see pool.statements)."""
     return statement_for_last_month(today)
 
 
 def suspension_check(today: date) -> int:
     """Suspend banks above the covered-NPL threshold (the committee reinstates)."""
-    from talentfin.services.standing import check_suspensions
-
     return check_suspensions(today)
-
-
-def classify_non_performing(today: date) -> int:
-    """Overdue loans reach non-performing at 90 days (the bank may classify them earlier)."""
-    overdue = db.session.scalars(select(Application).where(Application.status == "overdue")).all()
-    return sum(_fire_quietly(application, "classify_npl", today) for application in overdue)
 
 
 def _fire_quietly(application: Application, trigger: str, today: date) -> int:
     try:
         engine.fire(application, trigger, None, today=today)
     except engine.TransitionError as exc:  # a guard says not yet, or someone acted first
-        log.info("%s on %s skipped: %s", trigger, application.reference, exc.message)
+        log.debug("%s on %s skipped: %s", trigger, application.reference, exc.message)
         return 0
     return 1
 
@@ -108,11 +92,8 @@ class Job:
     period: str = "day"  # "day", "hour" or "month": the job does its work once per period
 
 
-JOBS = (
-    Job("expire_info_requests", expire_info_requests, "cron", {"hour": 1, "minute": 5}),
-    Job("lapse_unfiled_loans", lapse_unfiled_loans, "cron", {"hour": 1, "minute": 15}),
+CORE_JOBS = (
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
-    Job("classify_non_performing", classify_non_performing, "cron", {"hour": 1, "minute": 25}),
     Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
@@ -121,6 +102,24 @@ JOBS = (
     Job("monthly_pool_statement", monthly_pool_statement, "cron",
         {"day": 1, "hour": 9, "minute": 0}, period="month"),
 )
+
+
+def product_jobs() -> tuple[Job, ...]:
+    """One job per name the registered products schedule transitions under."""
+    schedules: dict[str, dict] = {}
+    for product in products():
+        for name, schedule in product.jobs.items():
+            schedules.setdefault(name, schedule)
+    return tuple(Job(name, partial(fire_scheduled, name), "cron", schedule)
+                 for name, schedule in schedules.items())
+
+
+def all_jobs() -> tuple[Job, ...]:
+    """The scheduled transitions' jobs (early morning), then the core's."""
+    return (*product_jobs(), *CORE_JOBS)
+
+
+JOBS = all_jobs()
 
 
 def period_key(job: Job, now: datetime) -> str:
@@ -203,19 +202,18 @@ def run_scheduler(app: Flask, once: bool = False) -> int:
         log.warning("another scheduler holds the lock; not starting")
         return 3
     try:
+        jobs = all_jobs()
         if once:
             with app.app_context():
-                for job in JOBS:
+                for job in jobs:
                     log.info("%s: %s", job.name, run_job(job))
             return 0
-        from apscheduler.schedulers.blocking import BlockingScheduler
-
         scheduler = BlockingScheduler(timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
-        for job in JOBS:
+        for job in jobs:
             scheduler.add_job(_in_context(app, job), job.trigger, id=job.name, name=job.name,
                               max_instances=1, coalesce=True, misfire_grace_time=3600,
                               **job.schedule)
-        log.info("scheduler started with %s jobs", len(JOBS))
+        log.info("scheduler started with %s jobs", len(jobs))
         scheduler.start()
         return 0
     finally:

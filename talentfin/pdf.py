@@ -12,9 +12,14 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import qrcode
+from flask import has_app_context
+from weasyprint import CSS
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from talentfin.fonts import FAMILY
+from talentfin.fonts import font_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The only places a template may load a file from (stylesheets, images).
@@ -51,27 +56,12 @@ def _inside_allowed_roots(url: str) -> bool:
 
 
 def _font_roots() -> tuple[Path, ...]:
-    from flask import has_app_context
-
     return (font_path().parent,) if has_app_context() else ()
-
-
-def font_path() -> Path:
-    """Where the app's CJK subset lives (``flask fonts build`` makes it)."""
-    from flask import current_app
-
-    from talentfin.fonts import FILE_NAME
-
-    return Path(current_app.instance_path) / "fonts" / FILE_NAME
 
 
 def _stylesheets() -> list:
     """The @font-face rule of the subset, when it has been built."""
     if not _font_face:
-        from weasyprint import CSS
-
-        from talentfin.fonts import FAMILY
-
         path = font_path()
         if not path.exists():
             return []

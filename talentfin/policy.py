@@ -1,111 +1,263 @@
-"""Authorization: who may see and do what, per object. Views and the engine both ask here.
+"""Authorization: who may see and do what, for every object type. One map, one question.
 
-``can(user, action, application)`` returns ``(allowed, reason)``. A user sees an
-application only if the role is on the application's route and the user's organisation is
-the one the application is routed to; founders see their own enterprise's applications.
+``can(user, action, obj)`` returns ``(allowed, reason)`` for an object (an application, a
+document, a dossier, a ledger entry, a claim, a policy proposal, a subsidy request, a
+sign-off, an account, an institution) or for a kind of them (the class itself, to list or
+create); ``visible(user, model)`` is the SQL condition selecting the rows of ``model``
+the user may read, derived from the same rules. Views, services and (later) the JSON API
+ask here; the engine asks ``workflows.access``, whose rules this map holds for
+applications. Rules check permissions (``talentfin.institutions``) and the object's own
+ties (the firm, the organisation), never a role by name.
 """
 
+from collections.abc import Callable
+
+from sqlalchemy import exists
 from sqlalchemy import false
+from sqlalchemy import or_
+from sqlalchemy import select
+from sqlalchemy import true
 
 from talentfin.i18n import _
+from talentfin.institutions import FOUNDER
+from talentfin.institutions import may
 from talentfin.models import Application
+from talentfin.models import Attachment
+from talentfin.models import AuditSignOff
+from talentfin.models import Dossier
+from talentfin.models import Enterprise
+from talentfin.models import Organisation
+from talentfin.models import PolicyParameter
 from talentfin.models import User
-from talentfin.workflows.registry import workflow_for
-
-READ_ALL_ROLES = ("auditor",)
-POOL_ROLES = ("pool_admin", "pool_committee")
-
-
-def route_roles(product: str) -> set[str]:
-    """Every role that fires some transition of the product's workflow."""
-    return {role for t in workflow_for(product).transitions for role in t.roles}
+from talentfin.pool.models import Claim
+from talentfin.pool.models import LedgerEntry
+from talentfin.pool.models import PoolStatement
+from talentfin.pool.models import SubsidyClaim
+from talentfin.pool.subsidies import may_ask
+from talentfin.workflows import access
 
 
-def visibility_clause(user: User):
-    """A SQL condition selecting the applications this user may see."""
-    role = user.role
-    if role == "founder":
-        return Application.enterprise_id == user.enterprise_id if user.enterprise_id else false()
-    if role in READ_ALL_ROLES:
-        return Application.submitted_at.is_not(None)
-    if role == "park_reviewer":
-        return (Application.park_id == user.org_id) & Application.submitted_at.is_not(None)
-    if role in ("bank_officer", "bank_approver"):
-        return (Application.product == "loan") & (Application.partner_org_id == user.org_id) & (
-            Application.partner_routed_at.is_not(None)
-        )
-    if role in POOL_ROLES:
-        return (Application.product == "loan") & Application.disbursed_on.is_not(None)
-    return false()
+class Area(str):
+    """A part of the site that is no one object (the pool's pages, the queue, accounts)."""
 
 
-def can_view(user: User, application: Application) -> bool:
-    """Whether the user may see this application, its files and its dossiers."""
-    if user is None or not user.is_authenticated:
-        return False
-    role = user.role
-    if role == "founder":
-        return user.enterprise_id is not None and application.enterprise_id == user.enterprise_id
-    if role in READ_ALL_ROLES:
-        return application.submitted_at is not None
-    if role not in route_roles(application.product):
-        return False
-    if role == "park_reviewer":
-        return application.park_id == user.org_id and application.submitted_at is not None
-    if role in ("bank_officer", "bank_approver"):
-        return (application.partner_org_id == user.org_id
-                and application.partner_routed_at is not None)
-    if role in POOL_ROLES:
-        return application.disbursed_on is not None
-    return False
+POOL = Area("pool")
+QUEUE = Area("queue")
+ACCOUNTS = Area("accounts")
+
+Rule = Callable[[User, object, str], tuple[bool, str]]
+RULES: dict[tuple[object, str], Rule] = {}
+FILTERS: dict[type, Callable] = {}
+NO = _  # a rule's refusal, translated when the rule runs
 
 
-def can(user: User, action: str, application: Application) -> tuple[bool, str]:
-    """Whether the user may do an action on an application, and why not."""
-    if not can_view(user, application):
-        return False, _("You cannot see this application.")
-    if action == "view":
-        return True, ""
-    if action in ("edit", "upload"):
-        workflow = workflow_for(application.product)
-        if user.role != "founder":
-            return False, _("Only the founder edits an application.")
-        if application.status not in workflow.founder_holds:
-            return False, _("The application cannot be changed in its present state.")
-        return True, ""
-    if action == "upload_claim_documents":
-        if user.role not in ("bank_officer", "bank_approver"):
-            return False, _("Only the bank uploads claim documents.")
-        if application.status not in ("npl",):
-            return False, _("Claim documents are uploaded while the loan is non-performing.")
-        return True, ""
-    if action in ("claim", "release"):
-        return _can_claim(user, application)
-    if action.startswith("fire:"):
-        return _can_fire(user, action.removeprefix("fire:"), application)
-    return False, _("Unknown action.")
+def rule(kind, *actions: str):
+    """Register a rule for ``actions`` on objects of ``kind`` (a model class, or an Area)."""
+    def add(function: Rule) -> Rule:
+        for action in actions:
+            RULES[(kind, action)] = function
+        return function
+    return add
 
 
-def _can_fire(user: User, trigger: str, application: Application) -> tuple[bool, str]:
-    transition = workflow_for(application.product).transition(trigger)
-    if transition is None:
+def _lookup(action: str, obj) -> Rule | None:
+    if isinstance(obj, Area):
+        return RULES.get((obj, action))
+    kind = obj if isinstance(obj, type) else type(obj)
+    wanted = "fire:*" if action.startswith("fire:") else action
+    for base in kind.__mro__:
+        found = RULES.get((base, wanted))
+        if found is not None:
+            return found
+    return None
+
+
+def can(user: User | None, action: str, obj) -> tuple[bool, str]:
+    """Whether the user may do ``action`` on ``obj``, and why not."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False, _("Please log in to see this page.")
+    found = _lookup(action, obj)
+    if found is None:
         return False, _("Unknown action.")
-    if user.role not in transition.roles:
-        return False, _("Your role may not do this.")
-    if application.status not in transition.sources:
-        return False, _("This cannot be done while the application is in its present state.")
-    if (application.claimed_by_id not in (None, user.id)) and user.role != "founder":
-        return False, _("A colleague has claimed this application.")
+    return found(user, obj, action)
+
+
+def allowed(user: User | None, action: str, obj) -> bool:
+    """``can`` without the reason."""
+    return can(user, action, obj)[0]
+
+
+def visible(user: User, model: type):
+    """SQL: the rows of ``model`` the user may read (the list form of the ``read`` rules)."""
+    return FILTERS[model](user)
+
+
+def _granted(user: User, permission: str, reason: str) -> tuple[bool, str]:
+    return (True, "") if may(user.role, permission) else (False, reason)
+
+
+# --- applications, their documents and dossiers -------------------------------------------
+
+@rule(Application, "view", "edit", "upload", "upload_documents", "claim", "release", "fire:*")
+def _application(user: User, application, action: str) -> tuple[bool, str]:
+    if isinstance(application, type):
+        return False, NO("Unknown action.")
+    return access.can(user, action, application)
+
+
+@rule(Application, "request_subsidy")
+def _request_subsidy(user: User, application, _action: str) -> tuple[bool, str]:
+    if user.enterprise_id is None or user.enterprise_id != application.enterprise_id:
+        return False, NO("Only the founder of the firm asks for its subsidy.")
+    if not may_ask(application):
+        return False, NO("An interest subsidy is asked for on a loan being repaid.")
     return True, ""
 
 
-def _can_claim(user: User, application: Application) -> tuple[bool, str]:
-    workflow = workflow_for(application.product)
-    actionable = any(user.role in t.roles for t in workflow.triggers_from(application.status))
-    if user.role == "founder" or not actionable:
-        return False, _("There is nothing for you to do on this application now.")
-    return True, ""
+@rule(QUEUE, "read")
+def _queue(user: User, _area, _action: str) -> tuple[bool, str]:
+    return _granted(user, "queue", NO("You have no review queue."))
 
 
+@rule(Attachment, "download")
+def _attachment(user: User, attachment, _action: str) -> tuple[bool, str]:
+    return access.can(user, "view", attachment.application)
 
-__all__ = ["can", "can_view", "route_roles", "visibility_clause"]
+
+@rule(Dossier, "download")
+def _dossier(user: User, dossier, _action: str) -> tuple[bool, str]:
+    if dossier.application_id is not None:
+        return access.can(user, "view", dossier.application)
+    # An organisation's notice: the pool's readers, and the organisation's own staff.
+    if may(user.role, "pool.read") or (user.org_id is not None
+                                       and user.org_id == dossier.bank_id):
+        return True, ""
+    return False, NO("You cannot see this notice.")
+
+
+FILTERS[Application] = access.visibility_clause
+
+
+def _dossiers_visible(user: User):
+    readable = select(Application.id).where(access.visibility_clause(user))
+    notices = (Dossier.bank_id.is_not(None) if may(user.role, "pool.read")
+               else Dossier.bank_id == user.org_id if user.org_id is not None else false())
+    return or_(Dossier.application_id.in_(readable), notices)
+
+
+FILTERS[Dossier] = _dossiers_visible
+
+
+# --- the pool -------------------------------------------------------------------------------
+
+@rule(POOL, "read")
+@rule(LedgerEntry, "read")
+@rule(PoolStatement, "download")
+def _pool_read(user: User, _obj, _action: str) -> tuple[bool, str]:
+    return _granted(user, "pool.read",
+                    NO("Only the pool administrator, the committee and auditors see the pool."))
+
+
+@rule(Claim, "read")
+def _claim(user: User, claim, _action: str) -> tuple[bool, str]:
+    if may(user.role, "pool.read"):
+        return True, ""
+    return access.can(user, "view", claim.application)
+
+
+@rule(Organisation, "reinstate")
+def _reinstate(user: User, _org, _action: str) -> tuple[bool, str]:
+    return _granted(user, "pool.reinstate", NO("Only the pool committee reinstates a bank."))
+
+
+@rule(Organisation, "read_notices")
+def _notices(user: User, org, _action: str) -> tuple[bool, str]:
+    if may(user.role, "pool.read") or (user.org_id is not None and user.org_id == org.id):
+        return True, ""
+    return False, NO("You cannot see this institution's notices.")
+
+
+@rule(SubsidyClaim, "read")
+def _subsidy_read(user: User, claim, _action: str) -> tuple[bool, str]:
+    if may(user.role, "pool.subsidies") or may(user.role, "pool.read"):
+        return True, ""
+    if user.enterprise_id is not None and user.enterprise_id == claim.enterprise_id:
+        return True, ""
+    return False, NO("You cannot see this subsidy request.")
+
+
+@rule(SubsidyClaim, "decide", "list")
+def _subsidy_decide(user: User, _claim, _action: str) -> tuple[bool, str]:
+    return _granted(user, "pool.subsidies",
+                    NO("Only the pool administrator decides subsidy requests."))
+
+
+FILTERS[LedgerEntry] = lambda user: true() if may(user.role, "pool.read") else false()
+FILTERS[Claim] = lambda user: true() if may(user.role, "pool.read") else exists().where(
+    Application.id == Claim.application_id, access.visibility_clause(user))
+FILTERS[SubsidyClaim] = lambda user: (
+    true() if may(user.role, "pool.subsidies") or may(user.role, "pool.read")
+    else SubsidyClaim.enterprise_id == user.enterprise_id if user.enterprise_id is not None
+    else false())
+
+
+# --- the policy table, the audit, accounts and institutions ---------------------------------
+
+@rule(PolicyParameter, "read")
+def _policy_read(user: User, _row, _action: str) -> tuple[bool, str]:
+    return _granted(user, "policy.read", NO("You cannot see the policy table."))
+
+
+@rule(PolicyParameter, "propose")
+def _policy_propose(user: User, _row, _action: str) -> tuple[bool, str]:
+    return _granted(user, "policy.propose",
+                    NO("Only the pool administrator proposes policy changes."))
+
+
+@rule(PolicyParameter, "decide")
+def _policy_decide(user: User, proposal, _action: str) -> tuple[bool, str]:
+    allowed_, reason = _granted(user, "policy.decide",
+                                NO("Only the pool committee decides policy changes."))
+    if allowed_ and not isinstance(proposal, type) and proposal.created_by_id == user.id:
+        return False, NO("You proposed this change; another person must decide it.")
+    return allowed_, reason
+
+
+FILTERS[PolicyParameter] = lambda user: true() if may(user.role, "policy.read") else false()
+
+
+@rule(AuditSignOff, "read")
+def _audit_read(user: User, _obj, _action: str) -> tuple[bool, str]:
+    return _granted(user, "pool.read", NO("Only the pool and auditors see the audit page."))
+
+
+@rule(AuditSignOff, "sign")
+def _audit_sign(user: User, _obj, _action: str) -> tuple[bool, str]:
+    return _granted(user, "audit.sign", NO("Only an auditor signs off."))
+
+
+FILTERS[AuditSignOff] = lambda user: true() if may(user.role, "pool.read") else false()
+
+
+@rule(User, "manage")
+@rule(Organisation, "manage")
+@rule(ACCOUNTS, "manage")
+def _manage(user: User, _obj, _action: str) -> tuple[bool, str]:
+    return _granted(user, "accounts.manage", NO("Only the administrator manages accounts."))
+
+
+@rule(Enterprise, "edit")
+def _company(user: User, enterprise, _action: str) -> tuple[bool, str]:
+    if user.role == FOUNDER and user.enterprise_id == enterprise.id:
+        return True, ""
+    return False, NO("Only the firm's founder keeps its profile.")
+
+
+@rule(User, "change_password")
+def _own_password(user: User, account, _action: str) -> tuple[bool, str]:
+    if account.id == user.id:
+        return True, ""
+    return False, NO("You change only your own password.")
+
+
+FILTERS[User] = lambda user: true() if may(user.role, "accounts.manage") else User.id == user.id

@@ -20,54 +20,54 @@ from markupsafe import Markup
 from markupsafe import escape
 
 from talentfin.fragments import fragment_cache
+from talentfin.institutions import role_label
+from talentfin.labels import chain_break_label
+from talentfin.labels import chain_label
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
+from talentfin.navigation import links
+from talentfin.pool.figures import ratio_bp
+from talentfin.pool.labels import calculation_text
+from talentfin.pool.labels import claim_status_label
+from talentfin.pool.labels import standing_label
+from talentfin.pool.labels import subsidy_status_label
+from talentfin.services.dossier_files import dossier_title
+from talentfin.services.parameters import policy_keys
+from talentfin.services.uploads import readable_size
 from talentfin.workdays import working_days_between
+from talentfin.workflows.labels import document_label
+from talentfin.workflows.labels import field_label
+from talentfin.workflows.labels import product_label
+from talentfin.workflows.labels import state_label
+from talentfin.workflows.labels import trigger_label
 
 
 def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
-    from talentfin.labels import attachment_label
-    from talentfin.labels import calculation_text
-    from talentfin.labels import chain_break_label
-    from talentfin.labels import chain_label
-    from talentfin.labels import claim_status_label
-    from talentfin.labels import classification_label
-    from talentfin.labels import dossier_label
-    from talentfin.labels import field_label
-    from talentfin.labels import parameter_label
-    from talentfin.labels import product_label
-    from talentfin.labels import role_label
-    from talentfin.labels import standing_label
-    from talentfin.labels import state_label
-    from talentfin.labels import subsidy_status_label
-    from talentfin.labels import trigger_label
-    from talentfin.services.pool_figures import ratio_bp
-    from talentfin.services.uploads import readable_size
-
-    app.jinja_env.filters["yuan"] = format_fen
-    app.jinja_env.filters["rate"] = format_rate_bp
-    app.jinja_env.filters["dt"] = (
-        lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else "")
-    app.jinja_env.filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
-    app.jinja_env.filters["state"] = state_label
-    app.jinja_env.filters["trigger"] = trigger_label
-    app.jinja_env.filters["role"] = role_label
-    app.jinja_env.filters["attachment"] = attachment_label
-    app.jinja_env.filters["dossier"] = dossier_label
-    app.jinja_env.filters["fieldlabel"] = field_label
-    app.jinja_env.filters["classification"] = classification_label
-    app.jinja_env.filters["claimstatus"] = claim_status_label
-    app.jinja_env.filters["standing"] = standing_label
-    app.jinja_env.filters["subsidystatus"] = subsidy_status_label
-    app.jinja_env.filters["calculation"] = calculation_text
-    app.jinja_env.filters["parameter"] = parameter_label
-    app.jinja_env.filters["product"] = product_label
-    app.jinja_env.filters["chain"] = chain_label
-    app.jinja_env.filters["chainbreak"] = chain_break_label
+    filters = app.jinja_env.filters
+    filters["yuan"] = format_fen
+    filters["rate"] = format_rate_bp
+    filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
+    # A product's own names: ``status|state(product)``, ``trigger|trigger(product)`` ...
+    filters["state"] = lambda state, product: state_label(product, state)
+    filters["trigger"] = lambda trigger, product: trigger_label(product, trigger)
+    filters["document"] = lambda kind, product: document_label(product, kind)
+    filters["fieldlabel"] = lambda name, product: field_label(product, name)
+    filters["product"] = product_label
+    filters["role"] = role_label
+    filters["dossier"] = dossier_title
+    filters["claimstatus"] = claim_status_label
+    filters["standing"] = standing_label
+    filters["subsidystatus"] = subsidy_status_label
+    filters["calculation"] = calculation_text
+    filters["parameter"] = parameter_label
+    filters["chain"] = chain_label
+    filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["cached_include"] = cached_include
+    app.jinja_env.globals["nav_links"] = links
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
-    app.jinja_env.filters["filesize"] = readable_size
+    filters["filesize"] = readable_size
     # The NPL ratio as every page shows it (whole basis points, half up): for dossiers
     # that carry the balances (a suspension notice) rather than a ratio of their own.
     app.jinja_env.globals["npl_ratio_bp"] = ratio_bp
@@ -82,6 +82,11 @@ def register(app: Flask) -> None:
         return {"current_locale": str(get_locale() or "zh"), "url_with": url_with,
                 "working_days_between": working_days_between}
 
+
+def parameter_label(key: str | None) -> str:
+    """A policy key's name with the unit its value is given in."""
+    found = policy_keys().get(key or "")
+    return str(found.label) if found else (key or "")
 
 
 def cached_include(template: str, **values) -> Markup:

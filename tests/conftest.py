@@ -10,12 +10,25 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.cli import FlaskGroup
+from jinja2 import ChoiceLoader
+from jinja2 import FileSystemLoader
 from sqlalchemy import text
 
 from talentfin import create_app
 from talentfin.extensions import db as _db
+from talentfin.institutions import register_kind
+from talentfin.institutions import unregister_kind
 from talentfin.services.parameters import seed_defaults
+from talentfin.views.application_steps import REQUEST_STEPS
+from talentfin.workflows import registry
 from tests import factories
+from tests.trial.pages import request_step
+from tests.trial.product import LAB
+from tests.trial.product import LAB_ROLES
+from tests.trial.product import TRIAL
+
+TRIAL_TEMPLATES = str(Path(__file__).parent / "trial" / "templates")
 
 PG_URL = os.environ.get("TALENTFIN_TEST_DATABASE_URL")
 
@@ -81,10 +94,23 @@ def client(app):
     return app.test_client()
 
 
+class CommandRunner:
+    """Runs ``flask --app talentfin ...`` on the test app, its commands loaded as Flask's
+    CLI loads them (the ``flask.commands`` entry points)."""
+
+    def __init__(self, app):
+        self._runner = app.test_cli_runner()
+        self._cli = FlaskGroup(create_app=lambda: app, load_dotenv=False)
+
+    def invoke(self, args: list[str], **kwargs):
+        """Invoke a command line; the result's ``exit_code`` and ``output`` as click's."""
+        return self._runner.invoke(self._cli, args=args, **kwargs)
+
+
 @pytest.fixture
 def runner(app):
     """A CLI runner."""
-    return app.test_cli_runner()
+    return CommandRunner(app)
 
 
 class AuthActions:
@@ -106,6 +132,22 @@ class AuthActions:
 def auth(client):
     """Login helper bound to the client."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def trial(app):
+    """The test-only product, registered for one test with its kind of partner, its request
+    step and its templates; removed afterwards. Nothing in the core changes for it."""
+    register_kind(LAB, *LAB_ROLES)
+    registry.register(TRIAL)
+    REQUEST_STEPS["trial"] = request_step
+    loader = app.jinja_env.loader
+    app.jinja_env.loader = ChoiceLoader([loader, FileSystemLoader(TRIAL_TEMPLATES)])
+    yield TRIAL
+    app.jinja_env.loader = loader
+    REQUEST_STEPS.pop("trial", None)
+    registry.unregister(TRIAL.key)
+    unregister_kind(LAB.key)
 
 
 @pytest.fixture

@@ -8,28 +8,32 @@ import io
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
+from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
 from talentfin.clock import business_today
 from talentfin.demo import DEMO_PDF
-from talentfin.demo import FOUNDER_TRIGGERS
-from talentfin.demo import PATHS
 from talentfin.demo import demo_uscc
-from talentfin.demo_servicing import servicing_step
-from talentfin.demo_servicing import upload_claim_documents
 from talentfin.extensions import db
-from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Application
 from talentfin.models import Enterprise
-from talentfin.models import Funder
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
+from talentfin.pool.models import Funder
 from talentfin.services import applications as application_service
 from talentfin.services.uploads import save_attachment
 from talentfin.workflows import engine
+from talentfin.workflows.loan import demo as loan_demo
+from talentfin.workflows.loan.definition import WORKFLOW as LOAN
+from talentfin.workflows.loan.labels import REQUIRED_DOCUMENTS as REQUIRED_LOAN_ATTACHMENTS
+from talentfin.workflows.loan.servicing import CLAIM_DOCUMENTS
+
+PATHS = loan_demo.PATHS
+FOUNDER_TRIGGERS = tuple(t.trigger for t in LOAN.transitions if "founder" in t.roles)
 
 PASSWORD = "correct-horse-2026"  # noqa: S105
 
@@ -128,11 +132,12 @@ def draft(world: World, founder: User | None = None, bank: Organisation | None =
           amount_fen: int = 100_000_000, documents: bool = True) -> Application:
     """A filled-in draft loan application (1,000,000 yuan by default)."""
     founder = founder or world.founder
-    application = application_service.start_loan_application(founder)
-    application_service.save_loan_request(application, {
+    application = application_service.start_application(founder, "loan")
+    application_service.save_request(application, {
         "partner_org_id": (bank or world.bank1).id, "requested_amount_fen": amount_fen,
         "requested_term_months": 24, "purpose": "采购研发设备与扩充团队。",
-        "annual_revenue_fen": 500_000_000, "net_profit_fen": 30_000_000, "employees": 10,
+        "details": {"annual_revenue_fen": 500_000_000, "net_profit_fen": 30_000_000,
+                    "employees": 10},
     })
     if documents:
         for kind in REQUIRED_LOAN_ATTACHMENTS:
@@ -148,32 +153,52 @@ def pdf_upload(name: str = "doc.pdf", content: bytes = DEMO_PDF) -> FileStorage:
 def loan_in(world: World, state: str, founder: User | None = None,
             bank: Organisation | None = None) -> Application:
     """A loan application walked by the engine to ``state``."""
-    founder = founder or world.founder
-    bank = bank or world.bank1
-    application = draft(world, founder, bank)
-    officer = world.officer1 if bank is world.bank1 else world.officer2
-    approver = world.approver1 if bank is world.bank1 else world.approver2
-    park_reviewer = world.park_reviewer if founder is world.founder else world.park2_reviewer
-    today = business_today()
-    actors = {"park": park_reviewer, "officer": officer, "approver": approver,
-              "pool": world.pool_admin}
+    application = draft(world, founder or world.founder, bank or world.bank1)
     for trigger in PATHS[state]:
-        step = servicing_step(trigger, application, officer, world.pool_admin, world.committee,
-                              today)
-        actor, comment, data = step or _step(trigger, actors, application, today)
-        if trigger in FOUNDER_TRIGGERS:
-            actor = founder
-        if trigger == "lodge_claim":
-            upload_claim_documents(application, officer, DEMO_PDF)
-        if trigger == "file_with_pool" and db.session.scalar(select(Funder.id).limit(1)) is None:
-            fund_pool(world)  # the leverage limit needs money in the pool
-        engine.fire(application, trigger, actor, comment=comment, data=data)
+        advance(world, application, trigger)
     return application
+
+
+def advance(world: World, application: Application, trigger: str) -> None:
+    """Fire one step of a loan with the data its actor would give (the founder's, the park's,
+    the bank's or the pool's, as the application's firm and bank make them)."""
+    founder = application.applicant
+    bank = application.partner
+    officer = world.officer1 if bank.id == world.bank1.id else world.officer2
+    approver = world.approver1 if bank.id == world.bank1.id else world.approver2
+    park_reviewer = (world.park_reviewer if application.enterprise.park_id == world.park.id
+                     else world.park2_reviewer)
+    today = business_today()
+    if trigger in loan_demo.SERVICING_TRIGGERS:
+        people = SimpleNamespace(park=park_reviewer, officer=officer, approver=approver,
+                                 pool=world.pool_admin, committee=world.committee)
+        actor, comment, data = loan_demo.step(trigger, application, people, today)
+    else:
+        actors = {"park": park_reviewer, "officer": officer, "approver": approver,
+                  "pool": world.pool_admin}
+        actor, comment, data = _step(trigger, actors, application, today)
+    if trigger in FOUNDER_TRIGGERS:
+        actor = founder
+    if trigger == "lodge_claim":
+        upload_claim_documents(application, officer, DEMO_PDF)
+    if trigger in loan_demo.WAITED_BEFORE:
+        application.status_changed_at -= timedelta(days=loan_demo.WAITED_BEFORE[trigger])
+        db.session.commit()
+    if trigger == "file_with_pool" and db.session.scalar(select(Funder.id).limit(1)) is None:
+        fund_pool(world)  # the leverage limit needs money in the pool
+    engine.fire(application, trigger, actor, comment=comment, data=data)
+
+
+def upload_claim_documents(application: Application, officer: User,
+                           content: bytes = DEMO_PDF) -> None:
+    """The bank uploads every paper a compensation claim needs."""
+    for kind in CLAIM_DOCUMENTS:
+        save_attachment(application, kind, pdf_upload(f"{kind}.pdf", content), officer)
 
 
 def fund_pool(world: World, amount_fen: int = 100_000_000_00) -> tuple[Funder, Funder]:
     """City and district funders (6 : 4) and their contributions (1 億 yuan by default)."""
-    from talentfin.services import ledger
+    from talentfin.pool import ledger
 
     city = Funder(code="city", name="市级财政", share_bp=6000)
     district = Funder(code="district", name="区级财政", share_bp=4000)
@@ -196,7 +221,8 @@ def _step(trigger, actors, application, today):
                                "documents": ["financial_statements"]}),
         "expire": (None, "", {}),
         "recommend": (actors["officer"], "good",
-                      {"amount_fen": amount, "rate_bp": 360, "term_months": 24}),
+                      {"amount_fen": amount, "rate_bp": 360, "term_months": 24,
+                       "security": "pure_credit"}),
         "bank_request_info": (actors["officer"], "need plan",
                               {"fields": [], "documents": ["business_plan"]}),
         "bank_approve": (actors["approver"], "approved", {}),
@@ -209,3 +235,21 @@ def _step(trigger, actors, application, today):
         "lapse_filing": (None, "", {}),
     }
     return steps[trigger]
+
+
+def set_columns(application: Application, **changes) -> None:
+    """Change stored columns as a plain SQL UPDATE would (no ORM hooks, no version bump):
+    the envelope's on ``applications``, the product's own on its table."""
+    model = type(application)
+    envelope = Application.__table__
+    own = model.__table__ if model.__table__ is not envelope else None
+    for table in (envelope, own):
+        if table is None:
+            continue
+        values = {k: v for k, v in changes.items() if k in table.c and k != "id"}
+        if values:
+            db.session.execute(update(table).where(table.c.id == application.id)
+                               .values(**values))
+    unknown = set(changes) - set(envelope.c.keys()) - set(own.c.keys() if own is not None else ())
+    assert not unknown, f"no such columns: {sorted(unknown)}"
+    db.session.commit()

@@ -11,15 +11,16 @@ from types import SimpleNamespace
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.models import Claim
-from talentfin.models import Funder
-from talentfin.models import LedgerEntry
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
-from talentfin.services import ledger
-from talentfin.services import parameters
-from talentfin.services.ledger import CASH
-from talentfin.services.ledger import Line
+from talentfin.models.policy import PROGRAMME_START
+from talentfin.models.policy import parameter
+from talentfin.pool import ledger
+from talentfin.pool.ledger import CASH
+from talentfin.pool.ledger import Line
+from talentfin.pool.models import Claim
+from talentfin.pool.models import Funder
+from talentfin.pool.models import LedgerEntry
 from tests import factories
 
 # The domain reference's numbers, for a table that does not carry them yet.
@@ -32,10 +33,10 @@ def ensure_policy() -> None:
     """Put the pool's thresholds in the policy table where no value is in force yet."""
     for key, value in POLICY.items():
         try:
-            parameters.parameter(key)
+            parameter(key)
         except LookupError:
             db.session.add(PolicyParameter(key=key, value=value,
-                                           effective_from=parameters.PROGRAMME_START,
+                                           effective_from=PROGRAMME_START,
                                            source="tests"))
     db.session.commit()
 

@@ -15,6 +15,8 @@ from talentfin.services import applications as service
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import save_attachment
 from talentfin.workflows import engine
+from talentfin.workflows.common import missing_replacements
+from talentfin.workflows.partners import partners
 from tests import factories
 from tests.web import LOAN_REQUEST
 from tests.web import fire
@@ -86,7 +88,7 @@ def test_a_bank_that_lost_its_standing_is_not_offered(client, auth, world, lose_
                            data={**LOAN_REQUEST, "partner_org_id": str(world.bank1.id)})
     assert response.status_code == 422
     with pytest.raises(service.ApplicationError, match="no longer takes"):
-        service.save_loan_request(fresh(application.id), {
+        service.save_request(fresh(application.id), {
             "partner_org_id": world.bank1.id, "requested_amount_fen": 100_000_000,
             "requested_term_months": 24, "purpose": "x"})
 
@@ -100,7 +102,7 @@ def test_a_bank_that_lost_its_standing_is_not_offered(client, auth, world, lose_
 def test_new_applications_are_offered_only_banks_in_good_standing(world):
     world.bank1.standing = "terminated"
     db.session.commit()
-    assert [bank.id for bank in service.partner_banks()] == [world.bank2.id]
+    assert [bank.id for bank in partners("loan")] == [world.bank2.id]
 
 
 # 2. Starting an application needs the whole profile ----------------------------------
@@ -130,7 +132,7 @@ def test_an_application_needs_the_company_profile_not_only_the_talent(client, wo
     _register(client)
     assert client.post("/company/talent", data=TALENT).status_code == 302
 
-    response = client.post("/applications/new")
+    response = client.post("/applications/new", data={"product": "loan"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/company/")
     body = page(client.get("/company/"))
@@ -142,8 +144,8 @@ def test_an_application_needs_the_company_profile_not_only_the_talent(client, wo
     response = client.post("/company/", data={**COMPANY, "uscc": factories.demo_uscc(77),
                                               "park_id": str(world.park.id)})
     assert response.status_code == 302
-    response = client.post("/applications/new")
-    assert "/edit/request" in response.headers["Location"]
+    response = client.post("/applications/new", data={"product": "loan"})
+    assert "/edit/company" in response.headers["Location"]  # the first step of the form
     application = db.session.scalars(select(Application)).one()
     assert application.park_id == world.park.id
 
@@ -152,7 +154,7 @@ def test_an_application_needs_the_talent_certification(client, world):
     _register(client)
     client.post("/company/", data={**COMPANY, "uscc": factories.demo_uscc(77),
                                    "park_id": str(world.park.id)})
-    response = client.post("/applications/new")
+    response = client.post("/applications/new", data={"product": "loan"})
     assert response.headers["Location"].endswith("/company/talent")
     assert "Add the talent certification before applying." in page(
         client.get("/company/talent"))
@@ -207,7 +209,7 @@ def test_over_the_tier_limit_the_review_step_is_not_green(client, auth, world):
 
 def test_the_review_step_lists_every_problem_at_once(client, auth, world):
     login(auth, world.founder)
-    response = client.post("/applications/new")
+    response = client.post("/applications/new", data={"product": "loan"})
     application_id = int(response.headers["Location"].split("/")[-3])
     client.post(f"/applications/{application_id}/edit/request",
                 data={**LOAN_REQUEST, "partner_org_id": str(world.bank1.id),
@@ -260,7 +262,7 @@ def test_requested_documents_must_be_replaced_before_resubmitting(client, auth, 
     application = factories.loan_in(world, state)
     asked = application.info_request["documents"]
     assert asked  # the factory's reviewer names a document
-    assert service.missing_replacements(application) == asked
+    assert missing_replacements(application) == asked
 
     login(auth, world.founder)
     review = _review(client, application.id)
@@ -269,7 +271,7 @@ def test_requested_documents_must_be_replaced_before_resubmitting(client, auth, 
 
     for kind in asked:
         assert upload(client, application.id, kind, PNG, f"{kind}-v2.png").status_code == 302
-    assert service.missing_replacements(fresh(application.id)) == []
+    assert missing_replacements(fresh(application.id)) == []
     assert "new file uploaded" in page(client.get(f"/applications/{application.id}"))
     review = _review(client, application.id)
     assert "Upload a new version" not in review

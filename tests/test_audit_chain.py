@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from talentfin.clock import business_today
-from talentfin.models import Funder
-from talentfin.models import LedgerEntry
 from talentfin.models import TransitionLog
-from talentfin.services import ledger
+from talentfin.pool import ledger
+from talentfin.pool.models import Funder
+from talentfin.pool.models import LedgerEntry
 from tests import factories
 
 

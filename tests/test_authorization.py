@@ -14,8 +14,8 @@ from sqlalchemy import select
 from talentfin.extensions import db
 from talentfin.models import Attachment
 from talentfin.models import Dossier
-from talentfin.services import dossiers as dossier_service
 from talentfin.services.applications import current_attachments
+from talentfin.storage import dossier_path
 from talentfin.workflows.registry import workflow_for
 from tests import factories
 from tests.web import fresh
@@ -56,7 +56,7 @@ def application_urls(application_id: int, attachment_id: int, dossier_id: int):
         yield "POST", f"{base}/edit/{step}"
     yield "GET", f"{base}/files/{attachment_id}"
     yield "GET", f"{base}/dossiers/{dossier_id}"
-    yield "POST", f"/servicing/applications/{application_id}/claim-documents"
+    yield "POST", f"/applications/{application_id}/documents"
 
 
 def _ready_dossier(application) -> Dossier:
@@ -67,7 +67,7 @@ def _ready_dossier(application) -> Dossier:
                    file_name=f"auth-test-{application.id}.pdf", summary={})
     db.session.add(item)
     db.session.commit()
-    path = dossier_service.dossier_path(item)
+    path = dossier_path(item)
     path.write_bytes(factories.DEMO_PDF)
     return item
 

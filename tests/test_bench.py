@@ -4,12 +4,30 @@ Only the shape is asserted: speed is the benchmark's business, never a timed tes
 """
 
 import json
+import random
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
+from talentfin.bench.profile import benched
+from talentfin.bench.profile import checked_engine
+from talentfin.bench.profile import measured
+from talentfin.bench.profile import own_table
+from talentfin.bench.profile import product_tables
+from talentfin.bench.seeding import finish_load
+from talentfin.bench.seeding import seed_batch
+from talentfin.bench.seeding import seed_cast
+from talentfin.bench.seeding import seeded_tables
+from talentfin.institutions import kind_of
 from talentfin.models import Application
+from talentfin.models import User
+from talentfin.services.audit_chains import verify_all
+from talentfin.workflows import engine
+
+BENCH = Path(__file__).resolve().parents[1] / "talentfin" / "bench"
 
 NUMBER = (int, float)
 FIGURES = {
@@ -52,3 +70,57 @@ def test_bench_refuses_sizes_that_are_not_numbers(runner):
 
     assert result.exit_code == 2
     assert "sizes are whole numbers" in result.output
+
+
+def test_seeded_applications_are_split_by_table_and_carry_the_amount(app, db):
+    cast = seed_cast()
+
+    ids = seed_batch(cast, 60, random.Random(4))
+    finish_load()
+
+    for product in benched():
+        own = own_table(product)
+        of_product = select(Application.id).where(Application.product == product.key)
+        assert db.session.scalar(select(func.count()).select_from(own)) == \
+            db.session.scalar(select(func.count()).select_from(of_product.subquery()))
+    applications = db.session.scalars(select(Application).where(Application.id.in_(ids))).all()
+    assert len(applications) == 60
+    assert all(a.amount_fen == a.current_amount() for a in applications)
+    assert len({a.status for a in applications}) > 3
+    assert verify_all() == []
+
+
+def test_the_measured_transition_fires_on_a_seeded_application(app, db):
+    product = measured()
+    spec = checked_engine(product)
+    cast = seed_cast()
+    partner = cast.partners[product.partner_kind][-1]
+    ids = seed_batch(cast, 3, random.Random(4), product=product, state=spec.source,
+                     partner_id=partner, per_company=1)
+    db.session.execute(update(Application).where(Application.id.in_(ids))
+                       .values(claimed_by_id=None, claimed_at=None))
+    db.session.commit()
+    finish_load()
+    actor = db.session.get(User, cast.member(partner, spec.role))
+
+    with app.test_request_context():
+        for application_id in ids:
+            engine.fire(db.session.get(Application, application_id), spec.trigger, actor,
+                        comment=spec.comment)
+
+    assert {db.session.get(Application, i).status for i in ids} == {spec.dest}
+    assert verify_all() == []
+
+
+def test_the_bench_names_no_product_state_trigger_role_or_column(app):
+    source = "\n".join(path.read_text() for path in BENCH.glob("*.py"))
+    # A state may share its name with a core column ("active"): those are not the product's.
+    core_columns = {c.name for table in seeded_tables() if table not in product_tables()
+                    for c in table.c}
+    for product in benched():
+        names = {product.key, *(t.trigger for t in product.workflow.transitions),
+                 *(s for s in product.workflow.state_names if s not in core_columns),
+                 *(r for t in product.workflow.transitions for r in t.roles
+                   if kind_of(r) == product.partner_kind),
+                 *(c.name for c in own_table(product).c if c.name != "id")}
+        assert not [name for name in names if f'"{name}"' in source or f"'{name}'" in source]

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
-from talentfin.models import Claim
 from talentfin.models import Dossier
-from talentfin.models import LedgerEntry
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
-from talentfin.services import ledger
+from talentfin.pool import ledger
+from talentfin.pool.models import Claim
+from talentfin.pool.models import LedgerEntry
 from talentfin.services.outbox import run_pending
 from talentfin.workflows import engine
 from tests import factories
@@ -64,7 +64,7 @@ def test_the_80_percent_ceiling_counts_the_insurance_payout(world):
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
     from talentfin.demo import DEMO_PDF
-    from talentfin.demo_servicing import upload_claim_documents
+    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -121,7 +121,7 @@ def test_a_loss_other_schemes_paid_80_percent_of_goes_back_to_the_bank(client, a
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
     from talentfin.demo import DEMO_PDF
-    from talentfin.demo_servicing import upload_claim_documents
+    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -143,7 +143,7 @@ def test_one_fen_short_of_the_ceiling_is_still_paid(world):
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
     from talentfin.demo import DEMO_PDF
-    from talentfin.demo_servicing import upload_claim_documents
+    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -216,7 +216,6 @@ def test_the_limits_read_in_the_readers_language(client, auth, world):
 
 
 def test_the_bonus_is_for_a_first_loan_or_a_pure_credit_loan(world):
-    from sqlalchemy import update
 
     from talentfin.models import Application
 
@@ -224,9 +223,8 @@ def test_the_bonus_is_for_a_first_loan_or_a_pure_credit_loan(world):
     first = factories.loan_in(world, "claim_review")
     second = factories.loan_in(world, "claim_review")
     pure = factories.loan_in(world, "claim_review")
-    db.session.execute(update(Application).where(Application.id.in_([first.id, second.id]))
-                       .values(pure_credit=False))  # e.g. guaranteed by an insurer
-    db.session.commit()
+    for secured in (first, second):  # e.g. guaranteed by an insurer
+        factories.set_columns(secured, security="guarantee")
     for loan in (first, second, pure):
         engine.fire(db.session.get(Application, loan.id), "assess_claim", world.pool_admin)
     assert _claim(first).ratio_bp == 7500  # the firm's first loan

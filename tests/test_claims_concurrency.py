@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.models import Claim
-from talentfin.services import ledger
+from talentfin.pool import ledger
+from talentfin.pool.models import Claim
 from talentfin.workflows import engine
 from tests import factories
 from tests.threads import fire_together

@@ -11,10 +11,11 @@ from talentfin import pdf
 from talentfin.models import Dossier
 from talentfin.models import OutboxTask
 from talentfin.models.base import utcnow
-from talentfin.services import dossiers as dossier_service
+from talentfin.services import dossier_rendering as dossier_service
 from talentfin.services import outbox
-from talentfin.services.dossiers import dossier_path
 from talentfin.services.uploads import save_attachment
+from talentfin.storage import dossier_folder
+from talentfin.storage import dossier_path
 from talentfin.workflows import engine
 from tests import factories
 
@@ -92,7 +93,8 @@ def test_the_summary_freezes_the_decision_and_later_edits_do_not_change_it(db, w
                                      "uscc": application.enterprise.uscc}
     assert summary["talent"]["certificate_no"] == "C-1"
     assert summary["request"]["amount_fen"] == 100_000_000
-    assert summary["terms"] == {"amount_fen": 100_000_000, "rate_bp": 360, "term_months": 24}
+    assert summary["terms"] == {"amount_fen": 100_000_000, "rate_bp": 360, "term_months": 24,
+                                "security": "pure_credit"}
     assert summary["decision"]["decider"] == {"name": "approver1", "role": "bank_approver",
                                               "organisation": world.bank1.name}
     assert len(summary["attachments"]) == 4
@@ -185,14 +187,14 @@ def test_rendering_twice_keeps_the_first_file(db, world):
     dossier_service.render_dossier_task({"dossier_id": dossier.id})
     db.session.expire_all()
     assert (dossier.file_name, dossier.sha256) == first
-    assert len(list(dossier_service.dossier_folder().glob("*.pdf"))) == 1
+    assert len(list(dossier_folder().glob("*.pdf"))) == 1
 
 
 def test_a_leftover_file_of_a_crashed_attempt_is_not_overwritten(db, world):
     application = factories.loan_in(world, "park_review")
     dossier = db.session.scalars(select(Dossier)).one()
     stem = f"{application.reference}-application_form-v1-{dossier.id}"
-    leftover = dossier_service.dossier_folder() / f"{stem}.pdf"
+    leftover = dossier_folder() / f"{stem}.pdf"
     leftover.write_bytes(b"half a file")
     outbox.run_pending()
     db.session.expire_all()

@@ -43,13 +43,15 @@ def test_deciding_a_proposal_already_rejected_says_so(client, auth, world):
 
 def test_releasing_a_colleagues_claim_says_why(client, auth, world):
     application = factories.loan_in(world, "partner_review")
+    colleague = factories.user("officer1b@t.cn", "bank_officer", world.bank1)
     login(auth, world.officer1)
     assert client.post(f"/applications/{application.id}/claim").status_code == 302
-    switch_to(auth, world.approver1)
+    switch_to(auth, colleague)
     response = client.post(f"/applications/{application.id}/release")
     assert response.status_code == 403
     body = page(response)
-    assert "Only the colleague who claimed this application can release it." in body
+    assert ("Only the colleague who claimed this application, or their approver, can "
+            "release it.") in body
     assert f'href="/applications/{application.id}"' in body  # back to what they were doing
     assert fresh(application.id).claimed_by_id == world.officer1.id
 

@@ -18,11 +18,11 @@ from sqlalchemy import select
 from talentfin import money
 from talentfin.clock import business_today
 from talentfin.extensions import db
-from talentfin.models import Repayment
 from talentfin.money import AmountTooLarge
 from talentfin.money import ExponentNotation
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
+from talentfin.workflows.loan.models import Repayment
 from tests import factories
 from tests.web import fire
 from tests.web import fresh
@@ -97,7 +97,7 @@ def test_texts_that_are_not_amounts_are_refused(typed):
 
 def _recommend(client, application_id, amount="1,000,000", rate="3.65"):
     return fire(client, application_id, "recommend", amount=amount, rate=rate,
-                term_months="24", comment="经营稳定")
+                term_months="24", security="pure_credit", comment="经营稳定")
 
 
 @pytest.mark.parametrize(("amount", "message"), [
@@ -147,7 +147,7 @@ def test_repayment_file_with_a_huge_amount_names_the_row(client, auth, world):
     content = ("reference,due_on,paid_on,principal_yuan,interest_yuan\n"
                f"{loan.reference},{today},{today},100000,3000\n"
                f"{loan.reference},{today},{today},1e9999999,0\n").encode()
-    response = client.post("/servicing/repayments", content_type="multipart/form-data",
+    response = client.post("/loan/repayments", content_type="multipart/form-data",
                            data={"file": (io.BytesIO(content), "repayments.csv")})
     assert response.status_code == 422
     body = page(response)

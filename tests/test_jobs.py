@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy import update
 
 from talentfin.clock import business_today
 from talentfin.jobs import JOBS
@@ -23,9 +22,7 @@ JOB = {job.name: job for job in JOBS}
 
 
 def _age(db, application, **changes):
-    db.session.execute(update(Application).where(Application.id == application.id)
-                       .values(**changes))
-    db.session.commit()
+    factories.set_columns(application, **changes)
 
 
 def test_unanswered_request_for_information_expires_after_ten_working_days(db, world):

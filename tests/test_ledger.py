@@ -8,11 +8,11 @@ from sqlalchemy import update
 
 from talentfin import audit
 from talentfin.clock import business_today
-from talentfin.models import Funder
-from talentfin.models import LedgerEntry
-from talentfin.services import ledger
-from talentfin.services.ledger import CASH
-from talentfin.services.ledger import Line
+from talentfin.pool import ledger
+from talentfin.pool.ledger import CASH
+from talentfin.pool.ledger import Line
+from talentfin.pool.models import Funder
+from talentfin.pool.models import LedgerEntry
 
 
 @pytest.fixture

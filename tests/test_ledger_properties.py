@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from talentfin import audit
 from talentfin.models import ChainHead
-from talentfin.models import Funder
-from talentfin.models import LedgerEntry
-from talentfin.models import LedgerLine
-from talentfin.services import compensation
-from talentfin.services import ledger
-from talentfin.services.ledger import CASH
-from talentfin.services.ledger import Line
+from talentfin.pool import compensation
+from talentfin.pool import ledger
+from talentfin.pool.ledger import CASH
+from talentfin.pool.ledger import Line
+from talentfin.pool.models import Funder
+from talentfin.pool.models import LedgerEntry
+from talentfin.pool.models import LedgerLine
 
 amounts = st.integers(min_value=1, max_value=5_000_000_00)
 operations = st.lists(st.one_of(
@@ -111,7 +111,8 @@ def test_random_money_events_keep_the_books(app, db, world, ops):
 figures = st.builds(
     compensation.Figures,
     loss_fen=st.integers(1, 10**10), other_compensation_fen=st.integers(0, 10**10),
-    bonus=st.booleans(), bank_covered_fen=st.integers(0, 10**11),
+    bonus_reasons=st.sets(st.sampled_from(["first_loan", "pure_credit"])).map(tuple),
+    bank_covered_fen=st.integers(0, 10**11),
     bank_npl_fen=st.integers(0, 10**11), bank_paid_this_year_fen=st.integers(0, 10**10),
     ratio_bp=st.integers(0, 9000), bonus_bp=st.integers(0, 1000),
     ceiling_bp=st.integers(0, 10000), band_bp=st.integers(0, 10000),
@@ -123,7 +124,7 @@ figures = st.builds(
 def test_a_payout_never_exceeds_any_cap(f):
     payout = compensation.calculate(f).payout_fen
     assert payout >= 0
-    assert payout <= f.loss_fen * (f.ratio_bp + (f.bonus_bp if f.bonus else 0)) // 10_000
+    assert payout <= f.loss_fen * (f.ratio_bp + (f.bonus_bp if f.bonus_reasons else 0)) // 10_000
     assert payout + f.other_compensation_fen <= max(f.loss_fen * f.ceiling_bp // 10_000,
                                                     f.other_compensation_fen)
     assert payout + f.bank_paid_this_year_fen <= max(f.annual_cap_fen, f.bank_paid_this_year_fen)

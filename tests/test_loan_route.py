@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
-from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
 from talentfin.models import Dossier
+from talentfin.workflows.loan.labels import REQUIRED_DOCUMENTS as REQUIRED_LOAN_ATTACHMENTS
 from tests import factories
 from tests.web import LOAN_REQUEST
 from tests.web import fire
@@ -76,7 +76,7 @@ def test_founder_drafts_and_submits(client, auth, world):
 
 def test_draft_cannot_be_submitted_without_the_documents(client, auth, world):
     login(auth, world.founder)
-    response = client.post("/applications/new")
+    response = client.post("/applications/new", data={"product": "loan"})
     application_id = int(response.headers["Location"].split("/")[-3])
     client.post(f"/applications/{application_id}/edit/request",
                 data={**_request_data(world), "requested_amount": "500000"})
@@ -148,7 +148,8 @@ def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
     login(auth, world.officer1)
     assert fresh(application_id).reference in text(client.get("/queue/"))
     response = fire(client, application_id, "recommend", follow=True, amount="900,000",
-                    rate="3.65", term_months="24", comment="经营稳定，建议授信。")
+                    rate="3.65", term_months="24", security="guarantee",
+                    comment="经营稳定，建议授信。")
     assert status_label(response) == "Awaiting bank approval"
     application = fresh(application_id)
     assert (application.recommended_amount_fen, application.recommended_rate_bp,
@@ -157,12 +158,14 @@ def test_bank_decides_contracts_disburses_and_pool_files(client, auth, world):
     _assert_log(application_id, "recommend", world.officer1, "partner_review",
                 "bank_approval", "经营稳定，建议授信。")
     assert _last_log(application_id).payload == {"amount_fen": 90_000_000, "rate_bp": 365,
-                                                 "term_months": 24,
+                                                 "term_months": 24, "security": "guarantee",
                                                  "policy_on": business_today().isoformat()}
+    assert application.security == "guarantee" and not application.pure_credit
 
     switch_to(auth, world.approver1)
     page = text(_detail(client, application_id))
     assert "900,000.00" in page and "3.65%" in page
+    assert "Guarantee" in page  # the security shows with the terms
     response = fire(client, application_id, "bank_approve", follow=True, comment="同意。")
     assert status_label(response) == "Approved"
     assert fresh(application_id).decided_by_id == world.approver1.id
@@ -202,7 +205,8 @@ def test_approver_who_recommended_cannot_approve(client, auth, world):
     # An officer who recommends and is later given the approver role at the same bank.
     dual = factories.user("dual@t.cn", "bank_officer", world.bank1)
     login(auth, dual)
-    fire(client, application.id, "recommend", amount="1000000", rate="3.50", term_months="24")
+    fire(client, application.id, "recommend", amount="1000000", rate="3.50", term_months="24",
+         security="pure_credit")
     assert fresh(application.id).recommended_by_id == dual.id
     dual.role = "bank_approver"
     db.session.commit()

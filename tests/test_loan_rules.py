@@ -40,7 +40,8 @@ def test_the_tier_the_park_checked_counts_not_a_later_profile_edit(world):
     engine.fire(application, "park_approve", world.park_reviewer, comment="属实。")
     _set(world.founder.enterprise.talent, tier="D")  # edited after the park's check
     engine.fire(application, "recommend", world.officer1, comment="ok",
-                data={"amount_fen": 500_000_000, "rate_bp": 360, "term_months": 24})
+                data={"amount_fen": 500_000_000, "rate_bp": 360, "term_months": 24,
+                            "security": "pure_credit"})
     assert application.status == "bank_approval"
     engine.fire(application, "bank_request_info", world.approver1, comment="补充",
                 data={"fields": ["purpose"], "documents": []})
@@ -48,7 +49,8 @@ def test_the_tier_the_park_checked_counts_not_a_later_profile_edit(world):
     engine.fire(application, "bank_resubmit", world.founder)
     assert db.session.get(Application, application.id).talent_tier == "B"
     engine.fire(application, "recommend", world.officer1, comment="ok",
-                data={"amount_fen": 500_000_000, "rate_bp": 360, "term_months": 24})
+                data={"amount_fen": 500_000_000, "rate_bp": 360, "term_months": 24,
+                            "security": "pure_credit"})
     engine.fire(application, "bank_approve", world.approver1, comment="同意。")
     decision = db.session.query(Dossier).filter_by(application_id=application.id,
                                                    stage="bank_decision").one()
@@ -58,12 +60,13 @@ def test_the_tier_the_park_checked_counts_not_a_later_profile_edit(world):
 def test_the_bank_cannot_recommend_more_than_the_founder_asked_for(world):
     application = factories.loan_in(world, "partner_review")  # asked for 1,000,000
     reason = _refusal(application.id, "recommend", world.officer1, comment="ok",
-                      data={"amount_fen": 100_000_001, "rate_bp": 360, "term_months": 24})
+                      data={"amount_fen": 100_000_001, "rate_bp": 360, "term_months": 24,
+                            "security": "pure_credit"})
     assert reason == ("The amount 1,000,000.01 yuan is more than the 1,000,000.00 yuan the "
                       "founder applied for.")
     engine.fire(db.session.get(Application, application.id), "recommend", world.officer1,
                 comment="ok", data={"amount_fen": 100_000_000, "rate_bp": 360,
-                                    "term_months": 24})
+                                    "term_months": 24, "security": "pure_credit"})
 
 
 @pytest.mark.parametrize("standing, says", [
@@ -98,7 +101,8 @@ def test_a_bank_out_of_good_standing_decides_no_recommendation_or_approval(world
     _set(db.session.get(Organisation, world.bank1.id), standing=standing)
     assert "talent-loan programme" in _refusal(
         routed.id, "recommend", world.officer1, comment="ok",
-        data={"amount_fen": 100_000_000, "rate_bp": 360, "term_months": 24})
+        data={"amount_fen": 100_000_000, "rate_bp": 360, "term_months": 24,
+                            "security": "pure_credit"})
     assert "talent-loan programme" in _refusal(recommended.id, "bank_approve", world.approver1,
                                                comment="同意。")
 
@@ -161,13 +165,13 @@ def test_a_change_is_checked_against_changes_approved_for_later_dates(world):
 @pytest.mark.parametrize("state, trigger", [("info_requested", "resubmit"),
                                             ("bank_info_requested", "bank_resubmit")])
 def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state, trigger):
-    from talentfin.labels import attachment_label
     from talentfin.services.uploads import save_attachment
+    from talentfin.workflows.labels import document_label
 
     application = factories.loan_in(world, state)
     asked = application.info_request["documents"]
     with force_locale("en"):
-        names = ", ".join(attachment_label(kind) for kind in asked)
+        names = ", ".join(document_label("loan", kind) for kind in asked)
     reason = _refusal(application.id, trigger, world.founder)
     assert reason.startswith("Upload a new version of each document you were asked to "
                              f"replace: {names}.")
@@ -180,7 +184,7 @@ def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state,
 
 
 def test_a_bank_closes_a_non_performing_loan_the_pool_will_not_compensate(world):
-    from talentfin.models import LedgerEntry
+    from talentfin.pool.models import LedgerEntry
 
     never_claimed = factories.loan_in(world, "npl")  # closing it would hide it from the NPL
     assert _refusal(never_claimed.id, "close_uncompensated", world.approver1,

@@ -7,13 +7,18 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask_migrate import downgrade
 from flask_migrate import upgrade
 from sqlalchemy import create_engine
+from sqlalchemy import select
 from sqlalchemy import text
 
 from talentfin import create_app
 from talentfin.extensions import db
+from talentfin.models import Application
+from talentfin.services.audit_chains import verify_all
 from tests.conftest import PG_URL
+from tests.demo_snapshot import load_demo_at_0013
 
 
 def _script(app) -> ScriptDirectory:
@@ -65,8 +70,6 @@ def test_flask_db_upgrade_cli(tmp_path):
 
 def test_existing_history_is_chained_by_the_upgrade(empty_database, tmp_path):
     """A database that had transition logs before the chain existed verifies after upgrade."""
-    from talentfin.audit import verify_all
-
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
                       "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
     with app.app_context():
@@ -102,4 +105,66 @@ def test_existing_history_is_chained_by_the_upgrade(empty_database, tmp_path):
         upgrade()
         assert verify_all() == []
         db.session.remove()
+        db.engine.dispose()
+
+
+LOAN_COLUMNS = ("requested_term_months", "recommended_amount_fen", "recommended_rate_bp",
+                "recommended_term_months", "recommended_by_id", "decided_by_id", "contract_no",
+                "contract_signed_on", "disbursed_on", "disbursed_amount_fen", "filed_on",
+                "filing_no", "outstanding_fen", "overdue_since", "classification")
+
+
+def _loan_columns(connection, table: str) -> dict[int, tuple]:
+    rows = connection.execute(text(
+        f"SELECT id, {', '.join(LOAN_COLUMNS)} FROM {table} ORDER BY id")).all()  # noqa: S608
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def _counts(connection, tables) -> dict[str, int]:
+    return {name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar()  # noqa: S608
+            for name in tables}
+
+
+def test_the_envelope_migration_keeps_every_row_of_the_demo(empty_database, tmp_path):
+    """The demo as seeded at the previous head (tests/data/demo_at_0013.json.gz) upgrades:
+    every loan column moves to loan_applications unchanged, no row is lost, the amounts
+    are the ones that counted, the hash chains still verify and the app reads the loans;
+    a downgrade brings the columns back as they were."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0013_audit_sign_offs")
+        with db.engine.begin() as connection:
+            loaded = load_demo_at_0013(connection)
+        with db.engine.connect() as connection:
+            before = _loan_columns(connection, "applications")
+            amounts = dict(connection.execute(text(
+                "SELECT id, COALESCE(disbursed_amount_fen, recommended_amount_fen, "
+                "requested_amount_fen) FROM applications")).all())
+        assert loaded["applications"] == 22 and loaded["transition_logs"] > 100
+
+        upgrade()
+        with db.engine.connect() as connection:
+            assert _loan_columns(connection, "loan_applications") == before
+            assert _counts(connection, loaded) == {
+                name: count for name, count in loaded.items()
+                if name not in ("alembic_version",)}
+            assert dict(connection.execute(text(
+                "SELECT id, amount_fen FROM applications")).all()) == amounts
+            assert connection.execute(text(
+                "SELECT count(*) FROM loan_applications WHERE security IS NOT NULL")
+            ).scalar() == 0  # nobody had recorded it
+            diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+        assert verify_all() == []
+        loans = db.session.scalars(select(Application).order_by(Application.id)).all()
+        assert {type(loan).__name__ for loan in loans} == {"LoanApplication"}
+        iso = [str(value) if value is not None else None  # SQLite's text gives text
+               for value in (before[loan.id][8] for loan in loans)]
+        assert [str(loan.disbursed_on) if loan.disbursed_on else None for loan in loans] == iso
+        db.session.remove()
+
+        downgrade(revision="0013_audit_sign_offs")
+        with db.engine.connect() as connection:
+            assert _loan_columns(connection, "applications") == before
         db.engine.dispose()

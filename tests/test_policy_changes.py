@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from talentfin.clock import business_today
-from talentfin.services import parameters
+from talentfin.models.policy import int_parameter
 from tests.web import login
 from tests.web import text
 
@@ -18,7 +18,7 @@ def _propose(client, **fields):
 def test_a_proposal_has_no_effect_until_the_committee_approves(client, auth, world):
     login(auth, world.pool_admin)
     assert _propose(client).status_code == 302
-    assert parameters.int_parameter("compensation_ratio_bp") == 7000
+    assert int_parameter("compensation_ratio_bp") == 7000
     auth.logout()
     login(auth, world.committee)
     import re
@@ -29,9 +29,9 @@ def test_a_proposal_has_no_effect_until_the_committee_approves(client, auth, wor
     proposal_id = found.group(1)
     assert client.post(f"/policy/{proposal_id}/decide",
                        data={"decision": "approve"}).status_code == 302
-    assert parameters.int_parameter("compensation_ratio_bp") == 6500
+    assert int_parameter("compensation_ratio_bp") == 6500
     # A decision dated before the change still reads the old value.
-    assert parameters.int_parameter("compensation_ratio_bp",
+    assert int_parameter("compensation_ratio_bp",
                                     business_today() - timedelta(days=1)) == 7000
 
 
@@ -59,4 +59,4 @@ def test_only_the_committee_decides_and_others_cannot_see(client, auth, world):
     auth.logout()
     login(auth, world.officer1)
     assert client.get("/policy/").status_code == 404
-    assert parameters.int_parameter("compensation_ratio_bp") == 7000
+    assert int_parameter("compensation_ratio_bp") == 7000

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import delete
 
 from talentfin.models import PolicyParameter
-from talentfin.services import ledger
-from talentfin.services import pool_figures
+from talentfin.pool import figures as pool_figures
+from talentfin.pool import ledger
 from tests import pool_factories as pf
 from tests.web import login
 from tests.web import text

@@ -10,18 +10,18 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from talentfin.audit import verify_all
 from talentfin.clock import business_today
-from talentfin.labels import calculation_text
 from talentfin.models import Attachment
 from talentfin.models import Dossier
-from talentfin.models import LedgerEntry
-from talentfin.models import Recovery
-from talentfin.services import ledger
+from talentfin.pool import ledger
+from talentfin.pool.labels import calculation_text
+from talentfin.pool.models import LedgerEntry
+from talentfin.pool.models import Recovery
 from talentfin.services import outbox
-from talentfin.services.dossiers import dossier_path
+from talentfin.services.audit_chains import verify_all
 from talentfin.services.policy_changes import pending
 from talentfin.services.uploads import readable_size
+from talentfin.storage import dossier_path
 from tests import factories
 from tests import pool_factories as pf
 from tests.web import login
@@ -259,7 +259,7 @@ def test_the_compensation_basis_joins_its_reasons_in_the_readers_language(app):
 
 def test_the_suspension_notice_shows_the_ratio_the_pages_show(client, auth, world, db):
     from talentfin.models import PolicyParameter
-    from talentfin.services import standing
+    from talentfin.pool import standing
 
     pf.ensure_policy()
     db.session.add(PolicyParameter(key="suspension_balance_fen", value="10000",

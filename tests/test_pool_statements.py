@@ -14,11 +14,11 @@ from sqlalchemy import select
 
 from talentfin.jobs import JOBS
 from talentfin.jobs import run_job
-from talentfin.models.statements import PoolStatement
-from talentfin.services import ledger
-from talentfin.services import pool_exports
-from talentfin.services import statements
-from talentfin.services.dossiers import dossier_folder
+from talentfin.pool import exports as pool_exports
+from talentfin.pool import ledger
+from talentfin.pool import statements
+from talentfin.pool.models import PoolStatement
+from talentfin.storage import dossier_folder
 from tests import pool_factories as pf
 from tests.web import login
 from tests.web import text

@@ -110,7 +110,7 @@ def test_a_state_change_shows_at_once(client, auth, world):
     assert "Bank review" in _row(_warm(client), application.reference)
     assert application.reference in _warm(client, "/queue/?status=partner_review")
     fire(client, application.id, "recommend", amount="900,000", rate="3.65",
-         term_months="24", comment="经营稳定，建议授信。")
+         term_months="24", security="pure_credit", comment="经营稳定，建议授信。")
     assert fresh(application.id).status == "bank_approval"
     row = _row(_queue(client), application.reference)
     assert "Awaiting bank approval" in row and "900,000.00" in row
@@ -123,7 +123,7 @@ def test_a_change_no_orm_hook_sees_shows_at_once(client, auth, world):
     assert "1,000,000.00" in _row(_warm(client), application.reference)
     db.session.execute(update(Application.__table__)
                        .where(Application.__table__.c.id == application.id)
-                       .values(requested_amount_fen=123_400))
+                       .values(amount_fen=123_400))
     db.session.commit()
     assert "1,234.00" in _row(_queue(client), application.reference)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
-from talentfin.models import Repayment
+from talentfin.workflows.loan.models import Repayment
 from tests import factories
 from tests.web import fire
 from tests.web import fresh
@@ -79,7 +79,7 @@ def _csv(rows: list[str]) -> bytes:
 
 
 def _upload(client, content: bytes):
-    return client.post("/servicing/repayments", content_type="multipart/form-data",
+    return client.post("/loan/repayments", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(content), "repayments.csv")})
 
 
@@ -132,4 +132,4 @@ def test_csv_rows_that_together_repay_too_much_are_refused(client, auth, world):
 
 def test_only_bank_staff_upload_repayment_files(client, auth, world):
     login(auth, world.founder)
-    assert client.get("/servicing/repayments").status_code == 404
+    assert client.get("/loan/repayments").status_code == 404

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.models import Recovery
-from talentfin.models import Repayment
 from talentfin.models import User
+from talentfin.pool.models import Recovery
 from talentfin.workflows import engine
-from talentfin.workflows import servicing_rules
+from talentfin.workflows.loan import servicing as servicing_rules
+from talentfin.workflows.loan.models import Repayment
 from tests import factories
 from tests.web import fire
 from tests.web import fresh
@@ -32,7 +32,7 @@ def _disbursed(loan):
 
 def _upload(client, rows: list[str]):
     content = (HEADER + "\n".join(rows)).encode()
-    return client.post("/servicing/repayments", content_type="multipart/form-data",
+    return client.post("/loan/repayments", content_type="multipart/form-data",
                        data={"file": (io.BytesIO(content), "repayments.csv")})
 
 

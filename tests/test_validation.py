@@ -140,7 +140,7 @@ def test_an_absurd_amount_is_refused_not_a_server_error(client, auth, world):
 
 def _recommend(client, application_id, amount="1,000,000", rate="3.65"):
     return fire(client, application_id, "recommend", amount=amount, rate=rate,
-                term_months="24", comment="经营稳定")
+                term_months="24", security="pure_credit", comment="经营稳定")
 
 
 def test_officer_cannot_recommend_more_than_applied_for_and_keeps_the_input(client, auth,

@@ -9,6 +9,7 @@ from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import TransitionLog
 from talentfin.models import User
+from talentfin.workflows.loan.labels import REQUIRED_DOCUMENTS as REQUIRED_LOAN_ATTACHMENTS
 
 
 def login(auth, user: User) -> None:
@@ -82,11 +83,10 @@ LOAN_REQUEST = {
 
 def founder_applies(client, bank_id: int, **changes) -> int:
     """Start a draft, fill the request step and upload the four required documents."""
-    from talentfin.models import REQUIRED_LOAN_ATTACHMENTS
-
-    response = client.post("/applications/new")
+    response = client.post("/applications/new", data={"product": "loan"})
     assert response.status_code == 302, text(response)
-    assert "/edit/request" in response.headers["Location"]
+    # A new application opens at the first step of the form.
+    assert "/edit/company" in response.headers["Location"]
     application_id = int(response.headers["Location"].split("/")[-3])
     data = {**LOAN_REQUEST, "partner_org_id": str(bank_id), **changes}
     response = client.post(f"/applications/{application_id}/edit/request", data=data)

@@ -1,49 +1,18 @@
-"""The ``bench`` command: options, the plan of a run, and where the figures go."""
+"""The ``bench`` command: its options, and where the figures go."""
 
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
-PARTS = ("queue", "dossier", "engine", "http")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Sizes and repetitions of one run."""
-
-    sizes: tuple[int, ...]
-    queue_requests: int
-    engine_rounds: int
-    engine_per_round: int
-    dossier_renders: int
-    http_seconds: float
-    http_rounds: int
-    skip: tuple[str, ...] = ()
-    seed: int = 4
-
-    @classmethod
-    def make(cls, sizes: tuple[int, ...] | None, quick: bool, skip: tuple[str, ...],
-             seed: int) -> "Plan":
-        """The full plan, or the smoke-run plan for ``--quick``."""
-        if quick:
-            return cls(sizes or (500, 2000), 20, 3, 30, 3, 1.0, 2, skip, seed)
-        return cls(sizes or (10_000, 100_000), 200, 5, 200, 9, 3.0, 3, skip, seed)
-
-
-def parse_sizes(_ctx, _param, value: str | None) -> tuple[int, ...] | None:
-    """``10000,100000`` -> (10000, 100000), sorted and without repeats."""
-    if not value:
-        return None
-    try:
-        sizes = sorted({int(part.replace("_", "")) for part in value.split(",") if part.strip()})
-    except ValueError as exc:
-        raise click.BadParameter("sizes are whole numbers separated by commas") from exc
-    if not sizes or sizes[0] <= 0:
-        raise click.BadParameter("sizes must be positive")
-    return tuple(sizes)
+from talentfin.bench.plan import PARTS
+from talentfin.bench.plan import Plan
+from talentfin.bench.plan import parse_sizes
+from talentfin.bench.report import render
+from talentfin.bench.report import render_plans
+from talentfin.bench.runner import run
+from talentfin.bench.scratch import scratch_database
 
 
 @click.command("bench")
@@ -68,11 +37,6 @@ def parse_sizes(_ctx, _param, value: str | None) -> tuple[int, ...] | None:
 def bench_command(db_kind, sizes, quick, json_path, pg_database, pg_in_given_database, skip,
                   explain, seed) -> None:
     """Seed a scratch database, measure, print the figures against issue 4's targets."""
-    from talentfin.bench.report import render
-    from talentfin.bench.report import render_plans
-    from talentfin.bench.runner import run
-    from talentfin.bench.scratch import scratch_database
-
     plan = Plan.make(sizes, quick, tuple(skip), seed)
     given_url = os.environ.get("TALENTFIN_DATABASE_URL") if db_kind == "postgresql" else None
     with scratch_database(db_kind, given_url, pg_database=pg_database,

@@ -2,11 +2,12 @@
 
 The benchmark runs ``python -m talentfin.bench.dossier_probe --repeat N`` so that the peak
 RSS (VmHWM) is that of a process which, like the outbox worker, loads the app and
-renders PDFs and nothing else. The Chinese dossier goes through the worker's own path when
-it is there (``services.dossiers.render_dossier_pdf``: the real template, then
-``pdf.html_to_pdf``), else through ``pdf.html_to_pdf`` with the page below, else through
-WeasyPrint directly with the same font stack; the Latin page goes through the same renderer.
-Its comment is lengthened until the dossier fills exactly three pages.
+renders PDFs and nothing else. The dossier is the measured product's (its profile's
+``DOSSIER``: a Chinese decision) and goes through the worker's own path
+(``services.dossier_rendering.render_dossier_pdf``: the real template, then
+``pdf.html_to_pdf``), or, should that fail, through ``pdf.html_to_pdf`` with a built-in
+page; the Latin letter goes through the same renderer. Its comment is lengthened until the
+dossier fills exactly three pages.
 """
 
 import argparse
@@ -21,10 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from talentfin import create_app
+from talentfin import pdf
 from talentfin.bench.probe_documents import FONT_STACK
 from talentfin.bench.probe_documents import chinese_html
-from talentfin.bench.probe_documents import dossier_summary
 from talentfin.bench.probe_documents import latin_html
+from talentfin.bench.probe_documents import review_comment
+from talentfin.bench.profile import measured
+from talentfin.models import Dossier
+from talentfin.services.dossier_files import template_of
+from talentfin.services.dossier_rendering import render_dossier_pdf
 
 PAGES = 3
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b")
@@ -59,42 +66,25 @@ def page_count(content: bytes) -> int:
     return len(PAGE_OBJECT.findall(content))
 
 
-def html_renderer():
-    """The project's HTML -> PDF function, or WeasyPrint with one shared font configuration."""
-    try:
-        from talentfin import pdf
-    except ImportError:
-        pdf = None
-    for name in ("html_to_pdf", "render_pdf"):
-        function = getattr(pdf, name, None)
-        if callable(function):
-            return function, f"talentfin.pdf.{name}"
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
-    return (lambda html: HTML(string=html).write_pdf(font_config=fonts)), "weasyprint"
-
-
-def dossier_renderer(render_html):
+def dossier_renderer(profile):
     """A function of the comment length that renders the Chinese dossier, and its name."""
+    def through_template(paragraphs: int) -> bytes:
+        # An application id, so that the template is the product's (not a notice's).
+        dossier = Dossier(application_id=1, stage=profile.stage, version=1,
+                          verify_code="BN2K-7QXM-4HRT", data_version=5,
+                          summary=profile.summary(review_comment(profile.review, paragraphs)))
+        return render_dossier_pdf(dossier)
+
     try:
-        from talentfin.models import Dossier
-        from talentfin.services.dossiers import render_dossier_pdf
-    except ImportError:
-        render_dossier_pdf = None
-    if render_dossier_pdf is not None:
-        def through_template(paragraphs: int) -> bytes:
-            dossier = Dossier(stage="bank_decision", version=1, verify_code="BN2K-7QXM-4HRT",
-                              data_version=5, summary=dossier_summary(paragraphs))
-            return render_dossier_pdf(dossier)
-        try:
-            through_template(1)
-            return through_template, "services.dossiers.render_dossier_pdf (pdf/bank_decision)"
-        except Exception as exc:  # the worker's path is being changed: say so, go on
-            print(f"dossier template path failed, using a built-in page: {exc!r}",
-                  file=sys.stderr)
-    return (lambda paragraphs: render_html(chinese_html(paragraphs, FONT_STACK))), "built-in page"
+        through_template(1)
+        template = template_of(Dossier(application_id=1, stage=profile.stage,
+                                       summary=profile.summary("")))
+        return through_template, f"services.dossier_rendering.render_dossier_pdf ({template})"
+    except Exception as exc:  # the worker's path is being changed: say so, go on
+        print(f"dossier template path failed, using a built-in page: {exc!r}",
+              file=sys.stderr)
+    return (lambda paragraphs: pdf.html_to_pdf(chinese_html(profile, paragraphs, FONT_STACK)),
+            "built-in page")
 
 
 def fill_pages(render, pages: int = PAGES) -> int:
@@ -114,28 +104,26 @@ def fill_pages(render, pages: int = PAGES) -> int:
 
 def probe(repeat: int) -> dict:
     """Cold render, calibration, then ``repeat`` alternating warm renders of both documents."""
-    from talentfin import create_app
-
     folder = Path(tempfile.mkdtemp(prefix="talentfin-probe-"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "bench-probe",
                       "UPLOAD_FOLDER": str(folder), "DOSSIER_FOLDER": str(folder)})
     try:
         with app.app_context():
             baseline = peak_rss_mb()
-            render_html, html_name = html_renderer()
+            profile = measured().bench.DOSSIER
             started = time.perf_counter()
-            render_dossier, dossier_name = dossier_renderer(render_html)
+            render_dossier, dossier_name = dossier_renderer(profile)
             first = render_dossier(1)
             first_s = time.perf_counter() - started
             paragraphs = fill_pages(render_dossier)
-            latin = latin_html()
+            latin = latin_html(profile.letter)
             zh_times, latin_times = [], []
             for _ in range(repeat):
                 started = time.perf_counter()
                 zh_pdf = render_dossier(paragraphs)
                 zh_times.append(time.perf_counter() - started)
                 started = time.perf_counter()
-                latin_pdf = render_html(latin)
+                latin_pdf = pdf.html_to_pdf(latin)
                 latin_times.append(time.perf_counter() - started)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -147,7 +135,7 @@ def probe(repeat: int) -> dict:
         "pages": page_count(zh_pdf), "latin_pages": page_count(latin_pdf),
         "latin_bytes": len(latin_pdf), "first_s": first_s, "first_bytes": len(first),
         "baseline_rss_mb": baseline, "comment_paragraphs": paragraphs, "repeat": repeat,
-        "renderer": f"{dossier_name}; HTML -> PDF by {html_name}",
+        "renderer": f"{dossier_name}; HTML -> PDF by talentfin.pdf.html_to_pdf",
     }
 
 

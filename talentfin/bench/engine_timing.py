@@ -1,11 +1,17 @@
-"""Approvals per second through the workflow engine against a raw conditional UPDATE.
+"""Firings per second of one transition through the workflow engine against raw SQL.
 
-Both sides approve applications standing in ``bank_approval`` at a bank kept out of the
-queues, one transaction per approval. The engine side loads the application and calls
-``engine.fire`` (policy, guards, effects, the log row, the pending dossier and its outbox
-task, commit); the raw side runs the same state change as ``UPDATE ... WHERE id = ? AND
-status = ?`` plus the ``INSERT`` of the log row, linked into the tamper-evident chain with
-the two statements on its head that a valid row needs. Rounds alternate so noise hits both.
+The measured product's benchmark profile names the transition (``ENGINE``: its source
+and destination, its trigger and the role firing it). Both sides fire it on applications
+standing in its source state at a partner kept out of the queues, one transaction per
+firing. The engine side loads the application and calls ``engine.fire`` (policy, guards,
+effects, the log row, the pending dossier and its outbox task, commit). The raw side makes
+the same state change in plain SQL, in one transaction: the conditional ``UPDATE`` of the
+envelope (``applications``: status, version, status_changed_at, updated_at, ``WHERE id =
+? AND status = ?``; the amount that counts is left as it is, as the profile's transition
+does not change it), the ``UPDATE`` of the product's own table with the columns the
+transition's effect writes (the profile's ``writes``), and the ``INSERT`` of the log row,
+linked into the tamper-evident chain with the two statements on its head that a valid row
+needs. Rounds alternate so noise hits both.
 
 Besides the single stream the issue's figures compare, one more round fires from as many
 processes as the machine has cores, each on its own applications, as the web server's
@@ -24,6 +30,10 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import update
 
+from talentfin import audit
+from talentfin.bench.profile import checked_engine
+from talentfin.bench.profile import measured
+from talentfin.bench.profile import own_table
 from talentfin.bench.queue_timing import statement_log
 from talentfin.bench.seeding import Cast
 from talentfin.bench.seeding import finish_load
@@ -31,39 +41,40 @@ from talentfin.bench.seeding import seed_batch
 from talentfin.bench.stats import median
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import ChainHead
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.workflows import engine
-
-SOURCE = "bank_approval"
-TRIGGER = "bank_approve"
-DEST = "approved"
+from talentfin.workflows.spec import Product
 
 
 def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
                    rng: random.Random) -> dict:
     """Transitions per second (engine) and raw per second, medians over ``rounds``."""
-    bank = cast.banks[-1]  # the extra bank: its applications never show in a measured queue
+    product = measured()
+    spec = checked_engine(product)
+    # The extra partner: its applications never show in a measured queue.
+    partner = cast.partners[product.partner_kind][-1]
     with app.app_context():
-        ids = seed_batch(cast, 3 * rounds * per_round, rng, state=SOURCE, bank_id=bank,
-                         per_company=1)
+        ids = seed_batch(cast, 3 * rounds * per_round, rng, product=product,
+                         state=spec.source, partner_id=partner, per_company=1)
         _release_claims(ids)
         finish_load()
-    approver_id = cast.approver_id(bank)
+    actor_id = cast.member(partner, spec.role)
     fired, raw, statements = [], [], []
     for n in range(rounds):
         chunk = ids[2 * n * per_round:2 * (n + 1) * per_round]
         # A request context, so that a refusal's translated reason can be built.
         with statement_log(app) as log, app.test_request_context():
-            fired.append(_fire_round(chunk[:per_round], approver_id))
+            fired.append(_fire_round(spec, chunk[:per_round], actor_id))
             statements.append(log.count / per_round)
         with app.app_context():
-            raw.append(_raw_round(chunk[per_round:], approver_id))
+            raw.append(_raw_round(product, chunk[per_round:], actor_id))
     processes = max(2, os.cpu_count() or 1)
-    parallel = _parallel_round(app, ids[2 * rounds * per_round:], approver_id, processes)
+    parallel = _parallel_round(app, spec, ids[2 * rounds * per_round:], actor_id, processes)
     with app.app_context():
-        _check_all_moved(ids)
+        _check_all_moved(spec, ids)
     transitions = median(fired)
     raw_rate = median(raw)
     return {
@@ -73,40 +84,42 @@ def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
         "raw_per_s": raw_rate,
         "ratio": raw_rate / transitions,
         "statements_per_fire": median(statements),
-        "transition": TRIGGER,
+        "product": product.key,
+        "transition": spec.trigger,
+        "noun": spec.noun,
         "rounds": rounds,
         "per_round": per_round,
     }
 
 
 def _release_claims(ids: list[int]) -> None:
-    """Nobody holds these applications, so the approver may decide every one."""
+    """Nobody holds these applications, so the measured role may act on every one."""
     with db.engine.begin() as connection:
         connection.execute(update(Application.__table__)
                            .where(Application.__table__.c.id.in_(ids))
                            .values(claimed_by_id=None, claimed_at=None))
 
 
-def _fire_round(ids: list[int], approver_id: int) -> float:
+def _fire_round(spec, ids: list[int], actor_id: int) -> float:
     started = time.perf_counter()
     for application_id in ids:
-        approver = db.session.get(User, approver_id)
+        actor = db.session.get(User, actor_id)
         application = db.session.get(Application, application_id)
-        engine.fire(application, TRIGGER, approver, comment="同意发放。")
+        engine.fire(application, spec.trigger, actor, comment=spec.comment)
     elapsed = time.perf_counter() - started
     db.session.remove()
     return len(ids) / elapsed
 
 
-def _parallel_round(app: Flask, ids: list[int], approver_id: int, processes: int) -> float:
-    """Approvals per second with ``processes`` forked processes firing at once."""
+def _parallel_round(app: Flask, spec, ids: list[int], actor_id: int, processes: int) -> float:
+    """Firings per second with ``processes`` forked processes firing at once."""
     with app.app_context():
         db.session.remove()
         db.engine.dispose()  # no connection may cross the fork
     context = multiprocessing.get_context("fork")
     start = context.Barrier(processes + 1)
     shares = [ids[n::processes] for n in range(processes)]
-    workers = [context.Process(target=_parallel_worker, args=(app, share, approver_id, start))
+    workers = [context.Process(target=_parallel_worker, args=(app, spec, share, actor_id, start))
                for share in shares]
     for worker in workers:
         worker.start()
@@ -121,60 +134,64 @@ def _parallel_round(app: Flask, ids: list[int], approver_id: int, processes: int
     return len(ids) / elapsed
 
 
-def _parallel_worker(app: Flask, ids: list[int], approver_id: int, start) -> None:
+def _parallel_worker(app: Flask, spec, ids: list[int], actor_id: int, start) -> None:
     with app.test_request_context():
         db.engine.dispose(close=False)  # the parent's pool is not this process's
-        db.session.get(User, approver_id)  # connect before the clock starts
+        db.session.get(User, actor_id)  # connect before the clock starts
         db.session.rollback()
         start.wait()
-        _fire_round(ids, approver_id)
+        _fire_round(spec, ids, actor_id)
 
 
-def _raw_round(ids: list[int], approver_id: int) -> float:
-    table = Application.__table__
+def _raw_round(product: Product, ids: list[int], actor_id: int) -> float:
+    """The same firings in plain SQL: envelope UPDATE, product UPDATE, chained log INSERT."""
+    spec = product.bench.ENGINE
+    envelope = Application.__table__
+    own = own_table(product)
+    writes = spec.writes(actor_id)
+    # A product without a table of its own keeps its columns in the envelope.
+    envelope_writes = writes if own is None else {}
     started = time.perf_counter()
     for application_id in ids:
         now = utcnow()
         with db.engine.begin() as connection:
             moved = connection.execute(
-                update(table)
-                .where(table.c.id == application_id, table.c.status == SOURCE)
-                .values(status=DEST, version=table.c.version + 1, decided_by_id=approver_id,
-                        status_changed_at=now, updated_at=now)
+                update(envelope)
+                .where(envelope.c.id == application_id, envelope.c.status == spec.source)
+                .values(status=spec.dest, version=envelope.c.version + 1,
+                        status_changed_at=now, updated_at=now, **envelope_writes)
             ).rowcount
             if moved != 1:
-                raise RuntimeError(f"raw approval of {application_id} changed {moved} rows")
-            log = {"application_id": application_id, "trigger": TRIGGER, "from_state": SOURCE,
-                   "to_state": DEST, "actor_id": approver_id, "comment": "同意发放。",
-                   "payload": {}, "created_at": now}
+                raise RuntimeError(f"raw {spec.trigger} of {application_id} changed {moved} rows")
+            if own is not None and writes:
+                connection.execute(update(own).where(own.c.id == application_id)
+                                   .values(**writes))
+            log = {"application_id": application_id, "trigger": spec.trigger,
+                   "from_state": spec.source, "to_state": spec.dest, "actor_id": actor_id,
+                   "comment": spec.comment, "payload": {}, "created_at": now}
             log.update(_raw_link(connection, log))
             connection.execute(insert(TransitionLog.__table__).values(**log))
     return len(ids) / (time.perf_counter() - started)
 
 
 def _raw_link(connection, log: dict) -> dict:
-    """The log row's link in the tamper-evident chain, in plain SQL (none without a chain)."""
-    if "seq" not in TransitionLog.__table__.c:
-        return {}
-    from talentfin import audit
-    from talentfin.models import ChainHead
-    from talentfin.workflows.engine import LOG_CHAIN
-
+    """The log row's link in the tamper-evident chain, in plain SQL."""
     head = ChainHead.__table__
+    chain = head.c.name == TransitionLog.CHAIN
     seq, previous = connection.execute(
-        update(head).where(head.c.name == LOG_CHAIN).values(seq=head.c.seq + 1)
+        update(head).where(chain).values(seq=head.c.seq + 1)
         .returning(head.c.seq, head.c.last_hash)
     ).one()
     row_hash = audit.link_hash(previous, seq,
                                TransitionLog.chain_payload(SimpleNamespace(**log)))
-    connection.execute(update(head).where(head.c.name == LOG_CHAIN).values(last_hash=row_hash))
+    connection.execute(update(head).where(chain).values(last_hash=row_hash))
     return {"seq": seq, "prev_hash": previous, "row_hash": row_hash}
 
 
-def _check_all_moved(ids: list[int]) -> None:
-    """Every approval really happened (a refused guard would make the figure meaningless)."""
+def _check_all_moved(spec, ids: list[int]) -> None:
+    """Every firing really happened (a refused guard would make the figure meaningless)."""
     left = db.session.scalar(select(Application.id).where(
-        Application.id.in_(ids), Application.status != DEST).limit(1))
+        Application.id.in_(ids), Application.status != spec.dest).limit(1))
     db.session.remove()
     if left is not None:
-        raise RuntimeError(f"application {left} was not approved")
+        raise RuntimeError(f"application {left} did not reach {spec.dest!r}")

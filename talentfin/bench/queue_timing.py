@@ -10,11 +10,15 @@ from contextlib import contextmanager
 
 from flask import Flask
 from sqlalchemy import event
+from sqlalchemy import select
 
 from talentfin.bench.stats import csrf_token
 from talentfin.bench.stats import median
 from talentfin.bench.stats import percentile
 from talentfin.extensions import db
+from talentfin.models import User
+from talentfin.services.queues import QueueFilter
+from talentfin.services.queues import queue_page
 
 QUEUE_URLS = {
     "default": "/queue/",
@@ -119,12 +123,6 @@ def measure_queue(app: Flask, email: str, password: str, repeat: int, *,
 
 def queue_totals(email: str) -> dict:
     """How many applications the two queue pages select (what the count and sort handle)."""
-    from sqlalchemy import select
-
-    from talentfin.models import User
-    from talentfin.services.queues import QueueFilter
-    from talentfin.services.queues import queue_page
-
     user = db.session.scalar(select(User).where(User.email == email))
     default = queue_page(user, QueueFilter(), 1).total
     filtered = queue_page(user, QueueFilter(tier="B", min_amount_fen=10_000_000), 1).total

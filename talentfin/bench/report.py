@@ -85,8 +85,9 @@ def targets(results: dict) -> list[dict]:
     engine = results.get("engine")
     if engine:
         on_postgres = results["db"] == "postgresql"
+        noun = engine.get("noun", "firings")
         rows += [
-            _row("engine approvals/s", f"{engine['transitions_per_s']:.0f}/s",
+            _row(f"engine {noun}/s", f"{engine['transitions_per_s']:.0f}/s",
                  f">= {ENGINE_PER_S:,.0f}/s on PostgreSQL",
                  engine["transitions_per_s"] >= ENGINE_PER_S if on_postgres else None),
             _row("engine: raw UPDATE+INSERT / engine", f"{engine['ratio']:.1f}x",
@@ -114,7 +115,8 @@ def render(results: dict) -> str:
              f" - code {results.get('revision', 'unknown')}", results["machine"], ""]
     queue = results.get("queue")
     if queue:
-        lines.append("Review queue of a bank officer (server time through the view, ms)")
+        lines.append(f"Review queue of the {results.get('queue_of', 'measured role')} at the "
+                     "largest partner (server time through the view, ms)")
         lines += _table(
             ["applications", "in queue", "p50", "p95", "filtered p50", "filtered p95",
              "SQL p50", "queries"],

@@ -7,14 +7,16 @@ from collections.abc import Callable
 from datetime import UTC
 from datetime import datetime
 
+from flask_babel import force_locale
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import text
 
-from talentfin.bench.command import Plan
 from talentfin.bench.dossier_timing import measure_dossier
 from talentfin.bench.engine_timing import measure_engine
 from talentfin.bench.http_load import measure_http
+from talentfin.bench.plan import Plan
+from talentfin.bench.profile import measured
 from talentfin.bench.queue_timing import measure_queue
 from talentfin.bench.report import machine
 from talentfin.bench.report import revision
@@ -22,11 +24,12 @@ from talentfin.bench.report import targets
 from talentfin.bench.scratch import Scratch
 from talentfin.bench.scratch import release
 from talentfin.bench.scratch import scratch_app
-from talentfin.bench.seeding import SEEDED_TABLES
 from talentfin.bench.seeding import STAFF_PASSWORD
 from talentfin.bench.seeding import seed_cast
+from talentfin.bench.seeding import seeded_tables
 from talentfin.bench.seeding import top_up
 from talentfin.extensions import db
+from talentfin.institutions import role_label
 
 
 def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
@@ -34,10 +37,15 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
     app = scratch_app(scratch)
     try:
         with app.app_context():
+            product = measured()
+            with force_locale("en"):
+                queue_of = role_label(product.bench.QUEUE_ROLE).lower()
             results = {"db": scratch.kind, "db_version": _db_version(), "machine": machine(),
                        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                       "revision": revision(), "sizes": list(plan.sizes), "seed": plan.seed}
+                       "revision": revision(), "sizes": list(plan.sizes), "seed": plan.seed,
+                       "product": product.key, "queue_of": queue_of}
             cast = seed_cast()
+        email = cast.queue_email(product)
         rng = random.Random(plan.seed)
         queue = {}
         for size in plan.sizes:
@@ -46,7 +54,7 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
                 added = top_up(cast, size, rng)
             say(f"{size:,} applications ({added:,} added in {time.perf_counter() - started:.1f} s)")
             if "queue" not in plan.skip:
-                queue[str(size)] = measure_queue(app, cast.officer_email(), STAFF_PASSWORD,
+                queue[str(size)] = measure_queue(app, email, STAFF_PASSWORD,
                                                  plan.queue_requests,
                                                  plans=size == plan.sizes[-1])
                 say(f"queue at {size:,}: p95 {queue[str(size)]['p95_ms']:.1f} ms")
@@ -57,10 +65,10 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
             results["queue_plans"] = queue[str(plan.sizes[-1])].pop("plans")
         if "http" not in plan.skip:
             say("http: gunicorn with 2 workers")
-            results["http"] = measure_http(scratch, cast.officer_email(), STAFF_PASSWORD,
+            results["http"] = measure_http(scratch, email, STAFF_PASSWORD,
                                            seconds=plan.http_seconds, rounds=plan.http_rounds)
         if "engine" not in plan.skip:
-            say("engine: approvals through engine.fire and raw")
+            say(f"engine: {product.bench.ENGINE.noun} through engine.fire and raw")
             results["engine"] = measure_engine(app, cast, plan.engine_rounds,
                                                plan.engine_per_round, rng)
     finally:
@@ -81,5 +89,5 @@ def _db_version() -> str:
 
 def _row_counts() -> dict[str, int]:
     """Rows of each seeded table at the largest size (before the engine adds its own)."""
-    return {model.__tablename__: db.session.scalar(select(func.count(model.id)))
-            for model in SEEDED_TABLES}
+    return {table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in seeded_tables()}

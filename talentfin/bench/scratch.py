@@ -21,6 +21,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL
 from sqlalchemy.engine import make_url
 
+from talentfin import create_app
+from talentfin.extensions import db
+from talentfin.services.parameters import seed_defaults
+
 BENCH_SCHEMA = "talentfin_bench"
 # Seeded accounts only need to log in a few times; a cheap hash keeps seeding fast.
 CHEAP_HASH = "pbkdf2:sha256:1000"
@@ -127,10 +131,6 @@ def scratch_config(scratch: Scratch) -> dict:
 
 def scratch_app(scratch: Scratch) -> Flask:
     """A talentfin app on the scratch database with the schema created."""
-    from talentfin import create_app
-    from talentfin.extensions import db
-    from talentfin.services.parameters import seed_defaults
-
     app = create_app(scratch_config(scratch))
     with app.app_context():
         db.create_all()
@@ -140,8 +140,6 @@ def scratch_app(scratch: Scratch) -> Flask:
 
 def release(app: Flask) -> None:
     """Close the scratch app's connections so its database can be dropped."""
-    from talentfin.extensions import db
-
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

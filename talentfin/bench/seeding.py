@@ -1,10 +1,12 @@
 """Synthetic but realistic data for the benchmark, bulk-inserted with SQLAlchemy Core.
 
-Applications stand in every state of every product that has a workflow, reached by a real
-path of that workflow: each step is a transition-log row, each deciding step a rendered
-dossier and its finished outbox task, and the effects of the path fill the columns the
-engine would have filled. Open applications are recent, closed ones span three years, as
-in a live system whose history keeps growing.
+Applications stand in every state of every product with a benchmark profile, reached by a
+real path of that product's workflow: each step is a transition-log row, each deciding
+step a rendered dossier and its finished outbox task, and the effects of the path fill the
+columns the engine would have filled. Open applications are recent, closed ones span three
+years, as in a live system whose history keeps growing. An application is built as one
+row and inserted in two: the envelope's columns into ``applications``, then the product's
+own into its table, under the same id.
 """
 
 import random
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from types import SimpleNamespace
 
+from sqlalchemy import Table
 from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
@@ -19,12 +22,20 @@ from sqlalchemy import text
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
+from talentfin import audit
+from talentfin.bench.profile import benched
+from talentfin.bench.profile import own_table
+from talentfin.bench.profile import partner_kinds
+from talentfin.bench.profile import partner_staff
+from talentfin.bench.profile import product_tables
 from talentfin.bench.scratch import CHEAP_HASH
 from talentfin.bench.synthetic import application_paths
 from talentfin.bench.synthetic import application_rows
 from talentfin.bench.synthetic import company_rows
+from talentfin.bench.synthetic import split
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import ChainHead
 from talentfin.models import Dossier
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
@@ -33,16 +44,22 @@ from talentfin.models import TalentProfile
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
-from talentfin.workflows.registry import PRODUCT_MODULES
+from talentfin.workflows.spec import Product
 
 STAFF_PASSWORD = "bench-pass-2026"  # noqa: S105 (scratch accounts, dropped after the run)
 PARKS = 6
-# Banks of different sizes; the measured officer works at the largest one.
-BANK_SHARES = (35, 25, 20, 12, 8)
-STAFF_PER_ORG = {"park_reviewer": 3, "bank_officer": 4, "bank_approver": 2, "pool_admin": 2}
+# Partner organisations of different sizes; the measured queue is at the largest one.
+PARTNER_SHARES = (35, 25, 20, 12, 8)
+# Staff of the programme's own organisations; partners get their products' PARTNER_STAFF.
+CORE_STAFF = {"park": {"park_reviewer": 3}, "pool": {"pool_admin": 2}}
 CHUNK = 2000
-SEEDED_TABLES = (Enterprise, User, TalentProfile, Application, TransitionLog, Dossier,
-                 OutboxTask)
+COMPANY_TABLES = (Enterprise.__table__, User.__table__, TalentProfile.__table__)
+HISTORY_TABLES = (TransitionLog.__table__, Dossier.__table__, OutboxTask.__table__)
+
+
+def seeded_tables() -> tuple[Table, ...]:
+    """Every table the benchmark fills, in insertion order (products' own tables too)."""
+    return (*COMPANY_TABLES, Application.__table__, *product_tables(), *HISTORY_TABLES)
 
 
 @dataclass
@@ -50,26 +67,29 @@ class Cast:
     """The organisations and staff every synthetic application meets."""
 
     parks: list[int]
-    banks: list[int]
+    partners: dict[str, list[int]]  # kind -> ids, the largest first, the extra ones last
     pool: int
+    codes: dict[int, str] = field(default_factory=dict)
     staff: dict[tuple[int, str], list[int]] = field(default_factory=dict)
     password_hash: str = ""
 
-    def officer_email(self, bank_index: int = 0) -> str:
-        """Login of the first credit officer of a bank (bank 0 is the largest)."""
-        return f"bank_officer1@bank-{bank_index + 1}.bench.cn"
+    def queue_email(self, product: Product) -> str:
+        """Login of the first member of the measured queue's role at the largest partner."""
+        org = self.partners[product.partner_kind][0]
+        return f"{product.bench.QUEUE_ROLE}1@{self.codes[org]}.bench.cn"
 
-    def approver_id(self, bank_id: int) -> int:
-        """The first approver of a bank."""
-        return self.staff[(bank_id, "bank_approver")][0]
+    def member(self, org_id: int, role: str) -> int:
+        """The first account of a role at an organisation."""
+        return self.staff[(org_id, role)][0]
 
 
-def seed_cast(extra_banks: int = 1) -> Cast:
-    """Parks, banks (plus ``extra_banks`` kept out of the queues), the pool and staff."""
+def seed_cast(extra_partners: int = 1) -> Cast:
+    """Parks, partners of each kind (plus ``extra_partners`` kept out of the queues), the
+    pool and their staff."""
     now = utcnow()
     orgs = [("park", f"park-{n + 1}", f"第{n + 1}人才园区") for n in range(PARKS)]
-    orgs += [("bank", f"bank-{n + 1}", f"第{n + 1}合作银行")
-             for n in range(len(BANK_SHARES) + extra_banks)]
+    orgs += [(kind, f"{kind}-{n + 1}", f"第{n + 1}合作机构") for kind in partner_kinds()
+             for n in range(len(PARTNER_SHARES) + extra_partners)]
     orgs.append(("pool", "pool", "人才金融风险补偿资金池"))
     with db.engine.begin() as connection:
         connection.execute(insert(Organisation), [
@@ -80,22 +100,26 @@ def seed_cast(extra_banks: int = 1) -> Cast:
         rows = connection.execute(select(Organisation.id, Organisation.kind, Organisation.code)
                                   .order_by(Organisation.id)).all()
     cast = Cast(parks=[r.id for r in rows if r.kind == "park"],
-                banks=[r.id for r in rows if r.kind == "bank"],
+                partners={kind: [r.id for r in rows if r.kind == kind]
+                          for kind in partner_kinds()},
                 pool=next(r.id for r in rows if r.kind == "pool"),
+                codes={r.id: r.code for r in rows},
                 password_hash=generate_password_hash(STAFF_PASSWORD, method=CHEAP_HASH))
-    _seed_staff(cast, {r.id: r.code for r in rows}, now)
+    _seed_staff(cast, now)
     return cast
 
 
-def _seed_staff(cast: Cast, codes: dict[int, str], now) -> None:
-    members = [(park, "park_reviewer") for park in cast.parks]
-    members += [(bank, role) for bank in cast.banks for role in ("bank_officer", "bank_approver")]
-    members.append((cast.pool, "pool_admin"))
+def _seed_staff(cast: Cast, now) -> None:
+    members = [(org, role, count) for org in cast.parks
+               for role, count in CORE_STAFF["park"].items()]
+    members += [(org, role, count) for kind, orgs in cast.partners.items() for org in orgs
+                for role, count in partner_staff(kind).items()]
+    members += [(cast.pool, role, count) for role, count in CORE_STAFF["pool"].items()]
     rows = [
-        {"email": f"{role}{n + 1}@{codes[org]}.bench.cn", "name": f"{role}{n + 1}",
+        {"email": f"{role}{n + 1}@{cast.codes[org]}.bench.cn", "name": f"{role}{n + 1}",
          "password_hash": cast.password_hash, "role": role, "org_id": org, "locale": "zh",
          "active": True, "created_at": now, "updated_at": now}
-        for org, role in members for n in range(STAFF_PER_ORG[role])
+        for org, role, count in members for n in range(count)
     ]
     with db.engine.begin() as connection:
         connection.execute(insert(User), rows)
@@ -121,43 +145,60 @@ def top_up(cast: Cast, size: int, rng: random.Random) -> int:
     return max(0, missing)
 
 
-def seed_batch(cast: Cast, count: int, rng: random.Random, *, state: str | None = None,
-               bank_id: int | None = None, per_company: int = 2) -> list[int]:
-    """Insert ``count`` applications (in ``state`` at ``bank_id`` if given); returns ids."""
+def seed_batch(cast: Cast, count: int, rng: random.Random, *, product: Product | None = None,
+               state: str | None = None, partner_id: int | None = None,
+               per_company: int = 2) -> list[int]:
+    """Insert ``count`` applications (of ``product``, in ``state``, at ``partner_id`` if
+    given, else of every product, in states weighted as in a live book); returns ids."""
     ids = _next_ids()
-    products = tuple(PRODUCT_MODULES)
+    products = (product,) if product else benched()
     companies = company_rows(ids, -(-count // per_company), cast, rng)
     rows = {table: [] for table in ("applications", "transition_logs", "dossiers", "outbox")}
+    owners = []  # the product of each application row
     for n in range(count):
-        product = rng.choice(products)
-        wanted_state, path = application_paths(product, rng, state)
+        chosen = rng.choice(products)
+        wanted_state, path = application_paths(chosen, rng, state)
         company = companies.pick(n // per_company)
-        bank = bank_id or rng.choices(cast.banks[:len(BANK_SHARES)], weights=BANK_SHARES)[0]
+        partners = cast.partners[chosen.partner_kind]
+        partner = partner_id or rng.choices(partners[:len(PARTNER_SHARES)],
+                                            weights=PARTNER_SHARES)[0]
         for table, new_rows in application_rows(
-                ids, product, wanted_state, path, company, bank, cast, rng).items():
+                ids, chosen, wanted_state, path, company, partner, cast, rng).items():
             rows[table].extend(new_rows)
+        owners.append(chosen)
     with db.engine.begin() as connection:
-        for table, model in (("enterprises", Enterprise), ("users", User),
-                             ("talent_profiles", TalentProfile)):
-            connection.execute(insert(model), companies.rows[table])
+        for table in COMPANY_TABLES:
+            connection.execute(insert(table), companies.rows[table.name])
         link_logs(connection, rows["transition_logs"])
-        for table, model in (("applications", Application), ("transition_logs", TransitionLog),
-                             ("dossiers", Dossier), ("outbox", OutboxTask)):
-            if rows[table]:
-                connection.execute(insert(model), rows[table])
+        _insert_applications(connection, rows["applications"], owners)
+        for table, name in zip(HISTORY_TABLES, ("transition_logs", "dossiers", "outbox"),
+                               strict=True):
+            if rows[name]:
+                connection.execute(insert(table), rows[name])
     return [row["id"] for row in rows["applications"]]
+
+
+def _insert_applications(connection, rows: list[dict], owners: list[Product]) -> None:
+    """The envelope rows, then each product's own rows (same ids) into its table."""
+    envelope = Application.__table__
+    if not rows:
+        return
+    connection.execute(insert(envelope), [split(row, envelope) for row in rows])
+    by_table: dict[Table, list[dict]] = {}
+    for row, product in zip(rows, owners, strict=True):
+        table = own_table(product)
+        if table is not None:
+            by_table.setdefault(table, []).append(split(row, table))
+    for table, own_rows in by_table.items():
+        connection.execute(insert(table), own_rows)
 
 
 def link_logs(connection, logs: list[dict]) -> None:
     """Give new log rows their links in the tamper-evident chain, as the engine does."""
-    if not logs or "seq" not in TransitionLog.__table__.c:
+    if not logs:
         return
-    from talentfin import audit
-    from talentfin.models import ChainHead
-    from talentfin.workflows.engine import LOG_CHAIN
-
     head = connection.execute(select(ChainHead.seq, ChainHead.last_hash)
-                              .where(ChainHead.name == LOG_CHAIN)).first()
+                              .where(ChainHead.name == TransitionLog.CHAIN)).first()
     seq, previous = head if head else (0, audit.GENESIS)
     for row in logs:
         seq += 1
@@ -167,38 +208,40 @@ def link_logs(connection, logs: list[dict]) -> None:
                    row_hash=audit.link_hash(previous, seq, content))
         previous = row["row_hash"]
     if head:
-        connection.execute(update(ChainHead).where(ChainHead.name == LOG_CHAIN)
+        connection.execute(update(ChainHead).where(ChainHead.name == TransitionLog.CHAIN)
                            .values(seq=seq, last_hash=previous))
     else:
-        connection.execute(insert(ChainHead).values(name=LOG_CHAIN, seq=seq,
+        connection.execute(insert(ChainHead).values(name=TransitionLog.CHAIN, seq=seq,
                                                     last_hash=previous))
 
 
 def _next_ids() -> dict[str, int]:
     """The next free id of every seeded table (rows get explicit ids so they link up)."""
     with db.engine.connect() as connection:
-        return {model.__tablename__: (connection.scalar(select(func.max(model.id))) or 0) + 1
-                for model in SEEDED_TABLES}
+        return {table.name: (connection.scalar(select(func.max(table.c.id))) or 0) + 1
+                for table in seeded_tables()}
 
 
 def finish_load() -> None:
     """After a bulk load: move PostgreSQL's sequences past the explicit ids, vacuum.
 
-    PostgreSQL's autovacuum would vacuum and analyse the new rows within minutes (insert-only
-    tables too): VACUUM ANALYZE now gives the planner a live system's statistics and the
-    visibility map index-only scans need. SQLite gets no ANALYZE, because the app never runs
-    one, and its planner's choices without statistics are part of what is measured.
+    A product's own table takes the application's id and has no sequence of its own. And
+    PostgreSQL's autovacuum would vacuum and analyse the new rows within minutes
+    (insert-only tables too): VACUUM ANALYZE now gives the planner a live system's
+    statistics and the visibility map index-only scans need. SQLite gets no ANALYZE,
+    because the app never runs one, and its planner's choices without statistics are part
+    of what is measured.
     """
     if db.engine.dialect.name != "postgresql":
         return
     with db.engine.begin() as connection:
-        for model in SEEDED_TABLES:
-            name = model.__tablename__
-            connection.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                f"(SELECT COALESCE(MAX(id), 1) FROM {name}))"
-            ))
+        for table in seeded_tables():
+            sequence = connection.scalar(text("SELECT pg_get_serial_sequence(:name, 'id')"),
+                                         {"name": table.name})
+            if sequence is None:
+                continue
+            highest = f"SELECT COALESCE(MAX(id), 1) FROM {table.name}"  # noqa: S608
+            connection.execute(text(f"SELECT setval(CAST(:sequence AS regclass), ({highest}))"),
+                               {"sequence": sequence})
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
-
-

@@ -6,29 +6,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 from functools import cache
+from types import SimpleNamespace
 
-from talentfin.bench.replay import EFFECTS
+from sqlalchemy import Table
+
+from talentfin.bench.replay import replay
 from talentfin.demo import demo_uscc
-from talentfin.models import ROLE_ORG_KIND
+from talentfin.institutions import FOUNDER
+from talentfin.institutions import kind_of
 from talentfin.models.base import utcnow
 from talentfin.workflows.registry import workflow_for
+from talentfin.workflows.spec import Product
 from talentfin.workflows.spec import Transition
 
-# Share of applications per state (percent of a three-year-old loan book); a state without
-# a weight here gets 1. Most of a grown table is history and loans being repaid; what waits
-# for a decision is a small, recent part.
-STATE_WEIGHTS = {
-    "draft": 4, "park_review": 3, "info_requested": 1.5, "partner_review": 4,
-    "bank_approval": 2, "bank_info_requested": 1, "approved": 1.5, "contracted": 1.5,
-    "disbursed": 3, "covered": 3, "not_covered": 1.5, "rejected": 12, "withdrawn": 6,
-    "expired": 4, "active": 30, "overdue": 2, "npl": 1, "repaid": 3, "closed": 12,
-    "claim_review": 0.5, "committee_review": 0.3, "compensated": 0.4, "in_recovery": 0.6,
-    "recovered": 0.3, "written_off": 0.3, "clawed_back": 0.1,
-}
 OPEN_DAYS = 90
 HISTORY_DAYS = 3 * 365
 CLAIMED_SHARE = 0.3
-TIERS = {"A": (5, 10_000_000), "B": (25, 5_000_000), "C": (40, 3_000_000), "D": (30, 1_000_000)}
+TIER_WEIGHTS = {"A": 5, "B": 25, "C": 40, "D": 30}  # talents per tier, percent
 CITY_WORDS = ("青岛", "崂山", "海岸", "蓝谷", "深海", "智汇", "星河", "云帆", "海纳", "东方")
 TRADE_WORDS = ("智能", "量子", "生物", "新材料", "海洋装备", "芯片", "数据", "医疗器械", "机器人")
 PURPOSES = (
@@ -66,13 +60,14 @@ def simple_paths(product: str) -> dict[str, list[tuple[Transition, ...]]]:
     return paths
 
 
-def application_paths(product: str, rng: random.Random,
+def application_paths(product: Product, rng: random.Random,
                       state: str | None = None) -> tuple[str, tuple[Transition, ...]]:
-    """A final state (weighted as in a live loan book) and one real path to it."""
-    paths = simple_paths(product)
+    """A final state (weighted as in the product's live book) and one real path to it."""
+    paths = simple_paths(product.key)
     if state is None:
         states = sorted(paths)
-        state = rng.choices(states, weights=[STATE_WEIGHTS.get(s, 1) for s in states])[0]
+        weights = product.bench.STATE_WEIGHTS
+        state = rng.choices(states, weights=[weights.get(s, 1) for s in states])[0]
     return state, rng.choice(paths[state])
 
 
@@ -96,7 +91,7 @@ def company_rows(ids: dict[str, int], count: int, cast, rng: random.Random) -> C
     for _ in range(count):
         eid = take(ids, "enterprises")
         founder_id = take(ids, "users")
-        tier = rng.choices(list(TIERS), weights=[w for w, _ in TIERS.values()])[0]
+        tier = rng.choices(list(TIER_WEIGHTS), weights=list(TIER_WEIGHTS.values()))[0]
         park = rng.choice(cast.parks)
         person = rng.choice(SURNAMES) + rng.choice(GIVEN)
         name = f"{rng.choice(CITY_WORDS)}{rng.choice(TRADE_WORDS)}科技有限公司"
@@ -111,7 +106,7 @@ def company_rows(ids: dict[str, int], count: int, cast, rng: random.Random) -> C
         })
         rows["users"].append({
             "id": founder_id, "email": f"founder{eid}@bench.cn", "name": person,
-            "password_hash": cast.password_hash, "role": "founder", "org_id": None,
+            "password_hash": cast.password_hash, "role": FOUNDER, "org_id": None,
             "enterprise_id": eid, "locale": "zh", "active": True, "last_login_at": None,
             "created_at": since, "updated_at": since,
         })
@@ -127,23 +122,28 @@ def company_rows(ids: dict[str, int], count: int, cast, rng: random.Random) -> C
     return Companies(rows, picks)
 
 
-def application_rows(ids: dict[str, int], product: str, state: str,
-                     path: tuple[Transition, ...], company: dict, bank: int, cast,
+def application_rows(ids: dict[str, int], product: Product, state: str,
+                     path: tuple[Transition, ...], company: dict, partner: int, cast,
                      rng: random.Random) -> dict[str, list[dict]]:
-    """One application in ``state`` after ``path``, with its logs, dossiers and outbox."""
-    workflow = workflow_for(product)
+    """One application in ``state`` after ``path``, with its logs, dossiers and outbox.
+
+    The application is one dict of the envelope's and the product's columns; ``split``
+    gives each table its part.
+    """
+    workflow = product.workflow
     is_open = state not in workflow.terminal
     created, times = _timeline(len(path), is_open, rng)
-    row = _blank_application(take(ids, "applications"), product, company, bank, created, rng)
+    row = _blank_application(take(ids, "applications"), product, company, partner, created,
+                             rng)
     out: dict[str, list[dict]] = {"applications": [row], "transition_logs": [],
                                   "dossiers": [], "outbox": []}
     versions: Counter = Counter()
     source = workflow.initial
     for step, (transition, at) in enumerate(zip(path, times, strict=True)):
-        actor = _actor(transition.roles[0], company, bank, cast, rng)
+        actor = _actor(transition.roles[0], product, company, partner, cast, rng)
         payload: dict = {}
         for effect in transition.effects:
-            payload.update(EFFECTS.get(effect, _unchanged)(row, at, actor, company, rng))
+            payload.update(replay(product, effect)(row, at, actor, company, rng))
         log_id = take(ids, "transition_logs")
         out["transition_logs"].append({
             "id": log_id, "application_id": row["id"], "trigger": transition.trigger,
@@ -158,9 +158,16 @@ def application_rows(ids: dict[str, int], product: str, state: str,
         source = transition.dest
     last = times[-1] if times else created
     row.update(status=state, status_changed_at=last, updated_at=last, version=len(path) + 2)
+    # What the engine keeps after every firing: the amount that counts now.
+    row["amount_fen"] = product.model.current_amount(SimpleNamespace(**row))
     if is_open:
-        _claim(row, workflow, state, company, bank, cast, rng)
+        _claim(row, product, state, company, partner, cast, rng)
     return out
+
+
+def split(row: dict, table: Table) -> dict:
+    """The row's values of a table's columns (None for those it does not set)."""
+    return {column.name: row.get(column.name) for column in table.c}
 
 
 def _timeline(steps: int, is_open: bool, rng: random.Random) -> tuple[datetime, list[datetime]]:
@@ -173,45 +180,41 @@ def _timeline(steps: int, is_open: bool, rng: random.Random) -> tuple[datetime, 
     return created, times
 
 
-def _blank_application(app_id: int, product: str, company: dict, bank: int,
+def _blank_application(app_id: int, product: Product, company: dict, partner: int,
                        created: datetime, rng: random.Random) -> dict:
-    limit_yuan = TIERS[company["tier"]][1]
+    """A new draft: every column of the product's tables, None unless a draft has it."""
+    blank = dict.fromkeys(column.name for table in product.model.__mapper__.tables
+                          for column in table.c)
     return {
-        "id": app_id, "reference": f"RCD{created:%Y}{app_id:07d}", "product": product,
-        "status": "draft", "version": 1, "enterprise_id": company["enterprise_id"],
-        "applicant_id": company["founder_id"], "park_id": None, "partner_org_id": bank,
-        "talent_tier": None,
-        "requested_amount_fen": rng.randrange(10, limit_yuan // 10_000 + 1) * 1_000_000,
-        "requested_term_months": rng.choice((12, 24, 36)), "purpose": rng.choice(PURPOSES),
-        "details": {"annual_revenue_fen": rng.randrange(0, 5000) * 1_000_000,
-                    "net_profit_fen": rng.randrange(-500, 800) * 100_000,
-                    "employees": rng.randrange(3, 120)},
-        "recommended_amount_fen": None, "recommended_rate_bp": None,
-        "recommended_term_months": None, "recommended_by_id": None, "decided_by_id": None,
-        "contract_no": None, "contract_signed_on": None, "disbursed_on": None,
-        "disbursed_amount_fen": None, "filed_on": None, "filing_no": None,
-        "info_request": None, "submitted_snapshot": None, "claimed_by_id": None,
-        "claimed_at": None, "submitted_at": None, "partner_routed_at": None,
-        "status_changed_at": created, "created_at": created, "updated_at": created,
+        **blank, "id": app_id, "reference": f"{product.reference_prefix}{created:%Y}{app_id:07d}",
+        "product": product.key, "status": product.workflow.initial, "version": 1,
+        "enterprise_id": company["enterprise_id"], "applicant_id": company["founder_id"],
+        "partner_org_id": partner, **product.bench.request(company["tier"], rng),
+        "purpose": rng.choice(PURPOSES), "status_changed_at": created, "created_at": created,
+        "updated_at": created,
     }
 
 
-def _actor(role: str, company: dict, bank: int, cast, rng: random.Random) -> int | None:
-    if role == "founder":
+def _actor(role: str, product: Product, company: dict, partner: int, cast,
+           rng: random.Random) -> int | None:
+    """One of the seeded staff of the role (at the file's park or partner), or the founder."""
+    if role == FOUNDER:
         return company["founder_id"]
-    org = {"park": company["park_id"], "bank": bank, "pool": cast.pool}.get(
-        ROLE_ORG_KIND.get(role, ""))
+    kind = kind_of(role)
+    org = partner if kind == product.partner_kind else {
+        "park": company["park_id"], "pool": cast.pool}.get(kind or "")
     staff = cast.staff.get((org, role))
     return rng.choice(staff) if staff else None
 
 
-def _claim(row: dict, workflow, state: str, company: dict, bank: int, cast,
+def _claim(row: dict, product: Product, state: str, company: dict, partner: int, cast,
            rng: random.Random) -> None:
     """Some open applications are claimed by a reviewer who acts on them now."""
-    roles = [r for t in workflow.triggers_from(state) for r in t.roles if r in ROLE_ORG_KIND]
+    roles = [r for t in product.workflow.triggers_from(state) for r in t.roles
+             if kind_of(r) is not None]
     if not roles or rng.random() >= CLAIMED_SHARE:
         return
-    row["claimed_by_id"] = _actor(roles[0], company, bank, cast, rng)
+    row["claimed_by_id"] = _actor(roles[0], product, company, partner, cast, rng)
     if row["claimed_by_id"] is not None:
         row["claimed_at"] = row["status_changed_at"] + timedelta(hours=rng.uniform(0, 24))
 
@@ -234,7 +237,3 @@ def _dossier(ids, out, row, stage, version, log_id, actor, at, step, rng) -> Non
         "available_at": at, "locked_until": None, "last_error": "", "created_at": at,
         "finished_at": done,
     })
-
-
-def _unchanged(row, at, actor, company, rng) -> dict:
-    return {}

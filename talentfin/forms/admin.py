@@ -12,7 +12,9 @@ from wtforms.validators import Regexp
 
 from talentfin.forms.base import BaseForm
 from talentfin.i18n import _l
-from talentfin.labels import ROLES
+from talentfin.institutions import KINDS
+from talentfin.institutions import role_label
+from talentfin.institutions import staff_roles
 
 
 class StaffUserForm(BaseForm):
@@ -20,21 +22,18 @@ class StaffUserForm(BaseForm):
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLES.items()
-                                            if k not in ("founder", "system")])
+    role = SelectField(_l("Role"),
+                       choices=lambda: [(key, role_label(key)) for key in staff_roles()])
     org_code = SelectField(_l("Organisation"), validators=[Optional()])
     password = PasswordField(_l("Initial password"),
                              validators=[DataRequired(), Length(min=10)])
 
 
 class OrganisationForm(BaseForm):
-    """A park, partner institution or the pool."""
+    """A park, a partner institution of any product, or the pool."""
 
-    kind = SelectField(_l("Kind"), choices=[
-        ("park", _l("Park")), ("bank", _l("Bank")), ("pool", _l("Pool")),
-        ("insurer", _l("Insurer")), ("fund", _l("Fund")), ("underwriter", _l("Underwriter")),
-        ("exchange", _l("Exchange")),
-    ])
+    kind = SelectField(_l("Kind"),
+                       choices=lambda: [(key, str(kind.label)) for key, kind in KINDS.items()])
     code = StringField(_l("Code"), validators=[
         DataRequired(), Length(max=40),
         Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and hyphens."))])

@@ -1,22 +1,21 @@
-"""Forms reviewers fill in when they fire a transition; each gives the engine its data."""
+"""Forms reviewers fill in when they fire a transition; each gives the engine its data.
 
-from wtforms import SelectField
+A transition names its form (``Transition.form``); ``form_for`` finds it in the registry
+(the core's forms here, each product's registered by ``talentfin.programme``). A form
+may fill itself from the application (``prefill``), and a request for information offers
+only the product's own fields and documents (``for_application``).
+"""
+
 from wtforms import SelectMultipleField
-from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import widgets
-from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
-from talentfin.forms.application import TERM_CHOICES
 from talentfin.forms.base import BaseForm
-from talentfin.forms.base import DateInputField
-from talentfin.forms.base import RateField
-from talentfin.forms.base import YuanField
 from talentfin.i18n import _l
-from talentfin.labels import ATTACHMENTS
-from talentfin.labels import FIELDS
+from talentfin.models import Application
+from talentfin.workflows.registry import product_for
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -31,78 +30,52 @@ class DecisionForm(BaseForm):
 
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])
 
+    def for_application(self, application: Application) -> "DecisionForm":
+        """Fit the form to an application (choices that depend on its product)."""
+        return self
+
+    def prefill(self, application: Application) -> None:
+        """Fill the fields from what the application already holds (a fresh form only)."""
+
     def engine_data(self) -> dict:
         """Data handed to the engine."""
         return {}
 
 
 class InfoRequestForm(DecisionForm):
-    """Which fields and documents the founder must fix."""
+    """Which fields and documents the founder must fix (the product's own only)."""
 
-    fields = MultiCheckboxField(_l("Fields to fix"), choices=list(FIELDS.items()))
-    documents = MultiCheckboxField(_l("Documents to replace"), choices=list(ATTACHMENTS.items()))
+    fields = MultiCheckboxField(_l("Fields to fix"), choices=[])
+    documents = MultiCheckboxField(_l("Documents to replace"), choices=[])
+
+    def for_application(self, application: Application) -> "InfoRequestForm":
+        """Offer the product's fields and the application's own documents."""
+        product = product_for(application.product)
+        self.fields.choices = [(key, str(label)) for key, label in product.fields.items()]
+        self.documents.choices = [(d.key, str(d.label)) for d in product.founder_documents]
+        return self
 
     def engine_data(self) -> dict:
         """The named fields and documents."""
         return {"fields": self.fields.data or [], "documents": self.documents.data or []}
 
 
-class RecommendationForm(DecisionForm):
-    """The credit officer's amount, rate and term."""
-
-    amount = YuanField(_l("Recommended amount (yuan)"), validators=[DataRequired()])
-    rate = RateField(_l("Annual rate (%)"), validators=[DataRequired()])
-    term_months = SelectField(_l("Term"), coerce=int, choices=TERM_CHOICES,
-                              validators=[DataRequired()])
-
-    def engine_data(self) -> dict:
-        """Amount in fen, rate in basis points, term in months."""
-        return {"amount_fen": self.amount.data, "rate_bp": self.rate.data,
-                "term_months": self.term_months.data}
-
-
-class ContractForm(DecisionForm):
-    """The signed loan contract."""
-
-    contract_no = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
-    signed_on = DateInputField(_l("Signed on"), validators=[DataRequired()],
-                               not_after_today=True)
-
-    def engine_data(self) -> dict:
-        """Contract number and date."""
-        return {"contract_no": self.contract_no.data.strip(), "signed_on": self.signed_on.data}
-
-
-class DisbursementForm(DecisionForm):
-    """The disbursed amount and date."""
-
-    amount = YuanField(_l("Disbursed amount (yuan)"), validators=[DataRequired()])
-    disbursed_on = DateInputField(_l("Disbursed on"), validators=[DataRequired()],
-                                  not_after_today=True)
-
-    def engine_data(self) -> dict:
-        """Amount in fen and date."""
-        return {"amount_fen": self.amount.data, "disbursed_on": self.disbursed_on.data}
-
-
-DECISION_FORMS = {
+FORMS: dict[str, type[DecisionForm]] = {
     "decision": DecisionForm,
     "info_request": InfoRequestForm,
-    "recommendation": RecommendationForm,
-    "contract": ContractForm,
-    "disbursement": DisbursementForm,
 }
 
 
-def _add_servicing_forms() -> None:
-    from talentfin.forms.servicing import SERVICING_FORMS
-
-    DECISION_FORMS.update(SERVICING_FORMS)
-
-
-_add_servicing_forms()
+def register_forms(forms: dict[str, type]) -> None:
+    """Add a product's forms (by the names its transitions use)."""
+    FORMS.update(forms)
 
 
-def form_for(name: str | None, **kwargs) -> DecisionForm:
-    """The form class a transition names (plain decision form when none)."""
-    return DECISION_FORMS.get(name or "decision", DecisionForm)(**kwargs)
+def form_for(name: str | None, application: Application, *, fresh: bool = False,
+             **kwargs) -> DecisionForm:
+    """The form a transition names (a plain decision form when none), fitted to the
+    application; a ``fresh`` form (not a submitted one) is filled from the application."""
+    form = FORMS[name or "decision"](**kwargs).for_application(application)
+    if fresh:
+        form.prefill(application)
+    return form

@@ -1,12 +1,9 @@
 """Applications (one per product request) and their transition log."""
 
-from datetime import date
 from datetime import datetime
 
 from sqlalchemy import JSON
 from sqlalchemy import BigInteger
-from sqlalchemy import Boolean
-from sqlalchemy import Date
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
@@ -24,11 +21,14 @@ from talentfin.models.org import Enterprise
 from talentfin.models.org import Organisation
 from talentfin.models.user import User
 
-PRODUCTS = ("loan", "insurance", "investment", "bond", "board")
-
 
 class Application(TimestampMixin, db.Model):
-    """A founder's application for one product, moved along its workflow by the engine.
+    """The envelope every product's application shares, moved along its workflow by the engine.
+
+    A product keeps its own fields in its own table, joined to this one (joined-table
+    inheritance, ``product`` being the discriminator): a loan is a ``LoanApplication`` row
+    here plus one in ``loan_applications``. The queues, the visibility rules, the SLA
+    clocks and the notifications read only this table.
 
     ``version`` is SQLAlchemy's version counter: every UPDATE is conditional on it, so of
     several concurrent transitions exactly one wins (the others raise StaleDataError).
@@ -44,14 +44,14 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_park_queue", "park_id", "status", "status_changed_at", "id",
               "submitted_at", "talent_tier", "requested_amount_fen"),
         Index("ix_applications_status_changed", "status", "status_changed_at"),
-        # The outstanding caps sum a firm's loans by state.
+        # The outstanding caps sum a firm's applications by state.
         Index("ix_applications_enterprise_status", "enterprise_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(24), unique=True)
-    product: Mapped[str] = mapped_column(String(20), default="loan")
-    status: Mapped[str] = mapped_column(String(32), default="draft")
+    product: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"))
@@ -60,30 +60,13 @@ class Application(TimestampMixin, db.Model):
     partner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     talent_tier: Mapped[str | None] = mapped_column(String(1))
 
+    # What the founder asked for, and the amount that counts now as the product defines it
+    # (a loan: disbursed, else recommended, else requested); kept by the engine.
     requested_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
-    requested_term_months: Mapped[int | None] = mapped_column(Integer)
+    amount_fen: Mapped[int | None] = mapped_column(BigInteger)
     purpose: Mapped[str] = mapped_column(Text, default="")
     # Further form fields (financial figures, plans) kept as submitted.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-
-    recommended_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
-    recommended_rate_bp: Mapped[int | None] = mapped_column(Integer)
-    recommended_term_months: Mapped[int | None] = mapped_column(Integer)
-    recommended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    contract_no: Mapped[str | None] = mapped_column(String(60))
-    contract_signed_on: Mapped[date | None] = mapped_column(Date)
-    disbursed_on: Mapped[date | None] = mapped_column(Date)
-    disbursed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
-    filed_on: Mapped[date | None] = mapped_column(Date)
-    filing_no: Mapped[str | None] = mapped_column(String(40))
-    # After the filing: what the bank reports (outstanding principal, arrears, grade).
-    outstanding_fen: Mapped[int | None] = mapped_column(BigInteger)
-    overdue_since: Mapped[date | None] = mapped_column(Date)
-    classification: Mapped[str | None] = mapped_column(String(20))
-    # A loan with no guarantee or collateral (Anhui: +5 points of compensation).
-    pure_credit: Mapped[bool] = mapped_column(Boolean, default=True)
 
     # What the reviewer asked the founder to fix: {"fields": [...], "documents": [...]}.
     info_request: Mapped[dict | None] = mapped_column(JSON)
@@ -100,29 +83,20 @@ class Application(TimestampMixin, db.Model):
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
     park: Mapped[Organisation | None] = relationship(foreign_keys=[park_id])
     partner: Mapped[Organisation | None] = relationship(foreign_keys=[partner_org_id])
-    recommended_by: Mapped[User | None] = relationship(foreign_keys=[recommended_by_id])
-    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "polymorphic_on": product}
 
-    @property
-    def amount_fen(self) -> int | None:
-        """The amount that counts now: disbursed, else recommended, else requested."""
-        for value in (
-            self.disbursed_amount_fen,
-            self.recommended_amount_fen,
-            self.requested_amount_fen,
-        ):
-            if value is not None:
-                return value
-        return None
+    def current_amount(self) -> int | None:
+        """The amount that counts now; a product with later amounts overrides this."""
+        return self.requested_amount_fen
 
 
 class TransitionLog(db.Model):
     """One fired transition: who, when, from, to, comment and the form data."""
 
     __tablename__ = "transition_logs"
+    CHAIN = "transition_log"  # its hash chain (talentfin.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)

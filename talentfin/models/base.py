@@ -3,7 +3,10 @@
 from datetime import UTC
 from datetime import datetime
 
+from sqlalchemy import BigInteger
 from sqlalchemy import DateTime
+from sqlalchemy import cast
+from sqlalchemy import func
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -31,8 +34,4 @@ def sum_fen(expression):
 
     PostgreSQL sums BIGINT into NUMERIC (a Decimal in Python); the ledger takes only int.
     """
-    from sqlalchemy import BigInteger
-    from sqlalchemy import cast
-    from sqlalchemy import func
-
     return cast(func.coalesce(func.sum(expression), 0), BigInteger)

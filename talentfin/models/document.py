@@ -16,16 +16,13 @@ from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
 from talentfin.extensions import db
+from talentfin.models.application import Application
 from talentfin.models.base import utcnow
 from talentfin.models.user import User
 
-ATTACHMENT_KINDS = ("business_licence", "talent_certificate", "financial_statements",
-                    "business_plan", "other")
-REQUIRED_LOAN_ATTACHMENTS = ATTACHMENT_KINDS[:4]
-
 
 class Attachment(db.Model):
-    """A file a founder uploaded; a newer file of the same kind supersedes the older one."""
+    """An uploaded document of an application; a newer file of its kind supersedes the older."""
 
     __tablename__ = "attachments"
 
@@ -42,6 +39,7 @@ class Attachment(db.Model):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     uploaded_by: Mapped[User] = relationship()
+    application: Mapped[Application] = relationship()
 
 
 class Dossier(db.Model):
@@ -51,7 +49,7 @@ class Dossier(db.Model):
     __table_args__ = (UniqueConstraint("application_id", "stage", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # An application's dossier, or a bank's (the suspension notice): exactly one is set.
+    # An application's dossier, or an organisation's (a bank's suspension notice).
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"),
                                                        index=True)
     bank_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -71,6 +69,7 @@ class Dossier(db.Model):
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
 
     made_by: Mapped[User | None] = relationship()
+    application: Mapped[Application | None] = relationship()
 
 
 class OutboxTask(db.Model):

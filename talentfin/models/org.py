@@ -15,7 +15,6 @@ from sqlalchemy.orm import relationship
 from talentfin.extensions import db
 from talentfin.models.base import TimestampMixin
 
-ORG_KINDS = ("park", "bank", "pool", "insurer", "fund", "underwriter", "exchange")
 TALENT_TIERS = ("A", "B", "C", "D")
 
 
@@ -31,8 +30,8 @@ class Organisation(TimestampMixin, db.Model):
     name_en: Mapped[str] = mapped_column(String(160), default="")
     district: Mapped[str] = mapped_column(String(60), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # A partner bank's standing with the pool: active, suspended (no new filings) or
-    # terminated (after fraud: partnership ended).
+    # A partner's standing in the programme: active, suspended (no new filings with the
+    # pool) or terminated (after fraud: partnership ended).
     standing: Mapped[str] = mapped_column(String(12), default="active")
 
     def display_name(self, locale: str = "zh") -> str:

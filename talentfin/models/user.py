@@ -22,34 +22,6 @@ from talentfin.models.base import utcnow
 from talentfin.models.org import Enterprise
 from talentfin.models.org import Organisation
 
-ROLES = (
-    "founder",
-    "park_reviewer",
-    "bank_officer",
-    "bank_approver",
-    "insurer",
-    "fund_ic",
-    "underwriter",
-    "exchange_officer",
-    "pool_admin",
-    "pool_committee",
-    "auditor",
-    "admin",
-)
-STAFF_ROLES = tuple(r for r in ROLES if r != "founder")
-# The organisation kind a staff role belongs to; auditor and admin belong to none.
-ROLE_ORG_KIND = {
-    "park_reviewer": "park",
-    "bank_officer": "bank",
-    "bank_approver": "bank",
-    "insurer": "insurer",
-    "fund_ic": "fund",
-    "underwriter": "underwriter",
-    "exchange_officer": "exchange",
-    "pool_admin": "pool",
-    "pool_committee": "pool",
-}
-
 
 class User(UserMixin, TimestampMixin, db.Model):
     """A person who logs in: a founder of an enterprise or staff of an organisation."""

@@ -7,11 +7,14 @@ from flask import current_app
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.i18n import _
-from talentfin.models import ROLE_ORG_KIND
-from talentfin.models import ROLES
+from talentfin.institutions import ROLES
+from talentfin.institutions import kind_label
+from talentfin.institutions import kind_of
+from talentfin.models import Application
 from talentfin.models import LoginAttempt
 from talentfin.models import Organisation
 from talentfin.models import User
@@ -118,11 +121,17 @@ def reset_password(user: User, temporary: str, admin: User) -> None:
 
 
 def set_active(user: User, active: bool, admin: User) -> None:
-    """Deactivate an account (it can no longer log in, and its sessions end) or reactivate it."""
+    """Deactivate an account (it can no longer log in, its sessions end and its claims go
+    back to the queues) or reactivate it."""
     if user.id == admin.id:
         raise AccountError(_("You cannot deactivate your own account.") if not active else
                            _("Your own account is active."))
     user.active = active
+    if not active:
+        db.session.execute(
+            update(Application).where(Application.claimed_by_id == user.id)
+            .values(claimed_by_id=None, claimed_at=None, version=Application.version + 1)
+            .execution_options(synchronize_session=False))
     db.session.commit()
 
 
@@ -135,12 +144,12 @@ def create_user(email: str, password: str, name: str, role: str, *, org_code: st
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AccountError(_("An account with this e-mail address already exists."))
     org = None
-    wanted_kind = ROLE_ORG_KIND.get(role)
+    wanted_kind = kind_of(role)
     if wanted_kind:
         org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
         if org is None or org.kind != wanted_kind:
             raise AccountError(_("This role needs an organisation of kind %(kind)s.",
-                                 kind=wanted_kind))
+                                 kind=kind_label(wanted_kind)))
     _long_enough(password)
     user = User(email=email, name=name, role=role, org=org, enterprise_id=enterprise_id,
                 locale=locale)

@@ -4,12 +4,11 @@ A status change (``notify_transition``, an outbox task the engine queues in the 
 of the change) concerns:
 
 - the founder who applied, on every change, their own included (it is their receipt);
-- the staff of the organisation whose queue the application enters (``QUEUES``): the park's
-  reviewers on park review, the partner bank's officers on bank review, its approvers on
-  approval, its officers again once approved or contracted, the pool administrators once
-  disbursed (the filing is due); after the filing, the bank's officers when a loan turns
-  non-performing (a claim may be lodged) or is compensated, the pool administrators when a
-  claim is lodged, the committee when it is put to them;
+- the staff of the organisation whose queue the application enters: the role the product's
+  definition names for the new state (``State.actor``), in the organisation the
+  application names for that role's kind (for a loan: the park's reviewers on park review,
+  the bank's officers on bank review, its approvers on approval, the pool administrators
+  once disbursed ...);
 - the member of staff who had claimed it.
 
 Staff never hear of their own action, and inactive accounts hear of nothing. Reminders
@@ -20,19 +19,18 @@ when it is shown or mailed, in the reader's language.
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import get_locale
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from talentfin import policy
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.i18n import ngettext
-from talentfin.labels import state_label
-from talentfin.labels import trigger_label
+from talentfin.institutions import FOUNDER
 from talentfin.models import NOTIFICATION_KINDS
 from talentfin.models import Application
 from talentfin.models import Notification
@@ -45,21 +43,12 @@ from talentfin.models.base import utcnow
 from talentfin.services.mail import mail_enabled
 from talentfin.services.mail import send_mail
 from talentfin.services.mail import smtp_connection
+from talentfin.workflows.access import can_view
+from talentfin.workflows.access import named_organisation
+from talentfin.workflows.labels import state_label
+from talentfin.workflows.labels import trigger_label
+from talentfin.workflows.registry import workflow_for
 
-# state -> (role that works the queue, application column naming its organisation; None:
-# the pool, of which there is one).
-QUEUES = {
-    "park_review": ("park_reviewer", "park_id"),
-    "partner_review": ("bank_officer", "partner_org_id"),
-    "bank_approval": ("bank_approver", "partner_org_id"),
-    "approved": ("bank_officer", "partner_org_id"),
-    "contracted": ("bank_officer", "partner_org_id"),
-    "disbursed": ("pool_admin", None),
-    "npl": ("bank_officer", "partner_org_id"),  # the bank may lodge a claim (again)
-    "claim_review": ("pool_admin", None),
-    "committee_review": ("pool_committee", None),
-    "compensated": ("bank_officer", "partner_org_id"),  # recoveries are reported next
-}
 KIND_LABELS = {
     "status_change": _l("Status changes of applications"),
     "reminder": _l("Reminders about items waiting in my queue"),
@@ -68,21 +57,29 @@ KIND_LABELS = {
 FOUNDER_KINDS = ("status_change",)
 
 
-def staff_of(application: Application, role: str, org_column: str | None) -> list[User]:
-    """Active users of ``role`` in the organisation the application names in ``org_column``."""
+def staff_of(application: Application, role: str) -> list[User]:
+    """Active users of ``role`` in the organisation the application names for that role
+    (every active user of the role where its kind has one organisation, like the pool)."""
     query = select(User).where(User.role == role, User.active.is_(True))
-    if org_column is not None:
-        org_id = getattr(application, org_column)
+    named, org_id = named_organisation(application, role)
+    if named:
         if org_id is None:
             return []
         query = query.where(User.org_id == org_id)
     return list(db.session.scalars(query.order_by(User.id)))
 
 
+def queue_role(application: Application, state: str) -> str | None:
+    """The role whose queue a state of the application's product is (``State.actor``)."""
+    named = workflow_for(application.product).state(state)
+    return named.actor if named else None
+
+
 def transition_recipients(application: Application, log: TransitionLog,
                           claimed_by_id: int | None) -> list[User]:
     """Everyone a status change concerns (see the module docstring)."""
-    staff = list(staff_of(application, *QUEUES[log.to_state])) if log.to_state in QUEUES else []
+    actor = queue_role(application, log.to_state)
+    staff = staff_of(application, actor) if actor else []
     if claimed_by_id is not None:
         staff.append(db.session.get(User, claimed_by_id))
     people = {u.id: u for u in staff if u is not None and u.id != log.actor_id and u.active}
@@ -162,12 +159,13 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     application = notification.application
     reference = (application.reference or f"#{application.id}") if application else ""
     company = application.enterprise.name if application else ""
-    state = state_label(p.get("to") or p.get("state"))
+    product = application.product if application else None
+    state = state_label(product, p.get("to") or p.get("state"))
     if notification.kind == "status_change":
         title = _("%(reference)s · %(state)s", reference=reference, state=state)
         body = _("%(action)s: the application of %(company)s moved from “%(source)s” to "
-                 "“%(target)s”.", action=trigger_label(p.get("trigger")), company=company,
-                 source=state_label(p.get("from")), target=state)
+                 "“%(target)s”.", action=trigger_label(product, p.get("trigger")),
+                 company=company, source=state_label(product, p.get("from")), target=state)
     else:
         org = db.session.get(Organisation, p["org_id"]) if p.get("org_id") else None
         org_name = org.display_name(_locale()) if org else ""
@@ -187,7 +185,7 @@ def notification_text(notification: Notification, user: User | None = None) -> d
                      "than %(limit)d working days.", org=org_name, company=company,
                      limit=p["threshold"])
     user = user or notification.user
-    visible = application is not None and policy.can_view(user, application)
+    visible = application is not None and can_view(user, application)
     return {"title": title, "body": body, "application_id": application.id if visible else None}
 
 
@@ -214,14 +212,12 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 def _locale() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def kinds_for(user: User) -> tuple[str, ...]:
     """The kinds of notification this user can receive (founders: status changes only)."""
-    return FOUNDER_KINDS if user.role == "founder" else NOTIFICATION_KINDS
+    return FOUNDER_KINDS if user.role == FOUNDER else NOTIFICATION_KINDS
 
 
 def email_preferences(user: User) -> dict[str, bool]:

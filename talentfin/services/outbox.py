@@ -19,6 +19,9 @@ from sqlalchemy import update
 from talentfin.extensions import db
 from talentfin.models import OutboxTask
 from talentfin.models.base import utcnow
+from talentfin.services.dossier_rendering import render_dossier_task
+from talentfin.services.notifications import mail_notifications
+from talentfin.services.notifications import notify_transition
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=5)
@@ -26,10 +29,6 @@ LEASE = timedelta(minutes=5)
 
 def handlers() -> dict[str, Callable[[dict], None]]:
     """Task kind -> function taking the payload."""
-    from talentfin.services.dossiers import render_dossier_task
-    from talentfin.services.notifications import mail_notifications
-    from talentfin.services.notifications import notify_transition
-
     return {"render_dossier": render_dossier_task, "notify_transition": notify_transition,
             "mail_notifications": mail_notifications}
 

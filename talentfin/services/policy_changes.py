@@ -14,7 +14,8 @@ from talentfin.i18n import _
 from talentfin.models import PolicyParameter
 from talentfin.models import User
 from talentfin.models.base import utcnow
-from talentfin.services.parameters import DEFAULTS
+from talentfin.services.parameters import policy_keys
+from talentfin.workflows.registry import products
 
 
 class PolicyChangeError(ValueError):
@@ -23,7 +24,7 @@ class PolicyChangeError(ValueError):
 
 def check_value(key: str, value: str) -> int:
     """The proposed value as an integer, or PolicyChangeError."""
-    if key not in DEFAULTS:
+    if key not in policy_keys():
         raise PolicyChangeError(_("Unknown policy parameter."))
     text = value.strip()
     if len(text) > 15:  # more than any fen amount the programme could hold
@@ -37,24 +38,15 @@ def check_value(key: str, value: str) -> int:
     return number
 
 
-# Keys whose value must be at least 1 (a zero would stop the programme or divide by it).
-AT_LEAST_ONE = ("lpr_1y_bp", "term_min_months", "term_max_months", "leverage_limit",
-                "filing_window_days", "info_request_expiry_working_days", "npl_days_overdue",
-                "claim_admin_working_days", "claim_committee_working_days",
-                "tier_limit_A_fen", "tier_limit_B_fen", "tier_limit_C_fen", "tier_limit_D_fen",
-                "cap_per_talent_fen", "cap_per_firm_fen")
-
-
 def consistency_problem(key: str, number: int, effective_from: date) -> str | None:
     """Why this value, from its date on, would leave the policy unworkable, or None.
 
     Checked against the values in force on the date and on every later date an approved
     change takes effect, so that no combination the programme would run under is broken.
     """
-    from talentfin.labels import parameter_label
-
-    if key in AT_LEAST_ONE and number < 1:
-        return _("%(name)s must be at least 1.", name=parameter_label(key))
+    declared = policy_keys()[key]
+    if declared.at_least_one and number < 1:
+        return _("%(name)s must be at least 1.", name=declared.label)
     later = db.session.scalars(
         select(PolicyParameter.effective_from).where(
             PolicyParameter.status == "in_force", PolicyParameter.effective_from > effective_from)
@@ -66,19 +58,19 @@ def consistency_problem(key: str, number: int, effective_from: date) -> str | No
         current = rows.get(key)
         if current is None or current.effective_from <= effective_from:
             values[key] = number  # not yet replaced by a later approved change
-        low, high = values.get("term_min_months"), values.get("term_max_months")
-        if low is not None and high is not None and low > high:
-            return _("From %(day)s the minimum term (%(low)s months) would be longer than the "
-                     "maximum term (%(high)s months).", day=day.isoformat(), low=low, high=high)
+        for product in products():
+            check = product.hooks.get("policy_problem")
+            problem = check(values, day) if check else None
+            if problem:
+                return problem
     return None
 
 
 def propose(key: str, value: str, effective_from: date, reason: str, user: User,
             today: date | None = None) -> PolicyParameter:
-    """Record a proposed change; it has no effect until the committee approves it."""
+    """Record a proposed change; it has no effect until the committee approves it (the
+    caller checked that the user may propose: ``policy.can(user, "propose", ...)``)."""
     today = today or business_today()
-    if user.role != "pool_admin":
-        raise PolicyChangeError(_("Only the pool administrator proposes policy changes."))
     number = check_value(key, value)
     if effective_from < today:
         raise PolicyChangeError(_("A change cannot take effect in the past."))
@@ -88,7 +80,8 @@ def propose(key: str, value: str, effective_from: date, reason: str, user: User,
     if not reason.strip():
         raise PolicyChangeError(_("Please give a reason."))
     proposal = PolicyParameter(key=key, value=str(number), effective_from=effective_from,
-                               status="proposed", source=DEFAULTS[key][1], reason=reason.strip(),
+                               status="proposed", source=policy_keys()[key].source,
+                               reason=reason.strip(),
                                created_by_id=user.id)
     db.session.add(proposal)
     db.session.commit()
@@ -97,10 +90,9 @@ def propose(key: str, value: str, effective_from: date, reason: str, user: User,
 
 def decide(proposal: PolicyParameter, approve: bool, user: User,
            today: date | None = None) -> PolicyParameter:
-    """The committee approves (the change takes effect) or rejects a proposal."""
+    """The committee approves (the change takes effect) or rejects a proposal (the caller
+    checked that the user may decide)."""
     today = today or business_today()
-    if user.role != "pool_committee":
-        raise PolicyChangeError(_("Only the pool committee decides policy changes."))
     if proposal.status != "proposed":
         raise PolicyChangeError(_("This proposal has been decided already."))
     if proposal.created_by_id == user.id:

@@ -10,20 +10,26 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import literal
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 
-from talentfin import policy
 from talentfin.extensions import db
+from talentfin.institutions import FOUNDER
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.services.notifications import UNREAD_COUNT
+from talentfin.workflows.access import visibility_clause
+from talentfin.workflows.registry import generation
+from talentfin.workflows.registry import products
+from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import workflow_for
 
 # Each sort as (column, direction) pairs, applied to the table or to a subquery's columns.
@@ -41,15 +47,24 @@ def _order(columns, sort: str) -> tuple:
                  for name, direction in SORTS.get(sort, SORTS["oldest"]))
 
 
-@lru_cache(maxsize=64)
-def actionable_states(role: str, product: str = "loan") -> tuple[str, ...]:
-    """States in which a decision of this role is awaited (the default queue).
-
-    Workflows are data compiled once per process, so the answer is too.
-    """
+def actionable_states(role: str, product: str) -> tuple[str, ...]:
+    """States of a product in which a decision of this role is awaited (its queue)."""
     workflow = workflow_for(product)
-    return tuple(s for s in workflow.states
+    return tuple(s for s in workflow.state_names
                  if any(role in t.roles and t.queued for t in workflow.triggers_from(s)))
+
+
+def queue_states(role: str) -> tuple[tuple[str | None, str], ...]:
+    """(product, state) pairs of a role's default queue; the product is None where every
+    registered product queues the role in the same states (the indexes then serve it)."""
+    per_product = {p.key: actionable_states(role, p.key) for p in products_with_role(role)}
+    per_product = {key: states for key, states in per_product.items() if states}
+    if not per_product:
+        return ()
+    kinds = set(per_product.values())
+    if len(per_product) == len(products()) and len(kinds) == 1:
+        return tuple((None, state) for state in kinds.pop())
+    return tuple((key, state) for key, states in per_product.items() for state in states)
 
 
 @dataclass(frozen=True)
@@ -71,9 +86,10 @@ class QueueRow(NamedTuple):
 
     id: int
     reference: str | None
+    product: str
     enterprise_name: str
     talent_tier: str | None
-    amount_fen: int | None  # disbursed, else recommended, else requested (Application.amount_fen)
+    amount_fen: int | None  # the amount that counts now, as the product defines it
     status: str
     status_changed_at: datetime
     claimed_by_name: str | None
@@ -110,14 +126,15 @@ class _BoundUser(NamedTuple):
     enterprise_id: object = None
 
 
-def _conditions(user, wanted: QueueFilter) -> tuple[list, tuple[str, ...] | None]:
-    """The WHERE conditions, and the statuses to search one by one (None: any status)."""
-    conditions = [policy.visibility_clause(user)]
+def _conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
+    """The WHERE conditions, and the (product, status) pairs to search one by one (None:
+    any status; a None product: any product)."""
+    conditions = [visibility_clause(user)]
     statuses = None
     if wanted.status and wanted.status != "all":
-        statuses = (wanted.status,)
-    elif not wanted.status and actionable_states(user.role):
-        statuses = actionable_states(user.role)
+        statuses = ((None, wanted.status),)
+    elif not wanted.status and queue_states(user.role):
+        statuses = queue_states(user.role)
     # Roles that act on nothing (the auditor) see everything visible by default.
     if wanted.product:
         conditions.append(Application.product == bindparam("product"))
@@ -136,7 +153,21 @@ _PAGE_COLUMNS = (Application.id, Application.status_changed_at,
                  Application.requested_amount_fen)
 
 
-def _page_subquery(conditions: list, statuses: tuple[str, ...] | None, sort: str):
+def _pair(product: str | None, status: str) -> list:
+    """Conditions of one (product, status) pair of the queue."""
+    if product is None:
+        return [Application.status == status]
+    return [Application.product == product, Application.status == status]
+
+
+def _pairs(statuses: tuple) -> object:
+    """One condition over several (product, status) pairs (literal values)."""
+    if all(product is None for product, _state in statuses):
+        return Application.status.in_([literal(state) for _p, state in statuses])
+    return or_(*(and_(*_pair(product, state)) for product, state in statuses))
+
+
+def _page_subquery(conditions: list, statuses: tuple | None, sort: str):
     """One page of ids (with their sort keys), read from the queue indexes only.
 
     For the waiting-time sorts each status is a separate index range already in order, so
@@ -148,13 +179,13 @@ def _page_subquery(conditions: list, statuses: tuple[str, ...] | None, sort: str
     if statuses is None or sort not in ("oldest", "newest"):
         query = select(*_PAGE_COLUMNS).where(*conditions)
         if statuses is not None:
-            query = query.where(Application.status.in_(statuses))
+            query = query.where(_pairs(statuses))
         return query.order_by(*order).offset(offset).limit(limit).subquery("page")
     branches = [
         select(*_PAGE_COLUMNS)
-        .where(*conditions, Application.status == status)
+        .where(*conditions, *_pair(product, status))
         .order_by(*order).limit(bindparam("branch_limit")).subquery()
-        for status in statuses
+        for product, status in statuses
     ]
     merged = union_all(*(select(*b.c) for b in branches)).subquery()
     return (select(*merged.c).order_by(*_order(merged.c, sort))
@@ -172,7 +203,7 @@ def _shape(wanted: QueueFilter) -> tuple:
 
 
 @lru_cache(maxsize=512)
-def _statements(role: str, shape: tuple):
+def _statements(role: str, shape: tuple, _generation: int):
     """(header, page rows with the header) statements of one query shape, built once.
 
     Reusing the statement objects spares SQLAlchemy rebuilding them and their cache keys
@@ -186,7 +217,7 @@ def _statements(role: str, shape: tuple):
     counted = select(Application.id).where(*conditions)
     if statuses is not None:
         # Literal values, not an expanding list: no per-execution rewriting of the SQL.
-        counted = counted.where(Application.status.in_([literal(s) for s in statuses]))
+        counted = counted.where(_pairs(statuses))
     # Uncorrelated scalar subqueries, computed once per statement: the capped count, the
     # header's organisation names and the navigation bar's unread count come with the
     # page's rows, in one round trip.
@@ -201,12 +232,9 @@ def _statements(role: str, shape: tuple):
     )
     page = _page_subquery(conditions, statuses, sort)
     rows = (
-        select(Application.id, Application.reference, Enterprise.name,
-               Application.talent_tier,
-               func.coalesce(Application.disbursed_amount_fen,
-                             Application.recommended_amount_fen,
-                             Application.requested_amount_fen),
-               Application.status, Application.status_changed_at, _CLAIMER.name,
+        select(Application.id, Application.reference, Application.product, Enterprise.name,
+               Application.talent_tier, Application.amount_fen, Application.status,
+               Application.status_changed_at, _CLAIMER.name,
                *header)
         # At most one page of rows, found by primary key, joined in the database.
         .select_from(page)
@@ -226,9 +254,9 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     empty queue, or a page past the end) is the header read alone, to fall back to the
     last page.
     """
-    if user.role == "founder":  # founders have no queue; their visibility is not a bind
+    if user.role == FOUNDER:  # founders have no queue; their visibility is not a bind
         return QueuePage([], 0, 1, 1)
-    header, rows = _statements(user.role, _shape(wanted))
+    header, rows = _statements(user.role, _shape(wanted), generation())
     params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
               "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
               "max_amount_fen": wanted.max_amount_fen, "cap": COUNT_CAP + 1}

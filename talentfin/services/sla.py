@@ -1,28 +1,21 @@
 """SLA reminders and escalations of the review queues, run as daily scheduled jobs.
 
-An item in a queue state (``SLA_STATES``) counts the working days since it entered that
-state (``status_changed_at``, read as a day in the programme's time zone), so the time the
-founder holds the file (draft, requests for information) never counts. Thresholds come
-from the configuration: ``SLA_REMIND_WORKING_DAYS`` (3) and ``SLA_ESCALATE_WORKING_DAYS``
-(5); an item waiting *more* than a threshold is due.
+Which states have a service level, whose queue they are and who hears of an item overdue
+are the product's definition (``State.actor``, ``State.sla``). An item in such a state
+counts the working days since it entered it (``status_changed_at``, read as a day in the
+programme's time zone), so the time the founder holds the file never counts. Thresholds come
+from the configuration, ``SLA_REMIND_WORKING_DAYS`` (3) and ``SLA_ESCALATE_WORKING_DAYS``
+(5), or from the policy table where the state names a limit (a loan's claim stages: pool
+review 5, committee 25 working days: reminders from two working days before the limit,
+escalations past it); an item waiting *more* than a threshold is due.
 
-- Reminder: whoever claimed the item, or else the staff of the queue (the park's reviewers,
-  the bank's officers or approvers, the pool administrators), every working day it stays
-  overdue.
-- Escalation: the supervisors of the queue (``SLA_SUPERVISORS``), every working day past
-  the second threshold (the staff keep their reminders too):
-
-  - bank review (the bank's officers) -> the same bank's approvers, who direct the
-    officers' work;
-  - park review and bank approval -> the pool administrators, who run the programme and
-    chase the park and the partner banks (neither a park nor a bank's approvers has a
-    superior inside the system);
-  - disbursed awaiting the pool filing (the pool administrators' own queue) -> the pool
-    committee.
-
-The claim stages use the policy table's limits instead (pool review 5, committee 25
-working days): reminders from two working days before the limit, escalations past it
-(pool review -> the committee; the committee -> the auditors).
+- Reminder: whoever claimed the item, or else the staff of the queue (in the organisation
+  the application names for them), every working day it stays overdue.
+- Escalation: the state's supervisors (``Sla.escalate_to``, of the same organisation when
+  the application names one for them), every working day past the second threshold (the
+  staff keep their reminders too). For a loan: bank review -> the bank's approvers; park
+  review and bank approval -> the pool administrators; the filing -> the committee; the
+  pool's claim review -> the committee; the committee -> the auditors.
 
 Nothing is sent on days off (the count would not have moved). Each item gets at most one
 reminder and one escalation per person and day: the notification's key names the item and
@@ -32,55 +25,51 @@ the day, and ``run_job`` runs each job once a day anyway.
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import and_
+from sqlalchemy import or_
 from sqlalchemy import select
 
 from talentfin.clock import business_date
 from talentfin.extensions import db
+from talentfin.institutions import kind_of
 from talentfin.models import Application
 from talentfin.models import Organisation
 from talentfin.models import User
-from talentfin.services.notifications import QUEUES
+from talentfin.models.policy import int_parameter
+from talentfin.services.notifications import queue_role
 from talentfin.services.notifications import record
 from talentfin.services.notifications import staff_of
 from talentfin.workdays import is_working_day
 from talentfin.workdays import working_days_between
-
-SLA_STATES = ("park_review", "partner_review", "bank_approval", "disbursed", "claim_review",
-              "committee_review")
-SLA_SUPERVISORS = {
-    "park_review": ("pool_admin", None),
-    "partner_review": ("bank_approver", "partner_org_id"),
-    "bank_approval": ("pool_admin", None),
-    "disbursed": ("pool_committee", None),
-    "claim_review": ("pool_committee", None),
-    "committee_review": ("auditor", None),  # the committee answers to the oversight
-}
-# The claim stages have limits in the policy table (5 and 25 working days): past the limit
-# is an escalation, and the reminders start two working days before it.
-CLAIM_LIMITS = {"claim_review": "claim_admin_working_days",
-                "committee_review": "claim_committee_working_days"}
+from talentfin.workflows.access import named_organisation
+from talentfin.workflows.registry import products
+from talentfin.workflows.registry import workflow_for
 
 
-def thresholds(state: str, today: date) -> tuple[int, int]:
-    """(remind after, escalate after) in working days for items in ``state``."""
-    if state in CLAIM_LIMITS:
-        from talentfin.services import parameters
-
-        limit = parameters.int_parameter(CLAIM_LIMITS[state], today)
+def thresholds(product: str, state: str, today: date) -> tuple[int, int]:
+    """(remind after, escalate after) in working days for items in a product's state."""
+    sla = workflow_for(product).state(state).sla
+    if sla.limit_key:
+        limit = int_parameter(sla.limit_key, today)
         return max(0, limit - 2), limit
     config = current_app.config
     return config["SLA_REMIND_WORKING_DAYS"], config["SLA_ESCALATE_WORKING_DAYS"]
+
+
+def sla_states() -> list[tuple[str, str]]:
+    """(product, state) of every queue state with a service level."""
+    return [(p.key, s.name) for p in products() for s in p.workflow.states if s.sla]
 
 
 def send_sla_reminders(today: date) -> int:
     """Daily job: remind whoever must act on items past the reminder threshold."""
     sent = 0
     for application, days, threshold in overdue_items(today, 0):
-        role, org_column = QUEUES[application.status]
+        actor = queue_role(application, application.status)
         claimant = application.claimed_by
         users = ([claimant] if claimant is not None and claimant.active
-                 else staff_of(application, role, org_column))
-        sent += _record_sla("reminder", application, users, days, threshold, today, org_column)
+                 else staff_of(application, actor))
+        sent += _record_sla("reminder", application, users, days, threshold, today)
     return sent
 
 
@@ -88,10 +77,9 @@ def send_sla_escalations(today: date) -> int:
     """Daily job: tell the supervisors of items past the escalation threshold."""
     sent = 0
     for application, days, threshold in overdue_items(today, 1):
-        users = staff_of(application, *SLA_SUPERVISORS[application.status])
-        org_column = QUEUES[application.status][1]
-        sent += _record_sla("escalation", application, users, days, threshold, today,
-                            org_column)
+        sla = workflow_for(application.product).state(application.status).sla
+        users = staff_of(application, sla.escalate_to)
+        sent += _record_sla("escalation", application, users, days, threshold, today)
     return sent
 
 
@@ -100,24 +88,29 @@ def overdue_items(today: date, which: int) -> list[tuple[Application, int, int]]
     escalation (1) threshold of its state; none on days off."""
     if not is_working_day(today):
         return []
-    waiting = db.session.scalars(select(Application).where(Application.status.in_(SLA_STATES))
-                                 .order_by(Application.id)).all()
-    limits = {state: thresholds(state, today)[which] for state in SLA_STATES}
+    pairs = sla_states()
+    if not pairs:
+        return []
+    waiting = db.session.scalars(select(Application).where(
+        or_(*(and_(Application.product == product, Application.status == state)
+              for product, state in pairs))).order_by(Application.id)).all()
+    limits = {pair: thresholds(*pair, today)[which] for pair in pairs}
     found = []
     for application in waiting:
+        limit = limits[(application.product, application.status)]
         days = working_days_between(business_date(application.status_changed_at), today)
-        if days > limits[application.status]:
-            found.append((application, days, limits[application.status]))
+        if days > limit:
+            found.append((application, days, limit))
     return found
 
 
 def _record_sla(kind: str, application: Application, users: list[User], days: int,
-                threshold: int, today: date, org_column: str | None) -> int:
-    if org_column is not None:
-        org_id = getattr(application, org_column)
-    else:  # the pool's own queue
-        org_id = db.session.scalar(select(Organisation.id).where(Organisation.kind == "pool")
-                                   .order_by(Organisation.id).limit(1))
+                threshold: int, today: date) -> int:
+    actor = queue_role(application, application.status)
+    named, org_id = named_organisation(application, actor)
+    if not named:  # the programme's one organisation of that kind (the pool)
+        org_id = db.session.scalar(select(Organisation.id).where(
+            Organisation.kind == kind_of(actor)).order_by(Organisation.id).limit(1))
     params = {"state": application.status, "days": days, "threshold": threshold,
               "org_id": org_id}
     key = f"{kind}:{application.id}:{today.isoformat()}"

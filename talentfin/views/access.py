@@ -1,7 +1,12 @@
-"""Per-object access for views: 404 for anyone not on the application's route."""
+"""Per-object access for views, through ``talentfin.policy``: 404 for what a user may not
+see (its existence is not disclosed), 403 with the reason for what they may not do."""
+
+from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort
 from flask_login import current_user
+from flask_login import login_required
 
 from talentfin import policy
 from talentfin.extensions import db
@@ -11,33 +16,32 @@ from talentfin.models import Application
 def visible_application_or_404(application_id: int) -> Application:
     """The application if the current user may see it; 404 otherwise (no existence leak)."""
     application = db.session.get(Application, application_id)
-    if application is None or not policy.can_view(current_user, application):
+    if application is None or not policy.allowed(current_user, "view", application):
         abort(404)
     return application
 
 
-def require(action: str, application: Application) -> None:
+def require(action: str, obj) -> None:
     """Abort with 403 and the reason when the user may not do the action."""
-    allowed, reason = policy.can(current_user, action, application)
+    allowed, reason = policy.can(current_user, action, obj)
     if not allowed:
         abort(403, reason)
 
 
-POOL_READERS = ("pool_admin", "pool_committee", "auditor")
+def require_or_404(action: str, obj) -> None:
+    """Abort with 404 when the user may not do the action (a page they cannot know of)."""
+    if not policy.allowed(current_user, action, obj):
+        abort(404)
 
 
-def roles_required(*roles: str):
-    """A logged-in user of one of ``roles`` reaches the view; anyone else gets 404."""
-    from functools import wraps
-
-    from flask_login import login_required
-
+def permitted(action: str, obj):
+    """A logged-in user the policy allows ``action`` on ``obj`` reaches the view; anyone
+    else gets 404."""
     def decorate(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(404)
+            require_or_404(action, obj)
             return view(*args, **kwargs)
 
         return wrapped
@@ -50,8 +54,6 @@ def safe_local_path(target: str | None, fallback: str) -> str:
 
     Browsers read a backslash like a slash, so "/\\evil.example" would leave the site.
     """
-    from urllib.parse import urlsplit
-
     if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
         return fallback
     parts = urlsplit(target)

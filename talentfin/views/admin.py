@@ -1,7 +1,5 @@
 """Administration: staff accounts and institutions."""
 
-from functools import wraps
-
 from flask import Blueprint
 from flask import abort
 from flask import flash
@@ -10,7 +8,6 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 from sqlalchemy import select
 
 from talentfin.extensions import db
@@ -18,24 +15,17 @@ from talentfin.forms.account import ResetPasswordForm
 from talentfin.forms.admin import OrganisationForm
 from talentfin.forms.admin import StaffUserForm
 from talentfin.i18n import _
+from talentfin.institutions import kind_label
 from talentfin.models import Organisation
 from talentfin.models import User
+from talentfin.policy import ACCOUNTS
 from talentfin.services import accounts
+from talentfin.views.access import permitted
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def admin_required(view):
-    """Only administrators reach the view; others get 404."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != "admin":
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
+admin_required = permitted("manage", ACCOUNTS)
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -45,7 +35,8 @@ def users():
     form = StaffUserForm()
     orgs = db.session.scalars(
         select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
-    form.org_code.choices = [("", _("(none)"))] + [(o.code, f"{o.name} ({o.kind})") for o in orgs]
+    form.org_code.choices = [("", _("(none)"))] + [
+        (o.code, f"{o.name} ({kind_label(o.kind)})") for o in orgs]
     status = 200
     if form.validate_on_submit():
         try:
@@ -128,4 +119,5 @@ def organisations():
         status = 422
     orgs = db.session.scalars(
         select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
-    return render_template("admin/organisations.html", form=form, orgs=orgs), status
+    return render_template("admin/organisations.html", form=form, orgs=orgs,
+                           kind_label=kind_label), status

@@ -1,4 +1,4 @@
-"""Partner banks' standing with the pool: NPL figures, suspensions, reinstatement."""
+"""Partner banks' standing with the pool: NPL figures, suspensions, reinstatement, notices."""
 
 from flask import Blueprint
 from flask import abort
@@ -10,25 +10,37 @@ from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
+from sqlalchemy import select
 
+from talentfin import navigation
+from talentfin import policy
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
+from talentfin.institutions import kind_of
 from talentfin.models import Dossier
 from talentfin.models import Organisation
-from talentfin.services import dossiers
-from talentfin.services import pool_figures
-from talentfin.services import standing
+from talentfin.policy import POOL
+from talentfin.pool import figures as pool_figures
+from talentfin.pool import standing
+from talentfin.pool.cover import partner_kinds
+from talentfin.pool.notices import bank_notices
+from talentfin.storage import dossier_path
 from talentfin.views import pool_charts
-from talentfin.views.access import POOL_READERS
-from talentfin.views.access import roles_required
+from talentfin.views.access import permitted
+from talentfin.views.access import require
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
-READERS = POOL_READERS
+navigation.add(
+    navigation.Entry("banks.index", _l("Partner banks"), navigation.permission("pool.read"), 61),
+    navigation.Entry("banks.notices", _l("Bank suspension notices"),
+                     lambda role: kind_of(role) in partner_kinds(), 91),
+)
 
 
 @bp.get("/")
-@roles_required(*READERS)
+@permitted("read", POOL)
 def index():
     """Every partner bank with its covered book, NPL ratio and standing.
 
@@ -42,20 +54,19 @@ def index():
     return render_template(
         "banks/index.html", banks=banks, history=history,
         thresholds=pool_charts.thresholds(today), pct=pool_charts.pct,
-        can_reinstate=current_user.role == "pool_committee")
+        can_reinstate=policy.allowed(current_user, "reinstate", Organisation))
 
 
 @bp.post("/<int:bank_id>/reinstate")
-@roles_required(*READERS)
+@permitted("read", POOL)
 def reinstate(bank_id: int):
     """The committee lifts a bank's suspension, with a reason."""
     bank = db.session.get(Organisation, bank_id)
-    if bank is None or bank.kind != "bank":
+    if bank is None or bank.kind not in partner_kinds():
         abort(404)
+    require("reinstate", bank)
     try:
         standing.reinstate(bank, current_user, request.form.get("reason", ""))
-    except PermissionError as exc:
-        abort(403, str(exc))
     except ValueError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("banks.index"))
@@ -63,25 +74,16 @@ def reinstate(bank_id: int):
     return redirect(url_for("banks.index"))
 
 
-def _may_see_notice(dossier: Dossier) -> bool:
-    if current_user.role in READERS:
-        return True
-    return (current_user.role in ("bank_officer", "bank_approver")
-            and current_user.org_id == dossier.bank_id)
-
-
 @bp.get("/notices")
 @login_required
 def notices():
     """Suspension notices: all of them for the pool and auditors, a bank's own for its staff."""
-    if current_user.role in READERS:
-        bank_ids = [book.bank.id for book in standing.bank_books()]
-    elif current_user.role in ("bank_officer", "bank_approver"):
-        bank_ids = [current_user.org_id]
-    else:
+    banks = db.session.scalars(select(Organisation).where(
+        Organisation.kind.in_(partner_kinds())).order_by(Organisation.name)).all()
+    readable = [bank.id for bank in banks if policy.allowed(current_user, "read_notices", bank)]
+    if not readable:
         abort(404)
-    items = [d for bank_id in bank_ids for d in dossiers.bank_notices(bank_id)]
-    return render_template("banks/notices.html", notices=items)
+    return render_template("banks/notices.html", notices=bank_notices(readable))
 
 
 @bp.get("/notices/<int:dossier_id>")
@@ -89,9 +91,10 @@ def notices():
 def notice(dossier_id: int):
     """Download a suspension notice (the pool, auditors and the bank's own staff)."""
     item = db.session.get(Dossier, dossier_id)
-    if item is None or item.bank_id is None or not _may_see_notice(item):
+    if item is None or item.bank_id is None \
+            or not policy.allowed(current_user, "download", item):
         abort(404)
-    if item.status != "ready" or not dossiers.dossier_path(item).is_file():
+    if item.status != "ready" or not dossier_path(item).is_file():
         abort(404)
-    return send_file(dossiers.dossier_path(item), mimetype="application/pdf",
+    return send_file(dossier_path(item), mimetype="application/pdf",
                      as_attachment=True, download_name=item.file_name)

@@ -79,7 +79,7 @@ def _visible_application_url() -> str | None:
         # the link is a convenience, so it is dropped rather than turned into a 500.
         db.session.rollback()
         return None
-    if application is None or not policy.can_view(current_user, application):
+    if application is None or not policy.allowed(current_user, "view", application):
         return None
     return url_for("applications.detail", application_id=application.id)
 

@@ -11,6 +11,8 @@ from flask_babel import refresh
 from flask_login import current_user
 
 from talentfin.extensions import db
+from talentfin.institutions import FOUNDER
+from talentfin.institutions import may
 from talentfin.views.access import safe_local_path
 
 bp = Blueprint("main", __name__)
@@ -21,9 +23,9 @@ def index():
     """Send each user to the page they work from."""
     if not current_user.is_authenticated:
         return render_template("main/index.html")
-    if current_user.role == "founder":
+    if current_user.role == FOUNDER:
         return redirect(url_for("applications.mine"))
-    if current_user.role == "admin":
+    if may(current_user.role, "accounts.manage"):
         return redirect(url_for("admin.users"))
     return redirect(url_for("queue.index"))
 

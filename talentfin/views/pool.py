@@ -15,44 +15,36 @@ from flask import request
 from flask import send_file
 from flask import stream_with_context
 from flask_babel import get_locale
-from flask_login import current_user
 from flask_login import login_required
 
+from talentfin import navigation
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
-from talentfin.models import ENTRY_KINDS
 from talentfin.models import Organisation
-from talentfin.models.statements import PoolStatement
-from talentfin.services import pool_exports
-from talentfin.services import pool_figures
-from talentfin.services import pool_records
-from talentfin.services import statements
-from talentfin.services.dossiers import dossier_folder
+from talentfin.policy import POOL
+from talentfin.pool import exports as pool_exports
+from talentfin.pool import figures as pool_figures
+from talentfin.pool import records as pool_records
+from talentfin.pool.cover import covered_products
+from talentfin.pool.cover import covered_states
+from talentfin.pool.labels import ACCOUNTS
+from talentfin.pool.labels import ENTRY_KINDS as KINDS
+from talentfin.pool.labels import STANDINGS
+from talentfin.pool.models import ENTRY_KINDS
+from talentfin.pool.models import PoolStatement
+from talentfin.storage import dossier_folder
 from talentfin.views import pool_charts
+from talentfin.views.access import require_or_404
+from talentfin.workflows.labels import state_label
 
 bp = Blueprint("pool", __name__, url_prefix="/pool")
+navigation.add(navigation.Entry("pool.dashboard", _l("Pool"), navigation.permission("pool.read"),
+                                60))
 
-POOL_READERS = ("pool_admin", "pool_committee", "auditor")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 CODE = re.compile(r"^[a-z_]{1,40}$")
-KINDS = {
-    "contribution": _l("Contribution"), "compensation_payout": _l("Compensation payout"),
-    "recovery_receipt": _l("Recovery receipt"),
-    "interest_subsidy_payout": _l("Interest subsidy payout"),
-    "premium_subsidy_payout": _l("Premium subsidy payout"), "clawback": _l("Clawback"),
-    "reversal": _l("Reversal"), "adjustment": _l("Adjustment"),
-}
-ACCOUNTS = {
-    "pool_cash": _l("Pool cash"), "funder_capital": _l("Funder capital"),
-    "compensation_paid": _l("Compensation paid"),
-    "compensation_recovered": _l("Compensation recovered"),
-    "compensation_clawed_back": _l("Compensation clawed back"),
-    "interest_subsidy_paid": _l("Interest subsidy paid"),
-}
-STANDINGS = {"active": _l("Active"), "suspended": _l("Suspended"),
-             "terminated": _l("Partnership ended")}
 # Entries whose memo the code writes itself (in English, for the audit trail): the page
 # describes them from their references instead. Other memos were typed by a person.
 GENERATED_MEMO_KINDS = ("compensation_payout", "recovery_receipt", "interest_subsidy_payout")
@@ -108,24 +100,23 @@ def entry_description(entry, names: dict) -> str:
     return _("%(kind)s, loan %(reference)s", kind=KINDS.get(kind, kind), reference=reference)
 
 
+def covered_state_label(status: str) -> str:
+    """The name of a covered state (as the first covered product that has it calls it)."""
+    for key, cover in covered_products():
+        if status in cover.covered_states:
+            return state_label(key, status)
+    return status
+
+
 def entry_note(entry) -> str:
     """The memo a person typed (a reversal's reason, a clawback's comment), as typed."""
     return "" if entry.kind in GENERATED_MEMO_KINDS else (entry.memo or "")
 
 
-def can_read_pool(user) -> tuple[bool, str]:
-    """Whether the user may read the pool's figures, records and statements, and why not."""
-    if not getattr(user, "is_authenticated", False) or user.role not in POOL_READERS:
-        return False, _("Only the pool administrator, the committee and auditors see the pool.")
-    return True, ""
-
-
 @bp.before_request
 @login_required
 def _pool_readers_only():
-    allowed, _reason = can_read_pool(current_user)
-    if not allowed:
-        abort(404)
+    require_or_404("read", POOL)
 
 
 @bp.context_processor
@@ -137,7 +128,8 @@ def _labels():
             "entry_description": entry_description, "entry_note": entry_note,
             "account_label": lambda key: label(ACCOUNTS, key),
             "standing_label": lambda key: label(STANDINGS, key), "pct": pool_charts.pct,
-            "times": pool_charts.times}
+            "times": pool_charts.times, "state_label": state_label,
+            "covered_state_label": covered_state_label}
 
 
 def _page_size() -> int:
@@ -177,7 +169,7 @@ def ledger_filter() -> pool_records.LedgerFilter:
 
 def loan_filter() -> pool_records.LoanFilter:
     """The loan/claim filter from the query string; a malformed value answers 400."""
-    statuses = (*pool_figures.COVERED_STATES, pool_records.NONPERFORMING)
+    statuses = (*covered_states(), pool_records.NONPERFORMING)
     return pool_records.LoanFilter(bank=_id_arg("bank"), status=_code_arg("status", statuses),
                                    claim=_code_arg("claim"))
 
@@ -192,7 +184,7 @@ def dashboard():
         "pool/dashboard.html", funders=funders, total=total,
         book=pool_figures.covered_book(total, today), banks=pool_figures.bank_npl(today),
         claims=pool_figures.claims_in_progress(), flows=pool_charts.last_months(today),
-        statements=statements.recent_statements(), claim_states=pool_charts.CLAIM_STATES,
+        statements=pool_records.recent_statements(), claim_states=pool_charts.CLAIM_STATES,
         thresholds=pool_charts.thresholds(today),
     )
 
@@ -241,7 +233,9 @@ def export(dataset: str, fmt: str):
         title = "资金池账本"
     elif dataset == "loans":
         headers = pool_exports.LOAN_HEADERS
-        rows = map(pool_exports.loan_cells, pool_records.loan_rows(loan_filter()))
+        names = pool_exports.zh_state_names()
+        rows = (pool_exports.loan_cells(row, names)
+                for row in pool_records.loan_rows(loan_filter()))
         title = "在保贷款"
     else:
         abort(404)

@@ -12,7 +12,7 @@ from talentfin import charts
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.money import format_rate_bp
-from talentfin.services import pool_figures
+from talentfin.pool import figures as pool_figures
 
 MONTHS_SHOWN = 12
 # The claim states in progress (same wording as the claim pages).

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from talentfin import policy
 from talentfin.forms.profile import CompanyForm
 from talentfin.forms.profile import TalentForm
 from talentfin.i18n import _
@@ -22,12 +23,13 @@ bp = Blueprint("profile", __name__, url_prefix="/company")
 
 
 def founder_required(view):
-    """Only founders with an enterprise reach the view."""
+    """Only the founder of an enterprise reaches the view (its profile is theirs to keep)."""
 
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if current_user.role != "founder" or current_user.enterprise is None:
+        if current_user.enterprise is None \
+                or not policy.allowed(current_user, "edit", current_user.enterprise):
             abort(404)
         return view(*args, **kwargs)
 

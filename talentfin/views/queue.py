@@ -9,29 +9,33 @@ The navigation bar with its CSRF tokens is rendered per request by base.html.
 """
 
 from flask import Blueprint
-from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from flask_login import login_required
 
 from talentfin.clock import business_date
 from talentfin.clock import business_today
+from talentfin.forms.base import amount_message
 from talentfin.fragments import fragment_cache
-from talentfin.labels import STATES
 from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
+from talentfin.policy import QUEUE
 from talentfin.services.queues import SORTS
 from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import QueuePage
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
 from talentfin.templating import render_cached
+from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
+from talentfin.workflows.labels import all_states
+from talentfin.workflows.labels import state_label
+from talentfin.workflows.registry import generation
+from talentfin.workflows.registry import products
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
@@ -51,8 +55,6 @@ MAX_PAGE = 10_000
 
 def _amount_error(text: str) -> str | None:
     """Why an amount typed into the filter is not used (shown under the field), or None."""
-    from talentfin.forms.base import amount_message
-
     if not text.strip():
         return None
     try:
@@ -66,9 +68,11 @@ def read_filter() -> QueueFilter:
     """The queue filter from the query string; bad values fall back to defaults."""
     args = request.args.to_dict()  # a plain dict: MultiDict.get raises and catches per miss
     page = args.get("page", "1")
+    status = args.get("status", "")
+    product = args.get("product", "")
     return QueueFilter(
-        status=args.get("status", "") if args.get("status", "") in (*STATES, "all", "") else "",
-        product=args.get("product", ""),
+        status=status if status in ("all", "") or status in all_states() else "",
+        product=product if product in {p.key for p in products()} else "",
         tier=args.get("tier", "") if args.get("tier", "") in TALENT_TIERS else "",
         min_amount_fen=_amount(args, "min_amount"),
         max_amount_fen=_amount(args, "max_amount"),
@@ -80,11 +84,9 @@ def read_filter() -> QueueFilter:
 
 
 @bp.get("/")
-@login_required
+@permitted("read", QUEUE)
 def index():
     """Applications waiting for this reviewer, oldest first."""
-    if current_user.role in ("founder", "admin"):
-        abort(404)
     wanted = read_filter()
     result = queue_page(current_user, wanted, current_app.config["QUEUE_PAGE_SIZE"])
     locale = str(get_locale() or "zh")
@@ -95,7 +97,7 @@ def index():
         "args": tuple(request.args.items(multi=True)),
     }
     today = business_today()
-    key = ("queue", locale, request.script_root, today, _frozen(values))
+    key = ("queue", locale, request.script_root, today, generation(), _frozen(values))
     return render_cached("queue/index.html", key, lambda: {
         "content": fragment_cache(current_app).get_or_render(
             key, lambda: _render_content(values, today))}, unread=result.unread)
@@ -131,7 +133,9 @@ def _render_content(values: dict, today) -> str:
     pager = {"previous_url": _page_url(args, result.page - 1),
              "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
     return render_template("queue/_content.html", **values, **pager, waited=waited,
-                           states=STATES, tiers=TALENT_TIERS,
+                           states=all_states(), tiers=TALENT_TIERS,
+                           products=[(p.key, str(p.label)) for p in products()],
+                           state_label=state_label,
                            min_amount=given.get("min_amount", ""),
                            max_amount=given.get("max_amount", ""),
                            min_amount_error=_amount_error(given.get("min_amount", "")),

@@ -4,7 +4,20 @@ from flask import Blueprint
 from flask import render_template
 from flask import request
 
-from talentfin.services.dossiers import dossier_by_code
+from talentfin.i18n import _l
+from talentfin.services.dossier_files import dossier_by_code
+from talentfin.workflows.labels import trigger_label
+
+NOTICE = _l("Suspend the bank from new filings")
+
+
+def decision_label(dossier) -> str:
+    """What the dossier's decision was, in the reader's language."""
+    if dossier is None:
+        return ""
+    if dossier.application_id is None:
+        return str(NOTICE)
+    return trigger_label(dossier.summary.get("product"), dossier.summary["decision"]["trigger"])
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
@@ -14,7 +27,8 @@ def lookup():
     """A form to type a code; shows the result when one is given."""
     code = (request.args.get("code") or "").strip()[:40]
     dossier = dossier_by_code(code) if code else None
-    return render_template("verify/lookup.html", code=code, dossier=dossier)
+    return render_template("verify/lookup.html", code=code, dossier=dossier,
+                           decision_label=decision_label(dossier))
 
 
 @bp.get("/<code>")
@@ -22,6 +36,7 @@ def show(code: str):
     """The result for a code (the QR code on a dossier points here); 404 when unknown."""
     code = code.strip()[:40]
     dossier = dossier_by_code(code)
-    return render_template("verify/lookup.html", code=code, dossier=dossier), (
+    return render_template("verify/lookup.html", code=code, dossier=dossier,
+                           decision_label=decision_label(dossier)), (
         200 if dossier else 404
     )

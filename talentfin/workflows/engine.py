@@ -3,7 +3,8 @@
 Everything a firing writes (the new state, the effects' fields, the log row, the pending
 dossier and its outbox task) commits in one transaction or not at all. The UPDATE of the
 application is conditional on its version column, so of concurrent firings exactly one
-wins and the others get :class:`Conflict`.
+wins and the others get :class:`Conflict`. Every firing releases the application's claim:
+a claim belongs to the stage it was taken in.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from talentfin import audit
-from talentfin import policy
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -27,21 +27,20 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
-from talentfin.services import dossiers
-from talentfin.services import parameters
+from talentfin.models.policy import cached
+from talentfin.workflows import access
 from talentfin.workflows.context import FireContext
-from talentfin.workflows.effects import EFFECTS
+from talentfin.workflows.dossiers import schedule_dossier
+from talentfin.workflows.dossiers import take_snapshot
 from talentfin.workflows.errors import Conflict
 from talentfin.workflows.errors import Forbidden
 from talentfin.workflows.errors import Refused
 from talentfin.workflows.errors import TransitionError
-from talentfin.workflows.guards import GUARDS
 from talentfin.workflows.registry import machine_for
 from talentfin.workflows.registry import workflow_for
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Transition
 
-LOG_CHAIN = "transition_log"
 __all__ = ["Conflict", "Forbidden", "Refused", "TransitionError", "available_actions", "fire"]
 
 
@@ -59,7 +58,7 @@ def available_actions(user: User, application: Application) -> list[Transition]:
     workflow = workflow_for(application.product)
     return [
         t for t in workflow.triggers_from(application.status)
-        if policy.can(user, f"fire:{t.trigger}", application)[0]
+        if access.can(user, f"fire:{t.trigger}", application)[0]
     ]
 
 
@@ -78,11 +77,10 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
                       today or business_today())
     try:
         _preload(application)
-        with parameters.cached():
-            for name in transition.guards:
-                reason = GUARDS[name](ctx)
-                if reason:
-                    raise Refused(reason)
+        with cached():
+            reason = first_refusal(ctx)
+            if reason:
+                raise Refused(reason)
             log = _move(ctx)
         if commit:
             db.session.commit()
@@ -100,6 +98,25 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     return Fired(application, log, transition)
 
 
+def first_refusal(ctx: FireContext) -> str | None:
+    """The first guard's reason to refuse, or None when every guard lets it through."""
+    for guard in ctx.transition.guards:
+        reason = guard(ctx)
+        if reason:
+            return reason
+    return None
+
+
+def refusals(ctx: FireContext) -> list[str]:
+    """Every guard's reason to refuse (each once), for a page that lists them all."""
+    found: list[str] = []
+    for guard in ctx.transition.guards:
+        reason = guard(ctx)
+        if reason and reason not in found:
+            found.append(reason)
+    return found
+
+
 def check(application: Application, trigger: str, user: User | None, *,
           data: dict | None = None, today: date | None = None) -> str | None:
     """Why firing would fail now (authorization or a guard), or None; changes nothing."""
@@ -110,13 +127,8 @@ def check(application: Application, trigger: str, user: User | None, *,
         authorize(application, transition, user)
     except TransitionError as exc:
         return exc.message
-    ctx = FireContext(application, user, transition, dict(data or {}), "",
-                      today or business_today())
-    for name in transition.guards:
-        reason = GUARDS[name](ctx)
-        if reason:
-            return reason
-    return None
+    return first_refusal(FireContext(application, user, transition, dict(data or {}), "",
+                                     today or business_today()))
 
 
 def authorize(application: Application, transition: Transition, user: User | None) -> None:
@@ -127,10 +139,11 @@ def authorize(application: Application, transition: Transition, user: User | Non
         if application.status not in transition.sources:
             raise Conflict(_("The application has moved on in the meantime."))
         return
-    allowed, reason = policy.can(user, f"fire:{transition.trigger}", application)
+    allowed, reason = access.can(user, f"fire:{transition.trigger}", application)
     if not allowed:
-        # A stale page offers an action whose state has passed: that is a conflict.
-        if policy.can_view(user, application) and user.role in transition.roles:
+        # A stale page offers an action whose state has passed, or a colleague claimed it
+        # meanwhile: that is a conflict.
+        if access.can_view(user, application) and user.role in transition.roles:
             raise Conflict(reason)
         raise Forbidden(reason)
 
@@ -155,15 +168,18 @@ def _move(ctx: FireContext) -> TransitionLog:
     """Change the state through the shared Machine, apply effects, write the log row."""
     application = ctx.application
     source = application.status
-    claimed_by_id = application.claimed_by_id  # effects release the claim; notify the holder
+    claimed_by_id = application.claimed_by_id  # the claim ends here; notify the holder
     # The shared Machine checks the source state and moves the model. Triggering the event
     # directly needs no add_model/remove_model (they bind and unbind a method per trigger
     # and state on the instance, about 1 ms a firing); the model only has to carry
     # ``status``, the Machine's model_attribute. An event from a wrong state raises
     # MachineError, which authorize() has already ruled out.
     machine_for(application.product).events[ctx.transition.trigger].trigger(application)
-    for name in ctx.transition.effects:
-        EFFECTS[name](ctx)
+    for effect in ctx.transition.effects:
+        effect(ctx)
+    application.amount_fen = application.current_amount()
+    application.claimed_by_id = None
+    application.claimed_at = None
     application.status_changed_at = utcnow()
     log = TransitionLog(
         application_id=application.id,
@@ -181,12 +197,13 @@ def _move(ctx: FireContext) -> TransitionLog:
         # Read what the dossier attests first (its queries flush the conditional UPDATE:
         # StaleDataError here if we lost), so that the audit chain's head row, which every
         # firing in the system needs, is held only for the inserts and the commit.
-        snapshot = dossiers.take_snapshot(application, log, ctx.user)
-    log.seq, log.prev_hash, log.row_hash = audit.append(LOG_CHAIN, log.chain_payload())
+        snapshot = take_snapshot(application, log, ctx.user)
+    log.seq, log.prev_hash, log.row_hash = audit.append(TransitionLog.CHAIN,
+                                                        log.chain_payload())
     db.session.add(log)
     db.session.flush()  # the conditional UPDATE runs here if no snapshot was taken
     if snapshot is not None:
-        dossiers.schedule_dossier(application, ctx.transition.dossier, log, ctx.user, snapshot)
+        schedule_dossier(application, ctx.transition.dossier, log, ctx.user, snapshot)
     # After the dossier's flush, so that this row and the dossier's render task go in one
     # INSERT when the session flushes at commit.
     db.session.add(OutboxTask(kind="notify_transition",

@@ -1,27 +1,41 @@
-"""The shape of a workflow definition: plain data the registry compiles into a Machine."""
+"""The shape of a product: its workflow as data, with the metadata the core reads.
 
+A product (``Product``) is registered once (``talentfin.workflows.registry``); the core
+reads only these fields: who acts in each state and whose queue it is (``State.actor``),
+its SLA, whether the founder holds the file, which organisation each role works for and
+from when it sees the file (``Party``), the documents, the labels. It never names a
+product, a state or a role.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
+from talentfin.institutions import FOUNDER
+
 SYSTEM = "system"  # the scheduler; fires time-based transitions
+
+Check = Callable[..., str | None]  # (FireContext) -> reason to refuse, or None
+Effect = Callable[..., None]  # (FireContext) -> None; changes the session only
 
 
 @dataclass(frozen=True)
 class Transition:
     """One trigger from some states to one state, and who may fire it.
 
-    ``guards`` name functions in ``talentfin.workflows.guards``; each returns a reason when
-    the transition must not happen. ``effects`` name functions in ``effects`` that set the
-    application's fields from the form data inside the same transaction. ``dossier`` names
-    the PDF a deciding transition produces; ``form`` names the form a user fills in.
+    ``guards`` are functions returning a reason when the transition must not happen;
+    ``effects`` change the application inside the firing's transaction. ``dossier`` names
+    the PDF a deciding transition produces; ``form`` names the form a user fills in (the
+    forms layer keeps a registry by name).
     """
 
     trigger: str
     sources: tuple[str, ...]
     dest: str
     roles: tuple[str, ...]
-    guards: tuple[str, ...] = ()
-    effects: tuple[str, ...] = ()
+    label: object = None  # the button's text (a lazy translated string)
+    guards: tuple[Check, ...] = ()
+    effects: tuple[Effect, ...] = ()
     form: str | None = None
     dossier: str | None = None
     decides: bool = False
@@ -30,8 +44,76 @@ class Transition:
     # not see it in the timeline.
     internal: bool = False
     # A decision someone waits for: the state shows in the actor's review queue. Reports a
-    # bank may make at any time on a running loan (repayments, arrears) are not queued.
+    # partner may make at any time (repayments, arrears) are not queued.
     queued: bool = True
+    # The founder's (re)submission: fired from the last step of the form, not the page.
+    submits: bool = False
+    # A scheduled transition: the name of the daily job that tries it (its guards decide).
+    job: str | None = None
+
+
+@dataclass(frozen=True)
+class Sla:
+    """A queue state's service level: who hears of an item waiting too long.
+
+    Without ``limit_key`` the thresholds are the configuration's (remind after 3, escalate
+    after 5 working days); with one, the policy table's limit (reminders start two working
+    days before it, escalations past it).
+    """
+
+    escalate_to: str  # role told when an item is overdue (of the same organisation if any)
+    limit_key: str | None = None
+
+
+@dataclass(frozen=True)
+class State:
+    """A state with what the core needs to know about it."""
+
+    name: str
+    label: object
+    # The role whose queue the file enters here: its staff are notified, reminded, and
+    # the timeline names it as the next to act. None: nobody waits on it.
+    actor: str | None = None
+    sla: Sla | None = None
+    founder_holds: bool = False  # the founder has the file (SLA clocks pause, edits allowed)
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Party:
+    """How an application names the organisation of one kind on its route.
+
+    ``org_column`` is the application's column holding that organisation's id (None: the
+    programme has one organisation of the kind, e.g. the pool); ``since`` is a column
+    that is set once the file reached that organisation: its staff see it from then on.
+    """
+
+    org_column: str | None
+    since: str
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document of a product: who uploads it and when.
+
+    The founder's documents are uploaded while the founder holds the file; ``required``
+    ones must be there to submit. Other parties' documents (a bank's claim papers) name
+    their roles and the states in which they are uploaded.
+    """
+
+    key: str
+    label: object
+    required: bool = False
+    roles: tuple[str, ...] = (FOUNDER,)
+    states: tuple[str, ...] = ()  # for other parties' documents: when they upload them
+
+
+@dataclass(frozen=True)
+class DossierKind:
+    """A PDF a deciding stage produces: its title and its template."""
+
+    title: object
+    template: str
 
 
 @dataclass(frozen=True)
@@ -40,20 +122,91 @@ class Workflow:
 
     product: str
     initial: str
-    states: tuple[str, ...]
-    terminal: tuple[str, ...]
+    states: tuple[State, ...]
     transitions: tuple[Transition, ...]
-    # Open states a founder may withdraw from, and the states where the founder holds
-    # the file (SLA clocks pause there).
-    founder_holds: tuple[str, ...] = field(default=())
+
+    def __post_init__(self):
+        object.__setattr__(self, "_states", {s.name: s for s in self.states})
+        object.__setattr__(self, "_triggers", {t.trigger: t for t in self.transitions})
+        sources: dict[str, list[Transition]] = {}
+        for t in self.transitions:
+            for state in t.sources:
+                sources.setdefault(state, []).append(t)
+        object.__setattr__(self, "_from", sources)
+
+    @property
+    def state_names(self) -> tuple[str, ...]:
+        """Every state's name, in definition order."""
+        return tuple(s.name for s in self.states)
+
+    @property
+    def terminal(self) -> tuple[str, ...]:
+        """States the application never leaves."""
+        return tuple(s.name for s in self.states if s.terminal)
+
+    @property
+    def founder_holds(self) -> tuple[str, ...]:
+        """States in which the founder holds the file."""
+        return tuple(s.name for s in self.states if s.founder_holds)
+
+    def state(self, name: str | None) -> State | None:
+        """The state of this name, if any."""
+        return self._states.get(name or "")
 
     def transition(self, trigger: str) -> Transition | None:
         """The transition with this trigger name, if any."""
-        for candidate in self.transitions:
-            if candidate.trigger == trigger:
-                return candidate
-        return None
+        return self._triggers.get(trigger)
 
     def triggers_from(self, state: str) -> list[Transition]:
         """Transitions that may fire from a state."""
-        return [t for t in self.transitions if state in t.sources]
+        return list(self._from.get(state, ()))
+
+
+@dataclass(frozen=True)
+class Product:
+    """Everything the core knows of one product; registered once in the registry.
+
+    ``hooks`` are the product's own functions the core calls: ``summary(application)``
+    (its part of a dossier's frozen summary), ``snapshot(application)`` (its
+    founder-editable fields, for the resubmission diff) and ``start(application)`` (fills a
+    new draft). ``extensions`` carries specs for modules beside the core (the pool's cover)
+    under their own names; the core never reads them.
+    """
+
+    key: str
+    label: object
+    model: type  # the product's Application subclass (polymorphic identity = key)
+    workflow: Workflow
+    parties: dict[str, Party]  # organisation kind -> how the application names it
+    partner_kind: str  # the kind of institution the founder applies to
+    documents: tuple[DocumentKind, ...]
+    dossiers: dict[str, DossierKind]
+    fields: dict[str, object] = field(default_factory=dict)  # what an info request may name
+    snapshot_labels: dict[str, object] = field(default_factory=dict)
+    reference_prefix: str = "APP"
+    request_form: str | None = None  # the founder's request step (a form name)
+    policy_keys: tuple = ()  # its numbers in the policy table (models.policy.PolicyKey)
+    # Daily jobs that try its scheduled transitions (``Transition.job``): name -> cron
+    # fields (products sharing a job, like the expiry of requests, share the name).
+    jobs: dict[str, dict] = field(default_factory=dict)
+    hooks: dict[str, Callable] = field(default_factory=dict)
+    extensions: dict[str, object] = field(default_factory=dict)
+    # Its demo (a module with WALKS, PATHS, ORGANISATIONS, STAFF, request(), step() ...),
+    # walked through the real engine by ``talentfin.demo``.
+    demo: object = None
+    # Its benchmark profile (talentfin.workflows.<key>.bench), read by talentfin.bench.
+    bench: object = None
+
+    def document(self, key: str | None) -> DocumentKind | None:
+        """The document kind of this key, if the product has it."""
+        return next((d for d in self.documents if d.key == key), None)
+
+    @property
+    def founder_documents(self) -> tuple[DocumentKind, ...]:
+        """The application's own documents (the founder uploads them)."""
+        return tuple(d for d in self.documents if FOUNDER in d.roles)
+
+    @property
+    def required_documents(self) -> tuple[str, ...]:
+        """Keys of the documents a submission needs."""
+        return tuple(d.key for d in self.documents if d.required)

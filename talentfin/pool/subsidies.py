@@ -1,0 +1,139 @@
+"""Subsidies the pool pays on covered products (a loan's interest subsidy: 50 % of the
+interest paid on time in a year, at most 500,000 per firm and year).
+
+The founder asks for an application's year once; the pool administrator decides. The
+amount is computed again at the decision (policy on that date, the firm's cap after what it
+was already paid that year) and posts to the ledger split between the funders. What the
+subsidy is a share of (the basis) and in which states it may be asked for is the product's
+``SubsidyRule``. Who may ask and decide is ``talentfin.policy``'s to say; this module keeps
+the rules of the money.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from talentfin.clock import business_today
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import User
+from talentfin.models.base import sum_fen
+from talentfin.models.base import utcnow
+from talentfin.models.policy import int_parameter
+from talentfin.pool import ledger
+from talentfin.pool.cover import SubsidyRule
+from talentfin.pool.cover import cover_for
+from talentfin.pool.models import SubsidyClaim
+
+
+class SubsidyError(ValueError):
+    """A request or decision that is not allowed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """What an application's basis of a year earns, within the firm's yearly cap."""
+
+    basis_fen: int
+    amount_fen: int
+    room_fen: int
+
+
+def rule_for(application: Application) -> SubsidyRule | None:
+    """The subsidy the pool pays on this application's product, if any."""
+    try:
+        return cover_for(application.product).subsidy
+    except LookupError:
+        return None
+
+
+def may_ask(application: Application) -> bool:
+    """Whether the application is in a state in which its subsidy may be asked for."""
+    rule = rule_for(application)
+    return rule is not None and application.status in rule.states
+
+
+def entitlement(application: Application, year: int, on: date) -> Entitlement:
+    """The subsidy an application's year earns as of ``on``: a share of the basis, capped."""
+    rule = rule_for(application)
+    basis = rule.basis(application, year)
+    rate = int_parameter(rule.rate_key, on)
+    cap = int_parameter(rule.cap_key, on)
+    paid = db.session.scalar(select(sum_fen(SubsidyClaim.amount_fen)).where(
+        SubsidyClaim.enterprise_id == application.enterprise_id, SubsidyClaim.year == year,
+        SubsidyClaim.status == "paid"))
+    room = max(0, cap - paid)
+    return Entitlement(basis, min(basis * rate // 10_000, room), room)
+
+
+def request(application: Application, year: int, user: User,
+            today: date | None = None) -> SubsidyClaim:
+    """The founder asks for an application's subsidy of one year."""
+    today = today or business_today()
+    if not may_ask(application) or year > today.year:
+        raise SubsidyError(_("An interest subsidy is asked for on a loan being repaid."))
+    if db.session.scalar(select(SubsidyClaim.id).where(
+            SubsidyClaim.application_id == application.id, SubsidyClaim.year == year)):
+        raise SubsidyError(_("The subsidy of this loan for %(year)s was asked for already.",
+                             year=year))
+    due = entitlement(application, year, today)
+    if due.amount_fen <= 0:
+        raise SubsidyError(_("No interest was paid on time in %(year)s, or the firm's yearly "
+                             "cap is used up.", year=year))
+    claim = SubsidyClaim(application_id=application.id, enterprise_id=application.enterprise_id,
+                         year=year, basis_fen=due.basis_fen, amount_fen=due.amount_fen,
+                         requested_by_id=user.id)
+    db.session.add(claim)
+    db.session.commit()
+    return claim
+
+
+def decide(claim: SubsidyClaim, approve: bool, user: User, note: str = "",
+           today: date | None = None) -> SubsidyClaim:
+    """The pool administrator pays (recomputed, within the cap) or refuses with a note."""
+    today = today or business_today()
+    if claim.status != "requested":
+        raise SubsidyError(_("This request has been decided already."))
+    claim.decided_by_id = user.id
+    claim.decided_at = utcnow()
+    claim.note = note.strip()
+    if not approve:
+        if not claim.note:
+            raise SubsidyError(_("Please give a reason."))
+        claim.status = "rejected"
+        db.session.commit()
+        return claim
+    ledger.lock_ledger()  # the firm's cap and the balances must see every earlier payout
+    application = db.session.get(Application, claim.application_id)
+    rule = rule_for(application)
+    due = entitlement(application, claim.year, today)
+    claim.amount_fen = due.amount_fen
+    claim.status = "paid"
+    if due.amount_fen > 0:
+        try:
+            entry = ledger.pay_out(rule.kind, rule.account, due.amount_fen, effective_on=today,
+                                   memo=f"{application.reference} {claim.year}", maker=user,
+                                   application_id=application.id)
+        except ledger.LedgerError as exc:
+            db.session.rollback()
+            raise SubsidyError(str(exc)) from exc
+        claim.entry_id = entry.id
+    db.session.commit()
+    return claim
+
+
+def waiting() -> list[SubsidyClaim]:
+    """Requests the pool administrator has not decided, oldest first."""
+    return list(db.session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.status == "requested")
+        .options(joinedload(SubsidyClaim.application), joinedload(SubsidyClaim.requested_by))
+        .order_by(SubsidyClaim.id)))
+
+
+def for_application(application: Application) -> list[SubsidyClaim]:
+    """An application's subsidy requests, newest year first."""
+    return list(db.session.scalars(select(SubsidyClaim).where(
+        SubsidyClaim.application_id == application.id).order_by(SubsidyClaim.year.desc())))

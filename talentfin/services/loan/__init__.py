@@ -1,0 +1,1 @@
+"""The loan's own units of work (the bank's repayment file)."""

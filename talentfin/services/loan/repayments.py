@@ -1,0 +1,148 @@
+"""Bank reports on covered loans: a CSV of repayments, validated row by row, all or nothing."""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import User
+from talentfin.money import MoneyError
+from talentfin.money import parse_yuan
+from talentfin.policy import rule
+from talentfin.workflows import engine
+from talentfin.workflows.access import can_view
+from talentfin.workflows.loan.definition import WORKFLOW
+
+COLUMNS = ("reference", "due_on", "paid_on", "principal_yuan", "interest_yuan")
+REPORTERS = WORKFLOW.transition("report_repayment").roles
+
+
+class RepaymentFile:
+    """A bank's file of repayments: the subject of the upload page's rule."""
+
+
+@rule(RepaymentFile, "upload")
+def _may_upload(user: User, _file, _action: str) -> tuple[bool, str]:
+    """The bank's staff who report repayments upload them as a file too."""
+    if user.role in REPORTERS:
+        return True, ""
+    return False, _("Only the bank's staff report repayments.")
+MAX_ROWS = 5000
+
+
+@dataclass
+class RowProblem:
+    """A bad line of an uploaded file (1-based, the header is line 1)."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What happened to an uploaded file: applied rows, or every bad row and nothing applied."""
+
+    applied: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    batch: str = ""
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text.strip())
+
+
+def _parse(content: bytes) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowProblem(1, _("The file is not UTF-8 text (save it as CSV UTF-8)."))]
+    reader = csv.DictReader(io.StringIO(text))
+    if tuple(reader.fieldnames or ()) != COLUMNS:
+        return [], [RowProblem(1, _("The header must be: %(columns)s", columns=",".join(COLUMNS)))]
+    rows, problems = [], []
+    for line, row in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            problems.append(RowProblem(line, _("At most %(n)s rows per file.", n=MAX_ROWS)))
+            break
+        try:
+            rows.append((line, {
+                "reference": (row["reference"] or "").strip(),
+                "due_on": _date(row["due_on"]), "paid_on": _date(row["paid_on"]),
+                "principal_fen": parse_yuan(row["principal_yuan"] or "0"),
+                "interest_fen": parse_yuan(row["interest_yuan"] or "0"),
+            }))
+        except (ValueError, MoneyError, TypeError, AttributeError):
+            problems.append(RowProblem(line, _("Dates must be YYYY-MM-DD and amounts in yuan "
+                                               "with at most two decimals.")))
+    return rows, problems
+
+
+def import_repayments(content: bytes, user: User, today: date | None = None) -> ImportResult:
+    """Apply every row of a repayment file in one transaction, or none if any row is bad."""
+    rows, problems = _parse(content)
+    result = ImportResult(problems=problems, batch=f"csv-{secrets.token_hex(6)}")
+    if problems and problems[0].line == 1:  # unreadable file or wrong header
+        return result
+    if not rows and not problems:
+        result.problems.append(RowProblem(1, _("The file has no rows.")))
+        return result
+    references = {row["reference"] for _line, row in rows}
+    loans = {a.reference: a for a in db.session.scalars(
+        select(Application).where(Application.reference.in_(references),
+                                  Application.product == "loan"))}
+    checked = []
+    first_line: dict[tuple, int] = {}
+    for line, row in rows:
+        application = loans.get(row["reference"])
+        if application is None or not can_view(user, application):
+            result.problems.append(RowProblem(line, _("No loan of your bank has the reference "
+                                                      "%(ref)s.", ref=row["reference"])))
+            continue
+        same = first_line.setdefault(_identity(row), line)
+        if same != line:
+            result.problems.append(RowProblem(line, _(
+                "The same repayment as line %(line)s (same loan, due date, payment date, "
+                "principal and interest); report each repayment once.", line=same)))
+            continue
+        reason = engine.check(application, "report_repayment", user, data=row, today=today)
+        if reason:
+            result.problems.append(RowProblem(line, reason))
+        checked.append((line, application, row))
+    if result.problems:
+        result.problems.sort(key=lambda problem: problem.line)
+        return result
+    for line, application, row in checked:
+        try:  # rows of one loan build on each other: a later row can still fail here
+            engine.fire(application, "report_repayment", user, today=today, commit=False,
+                        data={**row, "batch": result.batch})
+        except engine.TransitionError as exc:
+            result.problems.append(RowProblem(line, exc.message))
+            return _refuse_all(result, rows, line)
+    db.session.commit()
+    result.applied = len(rows)
+    return result
+
+
+def _identity(row: dict) -> tuple:
+    """What makes two rows the same repayment (the guard checks the same against the loan's
+    recorded repayments)."""
+    return (row["reference"], row["due_on"], row["paid_on"], row["principal_fen"],
+            row["interest_fen"])
+
+
+def _refuse_all(result: ImportResult, rows, failed_line: int) -> ImportResult:
+    """After a rollback, the remaining rows are not checked against the changed state."""
+    result.applied = 0
+    remaining = [line for line, _row in rows if line > failed_line]
+    if remaining:
+        result.problems.append(RowProblem(
+            remaining[0], _("Rows from here on were not checked; fix the rows above and "
+                            "upload the whole file again.")))
+    return result

@@ -1,0 +1,139 @@
+"""What the application page shows a user: actions, the claim, the timeline, the next step.
+
+Everything is read from the product's registration: which transitions the user may fire
+and with which form, who holds the claim and who may take it over, who acts next and
+what they do; the product's own part of the page is its template
+(``<product>/_detail.html``) fed by its ``page`` hook.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import get_locale
+from flask_login import current_user
+
+from talentfin import policy
+from talentfin.clock import business_today
+from talentfin.extensions import db
+from talentfin.forms.application import UploadForm
+from talentfin.forms.decisions import form_for
+from talentfin.i18n import _
+from talentfin.i18n import either
+from talentfin.institutions import FOUNDER
+from talentfin.institutions import kind_label
+from talentfin.institutions import role_label
+from talentfin.models import Application
+from talentfin.models import Organisation
+from talentfin.services import applications as service
+from talentfin.services.dossier_files import dossiers_for
+from talentfin.services.resubmissions import resubmission_changes
+from talentfin.workflows import access
+from talentfin.workflows import engine
+from talentfin.workflows.common import missing_replacements
+from talentfin.workflows.registry import product_for
+from talentfin.workflows.spec import SYSTEM
+from talentfin.workflows.spec import Transition
+
+
+@dataclass
+class Action:
+    """An action card: the transition and its form."""
+
+    transition: Transition
+    form: object
+
+
+def actions_for(application: Application, failed_trigger: str | None = None,
+                failed_form=None) -> list[Action]:
+    """The actions the user may take now, each with its form (the refused one as typed)."""
+    actions = []
+    for transition in engine.available_actions(current_user, application):
+        if transition.submits:
+            continue  # the founder submits from the last step of the form
+        if failed_trigger == transition.trigger:
+            form = failed_form
+        else:
+            form = form_for(transition.form, application, fresh=True,
+                            prefix=transition.trigger, formdata=None)
+        actions.append(Action(transition, form))
+    return actions
+
+
+def held_actions(application: Application) -> list[Transition]:
+    """The user's actions a colleague's claim holds back (shown with who holds it)."""
+    if not access.claim_blocks(current_user, application):
+        return []
+    workflow = product_for(application.product).workflow
+    return [t for t in workflow.triggers_from(application.status)
+            if current_user.role in t.roles and not t.submits]
+
+
+def _organisation_name(application: Application, role: str) -> str:
+    named, org_id = access.named_organisation(application, role)
+    org = db.session.get(Organisation, org_id) if named and org_id else None
+    return org.display_name(str(get_locale() or "zh")) if org else ""
+
+
+def next_step(application: Application) -> str:
+    """Who acts next and what they do, addressed to the reader when it is them."""
+    product = product_for(application.product)
+    state = product.workflow.state(application.status)
+    if state.founder_holds:
+        if current_user.role != FOUNDER:
+            return _("Next: waiting for the founder to answer.")
+        if application.status == product.workflow.initial:
+            return _("Next: complete the form and submit the application.")
+        return _("Next: fix the fields and documents named under “Please fix”, then resubmit "
+                 "the application (Edit and submit).")
+    steps = [t for t in product.workflow.triggers_from(application.status)
+             if any(role != SYSTEM for role in t.roles)]
+    if state.actor:
+        steps = [t for t in steps if state.actor in t.roles] or steps
+        who = [state.actor]
+    else:
+        who = list(dict.fromkeys(r for t in steps for r in t.roles if r != SYSTEM))
+    what = either(str(t.label) for t in steps)
+    if current_user.role in who and access.can_view(current_user, application) \
+            and not access.claim_blocks(current_user, application):
+        return _("Next: your turn: %(what)s.", what=what)
+    names = []
+    for role in who:
+        org = _organisation_name(application, role)
+        names.append(_("%(role)s of %(org)s", role=role_label(role), org=org) if org
+                     else role_label(role))
+    if not what:
+        return _("Next: %(who)s.", who=either(names))
+    return _("Next: %(who)s: %(what)s.", who=either(names), what=what)
+
+
+def page_context(application: Application, actions: list[Action]) -> dict:
+    """Everything the application page renders."""
+    product = product_for(application.product)
+    logs = service.history(application)
+    own_page = product.hooks.get("page")
+    uploadable = access.uploadable_documents(current_user, application)
+    document_form = None
+    if uploadable and access.can(current_user, "upload_documents", application)[0]:
+        document_form = UploadForm(formdata=None, prefix="document")
+        document_form.kind.choices = [(d.key, str(d.label)) for d in uploadable]
+    return {
+        "application": application, "product": product, "actions": actions,
+        "held": held_actions(application), "logs": logs,
+        "changes": {log.id: resubmission_changes(log, application.product) for log in logs
+                    if (t := product.workflow.transition(log.trigger)) and t.submits},
+        "attachments": service.current_attachments(application),
+        "dossiers": dossiers_for(application),
+        "workflow": product.workflow,
+        "can_edit": policy.allowed(current_user, "edit", application),
+        "can_claim": policy.allowed(current_user, "claim", application),
+        "can_release": policy.allowed(current_user, "release", application),
+        "claim_notice": (access.claim_notice(application)
+                         if application.claimed_by_id not in (None, current_user.id) else ""),
+        "document_form": document_form,
+        "next_step": next_step(application),
+        "unreplaced": missing_replacements(application),
+        "can_request_subsidy": policy.allowed(current_user, "request_subsidy", application),
+        "subsidy_year": business_today().year,
+        "detail_template": f"{application.product}/_detail.html",
+        "own": own_page(application, current_user) if own_page else {},
+        "partner_kind_label": kind_label(product.partner_kind),
+    }

@@ -1,1 +1,0 @@
-"""One data module per product; each exposes ``WORKFLOW``."""

@@ -1,0 +1,130 @@
+"""The loan's terms: outstanding caps per talent and firm, the rate cap, the term, who decides."""
+
+from datetime import date
+
+from sqlalchemy import Integer
+from sqlalchemy import bindparam
+from sqlalchemy import case
+from sqlalchemy import select
+from sqlalchemy import union
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import TalentProfile
+from talentfin.models.base import sum_fen
+from talentfin.models.policy import int_parameter
+from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
+from talentfin.workflows.context import FireContext
+from talentfin.workflows.loan.eligibility import amount_over_tier_limit
+from talentfin.workflows.loan.models import SECURITY
+
+# Loans that count against the outstanding caps (decided for, not yet closed).
+COMMITTED_STATES = ("approved", "contracted", "disbursed", "covered", "active", "overdue", "npl",
+                    "claim_review", "committee_review")
+
+_AMOUNT = Application.amount_fen  # in these states: disbursed, else the approved amount
+# Both caps in one query, built once (constructing it costs more than running it): the
+# committed loans of this firm and of every firm the same person (by ID number) founded.
+_OUTSTANDING = (
+    select(sum_fen(case((Application.enterprise_id == bindparam("enterprise_id"), _AMOUNT),
+                        else_=0)),
+           sum_fen(_AMOUNT))
+    .where(Application.product == "loan",
+           Application.status.in_(COMMITTED_STATES),
+           Application.id != bindparam("application_id"),
+           # One IN list (not an OR), so that both databases use the enterprise index.
+           Application.enterprise_id.in_(union(
+               select(TalentProfile.enterprise_id)
+               .where(TalentProfile.id_number == bindparam("id_number")),
+               select(bindparam("enterprise_id", type_=Integer)))))
+)
+
+
+def rate_cap_bp(on: date | None = None) -> int:
+    """The highest annual rate a bank may charge: 1-year LPR plus the allowed spread."""
+    return int_parameter("lpr_1y_bp", on) + int_parameter("rate_cap_spread_bp", on)
+
+
+def outstanding_problem(application: Application, amount_fen: int, on: date) -> str | None:
+    """Whether this amount breaks the per-talent or per-firm outstanding cap."""
+    talent = application.enterprise.talent
+    firm_total, talent_total = db.session.execute(_OUTSTANDING, {
+        "enterprise_id": application.enterprise_id, "application_id": application.id,
+        "id_number": talent.id_number if talent is not None else None,
+    }).one()
+    firm_cap = int_parameter("cap_per_firm_fen", on)
+    if firm_total + amount_fen > firm_cap:
+        return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
+                 cap=format_fen(firm_cap))
+    if talent is not None:
+        talent_cap = int_parameter("cap_per_talent_fen", on)
+        if talent_total + amount_fen > talent_cap:
+            return _("The talent's outstanding loans across all banks would exceed %(cap)s yuan.",
+                     cap=format_fen(talent_cap))
+    return None
+
+
+def within_caps(ctx: FireContext) -> str | None:
+    """The request keeps the talent and the firm within their outstanding caps."""
+    requested = ctx.application.requested_amount_fen or 0
+    return outstanding_problem(ctx.application, requested, ctx.today)
+
+
+def caps_at_filing(ctx: FireContext) -> str | None:
+    """The disbursed loan keeps the talent and the firm within their outstanding caps."""
+    return outstanding_problem(ctx.application, ctx.application.disbursed_amount_fen or 0,
+                               ctx.today)
+
+
+def terms_problems(application: Application, amount_fen: int, rate_bp: int, term_months: int,
+                   on: date) -> dict[str, str]:
+    """Problems with proposed loan terms, keyed by the form field they concern."""
+    problems = {}
+    requested = application.requested_amount_fen
+    over = None
+    if requested is not None and amount_fen > requested:
+        over = _("The amount %(amount)s yuan is more than the %(requested)s yuan the founder "
+                 "applied for.", amount=format_fen(amount_fen), requested=format_fen(requested))
+    over = over or amount_over_tier_limit(application, amount_fen, on)
+    over = over or outstanding_problem(application, amount_fen, on)
+    if over:
+        problems["amount"] = over
+    cap = rate_cap_bp(on)
+    if rate_bp > cap:
+        problems["rate"] = _("The rate %(rate)s is above the cap of %(cap)s (1-year LPR + spread).",
+                             rate=format_rate_bp(rate_bp), cap=format_rate_bp(cap))
+    low = int_parameter("term_min_months", on)
+    high = int_parameter("term_max_months", on)
+    if not low <= term_months <= high:
+        problems["term"] = _("The term must be between %(low)s and %(high)s months.",
+                             low=low, high=high)
+    return problems
+
+
+def terms_within_rules(ctx: FireContext) -> str | None:
+    """Recommended (or submitted) terms respect the tier limit, caps, rate cap and term."""
+    app = ctx.application
+    amount = ctx.data.get("amount_fen", app.recommended_amount_fen)
+    rate = ctx.data.get("rate_bp", app.recommended_rate_bp)
+    term = ctx.data.get("term_months", app.recommended_term_months)
+    if amount is None or rate is None or term is None:
+        return _("The credit officer's recommendation is missing.")
+    problems = terms_problems(app, amount, rate, term, ctx.today)
+    return " ".join(problems.values()) if problems else None
+
+
+def security_recorded(ctx: FireContext) -> str | None:
+    """The recommendation says how the loan is secured (the pool's bonus depends on it)."""
+    if ctx.data.get("security") not in SECURITY:
+        return _("Say whether the loan is pure credit or secured by a guarantee, a pledge or "
+                 "collateral.")
+    return None
+
+
+def not_self_approval(ctx: FireContext) -> str | None:
+    """The approver is not the officer who recommended."""
+    if ctx.user is not None and ctx.application.recommended_by_id == ctx.user.id:
+        return _("You recommended this loan; another approver must decide it.")
+    return None
