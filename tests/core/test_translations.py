@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CATALOGS = ROOT / "talentfin" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 

@@ -27,7 +27,7 @@ from talentfin.models import User
 from talentfin.services.audit_chains import verify_all
 from talentfin.workflows import engine
 
-BENCH = Path(__file__).resolve().parents[1] / "talentfin" / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "talentfin" / "bench"
 
 NUMBER = (int, float)
 FIGURES = {

@@ -16,12 +16,12 @@ from talentfin.models import PolicyParameter
 from talentfin.services import policy_changes
 from talentfin.workflows import engine
 from tests import factories
-from tests.test_browser import CHROMIUM
-from tests.test_browser import TIMEOUT_MS
-from tests.test_browser import ConsoleWatch
-from tests.test_browser import browser  # noqa: F401  (fixture)
-from tests.test_browser import live_server  # noqa: F401  (fixture)
-from tests.test_browser import log_in
+from tests.core.test_browser import CHROMIUM
+from tests.core.test_browser import TIMEOUT_MS
+from tests.core.test_browser import ConsoleWatch
+from tests.core.test_browser import browser  # noqa: F401  (fixture)
+from tests.core.test_browser import live_server  # noqa: F401  (fixture)
+from tests.core.test_browser import log_in
 from tests.web import logs
 
 sync_api = pytest.importorskip("playwright.sync_api")

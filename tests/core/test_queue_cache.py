@@ -33,7 +33,7 @@ from tests.web import fresh
 from tests.web import login
 from tests.web import text
 
-TEMPLATES = Path(__file__).parent.parent / "talentfin" / "templates"
+TEMPLATES = Path(__file__).parents[2] / "talentfin" / "templates"
 
 
 def _fresh_request_globals() -> None:

@@ -1,0 +1,1 @@
+"""Tests of the core: the engine, access, the pages every product shares, the tools."""
