@@ -43,6 +43,7 @@ class Area(str):
 
 POOL = Area("pool")
 QUEUE = Area("queue")
+OWN = Area("own applications")
 ACCOUNTS = Area("accounts")
 
 Rule = Callable[[User, object, str], tuple[bool, str]]
@@ -112,6 +113,14 @@ def _request_subsidy(user: User, application, _action: str) -> tuple[bool, str]:
     if not may_ask(application):
         return False, NO("An interest subsidy is asked for on a loan being repaid.")
     return True, ""
+
+
+@rule(OWN, "read")
+@rule(Application, "create")
+def _founders(user: User, _obj, _action: str) -> tuple[bool, str]:
+    if user.role == FOUNDER:
+        return True, ""
+    return False, NO("Only a founder applies.")
 
 
 @rule(QUEUE, "read")

@@ -12,12 +12,11 @@ from werkzeug.datastructures import FileStorage
 
 from talentfin.extensions import db
 from talentfin.i18n import _
-from talentfin.institutions import FOUNDER
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import User
 from talentfin.models.base import utcnow
-from talentfin.workflows.registry import product_for
+from talentfin.workflows.access import may_upload
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -66,13 +65,12 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
                     user: User) -> Attachment:
     """Store a document for an application; it supersedes the previous one of its kind.
 
-    Each kind is uploaded by its own party: a founder's file never counts as a bank's
-    claim paper, nor the other way round.
+    Each kind is uploaded by its own party (``workflows.access.may_upload``): a founder's
+    file never counts as a bank's claim paper, nor the other way round.
     """
-    document = product_for(application.product).document(kind)
-    if document is None or (user.role == FOUNDER) != (FOUNDER in document.roles) \
-            or (user.role != FOUNDER and user.role not in document.roles):
-        raise UploadRefused(_("This kind of document is not part of an application."))
+    allowed, reason = may_upload(user, application, kind)
+    if not allowed:
+        raise UploadRefused(reason)
     content, mime = read_checked(storage)
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
     path = upload_folder() / stored_name

@@ -18,7 +18,6 @@ from talentfin.forms.application import UploadForm
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.i18n import either
-from talentfin.institutions import FOUNDER
 from talentfin.institutions import kind_label
 from talentfin.institutions import role_label
 from talentfin.models import Application
@@ -78,7 +77,7 @@ def next_step(application: Application) -> str:
     product = product_for(application.product)
     state = product.workflow.state(application.status)
     if state.founder_holds:
-        if current_user.role != FOUNDER:
+        if current_user.enterprise_id != application.enterprise_id:
             return _("Next: waiting for the founder to answer.")
         if application.status == product.workflow.initial:
             return _("Next: complete the form and submit the application.")

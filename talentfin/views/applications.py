@@ -18,16 +18,17 @@ from talentfin.extensions import db
 from talentfin.forms.application import UploadForm
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
-from talentfin.institutions import FOUNDER
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import Dossier
+from talentfin.policy import OWN
 from talentfin.services import applications as service
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_path
 from talentfin.services.uploads import save_attachment
 from talentfin.storage import dossier_path
 from talentfin.views.access import require
+from talentfin.views.access import require_or_404
 from talentfin.views.access import visible_application_or_404
 from talentfin.views.application_page import actions_for
 from talentfin.views.application_page import page_context
@@ -43,8 +44,8 @@ bp = Blueprint("applications", __name__, url_prefix="/applications")
 @bp.get("/")
 @login_required
 def mine():
-    """The founder's applications."""
-    if current_user.role != FOUNDER:
+    """The founder's applications (staff are sent to their queue)."""
+    if not policy.allowed(current_user, "read", OWN):
         return redirect(url_for("queue.index"))
     items = []
     if current_user.enterprise_id:
@@ -60,8 +61,7 @@ def mine():
 @login_required
 def new():
     """Start a draft application for a product; the form opens at its first step."""
-    if current_user.role != FOUNDER:
-        abort(404)
+    require_or_404("create", Application)
     try:
         product = product_for(request.form.get("product", ""))
     except LookupError:

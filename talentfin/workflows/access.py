@@ -136,6 +136,22 @@ def _can_edit(user: User, application: Application) -> tuple[bool, str]:
     return True, ""
 
 
+def may_upload(user: User, application: Application, kind: str) -> tuple[bool, str]:
+    """Whether the user may upload a document of this kind now: the founder the
+    application's own documents while holding the file, another party its own papers in
+    their states (a founder's file never counts as a bank's claim paper, nor the reverse)."""
+    document = product_for(application.product).document(kind)
+    if document is None:
+        return False, _("This kind of document is not part of an application.")
+    if user.role == FOUNDER:
+        if FOUNDER not in document.roles:
+            return False, _("This kind of document is not part of an application.")
+        return _can_edit(user, application)
+    if document in uploadable_documents(user, application):
+        return True, ""
+    return False, _("There is no document for you to upload on this application now.")
+
+
 def uploadable_documents(user: User, application: Application) -> list:
     """Another party's documents this user may upload now (a bank's claim papers)."""
     return [d for d in product_for(application.product).documents
