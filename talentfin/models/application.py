@@ -41,11 +41,12 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_partner_queue", "partner_org_id", "product", "status",
               "status_changed_at", "id", "partner_routed_at", "talent_tier",
               "requested_amount_fen"),
-        Index("ix_applications_park_queue", "park_id", "status", "status_changed_at", "id",
-              "submitted_at", "talent_tier", "requested_amount_fen"),
-        Index("ix_applications_status_changed", "status", "status_changed_at"),
-        # The outstanding caps sum a firm's applications by state.
-        Index("ix_applications_enterprise_status", "enterprise_id", "status"),
+        Index("ix_applications_park_queue", "park_id", "product", "status",
+              "status_changed_at", "id", "submitted_at", "talent_tier", "requested_amount_fen"),
+        # A kind of organisation the programme has one of (the pool) reads by product.
+        Index("ix_applications_product_status", "product", "status", "status_changed_at"),
+        # The outstanding caps sum a firm's applications of a product by state.
+        Index("ix_applications_enterprise_status", "enterprise_id", "product", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -28,7 +28,6 @@ from talentfin.models import User
 from talentfin.services.notifications import UNREAD_COUNT
 from talentfin.workflows.access import visibility_clause
 from talentfin.workflows.registry import generation
-from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import workflow_for
 
@@ -54,17 +53,11 @@ def actionable_states(role: str, product: str) -> tuple[str, ...]:
                  if any(role in t.roles and t.queued for t in workflow.triggers_from(s)))
 
 
-def queue_states(role: str) -> tuple[tuple[str | None, str], ...]:
-    """(product, state) pairs of a role's default queue; the product is None where every
-    registered product queues the role in the same states (the indexes then serve it)."""
-    per_product = {p.key: actionable_states(role, p.key) for p in products_with_role(role)}
-    per_product = {key: states for key, states in per_product.items() if states}
-    if not per_product:
-        return ()
-    kinds = set(per_product.values())
-    if len(per_product) == len(products()) and len(kinds) == 1:
-        return tuple((None, state) for state in kinds.pop())
-    return tuple((key, state) for key, states in per_product.items() for state in states)
+def queue_states(role: str) -> tuple[tuple[str, str], ...]:
+    """(product, state) pairs of a role's default queue: each one index range (organisation,
+    product, status) already in waiting order."""
+    return tuple((p.key, state) for p in products_with_role(role)
+                 for state in actionable_states(role, p.key))
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,12 @@ from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_login import current_user
-from wtforms import SelectField
-from wtforms import StringField
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
 
 from talentfin import navigation
 from talentfin import policy
 from talentfin.clock import business_today
 from talentfin.extensions import db
-from talentfin.forms.base import BaseForm
-from talentfin.forms.base import DateInputField
+from talentfin.forms.policy import ProposalForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.i18n import ngettext
@@ -39,19 +34,6 @@ from talentfin.views.access import require
 bp = Blueprint("policy", __name__, url_prefix="/policy")
 navigation.add(navigation.Entry("policy.index", _l("Policy parameters"),
                                 navigation.permission("pool.read"), 62))
-
-
-class ProposalForm(BaseForm):
-    """A proposed new value for one parameter."""
-
-    key = SelectField(_l("Parameter"), choices=lambda: [
-        (key, str(found.label)) for key, found in policy_keys().items()])
-    value = StringField(_l("New value"), validators=[DataRequired()], description=_l(
-        "A whole number in the unit the parameter names: fen (100 fen = 1 yuan), basis "
-        "points (100 basis points = 1%), days, months, years or times."))
-    effective_from = DateInputField(_l("Takes effect on"), validators=[DataRequired()],
-                               default=business_today)
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
 
 
 def parameter_name(key: str) -> str:

@@ -22,7 +22,6 @@ from talentfin.institutions import role_label
 from talentfin.models import Application
 from talentfin.models import User
 from talentfin.workflows.registry import product_for
-from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import roles_on_route
 from talentfin.workflows.spec import Party
@@ -76,8 +75,8 @@ def visibility_clause(user):
     """A SQL condition selecting the applications this user may see.
 
     ``user`` may stand in with bound parameters for its ids (the queue builds one
-    statement per query shape). Where every registered product names a role's organisation
-    alike, the product is left out of the condition, so the queue's indexes serve it.
+    statement per query shape). Every condition names the product first after the
+    organisation, as the queue indexes do (organisation, product, status, waiting since).
     """
     role = user.role
     if role == FOUNDER:
@@ -92,10 +91,8 @@ def visibility_clause(user):
             groups.setdefault(party, []).append(product)
     clauses = []
     for party, members in groups.items():
-        conditions = []
-        if len(members) < len(products()):
-            conditions.append(Application.product.in_([p.key for p in members])
-                              if len(members) > 1 else Application.product == members[0].key)
+        conditions = [Application.product.in_([p.key for p in members]) if len(members) > 1
+                      else Application.product == members[0].key]
         if party.org_column:
             conditions.append(getattr(Application, party.org_column) == user.org_id)
         if party.since in Application.__table__.c:

@@ -29,7 +29,7 @@ class LoanApplication(Application):
     """A 人才贷 application: the bank's terms, the contract, the money and its servicing."""
 
     __tablename__ = "loan_applications"
-    __mapper_args__ = {"polymorphic_identity": "loan", "polymorphic_load": "inline"}
+    __mapper_args__ = {"polymorphic_identity": "loan", "polymorphic_load": "selectin"}
 
     id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
     requested_term_months: Mapped[int | None] = mapped_column(Integer)
