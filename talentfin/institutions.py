@@ -106,8 +106,8 @@ _partner("fund", _l("Fund"), (_l("Investment manager"), "投资经理"),
 _partner("underwriter", _l("Underwriter"), (_l("Underwriting officer"), "承销业务经办人"),
          (_l("Underwriting approver"), "承销业务审批人"),
          ("bond_committee", _l("Bond committee"), "债券额度分配委员会"))
-_partner("exchange", _l("Exchange"), (_l("Exchange officer"), "交易所挂牌审核员"),
-         (_l("Exchange approver"), "交易所审批人"),
+_partner("exchange", _l("Exchange"), (_l("Exchange officer"), "交易中心专员"),
+         (_l("Exchange approver"), "交易中心审批人"),
          ("listing_committee", _l("Listing committee"), "挂牌审核委员会"))
 _partner("broker", _l("Recommending institution"), (_l("Recommending officer"), "推荐机构经办人"),
          (_l("Recommending approver"), "推荐机构审批人"))

@@ -3,6 +3,7 @@
 import secrets
 from collections.abc import Callable
 from collections.abc import Hashable
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import current_app
@@ -66,6 +67,7 @@ def register(app: Flask) -> None:
     filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["cached_include"] = cached_include
     app.jinja_env.globals["nav_links"] = links
+    app.jinja_env.globals["return_path"] = return_path
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
     filters["filesize"] = readable_size
     # The NPL ratio as every page shows it (whole basis points, half up): for dossiers
@@ -87,6 +89,17 @@ def parameter_label(key: str | None) -> str:
     """A policy key's name with the unit its value is given in."""
     found = policy_keys().get(key or "")
     return str(found.label) if found else (key or "")
+
+
+def return_path() -> str:
+    """Where the language switch brings the reader back: this page if it can be fetched
+    again (a GET), else the page the form was sent from, else the start page."""
+    if request.method == "GET":
+        return request.full_path if request.query_string else request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("main.index")
 
 
 def cached_include(template: str, **values) -> Markup:
@@ -117,7 +130,7 @@ def chrome_values(unread: int) -> tuple:
     name and role, the unread count, and CSRF tokens (inserted per request, not cached).
     """
     signed_in = current_user.is_authenticated
-    return (str(get_locale() or ""), request.script_root, request.full_path, signed_in,
+    return (str(get_locale() or ""), request.script_root, return_path(), signed_in,
             current_user.name if signed_in else None, current_user.role if signed_in else None,
             unread if signed_in else 0)
 

@@ -74,7 +74,9 @@ class RecommendationForm(DecisionForm):
     term_months = SelectField(_l("Term"), coerce=int, choices=TERM_CHOICES,
                               validators=[DataRequired()])
     security = SelectField(_l("Security"), choices=[("", _l("Choose…")), *SECURITY.items()],
-                           validators=[DataRequired()], description=_l(
+                           validators=[DataRequired(message=_l(
+                               "Say whether the loan is pure credit or secured by a "
+                               "guarantee, a pledge or collateral."))], description=_l(
         "A pure credit loan has no guarantee, pledge or collateral; the pool compensates "
         "5 points more of its loss."))
 

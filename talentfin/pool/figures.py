@@ -180,8 +180,13 @@ class BankNpl:
 
     @property
     def above_band(self) -> bool | None:
-        """NPL ratio above the compensation band (losses beyond it are not compensated)."""
-        return self.ratio_exceeds(self.band_bp)
+        """NPL ratio above the compensation band, on a book large enough for the band to
+        apply (``compensation.calculate``: the suspension rule's balance threshold); losses
+        beyond it are not compensated."""
+        if self.suspension_balance_fen is None:
+            return None
+        return bool(self.ratio_exceeds(self.band_bp)
+                    and self.covered_fen > self.suspension_balance_fen)
 
     def display_name(self, locale: str = "zh") -> str:
         """Name in the reader's language."""

@@ -145,6 +145,9 @@ def create_user(email: str, password: str, name: str, role: str, *, org_code: st
         raise AccountError(_("An account with this e-mail address already exists."))
     org = None
     wanted_kind = kind_of(role)
+    if wanted_kind is None and org_code:
+        raise AccountError(_("This role belongs to no institution; leave the institution "
+                             "empty."))
     if wanted_kind:
         org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
         if org is None or org.kind != wanted_kind:

@@ -36,7 +36,7 @@ def users():
     orgs = db.session.scalars(
         select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
     form.org_code.choices = [("", _("(none)"))] + [
-        (o.code, f"{o.name} ({kind_label(o.kind)})") for o in orgs]
+        (o.code, _("%(name)s (%(kind)s)", name=o.name, kind=kind_label(o.kind))) for o in orgs]
     status = 200
     if form.validate_on_submit():
         try:

@@ -18,6 +18,7 @@ from talentfin.forms.application import UploadForm
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.i18n import either
+from talentfin.i18n import list_separator
 from talentfin.institutions import kind_label
 from talentfin.institutions import role_label
 from talentfin.models import Application
@@ -72,6 +73,30 @@ def _organisation_name(application: Application, role: str) -> str:
     return org.display_name(str(get_locale() or "zh")) if org else ""
 
 
+def _steps_by_who(application: Application) -> list[tuple[tuple[str, ...], list]]:
+    """The next steps grouped by who takes them: the state's queue role and its actions,
+    or, in a state that is nobody's queue, each group of roles with the actions they share."""
+    product = product_for(application.product)
+    state = product.workflow.state(application.status)
+    steps = [t for t in product.workflow.triggers_from(application.status)
+             if any(role != SYSTEM for role in t.roles)]
+    if state.actor:
+        return [((state.actor,), [t for t in steps if state.actor in t.roles] or steps)]
+    groups: dict[tuple[str, ...], list] = {}
+    for t in steps:
+        groups.setdefault(tuple(r for r in t.roles if r != SYSTEM), []).append(t)
+    return list(groups.items())
+
+
+def _who(application: Application, roles: tuple[str, ...]) -> str:
+    names = []
+    for role in roles:
+        org = _organisation_name(application, role)
+        names.append(_("%(role)s of %(org)s", role=role_label(role), org=org) if org
+                     else role_label(role))
+    return either(names)
+
+
 def next_step(application: Application) -> str:
     """Who acts next and what they do, addressed to the reader when it is them."""
     product = product_for(application.product)
@@ -83,25 +108,25 @@ def next_step(application: Application) -> str:
             return _("Next: complete the form and submit the application.")
         return _("Next: fix the fields and documents named under “Please fix”, then resubmit "
                  "the application (Edit and submit).")
-    steps = [t for t in product.workflow.triggers_from(application.status)
-             if any(role != SYSTEM for role in t.roles)]
-    if state.actor:
-        steps = [t for t in steps if state.actor in t.roles] or steps
-        who = [state.actor]
-    else:
-        who = list(dict.fromkeys(r for t in steps for r in t.roles if r != SYSTEM))
-    what = either(str(t.label) for t in steps)
-    if current_user.role in who and access.can_view(current_user, application) \
+    groups = _steps_by_who(application)
+    mine = [t for roles, steps in groups if current_user.role in roles for t in steps]
+    if mine and access.can_view(current_user, application) \
             and not access.claim_blocks(current_user, application):
-        return _("Next: your turn: %(what)s.", what=what)
-    names = []
-    for role in who:
-        org = _organisation_name(application, role)
-        names.append(_("%(role)s of %(org)s", role=role_label(role), org=org) if org
-                     else role_label(role))
-    if not what:
-        return _("Next: %(who)s.", who=either(names))
-    return _("Next: %(who)s: %(what)s.", who=either(names), what=what)
+        return _("Your turn next: %(what)s.", what=either(str(t.label) for t in mine))
+    parts = [_("%(who)s: %(what)s", who=_who(application, roles),
+               what=either(str(t.label) for t in steps)) for roles, steps in groups]
+    return _("Next: %(steps)s.", steps=list_separator().join(parts))
+
+
+def _claim_notice(application: Application) -> str:
+    """Who holds the item and how to take it over, for a colleague it holds back or one who
+    may release it; others (the founder, an auditor) see only who claimed it."""
+    if application.claimed_by_id in (None, current_user.id):
+        return ""
+    if access.claim_blocks(current_user, application) \
+            or policy.allowed(current_user, "release", application):
+        return access.claim_notice(application, current_user)
+    return ""
 
 
 def page_context(application: Application, actions: list[Action]) -> dict:
@@ -116,7 +141,8 @@ def page_context(application: Application, actions: list[Action]) -> dict:
         document_form.kind.choices = [(d.key, str(d.label)) for d in uploadable]
     return {
         "application": application, "product": product, "actions": actions,
-        "held": held_actions(application), "logs": logs,
+        "held": (held := held_actions(application)), "logs": logs,
+        "held_labels": list_separator().join(str(t.label) for t in held),
         "changes": {log.id: resubmission_changes(log, application.product) for log in logs
                     if (t := product.workflow.transition(log.trigger)) and t.submits},
         "attachments": service.current_attachments(application),
@@ -125,8 +151,7 @@ def page_context(application: Application, actions: list[Action]) -> dict:
         "can_edit": policy.allowed(current_user, "edit", application),
         "can_claim": policy.allowed(current_user, "claim", application),
         "can_release": policy.allowed(current_user, "release", application),
-        "claim_notice": (access.claim_notice(application)
-                         if application.claimed_by_id not in (None, current_user.id) else ""),
+        "claim_notice": _claim_notice(application),
         "document_form": document_form,
         "next_step": next_step(application),
         "unreplaced": missing_replacements(application),

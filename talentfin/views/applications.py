@@ -129,7 +129,7 @@ def claim(application_id: int):
     if service.claim(application, current_user):
         flash(_("You have claimed this application."), "success")
     else:
-        flash(access.claim_notice(application), "warning")
+        flash(access.claim_notice(application, current_user), "warning")
     return redirect(url_for("applications.detail", application_id=application.id))
 
 

@@ -23,6 +23,7 @@ MESSAGES = {
     400: _l("The request could not be understood."),
     403: _l("You are not allowed to do this."),
     404: _l("This page does not exist, or you cannot see it."),
+    405: _l("This address cannot be opened this way; go back to the page you came from."),
     409: _l("This page was out of date; nothing was changed."),
     413: _l("The upload is too large."),
     422: _l("This is not allowed by the rules."),

@@ -162,9 +162,13 @@ def claim_blocks(user: User, application: Application) -> bool:
             and holder.org_id == user.org_id)
 
 
-def claim_notice(application: Application) -> str:
-    """Who holds the application and how to take it over."""
+def claim_notice(application: Application, reader: User | None = None) -> str:
+    """Who holds the application and how to take it over (to a reader who may release it:
+    that they may)."""
     holder = application.claimed_by
+    if reader is not None and _can_release(reader, application)[0]:
+        return _("%(name)s has claimed this application. You may release the claim to the "
+                 "queue.", name=holder.name)
     supervisors = [role.key for role in ROLES.values()
                    if role.supervises and holder.org_id is not None
                    and role.kind == kind_of(holder.role) and role.key != holder.role]
@@ -196,7 +200,13 @@ def acts_now(user: User, application: Application) -> bool:
 
 
 def _can_claim(user: User, application: Application) -> tuple[bool, str]:
-    if user.role == FOUNDER or not acts_now(user, application):
+    """One claims an item of one's own queue: the state's queue role (``State.actor``), or,
+    in a state that is nobody's queue, whoever acts on it (an officer does not claim what
+    waits for the approver)."""
+    state = product_for(application.product).workflow.state(application.status)
+    owner = state.actor if state is not None else None
+    if user.role == FOUNDER or not acts_now(user, application) \
+            or (owner is not None and user.role != owner):
         return False, _("There is nothing for you to do on this application now.")
     return True, ""
 

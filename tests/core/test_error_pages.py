@@ -5,6 +5,7 @@ Texts are asserted in English (``tests.web.login`` switches the language).
 """
 
 import html
+import re
 
 from talentfin.clock import business_today
 from talentfin.services.policy_changes import pending
@@ -119,3 +120,43 @@ def test_a_double_submit_by_the_same_person_gets_a_link_back_not_blame(client, a
     assert "Someone else" not in body
     assert f'href="/applications/{application.id}"' in text(response)
     assert [row.trigger for row in logs(application.id)].count("bank_approve") == 1
+
+
+# --- the language switch on an error page returns to a page one can open ------------------
+
+def _next_field(response) -> str:
+    return re.search(r'name="next" value="([^"]*)"', text(response)).group(1)
+
+
+def test_switching_language_on_a_refused_form_returns_to_the_page_it_came_from(
+        client, auth, world):
+    """A refused POST's page offers the language switch; it brings the reader back to the
+    page the form was sent from (a GET), never to the POST address (a 405)."""
+    application = factories.loan_in(world, "partner_review")
+    colleague = factories.user("officer1b@t.cn", "bank_officer", world.bank1)
+    login(auth, world.officer1)
+    client.post(f"/applications/{application.id}/claim")
+    switch_to(auth, colleague)
+    came_from = f"http://localhost/applications/{application.id}"
+    refused = client.post(f"/applications/{application.id}/release",
+                          headers={"Referer": came_from})
+    assert refused.status_code == 403
+    back = _next_field(refused)
+    assert back == f"/applications/{application.id}"
+    switched = client.post("/language", data={"lang": "zh", "next": back})
+    assert switched.status_code == 302 and switched.location.endswith(back)
+    assert client.get(switched.location).status_code == 200
+
+    # Without a referrer (or one from elsewhere) the switch goes to the start page.
+    elsewhere = client.post(f"/applications/{application.id}/release",
+                            headers={"Referer": "http://evil.example/x"})
+    assert _next_field(elsewhere) == "/"
+
+
+def test_a_get_on_a_post_only_address_says_where_to_go(client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    login(auth, world.officer1)
+    response = client.get(f"/applications/{application.id}/claim")
+    assert response.status_code == 405
+    assert ("This address cannot be opened this way; go back to the page you came from."
+            in page(response))

@@ -78,3 +78,20 @@ def test_create_user_accepts_every_role(runner, world, db):
                                  "--role", "fund_ic", "--org", world.bank1.code,
                                  "--password", "cli-password-1"])
     assert result.exit_code != 0 and "基金" in result.output  # the kind it needs, in words
+
+
+def test_a_role_of_no_institution_is_created_without_one(client, auth, world, db):
+    """An auditor or administrator belongs to no institution: naming one is refused, in
+    words, and nothing is created."""
+    login(auth, world.admin)
+    refused = client.post("/admin/users", data={
+        "name": "审", "email": "auditor2@t.cn", "role": "auditor", "org_code": world.bank1.code,
+        "password": "initial-pass-1"})
+    assert refused.status_code == 422
+    assert "This role belongs to no institution; leave the institution empty." in text(refused)
+    assert db.session.scalar(select(User).where(User.email == "auditor2@t.cn")) is None
+    created = client.post("/admin/users", data={
+        "name": "审", "email": "auditor2@t.cn", "role": "auditor", "org_code": "",
+        "password": "initial-pass-1"})
+    assert created.status_code == 302
+    assert db.session.scalar(select(User).where(User.email == "auditor2@t.cn")).org_id is None

@@ -62,11 +62,21 @@ def test_every_transition_releases_the_claim(client, auth, world, state, trigger
     factories.fund_pool(world)
     application = factories.loan_in(world, state)
     transition = WORKFLOW.transition(trigger)
-    role = next(r for r in transition.roles if r not in ("founder", SYSTEM))
+    owner = WORKFLOW.state(state).actor
+    role = owner if owner in transition.roles else next(
+        r for r in transition.roles if r not in ("founder", SYSTEM))
     actor = _person(world, role, application)
-    login(auth, actor)
+    # Claimed first by the one whose queue it is (or, in nobody's queue, by the actor).
+    owner = owner or role
+    claimant = actor if owner in transition.roles else _person(world, owner, application)
+    login(auth, claimant)
     assert client.post(f"/applications/{application.id}/claim").status_code == 302
-    assert fresh(application.id).claimed_by_id == actor.id
+    assert fresh(application.id).claimed_by_id == claimant.id
+    if claimant.id != actor.id and claimant.org_id == actor.org_id:
+        # The colleague's claim holds the supervisor back until they release it.
+        switch_to(auth, actor)
+        assert 'id="take-over"' in text(client.get(f"/applications/{application.id}"))
+        assert client.post(f"/applications/{application.id}/release").status_code == 302
     if trigger == "lodge_claim":
         factories.upload_claim_documents(application, world.officer1)
     comment, data = _data(trigger, fresh(application.id), world)
@@ -117,7 +127,7 @@ def test_another_organisations_claim_holds_nobody_back(client, auth, world):
     login(auth, world.pool_admin)
     page = text(client.get(f"/applications/{application.id}"))
     assert 'id="action-file_with_pool"' in page
-    assert 'id="claim-notice"' in page  # it says who holds it all the same
+    assert 'id="claimed-by"' in page and 'id="claim-notice"' not in page  # who, no more
     engine.fire(fresh(application.id), "file_with_pool", world.pool_admin, comment="备案")
     assert fresh(application.id).claimed_by_id is None
 
@@ -139,3 +149,21 @@ def test_deactivating_an_account_gives_its_claims_back(client, auth, world):
     switch_to(auth, world.admin)
     client.post(f"/admin/users/{world.officer1.id}/active", data={"active": "0"})
     assert fresh(application.id).claimed_by_id is None
+
+
+def test_one_claims_only_what_waits_in_ones_own_queue(client, auth, world):
+    """An officer does not claim what waits for the approver, nor a colleague's role's item."""
+    application = factories.loan_in(world, "bank_approval")
+    login(auth, world.officer1)
+    page = text(client.get(f"/applications/{application.id}"))
+    assert 'id="claim"' not in page
+    response = client.post(f"/applications/{application.id}/claim")
+    assert response.status_code == 403
+    assert "There is nothing for you to do on this application now." in text(response)
+    assert fresh(application.id).claimed_by_id is None
+
+    approver = _person(world, "bank_approver", application)
+    switch_to(auth, approver)
+    assert 'id="claim"' in text(client.get(f"/applications/{application.id}"))
+    assert client.post(f"/applications/{application.id}/claim").status_code == 302
+    assert fresh(application.id).claimed_by_id == approver.id

@@ -23,7 +23,7 @@ def _next_step(page: str) -> str:
 @pytest.mark.parametrize(("state", "reader", "says"), [
     ("park_review", "founder", "Next: Park reviewer of park-1: Recommend to the bank, or "
                                "Request information, or Reject."),
-    ("park_review", "park_reviewer", "Next: your turn: Recommend to the bank, or Request "
+    ("park_review", "park_reviewer", "Your turn next: Recommend to the bank, or Request "
                                      "information, or Reject."),
     ("partner_review", "founder", "Next: Bank credit officer of bank-1: Recommend terms, or "
                                   "Request information."),
@@ -31,7 +31,10 @@ def _next_step(page: str) -> str:
                                   "Return to the credit officer, or Approve loan, or Reject "
                                   "loan."),
     ("disbursed", "officer1", "Next: Pool administrator: File with the pool."),
-    ("covered", "officer1", "Next: your turn: Report a repayment, or Report arrears."),
+    ("covered", "officer1", "Your turn next: Report a repayment, or Report arrears."),
+    ("in_recovery", "founder", "Next: Bank credit officer of bank-1, or Bank approver of "
+                               "bank-1: Report a recovery, or Recovery finished; Pool "
+                               "committee: Write off, or Claw back for fraud."),
     ("info_requested", "park_reviewer", "Next: waiting for the founder to answer."),
 ])
 def test_the_timeline_names_who_acts_next_and_what_they_do(client, auth, world, state, reader,

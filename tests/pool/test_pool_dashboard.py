@@ -46,7 +46,9 @@ def test_each_figure_equals_the_hand_computed_value(book, world):
     assert (bank1.id, bank1.covered_fen, bank1.npl_fen, bank1.npl_loans) == (
         world.bank1.id, 100_000_000, 20_000_000, 1)
     assert bank1.ratio_bp == Decimal("2000.00")
-    assert bank1.above_band is True and bank1.above_suspension is False  # balance < 20,000,000
+    # 20 % is beyond the 5 % band, but on a book of 1,000,000 (not above 20,000,000) neither
+    # the band nor the suspension applies: the calculation leaves such a book unbanded.
+    assert bank1.above_band is False and bank1.above_suspension is False
     assert (bank2.covered_fen, bank2.npl_fen, bank2.ratio_bp, bank2.above_band) == (
         100_000_000, 0, Decimal("0.00"), False)
     assert [(c.status, c.claims, c.principal_loss_fen)
@@ -71,6 +73,10 @@ def test_suspension_needs_the_ratio_above_3_percent_and_the_balance_above_its_si
     bank1 = pool_figures.bank_npl()[0]
     assert bank1.ratio_bp > 300 and bank1.above_suspension is True
     assert bank1.above_band is False
+    npl.outstanding_fen = 200_000_000  # 7.6 % of a book above 20,000,000: beyond the band
+    db.session.commit()
+    bank1 = pool_figures.bank_npl()[0]
+    assert bank1.covered_fen > 2_000_000_000 and bank1.above_band is True
 
 
 def test_a_reversal_nets_out_in_the_month_it_takes_effect(book, world, db):
