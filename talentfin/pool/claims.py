@@ -7,6 +7,7 @@ together or not at all. A loss is never paid twice.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -68,26 +69,28 @@ def lodge_claim(ctx: FireContext) -> None:
 def assess_claim(ctx: FireContext) -> None:
     """The pool administrator's assessment: the amount the rules allow, and why."""
     claim = _open_claim(ctx)
-    figures, payout = _compute(claim, ctx)
-    if payout.payout_fen == 0:
-        raise Refused(_("Nothing can be paid on this claim: %(reason)s. Return it to the bank "
-                        "with this reason instead.",
-                        reason=compensation.why_nothing_is_payable(figures, payout)))
+    _compute(claim, ctx, lambda reason: _(
+        "Nothing can be paid on this claim: %(reason)s. Return it to the bank with this "
+        "reason instead.", reason=reason))
     claim.status = "committee"
 
 
-def _compute(claim: Claim, ctx: FireContext) -> tuple[compensation.Figures,
-                                                     compensation.Payout]:
+def _compute(claim: Claim, ctx: FireContext,
+             nothing_payable: Callable[[str], str]) -> compensation.Payout:
+    """The payout on the decision date, recorded on the claim; refused with
+    ``nothing_payable(reason)`` when it would pay nothing."""
     figures = compensation.gather(ctx.application, claim.principal_loss_fen,
                                   claim.other_compensation_fen, ctx.today)
     payout = compensation.calculate(figures)
+    if payout.payout_fen == 0:
+        raise Refused(nothing_payable(compensation.why_nothing_is_payable(figures, payout)))
     claim.ratio_bp = payout.ratio_bp
     claim.payout_fen = payout.payout_fen
     claim.calculation = json.dumps([[code, params] for code, params in payout.limits])
     # (the same form as PayoutPreview.calculation)
     claim.policy_on = ctx.today
     ctx.data["payout_fen"] = payout.payout_fen
-    return figures, payout
+    return payout
 
 
 def return_claim(ctx: FireContext) -> None:
@@ -100,13 +103,11 @@ def pay_compensation(ctx: FireContext) -> None:
     claim = _open_claim(ctx)
     # Lock first: the caps (annual, band) and the balances must see every earlier payout.
     ledger.lock_ledger()
-    figures, payout = _compute(claim, ctx)
-    if payout.payout_fen == 0:
-        # Approving would mark the loss compensated, close it to any later claim and issue
-        # a payment voucher for nothing: the committee rejects it instead.
-        raise Refused(_("Nothing can be paid on this claim: %(reason)s. Reject it with this "
-                        "reason instead.",
-                        reason=compensation.why_nothing_is_payable(figures, payout)))
+    # Approving nothing would mark the loss compensated, close it to any later claim and
+    # issue a payment voucher for nothing: the committee rejects it instead.
+    payout = _compute(claim, ctx, lambda reason: _(
+        "Nothing can be paid on this claim: %(reason)s. Reject it with this reason instead.",
+        reason=reason))
     claim.status = "paid"
     claim.decided_by_id = ctx.user.id
     claim.decided_at = utcnow()

@@ -154,10 +154,18 @@ def _pair(product: str | None, status: str) -> list:
 
 
 def _pairs(statuses: tuple) -> object:
-    """One condition over several (product, status) pairs (literal values)."""
-    if all(product is None for product, _state in statuses):
-        return Application.status.in_([literal(state) for _p, state in statuses])
-    return or_(*(and_(*_pair(product, state)) for product, state in statuses))
+    """One condition over several (product, status) pairs (literal values): per product,
+    its statuses as one IN list, so the count seeks each (organisation, product, status)
+    range of the index instead of scanning the organisation's whole product range."""
+    by_product: dict[str | None, list[str]] = {}
+    for product, state in statuses:
+        by_product.setdefault(product, []).append(state)
+    groups = []
+    for product, states in by_product.items():
+        condition = Application.status.in_([literal(state) for state in states])
+        groups.append(condition if product is None
+                      else and_(Application.product == literal(product), condition))
+    return groups[0] if len(groups) == 1 else or_(*groups)
 
 
 def _page_subquery(conditions: list, statuses: tuple | None, sort: str):
