@@ -51,6 +51,9 @@ class Application(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(24), unique=True)
+    # The one-time token of the page the draft was opened from: the same page sent twice
+    # (a double click, or back and again) opens the same draft, not a second one.
+    opened_with: Mapped[str | None] = mapped_column(String(32), unique=True)
     product: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)

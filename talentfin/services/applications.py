@@ -5,11 +5,13 @@ step fills the envelope's fields and the product's own columns, and what a produ
 or asks comes from its registration.
 """
 
+import secrets
 from datetime import date
 
 from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -60,21 +62,50 @@ def profile_problem(user: User) -> ProfileIncomplete | None:
     return None
 
 
-def start_application(user: User, product: str) -> Application:
-    """A new draft application for a product, for the founder's enterprise."""
+def opening_token() -> str:
+    """A one-time token for a page that opens a draft (``start_application``)."""
+    return secrets.token_urlsafe(16)
+
+
+def start_application(user: User, product: str, opened_with: str | None = None) -> Application:
+    """A new draft application for a product, for the founder's enterprise.
+
+    ``opened_with`` is the token of the page the founder pressed the button on: sent again
+    (a double click, back and again, two requests at once) it opens the same draft.
+    """
     problem = profile_problem(user)
     if problem is not None:
         raise problem
+    token = opened_with if opened_with and len(opened_with) <= 32 else None
+    already = _opened_with(user, product, token)
+    if already is not None:
+        return already
     spec = product_for(product)
     enterprise = user.enterprise
     # The park and the tier are recorded at submission, from the profile as it is then.
     application = spec.model(status=spec.workflow.initial, enterprise_id=enterprise.id,
-                             applicant_id=user.id, park_id=enterprise.park_id, details={})
+                             applicant_id=user.id, park_id=enterprise.park_id, details={},
+                             opened_with=token)
     db.session.add(application)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same page's other request committed first
+        db.session.rollback()
+        already = _opened_with(user, product, token)
+        if already is None:  # a token that is not this founder's: open without it
+            return start_application(user, product)
+        return already
     application.reference = f"{spec.reference_prefix}{utcnow():%Y}{application.id:07d}"
     db.session.commit()
     return application
+
+
+def _opened_with(user: User, product: str, token: str | None) -> Application | None:
+    if token is None:
+        return None
+    return db.session.scalar(select(Application).where(
+        Application.opened_with == token, Application.applicant_id == user.id,
+        Application.product == product))
 
 
 def save_request(application: Application, data: dict) -> None:

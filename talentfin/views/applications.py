@@ -53,8 +53,10 @@ def mine():
             select(Application).where(policy.visible(current_user, Application))
             .order_by(Application.id.desc())
         ).all()
+    # Each button's one-time token: the same page sent twice opens one draft.
     return render_template("applications/mine.html", items=items, products=products(),
-                           enterprise=current_user.enterprise)
+                           enterprise=current_user.enterprise,
+                           openings={p.key: service.opening_token() for p in products()})
 
 
 @bp.post("/new")
@@ -67,10 +69,13 @@ def new():
     except LookupError:
         abort(404)
     try:
-        application = service.start_application(current_user, product.key)
+        application = service.start_application(current_user, product.key,
+                                                 request.form.get("opened_with"))
     except service.ProfileIncomplete as exc:
         flash(str(exc), "warning")
         return redirect(url_for(f"profile.{exc.page}"))
+    if application.status != product.workflow.initial:  # that page's draft, sent since
+        return redirect(url_for("applications.detail", application_id=application.id))
     return redirect(url_for("applications.edit", application_id=application.id, step="company"))
 
 
