@@ -97,6 +97,9 @@ def seed_demo() -> list[str]:
         if _user(email) is None:
             create_user(email, DEMO_PASSWORD, name, role, org_code=org_code)
             done.append(f"account {email}")
+    for demo in demos:  # a product's own set-up (an insurer's terms), where it has one
+        if hasattr(demo, "seed"):
+            done.extend(demo.seed(orgs))
     founders = [_founder(spec, orgs["park-laoshan"]) for spec in FOUNDERS]
     done.extend(_fund_pool())
     if db.session.scalar(select(Application.id).limit(1)) is None:
@@ -118,22 +121,24 @@ def walk(product, founder: User, partner: Organisation, target: str, index: int,
     demo = product.demo
     today = today or business_today()
     application = application_service.start_application(founder, product.key)
-    application_service.save_request(application, demo.request(index, partner.id))
+    application_service.save_request(application, demo.request(index, partner.id, application))
     for document in product.documents:
         if document.required:
             save_attachment(application, document.key, demo_file(f"{document.key}.pdf"),
                             founder)
+    # Who acts on the route, and where the walk is going (a step may depend on it).
     people = SimpleNamespace(park=_user("park@demo.cn"), pool=_user("pool@demo.cn"),
                              committee=_user("committee@demo.cn"),
                              officer=_staff(demo.OFFICER, partner),
-                             approver=_staff(demo.APPROVER, partner))
+                             approver=_staff(demo.APPROVER, partner), target=target)
     for trigger in demo.PATHS[target]:
         actor, comment, data = demo.step(trigger, application, people, today,
                                          demo.disbursed_days_ago(target))
         if FOUNDER in product.workflow.transition(trigger).roles:
             actor = founder
         for kind in demo.PAPERS_BEFORE.get(trigger, ()):
-            save_attachment(application, kind, demo_file(f"{kind}.pdf"), people.officer)
+            uploader = founder if FOUNDER in product.document(kind).roles else people.officer
+            save_attachment(application, kind, demo_file(f"{kind}.pdf"), uploader)
         if trigger in demo.WAITED_BEFORE:
             application.status_changed_at -= timedelta(days=demo.WAITED_BEFORE[trigger])
             db.session.commit()

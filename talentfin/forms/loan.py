@@ -167,8 +167,10 @@ class ClaimForm(DecisionForm):
     """The principal loss claimed and any other compensation of the same loss."""
 
     loss = YuanField(_l("Principal loss (yuan)"), validators=[DataRequired()])
-    other = YuanField(_l("Already compensated by insurance or other public schemes (yuan)"),
-                      minimum_fen=0, validators=[Optional()])
+    other = YuanField(_l("Already compensated by other public schemes (yuan)"),
+                      minimum_fen=0, validators=[Optional()], description=_l(
+                          "What a guarantee insurer of the programme paid on this loan is "
+                          "read from its records and counted as well; do not enter it here."))
 
     def engine_data(self) -> dict:
         """Amounts in fen."""

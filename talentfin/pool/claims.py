@@ -19,6 +19,7 @@ from talentfin.models.base import utcnow
 from talentfin.money import format_fen
 from talentfin.pool import compensation
 from talentfin.pool import ledger
+from talentfin.pool import offsets
 from talentfin.pool.cover import cover_for
 from talentfin.pool.models import Claim
 from talentfin.pool.models import Funder
@@ -42,7 +43,7 @@ def claim_amounts_valid(ctx: FireContext) -> str | None:
         return _("Amounts cannot be negative.")
     if _paid_claim(ctx.application.id):
         return _("This loss has been compensated already; a loss is never paid twice.")
-    return None
+    return offsets.pending(ctx.application)
 
 
 def _paid_claim(application_id: int) -> Claim | None:
@@ -62,7 +63,8 @@ def lodge_claim(ctx: FireContext) -> None:
     """The bank's claim, with the loss and any other compensation of the same loss."""
     db.session.add(Claim(application_id=ctx.application.id, status="lodged",
                          lodged_by_id=ctx.user.id, principal_loss_fen=ctx.data["loss_fen"],
-                         other_compensation_fen=ctx.data.get("other_fen", 0)))
+                         other_compensation_fen=ctx.data.get("other_fen", 0),
+                         insured_fen=offsets.paid_fen(ctx.application)))
     db.session.flush()
 
 
@@ -79,8 +81,9 @@ def _compute(claim: Claim, ctx: FireContext,
              nothing_payable: Callable[[str], str]) -> compensation.Payout:
     """The payout on the decision date, recorded on the claim; refused with
     ``nothing_payable(reason)`` when it would pay nothing."""
+    claim.insured_fen = offsets.paid_fen(ctx.application)
     figures = compensation.gather(ctx.application, claim.principal_loss_fen,
-                                  claim.other_compensation_fen, ctx.today)
+                                  claim.other_compensation_fen + claim.insured_fen, ctx.today)
     payout = compensation.calculate(figures)
     if payout.payout_fen == 0:
         raise Refused(nothing_payable(compensation.why_nothing_is_payable(figures, payout)))
@@ -171,8 +174,9 @@ def payout_preview(application, on: date) -> PayoutPreview | None:
                                                   Claim.status.in_(OPEN_CLAIM)))
     if claim is None:
         return None
+    insured = offsets.paid_fen(application)
     figures = compensation.gather(application, claim.principal_loss_fen,
-                                  claim.other_compensation_fen, on)
+                                  claim.other_compensation_fen + insured, on)
     payout = compensation.calculate(figures)
     funders = list(db.session.scalars(select(Funder).order_by(Funder.id)))
     shares = ledger.split_by_shares(payout.payout_fen, funders) if funders else {}

@@ -32,7 +32,8 @@ ZH_KINDS = {
 ZH_ACCOUNTS = {
     "pool_cash": "资金池存款", "funder_capital": "出资方资本",
     "compensation_paid": "代偿支出", "compensation_recovered": "追偿收入",
-    "interest_subsidy_paid": "贴息支出", "compensation_clawed_back": "代偿追回",
+    "interest_subsidy_paid": "贴息支出", "premium_subsidy_paid": "保费补贴支出",
+    "compensation_clawed_back": "代偿追回",
 }
 ZH_CLASSIFICATIONS = {
     "normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑",

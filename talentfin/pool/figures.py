@@ -35,7 +35,8 @@ PAID = "compensation_paid"
 RECOVERED = "compensation_recovered"
 CLAWED_BACK = "compensation_clawed_back"
 SUBSIDY_PAID = "interest_subsidy_paid"
-FLOW_ACCOUNTS = (PAID, RECOVERED, CLAWED_BACK, SUBSIDY_PAID)
+PREMIUM_SUBSIDY_PAID = "premium_subsidy_paid"
+FLOW_ACCOUNTS = (PAID, RECOVERED, CLAWED_BACK, SUBSIDY_PAID, PREMIUM_SUBSIDY_PAID)
 
 BP = Decimal(10000)
 
@@ -241,7 +242,8 @@ class MonthFlows:
     paid_fen: int
     recovered_fen: int
     clawed_back_fen: int
-    subsidy_fen: int
+    subsidy_fen: int  # interest subsidies (loans)
+    premium_subsidy_fen: int = 0  # premium subsidies (insurance)
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -267,7 +269,7 @@ def monthly_flows(start: date | None = None, end: date | None = None) -> list[Mo
                                            else_=0)), 0)
 
     query = (select(year, month, total(PAID, 1), total(RECOVERED, -1), total(CLAWED_BACK, -1),
-                    total(SUBSIDY_PAID, 1))
+                    total(SUBSIDY_PAID, 1), total(PREMIUM_SUBSIDY_PAID, 1))
              .join(LedgerEntry, LedgerEntry.id == LedgerLine.entry_id)
              .where(LedgerLine.account.in_(FLOW_ACCOUNTS)).group_by(year, month)
              .order_by(year, month))
@@ -276,8 +278,8 @@ def monthly_flows(start: date | None = None, end: date | None = None) -> list[Mo
     if end is not None:
         query = query.where(LedgerEntry.effective_on < end)
     return [MonthFlows(f"{int(y):04d}-{int(m):02d}", int(paid), int(recovered), int(clawed),
-                       int(subsidy))
-            for y, m, paid, recovered, clawed, subsidy in db.session.execute(query)]
+                       int(subsidy), int(premium))
+            for y, m, paid, recovered, clawed, subsidy, premium in db.session.execute(query)]
 
 
 def funder_movements(start: date, end: date) -> dict[tuple[int, str], int]:

@@ -39,6 +39,7 @@ ACCOUNTS = {
     "compensation_recovered": _l("Compensation recovered"),
     "compensation_clawed_back": _l("Compensation clawed back"),
     "interest_subsidy_paid": _l("Interest subsidy paid"),
+    "premium_subsidy_paid": _l("Premium subsidy paid"),
 }
 BONUS_REASONS = {
     "first_loan": _l("the firm's first loan"),

@@ -100,8 +100,12 @@ class Claim(db.Model):
     lodged_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     lodged_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     principal_loss_fen: Mapped[int] = mapped_column(BigInteger)
-    # Paid on the same loss by insurance or another public scheme (counts against the 80 %).
+    # Paid on the same loss by another public scheme, as the bank declares it (counts
+    # against the 80 %).
     other_compensation_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Paid on the same loss under another product of the programme (an insurer's share
+    # under a loan-guarantee policy), read from its records at each decision.
+    insured_fen: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     ratio_bp: Mapped[int | None] = mapped_column(Integer)
     payout_fen: Mapped[int | None] = mapped_column(BigInteger)
     # How the payout was limited: the rule that bound, in words (shown to the committee).

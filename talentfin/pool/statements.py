@@ -85,7 +85,8 @@ def build_summary(month: str) -> dict:
                    "ratio_bp": _str(b.ratio_bp), "above_suspension": b.above_suspension,
                    "above_band": b.above_band} for b in banks],
         "flows": {"paid_fen": flow.paid_fen, "recovered_fen": flow.recovered_fen,
-                  "clawed_back_fen": flow.clawed_back_fen, "subsidy_fen": flow.subsidy_fen},
+                  "clawed_back_fen": flow.clawed_back_fen, "subsidy_fen": flow.subsidy_fen,
+                  "premium_subsidy_fen": flow.premium_subsidy_fen},
         "entries": _flow_entries(start, next_start),
         "claims": [{"status": c.status, "claims": c.claims,
                     "principal_loss_fen": c.principal_loss_fen}
@@ -107,7 +108,7 @@ def _flow_entries(start: date, end: date) -> list[dict]:
         .order_by(LedgerEntry.seq, LedgerLine.id).limit(ENTRY_LIST_LIMIT)
     ).all()
     # Money out (payouts, subsidies) is a debit there, money back a credit: print both positive.
-    outgoing = (pool_figures.PAID, pool_figures.SUBSIDY_PAID)
+    outgoing = (pool_figures.PAID, pool_figures.SUBSIDY_PAID, pool_figures.PREMIUM_SUBSIDY_PAID)
     return [{"seq": seq, "on": on.isoformat(), "kind": kind, "reference": reference or "",
              "account": account, "amount_fen": amount if account in outgoing else -amount,
              "hash": row_hash}

@@ -169,7 +169,10 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     else:
         org = db.session.get(Organisation, p["org_id"]) if p.get("org_id") else None
         org_name = org.display_name(_locale()) if org else ""
-        if notification.kind == "reminder":
+        if p.get("calendar"):
+            title, body = _calendar_text(notification.kind, p, reference, state, company,
+                                         org_name)
+        elif notification.kind == "reminder":
             title = ngettext("%(reference)s · waiting %(num)d working day in %(state)s",
                              "%(reference)s · waiting %(num)d working days in %(state)s",
                              p["days"], reference=reference, state=state)
@@ -187,6 +190,23 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     user = user or notification.user
     visible = application is not None and can_view(user, application)
     return {"title": title, "body": body, "application_id": application.id if visible else None}
+
+
+def _calendar_text(kind: str, p: dict, reference: str, state: str, company: str,
+                   org_name: str) -> tuple[str, str]:
+    """A reminder or an escalation of a legal clock, in calendar days."""
+    if kind == "reminder":
+        return (ngettext("%(reference)s · waiting %(num)d day in %(state)s",
+                         "%(reference)s · waiting %(num)d days in %(state)s",
+                         p["days"], reference=reference, state=state),
+                _("The application of %(company)s waits for %(org)s; the legal limit is "
+                  "%(limit)d days. Please act on it.", company=company, org=org_name,
+                  limit=p["threshold"]))
+    return (ngettext("Overdue: %(reference)s has waited %(num)d day in %(state)s",
+                     "Overdue: %(reference)s has waited %(num)d days in %(state)s",
+                     p["days"], reference=reference, state=state),
+            _("%(org)s has not acted on the application of %(company)s within the legal "
+              "limit of %(limit)d days.", org=org_name, company=company, limit=p["threshold"]))
 
 
 def email_text(notification: Notification) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 Which states have a service level, whose queue they are and who hears of an item overdue
 are the product's definition (``State.actor``, ``State.sla``). An item in such a state
 counts the working days since it entered it (``status_changed_at``, read as a day in the
-programme's time zone), so the time the founder holds the file never counts. Thresholds come
+programme's time zone), so the time the founder holds the file never counts; a legal clock
+(``Sla.calendar``, an insurer's days to decide or pay a claim) counts calendar days. Thresholds come
 from the configuration, ``SLA_REMIND_WORKING_DAYS`` (3) and ``SLA_ESCALATE_WORKING_DAYS``
 (5), or from the policy table where the state names a limit (a loan's claim stages: pool
 review 5, committee 25 working days: reminders from two working days before the limit,
@@ -98,10 +99,24 @@ def overdue_items(today: date, which: int) -> list[tuple[Application, int, int]]
     found = []
     for application in waiting:
         limit = limits[(application.product, application.status)]
-        days = working_days_between(business_date(application.status_changed_at), today)
+        days = days_waited(application, today)
         if days > limit:
             found.append((application, days, limit))
     return found
+
+
+def days_waited(application: Application, today: date) -> int:
+    """Days the item has waited in its state: working days, or calendar days where the
+    state's limit is a legal clock (``Sla.calendar``)."""
+    since = business_date(application.status_changed_at)
+    if _calendar(application):
+        return (today - since).days
+    return working_days_between(since, today)
+
+
+def _calendar(application: Application) -> bool:
+    sla = workflow_for(application.product).state(application.status).sla
+    return sla is not None and sla.calendar
 
 
 def _record_sla(kind: str, application: Application, users: list[User], days: int,
@@ -112,6 +127,6 @@ def _record_sla(kind: str, application: Application, users: list[User], days: in
         org_id = db.session.scalar(select(Organisation.id).where(
             Organisation.kind == kind_of(actor)).order_by(Organisation.id).limit(1))
     params = {"state": application.status, "days": days, "threshold": threshold,
-              "org_id": org_id}
+              "org_id": org_id, "calendar": _calendar(application)}
     key = f"{kind}:{application.id}:{today.isoformat()}"
     return len(record(users, kind, application, key, params, queue_mail=True))

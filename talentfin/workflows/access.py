@@ -140,7 +140,7 @@ def may_upload(user: User, application: Application, kind: str) -> tuple[bool, s
     document = product_for(application.product).document(kind)
     if document is None:
         return False, _("This kind of document is not part of an application.")
-    if user.role == FOUNDER:
+    if user.role == FOUNDER and not document.states:
         if FOUNDER not in document.roles:
             return False, _("This kind of document is not part of an application.")
         return _can_edit(user, application)
@@ -150,9 +150,10 @@ def may_upload(user: User, application: Application, kind: str) -> tuple[bool, s
 
 
 def uploadable_documents(user: User, application: Application) -> list:
-    """Another party's documents this user may upload now (a bank's claim papers)."""
+    """The documents of a stage this user may upload now (a bank's claim papers, a
+    founder's premium invoice); the application's own documents go with the form."""
     return [d for d in product_for(application.product).documents
-            if user.role in d.roles and user.role != FOUNDER and application.status in d.states]
+            if user.role in d.roles and application.status in d.states]
 
 
 def claim_blocks(user: User, application: Application) -> bool:
@@ -188,6 +189,8 @@ def _can_fire(user: User, trigger: str, application: Application) -> tuple[bool,
         return False, _("Your role may not do this.")
     if application.status not in transition.sources:
         return False, _("This cannot be done while the application is in its present state.")
+    if transition.when is not None and not transition.when(application):
+        return False, _("This does not apply to this application now.")
     if claim_blocks(user, application):
         return False, claim_notice(application)
     return True, ""

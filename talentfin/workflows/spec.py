@@ -50,6 +50,9 @@ class Transition:
     submits: bool = False
     # A scheduled transition: the name of the daily job that tries it (its guards decide).
     job: str | None = None
+    # Offered only when this holds of the application (one of several decisions from one
+    # state, each for its own case: an approver approves an acceptance, or a counter-offer).
+    when: Callable[..., bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,9 @@ class Sla:
 
     escalate_to: str  # role told when an item is overdue (of the same organisation if any)
     limit_key: str | None = None
+    # The limit counts calendar days, not working days (a legal clock, such as an insurer's
+    # 30 days to decide a claim).
+    calendar: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,8 +103,9 @@ class DocumentKind:
     """A kind of document of a product: who uploads it and when.
 
     The founder's documents are uploaded while the founder holds the file; ``required``
-    ones must be there to submit. Other parties' documents (a bank's claim papers) name
-    their roles and the states in which they are uploaded.
+    ones must be there to submit. Other parties' documents (a bank's claim papers), and the
+    founder's papers of a later stage (a premium invoice), name their roles and the states
+    in which they are uploaded.
     """
 
     key: str
@@ -203,8 +210,8 @@ class Product:
 
     @property
     def founder_documents(self) -> tuple[DocumentKind, ...]:
-        """The application's own documents (the founder uploads them)."""
-        return tuple(d for d in self.documents if FOUNDER in d.roles)
+        """The application's own documents (the founder uploads them with the form)."""
+        return tuple(d for d in self.documents if FOUNDER in d.roles and not d.states)
 
     @property
     def required_documents(self) -> tuple[str, ...]:

@@ -64,7 +64,7 @@ PAPERS_BEFORE = {"lodge_claim": CLAIM_DOCUMENTS}
 WAITED_BEFORE = {"expire": 30}
 
 
-def request(index: int, bank_id: int) -> dict:
+def request(index: int, bank_id: int, _draft: LoanApplication | None = None) -> dict:
     """The founder's request of the index-th demo loan (500,000 yuan and up)."""
     return {
         "partner_org_id": bank_id, "requested_amount_fen": (50 + 10 * index) * 10_000 * 100,

@@ -5,12 +5,12 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from talentfin.i18n import _
-from talentfin.models import TALENT_TIERS
 from talentfin.models import Application
 from talentfin.models.policy import int_parameter
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.workflows.context import FireContext
+from talentfin.workflows.eligibility import programme_problems
 
 
 def tier_limit_fen(tier: str, on: date | None = None) -> int:
@@ -20,25 +20,11 @@ def tier_limit_fen(tier: str, on: date | None = None) -> int:
 
 def eligibility_problems(application: Application, on: date) -> list[str]:
     """Every eligibility rule the enterprise and its founder fail, as messages."""
+    problems = programme_problems(application, on)
     enterprise = application.enterprise
     talent = enterprise.talent
-    problems = []
     if talent is None:
-        return [_("Add the founder's talent certification to the company profile first.")]
-    if enterprise.park_id is None:
-        problems.append(_("Choose the firm's park in the company profile: the park reviews "
-                          "the application first."))
-    if enterprise.founded_on is None:
-        problems.append(_("Enter the firm's founding date in the company profile."))
-    if talent.tier not in TALENT_TIERS:
-        problems.append(_("The founder's talent tier must be A, B, C or D."))
-    if talent.valid_until < on:
-        problems.append(
-            _("The talent certificate expired on %(day)s; upload a valid one.",
-              day=talent.valid_until.isoformat())
-        )
-    if not enterprise.registered_in_district:
-        problems.append(_("The firm must be registered in the district."))
+        return problems
     max_age = int_parameter("firm_max_age_years", on)
     if talent.tier != "A" and enterprise.founded_on and (
         enterprise.founded_on + relativedelta(years=max_age) < on

@@ -7,6 +7,7 @@ from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.institutions import may
 from talentfin.models import User
+from talentfin.pool import offsets
 from talentfin.pool.claims import payout_preview
 from talentfin.pool.models import Claim
 from talentfin.pool.models import Recovery
@@ -34,6 +35,7 @@ def page(application: LoanApplication, user: User) -> dict:
         "claims": _rows(Claim, application.id, Claim.id),
         "recoveries": _rows(Recovery, application.id, Recovery.id),
         "subsidies": for_application(application),
+        "cover": offsets.lines(application),
         "preview": preview,
         "classification_label": classification_label,
         "security_label": security_label,

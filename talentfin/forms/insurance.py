@@ -1,0 +1,216 @@
+"""人才险's forms: the founder's quote request, the underwriter's proposal, the policy
+issued, the premium paid, and a claim's notice, agreement and payment."""
+
+from wtforms import BooleanField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+from talentfin.forms.base import BaseForm
+from talentfin.forms.base import DateInputField
+from talentfin.forms.base import RateField
+from talentfin.forms.base import YuanField
+from talentfin.forms.base import valid_resident_id
+from talentfin.forms.decisions import DecisionForm
+from talentfin.i18n import _l
+from talentfin.workflows.insurance.claims import latest_claim
+from talentfin.workflows.insurance.labels import COVERS
+from talentfin.workflows.insurance.labels import PROPOSALS
+from talentfin.workflows.insurance.quote import guaranteed_loan
+from talentfin.workflows.insurance.quote import offer_for
+from talentfin.workflows.insurance.quote import requested_terms
+
+PERIOD_CHOICES = [(12, _l("12 months")), (24, _l("24 months")), (36, _l("36 months"))]
+
+
+class QuoteRequestForm(BaseForm):
+    """The founder's quote request: which insurer, which cover, what is insured."""
+
+    partner_org_id = SelectField(_l("Insurer"), coerce=int, validators=[DataRequired()])
+    cover = SelectField(_l("Cover"), choices=[("", _l("Choose…")), *COVERS.items()],
+                        validators=[DataRequired(message=_l("Choose the cover."))])
+    loan_id = SelectField(_l("Guaranteed loan (loan-guarantee insurance)"), coerce=int,
+                          choices=[], validators=[Optional()])
+    requested_amount = YuanField(_l("Sum insured (yuan)"), validators=[Optional()],
+                                 description=_l("A loan-guarantee policy insures its loan's "
+                                                "amount over the loan's term."))
+    requested_period_months = SelectField(_l("Period"), coerce=int, choices=PERIOD_CHOICES,
+                                          validators=[Optional()])
+    project_name = StringField(_l("R&D project (R&D-loss insurance)"),
+                               validators=[Optional(), Length(max=120)])
+    insured_name = StringField(_l("Key person's name (key-person cover)"),
+                               validators=[Optional(), Length(max=60)])
+    insured_id_number = StringField(_l("Key person's resident ID number"),
+                                    validators=[Optional(), valid_resident_id])
+    insured_position = StringField(_l("Key person's position"),
+                                   validators=[Optional(), Length(max=60)])
+    purpose = TextAreaField(_l("Description of the risk"),
+                            validators=[DataRequired(), Length(min=10, max=2000)])
+
+    def fill(self, application) -> None:
+        """Show what the draft holds."""
+        self.cover.data = application.cover or ""
+        self.loan_id.data = application.loan_id or 0
+        self.requested_amount.data = application.requested_amount_fen
+        self.requested_period_months.data = application.requested_period_months or 12
+        self.project_name.data = application.project_name
+        self.insured_name.data = application.insured_name
+        self.insured_id_number.data = application.insured_id_number
+        self.insured_position.data = application.insured_position
+        self.purpose.data = application.purpose
+
+    def request_data(self, loan_amount_fen: int | None) -> dict:
+        """What the request step stores; a guarantee policy's sum is its loan's amount."""
+        guarantee = self.cover.data == "loan_guarantee"
+        return {
+            "partner_org_id": self.partner_org_id.data,
+            "cover": self.cover.data,
+            "loan_id": (self.loan_id.data or None) if guarantee else None,
+            "requested_amount_fen": loan_amount_fen if guarantee else self.requested_amount.data,
+            "requested_period_months": None if guarantee else self.requested_period_months.data,
+            "project_name": _text(self.project_name),
+            "insured_name": _text(self.insured_name),
+            "insured_id_number": _text(self.insured_id_number),
+            "insured_position": _text(self.insured_position),
+            "purpose": self.purpose.data.strip(),
+        }
+
+
+def _text(field) -> str | None:
+    """A text field's value without surrounding spaces, or None when empty."""
+    return (field.data or "").strip() or None
+
+
+class UnderwritingProposalForm(DecisionForm):
+    """The underwriter's proposal: accept as asked, counter-terms, or decline."""
+
+    proposal = RadioField(_l("Proposal"), choices=list(PROPOSALS.items()),
+                          validators=[DataRequired(message=_l("Choose a proposal."))])
+    sum_insured = YuanField(_l("Sum insured (yuan)"), validators=[Optional()])
+    rate = RateField(_l("Premium rate a year (%, of the sum insured)"), validators=[Optional()])
+    period_months = SelectField(_l("Period (months)"), coerce=int, choices=[],
+                                validators=[Optional()])
+
+    def for_application(self, application) -> "UnderwritingProposalForm":
+        """The periods on offer (a guarantee policy's is its loan's term)."""
+        terms = requested_terms(application)
+        periods = dict(PERIOD_CHOICES)
+        if terms.period_months and terms.period_months not in periods:
+            periods[terms.period_months] = _l("%(months)s months", months=terms.period_months)
+        self.period_months.choices = list(periods.items())
+        return self
+
+    def prefill(self, application) -> None:
+        """The terms asked for at the insurer's rate."""
+        terms = requested_terms(application)
+        offer = offer_for(application.partner_org_id, application.cover)
+        self.proposal.data = "accept"
+        self.sum_insured.data = terms.sum_insured_fen
+        self.rate.data = offer.premium_rate_bp if offer else None
+        self.period_months.data = terms.period_months
+
+    def engine_data(self) -> dict:
+        """The proposal, the sum in fen, the rate in basis points, the period."""
+        return {"proposal": self.proposal.data, "sum_insured_fen": self.sum_insured.data,
+                "rate_bp": self.rate.data, "period_months": self.period_months.data}
+
+
+class BindingForm(DecisionForm):
+    """The policy issued: its number and the day cover starts."""
+
+    policy_no = StringField(_l("Policy number"), validators=[DataRequired(), Length(max=40)])
+    starts_on = DateInputField(_l("Cover starts on"), validators=[DataRequired()])
+
+    def engine_data(self) -> dict:
+        """Number and date."""
+        return {"policy_no": self.policy_no.data.strip(), "starts_on": self.starts_on.data}
+
+
+class PremiumForm(DecisionForm):
+    """A policy year's premium as paid (its invoice uploaded beforehand)."""
+
+    amount = YuanField(_l("Premium paid (yuan)"), validators=[DataRequired()])
+    paid_on = DateInputField(_l("Paid on"), validators=[DataRequired()], not_after_today=True)
+    invoice_no = StringField(_l("Invoice number"), validators=[DataRequired(), Length(max=40)])
+
+    def prefill(self, application) -> None:
+        """The policy's premium."""
+        self.amount.data = application.annual_premium_fen
+
+    def engine_data(self) -> dict:
+        """Amount in fen, date, invoice number."""
+        return {"amount_fen": self.amount.data, "paid_on": self.paid_on.data,
+                "invoice_no": self.invoice_no.data.strip()}
+
+
+class ClaimNoticeForm(DecisionForm):
+    """A loss notified: when it happened and how much is claimed (the comment says what)."""
+
+    loss_on = DateInputField(_l("Loss occurred on"), validators=[DataRequired()],
+                             not_after_today=True)
+    claimed = YuanField(_l("Amount claimed (yuan)"), validators=[DataRequired()])
+
+    def engine_data(self) -> dict:
+        """Date and amount in fen."""
+        return {"loss_on": self.loss_on.data, "claimed_fen": self.claimed.data}
+
+
+class ClaimAgreementForm(DecisionForm):
+    """The amount agreed, or on a guarantee policy the loan's principal loss assessed."""
+
+    assessed_loss = YuanField(_l("Principal loss assessed (guarantee cover, yuan)"),
+                              validators=[Optional()])
+    agreed = YuanField(_l("Amount agreed (yuan)"), validators=[Optional()])
+
+    def prefill(self, application) -> None:
+        """What was claimed; on a guarantee policy, the loan's outstanding principal."""
+        claim = latest_claim(application)
+        loan = guaranteed_loan(application)
+        self.agreed.data = claim.claimed_fen if claim else None
+        self.assessed_loss.data = loan.outstanding if loan else None
+
+    def engine_data(self) -> dict:
+        """Amounts in fen."""
+        return {"assessed_loss_fen": self.assessed_loss.data, "agreed_fen": self.agreed.data}
+
+
+class ClaimPaymentForm(DecisionForm):
+    """The agreed claim paid."""
+
+    amount = YuanField(_l("Amount paid (yuan)"), validators=[DataRequired()])
+    paid_on = DateInputField(_l("Paid on"), validators=[DataRequired()], not_after_today=True)
+
+    def prefill(self, application) -> None:
+        """The amount agreed."""
+        claim = latest_claim(application)
+        self.amount.data = claim.agreed_fen if claim else None
+
+    def engine_data(self) -> dict:
+        """Amount in fen and date."""
+        return {"amount_fen": self.amount.data, "paid_on": self.paid_on.data}
+
+
+
+
+class TermsForm(BaseForm):
+    """One cover's terms: the rate of a year's premium, and whether it is offered."""
+
+    cover = SelectField(_l("Cover"), choices=list(COVERS.items()), validators=[DataRequired()])
+    rate = RateField(_l("Premium rate a year (%, of the sum insured)"),
+                     validators=[DataRequired()])
+    active = BooleanField(_l("Offered to founders"), default=True)
+
+
+FORMS = {
+    "insurance_request": QuoteRequestForm,
+    "underwriting_proposal": UnderwritingProposalForm,
+    "binding": BindingForm,
+    "premium": PremiumForm,
+    "claim_notice": ClaimNoticeForm,
+    "claim_agreement": ClaimAgreementForm,
+    "claim_payment": ClaimPaymentForm,
+}

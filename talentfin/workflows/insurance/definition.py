@@ -1,0 +1,165 @@
+"""人才险 (talent insurance): from the founder's quote request to the policy's end.
+
+The common route (draft, park review, requests for information, withdrawal, expiry), then
+underwriting: the underwriter proposes (accept, counter-terms or decline), the insurer's
+approver decides, the founder accepts or refuses counter-terms, and the insurer issues the
+policy. While it is in force the founder pays each year's premium and asks the pool for the
+premium subsidy, and a loss is notified, adjusted and paid or denied on the legal clocks.
+"""
+
+from talentfin.i18n import _l
+from talentfin.institutions import FOUNDER
+from talentfin.workflows import common
+from talentfin.workflows.insurance import claims
+from talentfin.workflows.insurance import eligibility
+from talentfin.workflows.insurance import partner
+from talentfin.workflows.insurance import premiums
+from talentfin.workflows.insurance import quote
+from talentfin.workflows.insurance import underwriting as uw
+from talentfin.workflows.insurance.labels import APPROVER
+from talentfin.workflows.insurance.labels import IN_FORCE
+from talentfin.workflows.insurance.labels import OFFICER
+from talentfin.workflows.spec import SYSTEM
+from talentfin.workflows.spec import Sla
+from talentfin.workflows.spec import State
+from talentfin.workflows.spec import Transition as T
+from talentfin.workflows.spec import Workflow
+
+INSURER = (OFFICER, APPROVER)
+OPEN = ("draft", "park_review", "info_requested", "underwriting", "underwriting_approval",
+        "insurer_info_requested", "counter_offered", "accepted")
+SUBMISSION = (common.attachments_complete, eligibility.eligible, quote.quote_complete,
+              partner.insurer_takes_quotes)
+
+STATES = (
+    State("draft", _l("Quote request (draft)"), founder_holds=True),
+    State("park_review", _l("Park review"), actor="park_reviewer", sla=Sla("pool_admin")),
+    State("info_requested", _l("Information requested"), founder_holds=True),
+    State("underwriting", _l("Underwriting"), actor=OFFICER, sla=Sla(APPROVER)),
+    State("underwriting_approval", _l("Awaiting the insurer's approval"), actor=APPROVER,
+          sla=Sla("pool_admin")),
+    State("insurer_info_requested", _l("Information requested by the insurer"),
+          founder_holds=True),
+    State("counter_offered", _l("Counter-terms offered")),  # the founder answers
+    State("accepted", _l("Accepted: policy to be issued"), actor=OFFICER, sla=Sla(APPROVER)),
+    State("bound", _l("Policy issued: premium due")),
+    State("premium_paid", _l("In force: premium paid")),
+    State("subsidy_review", _l("Premium subsidy under pool review"), actor="pool_admin",
+          sla=Sla("pool_committee")),
+    State("subsidy_paid", _l("In force: premium subsidy paid")),
+    State("claim_notified", _l("Claim notified"), actor=OFFICER, sla=Sla(APPROVER)),
+    State("claim_adjusting", _l("Claim being adjusted"), actor=APPROVER,
+          sla=Sla("pool_admin", "claim_decision_days", calendar=True)),
+    State("claim_agreed", _l("Claim agreed: payment due"), actor=OFFICER,
+          sla=Sla(APPROVER, "claim_payment_days", calendar=True)),
+    State("claim_paid", _l("In force: claim paid")),
+    State("claim_denied", _l("In force: claim denied")),
+    State("declined", _l("Declined by the insurer"), terminal=True),
+    State("refused", _l("Counter-terms refused"), terminal=True),
+    State("rejected", _l("Rejected"), terminal=True),
+    State("withdrawn", _l("Withdrawn"), terminal=True),
+    State("expired", _l("Expired"), terminal=True),
+    State("lapsed", _l("Lapsed: premium not paid"), terminal=True),
+    State("ended", _l("Policy period ended"), terminal=True),
+)
+
+TRANSITIONS = (
+    T("submit", ("draft",), "park_review", (FOUNDER,), _l("Submit the quote request"),
+      guards=SUBMISSION, effects=(common.route_to_park, common.mark_submitted),
+      dossier="application_form", style="success", submits=True),
+    T("park_approve", ("park_review",), "underwriting", ("park_reviewer",),
+      _l("Recommend to the insurer"), guards=(partner.insurer_takes_quotes,),
+      effects=(common.route_to_partner,), form="decision", dossier="park_opinion",
+      decides=True, style="success"),
+    T("park_request_info", ("park_review",), "info_requested", ("park_reviewer",),
+      _l("Request information"), guards=(common.names_what_to_fix,),
+      effects=(common.record_info_request,), form="info_request", style="secondary"),
+    T("park_reject", ("park_review",), "rejected", ("park_reviewer",), _l("Reject"),
+      guards=(common.comment_given,), form="decision", dossier="park_opinion",
+      decides=True, style="danger"),
+    T("resubmit", ("info_requested",), "park_review", (FOUNDER,), _l("Resubmit"),
+      guards=(common.attachments_complete, common.requested_documents_replaced,
+              *SUBMISSION[1:]),
+      effects=(common.route_to_park, common.mark_submitted), dossier="application_form",
+      style="success", submits=True),
+    T("propose", ("underwriting",), "underwriting_approval", (OFFICER,),
+      _l("Propose the underwriting decision"),
+      guards=(uw.proposal_valid, partner.insurer_takes_quotes),
+      effects=(uw.record_proposal,), form="underwriting_proposal", style="success",
+      internal=True),
+    T("insurer_request_info", ("underwriting", "underwriting_approval"),
+      "insurer_info_requested", INSURER, _l("Request information"),
+      guards=(common.names_what_to_fix,), effects=(common.record_info_request,),
+      form="info_request", style="secondary"),
+    T("insurer_resubmit", ("insurer_info_requested",), "underwriting", (FOUNDER,),
+      _l("Resubmit to the insurer"),
+      guards=(common.attachments_complete, common.requested_documents_replaced,
+              quote.quote_complete),
+      effects=(common.mark_submitted,), dossier="application_form", style="success",
+      submits=True),
+    T("return_to_underwriter", ("underwriting_approval",), "underwriting", (APPROVER,),
+      _l("Return to the underwriter"), guards=(common.comment_given,), form="decision",
+      style="secondary", internal=True),
+    T("approve_acceptance", ("underwriting_approval",), "accepted", (APPROVER,),
+      _l("Approve: accept the cover"), guards=(uw.not_self_approval,),
+      effects=(uw.record_decision,), form="decision", dossier="underwriting_decision",
+      decides=True, style="success", when=uw.proposes("accept")),
+    T("approve_counter", ("underwriting_approval",), "counter_offered", (APPROVER,),
+      _l("Approve: offer the counter-terms"), guards=(uw.not_self_approval,),
+      effects=(uw.record_decision,), form="decision", dossier="underwriting_decision",
+      decides=True, style="success", when=uw.proposes("counter")),
+    T("decline", ("underwriting_approval",), "declined", (APPROVER,), _l("Decline the cover"),
+      guards=(common.comment_given, uw.not_self_approval), effects=(uw.record_decision,),
+      form="decision", dossier="underwriting_decision", decides=True, style="danger"),
+    T("accept_counter", ("counter_offered",), "accepted", (FOUNDER,),
+      _l("Accept the counter-terms"), form="decision", style="success"),
+    T("refuse_counter", ("counter_offered",), "refused", (FOUNDER,),
+      _l("Refuse the counter-terms"), form="decision", style="danger"),
+    T("bind", ("accepted",), "bound", INSURER, _l("Issue the policy"),
+      guards=(uw.binding_valid,), effects=(uw.record_binding,), form="binding",
+      dossier="policy_summary", decides=True, style="success"),
+    T("pay_premium", ("bound", *IN_FORCE), "premium_paid", (FOUNDER,),
+      _l("Record the premium paid"), guards=(premiums.premium_valid,),
+      effects=(premiums.record_premium,), form="premium", style="success"),
+    T("request_subsidy", IN_FORCE, "subsidy_review", (FOUNDER,),
+      _l("Ask for the premium subsidy"), guards=(premiums.subsidy_requestable,),
+      effects=(premiums.record_subsidy_request,), form="decision", dossier="subsidy_request",
+      style="success", queued=False),
+    T("pay_subsidy", ("subsidy_review",), "subsidy_paid", ("pool_admin",),
+      _l("Pay the premium subsidy"), effects=(premiums.pay_subsidy,), form="decision",
+      dossier="subsidy_decision", decides=True, style="success"),
+    T("decline_subsidy", ("subsidy_review",), "premium_paid", ("pool_admin",),
+      _l("Decline the premium subsidy"), guards=(common.comment_given,),
+      effects=(premiums.decline_subsidy,), form="decision", dossier="subsidy_decision",
+      decides=True, style="danger"),
+    T("notify_claim", IN_FORCE, "claim_notified", (FOUNDER, OFFICER), _l("Notify a claim"),
+      guards=(claims.notice_valid,), effects=(claims.record_notice,), form="claim_notice",
+      style="secondary", queued=False),
+    T("start_adjusting", ("claim_notified",), "claim_adjusting", INSURER,
+      _l("Start adjusting (papers complete)"), effects=(claims.start_adjusting,),
+      form="decision"),
+    T("agree_claim", ("claim_adjusting",), "claim_agreed", (APPROVER,), _l("Agree the claim"),
+      guards=(claims.agreement_valid,), effects=(claims.record_agreement,),
+      form="claim_agreement", dossier="claim_decision", decides=True, style="success"),
+    T("deny_claim", ("claim_adjusting",), "claim_denied", (APPROVER,), _l("Deny the claim"),
+      guards=(common.comment_given,), effects=(claims.record_denial,), form="decision",
+      dossier="denial_notice", decides=True, style="danger"),
+    T("pay_claim", ("claim_agreed",), "claim_paid", INSURER, _l("Record the claim payment"),
+      guards=(claims.payment_valid,), effects=(claims.record_payment,),
+      form="claim_payment", style="success"),
+    T("withdraw", OPEN, "withdrawn", (FOUNDER,), _l("Withdraw the request"),
+      form="decision", style="danger"),
+    T("expire", ("info_requested", "insurer_info_requested"), "expired", (SYSTEM,),
+      _l("Expire (no answer in time)"), guards=(common.info_request_expired,),
+      job="expire_info_requests"),
+    T("expire_offer", ("counter_offered",), "expired", (SYSTEM,),
+      _l("Expire (counter-terms not answered in time)"), guards=(uw.counter_offer_expired,),
+      job="expire_counter_offers"),
+    T("lapse", ("bound", *IN_FORCE), "lapsed", (SYSTEM,), _l("Lapse (premium not paid)"),
+      guards=(premiums.premium_overdue,), job="lapse_unpaid_policies"),
+    T("end_policy", ("bound", *IN_FORCE), "ended", (SYSTEM,), _l("End of the policy period"),
+      guards=(uw.period_over,), job="end_policies"),
+)
+
+WORKFLOW = Workflow(product="insurance", initial="draft", states=STATES,
+                    transitions=TRANSITIONS)
