@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint deps system-deps translations fonts bench clean
+.PHONY: run test test-pg lint deps system-deps translations catalogs fonts bench clean
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -20,6 +20,11 @@ $(STAMP): setup.cfg pyproject.toml
 	@touch $(STAMP)
 
 translations: $(STAMP)
+	@$(BIN)/pybabel compile -f -d talentfin/translations
+
+# Extract new strings into the catalogs and list those still lacking Chinese.
+catalogs: $(STAMP)
+	$(BIN)/python scripts/catalogs.py
 	@$(BIN)/pybabel compile -f -d talentfin/translations
 
 fonts: $(STAMP)

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
@@ -114,7 +115,7 @@ def requested_documents_replaced(ctx: FireContext) -> str | None:
 def info_request_expired(ctx: FireContext) -> str | None:
     """An unanswered request for information expires after its working days (policy)."""
     days = int_parameter("info_request_expiry_working_days", ctx.today)
-    if add_working_days(ctx.application.status_changed_at.date(), days) < ctx.today:
+    if add_working_days(business_date(ctx.application.status_changed_at), days) < ctx.today:
         return None
     return _("The request for information is still open.")
 

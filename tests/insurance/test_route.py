@@ -162,6 +162,9 @@ def test_a_claim_is_notified_adjusted_agreed_and_paid(client, auth, world, insur
     _stage_upload(client, application.id, "claim_form")
 
     switch_to(auth, insurers.underwriter1)
+    early = fire(client, application.id, "start_adjusting")
+    assert "The claim's papers are not complete: Evidence of the loss." in text(early)
+    _stage_upload(client, application.id, "loss_evidence")  # the insurer files what it got
     assert fire(client, application.id, "start_adjusting").status_code == 302
     switch_to(auth, insurers.approver1)
     over = fire(client, application.id, "agree_claim", agreed="800,000.01")

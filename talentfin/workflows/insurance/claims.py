@@ -9,18 +9,22 @@ to pay: the pool's compensation of the same loss reads it (``insurance.cover``).
 
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.models import Attachment
 from talentfin.models.base import sum_fen
 from talentfin.models.base import utcnow
 from talentfin.models.policy import int_parameter
 from talentfin.money import format_fen
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.errors import Refused
+from talentfin.workflows.insurance.labels import CLAIM_DOCUMENTS
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.premiums import latest_payment
 from talentfin.workflows.insurance.quote import guaranteed_loan
+from talentfin.workflows.labels import document_label
 from talentfin.workflows.labels import state_label
 
 OPEN = ("notified", "adjusting", "agreed")
@@ -57,10 +61,13 @@ def remaining_cover(application: InsuranceApplication) -> int:
     return max(0, (application.sum_insured_fen or 0) - paid)
 
 
-def guarantee_share(application: InsuranceApplication, loss_fen: int, today) -> int:
-    """The insurer's share of a guaranteed loan's loss, within the cover left."""
+def guarantee_share(application: InsuranceApplication, loss_fen: int, today,
+                    claimed_fen: int | None = None) -> int:
+    """The insurer's share of a guaranteed loan's loss, within the cover left (and the
+    amount claimed, when there is a claim)."""
     share = int_parameter("guarantee_insurer_share_bp", today)
-    return min(loss_fen * share // 10_000, remaining_cover(application))
+    amount = min(loss_fen * share // 10_000, remaining_cover(application))
+    return amount if claimed_fen is None else min(amount, claimed_fen)
 
 
 def notice_valid(ctx: FireContext) -> str | None:
@@ -94,6 +101,20 @@ def record_notice(ctx: FireContext) -> None:
         notified_by_id=ctx.user.id, notified_at=utcnow()))
 
 
+def papers_complete(ctx: FireContext) -> str | None:
+    """The claim form and the evidence of the loss are on file, uploaded since the claim
+    was notified (the insurer's clock to decide starts with complete papers)."""
+    claim = open_claim(ctx.application)
+    present = set(db.session.scalars(select(Attachment.kind).where(
+        Attachment.application_id == ctx.application.id, Attachment.kind.in_(CLAIM_DOCUMENTS),
+        Attachment.superseded_at.is_(None), Attachment.uploaded_at >= claim.notified_at)))
+    missing = [kind for kind in CLAIM_DOCUMENTS if kind not in present]
+    if missing:
+        return _("The claim's papers are not complete: %(names)s.",
+                 names=", ".join(document_label(ctx.application.product, k) for k in missing))
+    return None
+
+
 def start_adjusting(ctx: FireContext) -> None:
     """The documents are complete: the insurer's clock to decide starts."""
     open_claim(ctx.application).status = "adjusting"
@@ -125,7 +146,8 @@ def record_agreement(ctx: FireContext) -> None:
     claim = open_claim(app)
     if guaranteed_loan(app) is not None:
         claim.assessed_loss_fen = ctx.data["assessed_loss_fen"]
-        claim.agreed_fen = guarantee_share(app, claim.assessed_loss_fen, ctx.today)
+        claim.agreed_fen = guarantee_share(app, claim.assessed_loss_fen, ctx.today,
+                                           claim.claimed_fen)
     else:
         claim.agreed_fen = ctx.data["agreed_fen"]
     claim.status = "agreed"
@@ -146,7 +168,7 @@ def payment_valid(ctx: FireContext) -> str | None:
     paid_on = ctx.data.get("paid_on")
     if ctx.data.get("amount_fen") != claim.agreed_fen:
         return _("Pay the amount agreed: %(amount)s yuan.", amount=format_fen(claim.agreed_fen))
-    if paid_on is None or paid_on > ctx.today or paid_on < claim.decided_at.date():
+    if paid_on is None or paid_on > ctx.today or paid_on < business_date(claim.decided_at):
         return _("The payment is made between the agreement and today.")
     return None
 

@@ -38,7 +38,8 @@ def page(application: InsuranceApplication, user: User) -> dict:
     next_year = next_policy_year(application) if application.starts_on else None
     share = None
     if loan is not None and application.status == "claim_adjusting":
-        share = guarantee_share(application, loan.outstanding, today)
+        share = guarantee_share(application, loan.outstanding, today,
+                                found[-1].claimed_fen if found else None)
     return {
         "labels": labels, "offer": offer, "terms": terms, "loan": loan,
         "proposal_premium": proposal_premium, "payments": payments(application),

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from talentfin.clock import business_date
 from talentfin.i18n import _
 from talentfin.models.policy import int_parameter
 from talentfin.money import format_rate_bp
@@ -119,7 +120,7 @@ def record_binding(ctx: FireContext) -> None:
 def counter_offer_expired(ctx: FireContext) -> str | None:
     """Counter-terms not answered within their working days lapse (policy)."""
     days = int_parameter("counter_offer_working_days", ctx.today)
-    if add_working_days(ctx.application.status_changed_at.date(), days) < ctx.today:
+    if add_working_days(business_date(ctx.application.status_changed_at), days) < ctx.today:
         return None
     return _("The counter-terms are still open.")
 
