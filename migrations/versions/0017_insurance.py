@@ -39,6 +39,7 @@ def upgrade():
     sa.Column('cover', sa.String(length=20), nullable=True),
     sa.Column('loan_id', sa.Integer(), nullable=True),
     sa.Column('requested_period_months', sa.Integer(), nullable=True),
+    sa.Column('offered_rate_bp', sa.Integer(), nullable=True),
     sa.Column('insured_name', sa.String(length=60), nullable=True),
     sa.Column('insured_id_number', sa.String(length=18), nullable=True),
     sa.Column('insured_position', sa.String(length=60), nullable=True),

@@ -21,8 +21,8 @@ from talentfin.workflows.insurance.claims import latest_claim
 from talentfin.workflows.insurance.labels import COVERS
 from talentfin.workflows.insurance.labels import PROPOSALS
 from talentfin.workflows.insurance.quote import guaranteed_loan
-from talentfin.workflows.insurance.quote import offer_for
 from talentfin.workflows.insurance.quote import requested_terms
+from talentfin.workflows.insurance.underwriting import quoted_rate
 
 PERIOD_CHOICES = [(12, _l("12 months")), (24, _l("24 months")), (36, _l("36 months"))]
 
@@ -36,10 +36,11 @@ class QuoteRequestForm(BaseForm):
     loan_id = SelectField(_l("Guaranteed loan (loan-guarantee insurance)"), coerce=int,
                           choices=[], validators=[Optional()])
     requested_amount = YuanField(_l("Sum insured (yuan)"), validators=[Optional()],
-                                 description=_l("A loan-guarantee policy insures its loan's "
-                                                "amount over the loan's term."))
+                                 description=_l("Not for loan-guarantee insurance: it insures "
+                                                "its loan's amount over the loan's term."))
     requested_period_months = SelectField(_l("Period"), coerce=int, choices=PERIOD_CHOICES,
-                                          validators=[Optional()])
+                                          validators=[Optional()],
+                                          description=_l("Not for loan-guarantee insurance."))
     project_name = StringField(_l("R&D project (R&D-loss insurance)"),
                                validators=[Optional(), Length(max=120)])
     insured_name = StringField(_l("Key person's name (key-person cover)"),
@@ -52,11 +53,12 @@ class QuoteRequestForm(BaseForm):
                             validators=[DataRequired(), Length(min=10, max=2000)])
 
     def fill(self, application) -> None:
-        """Show what the draft holds."""
+        """Show what the draft holds (a guarantee policy's sum and period: its loan's)."""
+        terms = requested_terms(application)
         self.cover.data = application.cover or ""
         self.loan_id.data = application.loan_id or 0
-        self.requested_amount.data = application.requested_amount_fen
-        self.requested_period_months.data = application.requested_period_months or 12
+        self.requested_amount.data = terms.sum_insured_fen
+        self.requested_period_months.data = terms.period_months or 12
         self.project_name.data = application.project_name
         self.insured_name.data = application.insured_name
         self.insured_id_number.data = application.insured_id_number
@@ -65,17 +67,19 @@ class QuoteRequestForm(BaseForm):
 
     def request_data(self, loan_amount_fen: int | None) -> dict:
         """What the request step stores; a guarantee policy's sum is its loan's amount."""
-        guarantee = self.cover.data == "loan_guarantee"
+        cover = self.cover.data
+        guarantee, key_person = cover == "loan_guarantee", cover == "key_person"
+        # Only the chosen cover's own fields are kept (a cover changed since leaves nothing).
         return {
             "partner_org_id": self.partner_org_id.data,
-            "cover": self.cover.data,
+            "cover": cover,
             "loan_id": (self.loan_id.data or None) if guarantee else None,
             "requested_amount_fen": loan_amount_fen if guarantee else self.requested_amount.data,
             "requested_period_months": None if guarantee else self.requested_period_months.data,
-            "project_name": _text(self.project_name),
-            "insured_name": _text(self.insured_name),
-            "insured_id_number": _text(self.insured_id_number),
-            "insured_position": _text(self.insured_position),
+            "project_name": _text(self.project_name) if cover == "rd_loss" else None,
+            "insured_name": _text(self.insured_name) if key_person else None,
+            "insured_id_number": _text(self.insured_id_number) if key_person else None,
+            "insured_position": _text(self.insured_position) if key_person else None,
             "purpose": self.purpose.data.strip(),
         }
 
@@ -107,10 +111,9 @@ class UnderwritingProposalForm(DecisionForm):
     def prefill(self, application) -> None:
         """The terms asked for at the insurer's rate."""
         terms = requested_terms(application)
-        offer = offer_for(application.partner_org_id, application.cover)
         self.proposal.data = "accept"
         self.sum_insured.data = terms.sum_insured_fen
-        self.rate.data = offer.premium_rate_bp if offer else None
+        self.rate.data = quoted_rate(application)
         self.period_months.data = terms.period_months
 
     def engine_data(self) -> dict:
@@ -134,7 +137,8 @@ class PremiumForm(DecisionForm):
     """A policy year's premium as paid (its invoice uploaded beforehand)."""
 
     amount = YuanField(_l("Premium paid (yuan)"), validators=[DataRequired()])
-    paid_on = DateInputField(_l("Paid on"), validators=[DataRequired()], not_after_today=True)
+    paid_on = DateInputField(_l("Premium paid on"), validators=[DataRequired()],
+                             not_after_today=True)
     invoice_no = StringField(_l("Invoice number"), validators=[DataRequired(), Length(max=40)])
 
     def prefill(self, application) -> None:
@@ -166,23 +170,36 @@ class ClaimAgreementForm(DecisionForm):
                               validators=[Optional()])
     agreed = YuanField(_l("Amount agreed (yuan)"), validators=[Optional()])
 
+    def for_application(self, application) -> "ClaimAgreementForm":
+        """A guarantee policy agrees a share of the loss assessed; others an amount."""
+        if guaranteed_loan(application) is not None:
+            del self.agreed
+        else:
+            del self.assessed_loss
+        return self
+
     def prefill(self, application) -> None:
         """What was claimed; on a guarantee policy, the loan's outstanding principal."""
         claim = latest_claim(application)
         loan = guaranteed_loan(application)
-        self.agreed.data = claim.claimed_fen if claim else None
-        self.assessed_loss.data = loan.outstanding if loan else None
+        if loan is not None:
+            self.assessed_loss.data = loan.outstanding
+        else:
+            self.agreed.data = claim.claimed_fen if claim else None
 
     def engine_data(self) -> dict:
-        """Amounts in fen."""
-        return {"assessed_loss_fen": self.assessed_loss.data, "agreed_fen": self.agreed.data}
+        """Amounts in fen (the field the policy's cover uses)."""
+        if "assessed_loss" in self._fields:
+            return {"assessed_loss_fen": self._fields["assessed_loss"].data}
+        return {"agreed_fen": self._fields["agreed"].data}
 
 
 class ClaimPaymentForm(DecisionForm):
     """The agreed claim paid."""
 
     amount = YuanField(_l("Amount paid (yuan)"), validators=[DataRequired()])
-    paid_on = DateInputField(_l("Paid on"), validators=[DataRequired()], not_after_today=True)
+    paid_on = DateInputField(_l("Claim paid on"), validators=[DataRequired()],
+                             not_after_today=True)
 
     def prefill(self, application) -> None:
         """The amount agreed."""

@@ -83,7 +83,7 @@ def _compute(claim: Claim, ctx: FireContext,
     ``nothing_payable(reason)`` when it would pay nothing."""
     claim.insured_fen = offsets.paid_fen(ctx.application)
     figures = compensation.gather(ctx.application, claim.principal_loss_fen,
-                                  claim.other_compensation_fen + claim.insured_fen, ctx.today)
+                                  claim.other_compensation_fen, ctx.today, claim.insured_fen)
     payout = compensation.calculate(figures)
     if payout.payout_fen == 0:
         raise Refused(nothing_payable(compensation.why_nothing_is_payable(figures, payout)))
@@ -176,7 +176,7 @@ def payout_preview(application, on: date) -> PayoutPreview | None:
         return None
     insured = offsets.paid_fen(application)
     figures = compensation.gather(application, claim.principal_loss_fen,
-                                  claim.other_compensation_fen + insured, on)
+                                  claim.other_compensation_fen, on, insured)
     payout = compensation.calculate(figures)
     funders = list(db.session.scalars(select(Funder).order_by(Funder.id)))
     shares = ledger.split_by_shares(payout.payout_fen, funders) if funders else {}

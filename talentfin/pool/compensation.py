@@ -46,6 +46,10 @@ class Figures:
     # A ratio means something only on a book of some size: the band applies to banks whose
     # covered balance exceeds the suspension rule's balance threshold (20,000,000 by default).
     band_min_balance_fen: int = 0
+    # What a guarantee insurer of the programme paid on this loss: it reduces the pool's base
+    # (products.md: "the insurer's share reduces the pool's base") and counts against the
+    # ceiling with the other compensation.
+    insured_fen: int = 0
 
 
 @dataclass
@@ -64,14 +68,18 @@ def calculate(f: Figures) -> Payout:
     ratio = f.ratio_bp + (f.bonus_bp if f.bonus_reasons else 0)
     limits = [("ratio", {"ratio_bp": ratio, "base_bp": f.ratio_bp,
                          "bonus": list(f.bonus_reasons)})]
-    compensable = f.loss_fen
+    base = max(0, f.loss_fen - f.insured_fen)
+    if base < f.loss_fen:
+        limits.append(("insured", {"insured_fen": f.insured_fen, "base_fen": base}))
+    compensable = base
     if f.bank_covered_fen > f.band_min_balance_fen:
         band_limit = f.bank_covered_fen * f.band_bp // 10_000
-        compensable = max(0, min(f.loss_fen, band_limit - (f.bank_npl_fen - f.loss_fen)))
-    if compensable < f.loss_fen:
+        compensable = max(0, min(base, band_limit - (f.bank_npl_fen - f.loss_fen)))
+    if compensable < base:
         limits.append(("band", {"compensable_fen": compensable}))
     payout = compensable * ratio // 10_000
-    ceiling = max(0, f.loss_fen * f.ceiling_bp // 10_000 - f.other_compensation_fen)
+    ceiling = max(0, f.loss_fen * f.ceiling_bp // 10_000 - f.other_compensation_fen
+                  - f.insured_fen)
     if payout > ceiling:
         payout = ceiling
         limits.append(("ceiling", {"ceiling_bp": f.ceiling_bp}))
@@ -94,9 +102,13 @@ def why_nothing_is_payable(f: Figures, payout: Payout) -> str:
     if bound == "ceiling":
         return _("the %(other)s yuan already paid on this loss by insurance or other public "
                  "schemes reaches the ceiling of %(ceiling)s of the loss (%(limit)s yuan) for "
-                 "all public compensation together", other=format_fen(f.other_compensation_fen),
+                 "all public compensation together",
+                 other=format_fen(f.other_compensation_fen + f.insured_fen),
                  ceiling=format_rate_bp(f.ceiling_bp),
                  limit=format_fen(f.loss_fen * f.ceiling_bp // 10_000))
+    if bound == "insured" and params["base_fen"] == 0:
+        return _("the guarantee insurer paid the whole loss (%(paid)s yuan)",
+                 paid=format_fen(f.insured_fen))
     if bound == "band" and params["compensable_fen"] == 0:
         return _("no part of the loss lies inside the bank's compensated NPL band of %(band)s "
                  "of its covered loans", band=format_rate_bp(f.band_bp))
@@ -105,8 +117,10 @@ def why_nothing_is_payable(f: Figures, payout: Payout) -> str:
              ratio=format_rate_bp(payout.ratio_bp), loss=format_fen(compensable))
 
 
-def gather(application: Application, loss_fen: int, other_fen: int, on: date) -> Figures:
-    """Read the figures for a claim on ``application`` as of ``on``."""
+def gather(application: Application, loss_fen: int, other_fen: int, on: date,
+           insured_fen: int = 0) -> Figures:
+    """Read the figures for a claim on ``application`` as of ``on`` (``insured_fen``: what a
+    guarantee insurer of the programme paid on the loss)."""
     cover = cover_for(application.product)
     ex = exposures()
     bank = select(sum_fen(ex.c.outstanding_fen)).where(ex.c.bank_id == application.partner_org_id)
@@ -132,6 +146,7 @@ def gather(application: Application, loss_fen: int, other_fen: int, on: date) ->
         band_bp=int_parameter("npl_band_bp", on),
         annual_cap_fen=int_parameter("bank_annual_cap_fen", on),
         band_min_balance_fen=int_parameter("suspension_balance_fen", on),
+        insured_fen=insured_fen,
     )
 
 

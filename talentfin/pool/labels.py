@@ -89,6 +89,9 @@ def calculation_text(stored: str | None) -> str:
         return stored or ""  # written before calculations were stored as codes
     texts = {
         "ratio": _ratio_text,
+        "insured": lambda p: _l("the guarantee insurer paid %(paid)s yuan, leaving a base of "
+                                "%(base)s yuan", paid=format_fen(p["insured_fen"]),
+                                base=format_fen(p["base_fen"])),
         "band": lambda p: _l("only %(amount)s yuan of the loss lies inside the bank's NPL band",
                              amount=format_fen(p["compensable_fen"])),
         "ceiling": lambda p: _l(

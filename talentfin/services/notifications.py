@@ -178,7 +178,7 @@ def notification_text(notification: Notification, user: User | None = None) -> d
                              p["days"], reference=reference, state=state)
             body = _("The application of %(company)s waits for %(org)s; the service level "
                      "is %(limit)d working days. Please act on it.", company=company,
-                     org=org_name, limit=p["threshold"])
+                     org=org_name, limit=p.get("limit", p["threshold"]))
         else:
             title = ngettext("Overdue: %(reference)s has waited %(num)d working day in "
                              "%(state)s", "Overdue: %(reference)s has waited %(num)d "
@@ -201,7 +201,7 @@ def _calendar_text(kind: str, p: dict, reference: str, state: str, company: str,
                          p["days"], reference=reference, state=state),
                 _("The application of %(company)s waits for %(org)s; the legal limit is "
                   "%(limit)d days. Please act on it.", company=company, org=org_name,
-                  limit=p["threshold"]))
+                  limit=p.get("limit", p["threshold"])))
     return (ngettext("Overdue: %(reference)s has waited %(num)d day in %(state)s",
                      "Overdue: %(reference)s has waited %(num)d days in %(state)s",
                      p["days"], reference=reference, state=state),

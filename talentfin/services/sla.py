@@ -126,7 +126,9 @@ def _record_sla(kind: str, application: Application, users: list[User], days: in
     if not named:  # the programme's one organisation of that kind (the pool)
         org_id = db.session.scalar(select(Organisation.id).where(
             Organisation.kind == kind_of(actor)).order_by(Organisation.id).limit(1))
+    # The state's service level itself (a reminder comes before it, an escalation after it).
+    limit = thresholds(application.product, application.status, today)[1]
     params = {"state": application.status, "days": days, "threshold": threshold,
-              "org_id": org_id, "calendar": _calendar(application)}
+              "limit": limit, "org_id": org_id, "calendar": _calendar(application)}
     key = f"{kind}:{application.id}:{today.isoformat()}"
     return len(record(users, kind, application, key, params, queue_mail=True))

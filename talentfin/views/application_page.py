@@ -64,7 +64,8 @@ def held_actions(application: Application) -> list[Transition]:
         return []
     workflow = product_for(application.product).workflow
     return [t for t in workflow.triggers_from(application.status)
-            if current_user.role in t.roles and not t.submits]
+            if current_user.role in t.roles and not t.submits
+            and (t.when is None or t.when(application))]
 
 
 def _organisation_name(application: Application, role: str) -> str:
@@ -79,7 +80,8 @@ def _steps_by_who(application: Application) -> list[tuple[tuple[str, ...], list]
     product = product_for(application.product)
     state = product.workflow.state(application.status)
     steps = [t for t in product.workflow.triggers_from(application.status)
-             if any(role != SYSTEM for role in t.roles)]
+             if any(role != SYSTEM for role in t.roles)
+             and (t.when is None or t.when(application))]
     if state.actor:
         return [((state.actor,), [t for t in steps if state.actor in t.roles] or steps)]
     groups: dict[tuple[str, ...], list] = {}

@@ -28,6 +28,7 @@ from talentfin.views.application_steps import REQUEST_STEPS
 from talentfin.workflows.insurance.labels import COVERS
 from talentfin.workflows.insurance.models import InsuranceOffer
 from talentfin.workflows.insurance.quote import guaranteeable_loans
+from talentfin.workflows.insurance.quote import offered_covers
 from talentfin.workflows.insurance.quote import quote_problems
 from talentfin.workflows.labels import state_label
 from talentfin.workflows.partners import choice_open
@@ -50,6 +51,10 @@ def request_step(application, context: dict):
         insurers = [application.partner]  # the insurer already underwrites it
     locale = str(get_locale() or "zh")
     form.partner_org_id.choices = [(i.id, i.display_name(locale)) for i in insurers]
+    offered = offered_covers([i.id for i in insurers])
+    form.cover.choices = [("", _("Choose…"))] + [
+        (key, label) for key, label in COVERS.items()
+        if key in offered or key == application.cover]
     loans = guaranteeable_loans(application.enterprise_id)
     form.loan_id.choices = [(0, _("None"))] + [
         (loan.id, _("%(reference)s · %(amount)s yuan · %(state)s", reference=loan.reference,
@@ -75,11 +80,9 @@ def request_step(application, context: dict):
 
 
 def _saved(application):
-    problems = quote_problems(application)
-    if problems:
-        # Saved (a draft may hold anything), but the founder learns what is missing now.
-        flash(_("Saved. Before the request can be submitted: %(problems)s",
-                problems=" ".join(problems)), "warning")
+    if quote_problems(application):
+        # Saved (a draft may hold anything); the step lists what is still missing.
+        flash(_("Saved. What the request still needs is listed below."), "warning")
         return redirect(url_for("applications.edit", application_id=application.id,
                                 step="request"))
     flash(_("Saved."), "success")

@@ -109,6 +109,12 @@ def advance(world, insurers: Insurers, application, trigger: str, target: str = 
         application.status_changed_at -= timedelta(days=insurance_demo.WAITED_BEFORE[trigger])
         db.session.commit()
     engine.fire(application, trigger, actor, comment=comment, data=data)
+    if trigger == "bind" and started_days_ago:
+        # As if issued that long ago: a policy is never dated back when it is issued.
+        policy = db.session.get(InsuranceApplication, application.id)
+        factories.set_columns(policy, starts_on=policy.starts_on - timedelta(days=started_days_ago),
+                              ends_on=policy.ends_on - timedelta(days=started_days_ago))
+        db.session.refresh(policy)
 
 
 def policy_in(world, insurers: Insurers, state: str, started_days_ago: int = 0,

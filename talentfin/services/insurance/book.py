@@ -28,6 +28,7 @@ from talentfin.workflows.insurance.labels import IN_FORCE
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.models import PremiumPayment
+from talentfin.workflows.insurance.premiums import lapses_on
 from talentfin.workflows.insurance.premiums import next_policy_year
 from talentfin.workflows.insurance.premiums import year_starts
 
@@ -136,7 +137,6 @@ def ratios(org_id: int, year: int) -> list[Ratio]:
 
 def unpaid(org_id: int, today: date) -> list[Due]:
     """Premiums fallen due and unpaid, the oldest first (each lapses after its grace)."""
-    grace = int_parameter("premium_grace_days", today)
     found = []
     for policy in _policies(org_id, ("bound", *IN_FORCE)):
         year = next_policy_year(policy)
@@ -144,7 +144,7 @@ def unpaid(org_id: int, today: date) -> list[Due]:
             continue
         due = year_starts(policy, year)
         if due <= today:
-            found.append(Due(policy, year, due, due + timedelta(days=grace + 1)))
+            found.append(Due(policy, year, due, lapses_on(policy, year, today)))
     return sorted(found, key=lambda item: item.due_on)
 
 

@@ -23,6 +23,8 @@ from talentfin.workflows.insurance.labels import CLAIM_DOCUMENTS
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.premiums import latest_payment
+from talentfin.workflows.insurance.premiums import payments
+from talentfin.workflows.insurance.premiums import policy_year_of
 from talentfin.workflows.insurance.quote import guaranteed_loan
 from talentfin.workflows.labels import document_label
 from talentfin.workflows.labels import state_label
@@ -82,6 +84,10 @@ def notice_valid(ctx: FireContext) -> str | None:
     if loss_on < app.starts_on or loss_on > min(app.ends_on, ctx.today):
         return _("The loss must lie in the policy's period (%(start)s to %(end)s) and not "
                  "after today.", start=app.starts_on.isoformat(), end=app.ends_on.isoformat())
+    year = policy_year_of(app, loss_on)
+    if not any(p.policy_year == year for p in payments(app)):
+        return _("The premium of policy year %(year)s, in which the loss fell, is not paid: "
+                 "that year is not covered.", year=year)
     if claimed > remaining_cover(app):
         return _("The amount claimed is over the cover left (%(left)s yuan).",
                  left=format_fen(remaining_cover(app)))

@@ -62,7 +62,9 @@ def lines(loan: Application) -> list[dict]:
             InsuranceClaim.application_id == policy.id, InsuranceClaim.status == "paid"))
         found.append({"reference": policy.policy_no,
                       "institution": policy.partner.display_name(locale),
-                      "status": state_label(policy.product, policy.status), "paid_fen": paid})
+                      "status": state_label(policy.product, policy.status),
+                      "sum_insured_fen": policy.sum_insured_fen, "starts_on": policy.starts_on,
+                      "ends_on": policy.ends_on, "paid_fen": paid})
     return found
 
 

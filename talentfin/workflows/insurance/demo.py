@@ -8,7 +8,6 @@ non-performing loan, which the demo's loans reach before any policy exists.
 """
 
 from datetime import date
-from datetime import timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -18,9 +17,9 @@ from talentfin.models import Organisation
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.models import InsuranceOffer
 from talentfin.workflows.insurance.quote import guaranteeable_loans
-from talentfin.workflows.insurance.quote import offer_for
 from talentfin.workflows.insurance.quote import other_guarantee
 from talentfin.workflows.insurance.quote import requested_terms
+from talentfin.workflows.insurance.underwriting import quoted_rate
 
 ORGANISATIONS = (
     ("insurer", "insurer-laoshan", "崂山科技保险股份有限公司", "Laoshan Technology Insurance"),
@@ -46,7 +45,6 @@ WALKS = (
     ("claim_denied", 1, "insurer-laoshan"), ("declined", 2, "insurer-laoshan"),
     ("refused", 3, "insurer-laoshan"), ("rejected", 0, "insurer-laoshan"),
     ("withdrawn", 1, "insurer-laoshan"), ("expired", 2, "insurer-laoshan"),
-    ("lapsed", 3, "insurer-laoshan"),
 )
 # Walks whose policy guarantees one of the founder's demo loans, and key-person covers.
 GUARANTEES = ("bound", "premium_paid", "subsidy_paid")
@@ -121,21 +119,21 @@ def request(index: int, insurer_id: int, draft: InsuranceApplication) -> dict:
             "project_name": "深海传感器样机研制"}
 
 
-def disbursed_days_ago(target: str) -> int:
-    """How long ago the policy's cover started (a lapsed one: past its premium's grace)."""
-    return 60 if target == "lapsed" else 0
+def disbursed_days_ago(_target: str) -> int:
+    """Days back the walk's dates lie (none: a policy is never dated back)."""
+    return 0
 
 
 def step(trigger: str, application: InsuranceApplication, people: SimpleNamespace,
-         today: date, days_ago: int = 0) -> tuple[object, str, dict]:
+         today: date, _days_ago: int = 0) -> tuple[object, str, dict]:
     """(actor, comment, form data) of one demo step (the founder fires the founder's)."""
     terms = requested_terms(application)
-    offer = offer_for(application.partner_org_id, application.cover)
+    rate = quoted_rate(application)
     countered = getattr(people, "target", "") in COUNTERED
     proposal = {"proposal": "counter" if countered else "accept",
                 "sum_insured_fen": terms.sum_insured_fen,
                 "period_months": terms.period_months,
-                "rate_bp": offer.premium_rate_bp + (30 if countered else 0)}
+                "rate_bp": rate + (30 if countered else 0)}
     if getattr(people, "target", "") == "declined":
         proposal = {"proposal": "decline"}
     claimed = (application.sum_insured_fen or 0) // 10
@@ -156,7 +154,7 @@ def step(trigger: str, application: InsuranceApplication, people: SimpleNamespac
         "accept_counter": (None, "接受调整后的条件。", {}),
         "refuse_counter": (None, "费率过高，不接受。", {}),
         "bind": (people.officer, "", {"policy_no": f"KJBX-{application.id:06d}",
-                                      "starts_on": today - timedelta(days=days_ago)}),
+                                      "starts_on": today}),
         "pay_premium": (None, "", {"amount_fen": application.annual_premium_fen,
                                    "paid_on": today, "invoice_no": f"FP{application.id:08d}"}),
         "request_subsidy": (None, "申请第一保单年度保费补贴。", {}),

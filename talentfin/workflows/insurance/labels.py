@@ -37,7 +37,7 @@ DOCUMENTS = (
     # Later stages: the premium's invoice, the account the subsidy is paid to, a claim's
     # papers (the insurer may file those it received).
     DocumentKind("premium_invoice", _l("Premium invoice"), roles=(FOUNDER,),
-                 states=("bound", *IN_FORCE)),
+                 states=("bound", *IN_FORCE, "subsidy_review", *CLAIM_STATES, "claim_agreed")),
     DocumentKind("bank_account", _l("Bank account for the subsidy"), roles=(FOUNDER,),
                  states=IN_FORCE),
     DocumentKind("claim_form", _l("Claim form (索赔申请书)"), roles=(FOUNDER, OFFICER),

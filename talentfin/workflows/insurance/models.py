@@ -52,6 +52,8 @@ class InsuranceApplication(Application):
     # The guaranteed loan of a loan-guarantee policy (its sum insured and period follow it).
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     requested_period_months: Mapped[int | None] = mapped_column(Integer)
+    # The rate the insurer's terms gave when the quote was submitted: an acceptance is at it.
+    offered_rate_bp: Mapped[int | None] = mapped_column(Integer)
     # Key-person cover: the person insured; R&D-loss cover: the project.
     insured_name: Mapped[str | None] = mapped_column(String(60))
     insured_id_number: Mapped[str | None] = mapped_column(String(18))

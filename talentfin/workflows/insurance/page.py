@@ -15,15 +15,15 @@ from talentfin.workflows.insurance.premiums import subsidy_on
 from talentfin.workflows.insurance.premiums import year_starts
 from talentfin.workflows.insurance.quote import annual_premium
 from talentfin.workflows.insurance.quote import guaranteed_loan
-from talentfin.workflows.insurance.quote import offer_for
 from talentfin.workflows.insurance.quote import premium_basis
 from talentfin.workflows.insurance.quote import requested_terms
+from talentfin.workflows.insurance.underwriting import quoted_rate
 
 
 def page(application: InsuranceApplication, user: User) -> dict:
     """Everything the policy's card shows, computed once for the template."""
     today = business_today()
-    offer = offer_for(application.partner_org_id, application.cover)
+    rate = quoted_rate(application)
     terms = requested_terms(application)
     loan = guaranteed_loan(application)
     proposal_premium = None
@@ -41,11 +41,13 @@ def page(application: InsuranceApplication, user: User) -> dict:
         share = guarantee_share(application, loan.outstanding, today,
                                 found[-1].claimed_fen if found else None)
     return {
-        "labels": labels, "offer": offer, "terms": terms, "loan": loan,
+        "labels": labels, "quoted_rate": rate, "terms": terms, "loan": loan,
         "proposal_premium": proposal_premium, "payments": payments(application),
         "claims": found, "subsidy": subsidy,
         "next_year": next_year,
         "next_due": year_starts(application, next_year) if next_year else None,
         "cover_left": remaining_cover(application) if application.policy_no else None,
         "guarantee_share": share,
+        "premium_basis": premium_basis(application, application.sum_insured_fen)
+        if loan is not None and application.sum_insured_fen else None,
     }

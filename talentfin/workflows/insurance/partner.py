@@ -22,8 +22,11 @@ def partner_refusal(insurer: Organisation, locale: str) -> str:
 
 
 def insurer_takes_quotes(ctx: FireContext) -> str | None:
-    """The chosen insurer is a partner in good standing and still offers the cover."""
+    """The chosen insurer is a partner in good standing and still offers the cover (until
+    the park routes the quote to it); an underwriter may always decline."""
     app = ctx.application
+    if ctx.data.get("proposal") == "decline":
+        return None
     insurer = db.session.get(Organisation, app.partner_org_id) if app.partner_org_id else None
     if insurer is None:
         return _("Choose the insurer you ask.")
@@ -33,7 +36,8 @@ def insurer_takes_quotes(ctx: FireContext) -> str | None:
             return partner_problem(app, locale)
         reason = _("%(insurer)s is no longer a partner of the talent-insurance programme.",
                    insurer=insurer.display_name(locale))
-    elif offer_for(insurer.id, app.cover) is None:
+    elif app.partner_routed_at is None and offer_for(insurer.id, app.cover) is None:
+        # Once the park routed the quote, the insurer's terms of that day hold for it.
         reason = _("%(insurer)s no longer offers %(cover)s.",
                    insurer=insurer.display_name(locale), cover=cover_label(app.cover))
     else:

@@ -11,8 +11,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import extract
 from sqlalchemy import func
+from sqlalchemy import or_
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Attachment
@@ -24,6 +26,7 @@ from talentfin.pool import ledger
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.errors import Refused
 from talentfin.workflows.insurance.models import InsuranceApplication
+from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.models import PremiumPayment
 
 KIND, ACCOUNT = "premium_subsidy_payout", "premium_subsidy_paid"
@@ -67,9 +70,31 @@ def next_policy_year(application: InsuranceApplication) -> int | None:
     return year if year_starts(application, year) <= application.ends_on else None
 
 
+def policy_year_of(application: InsuranceApplication, day: date) -> int:
+    """The policy year a day falls in (1 from the start of cover)."""
+    year = 1
+    while year_starts(application, year + 1) <= day:
+        year += 1
+    return year
+
+
+def lapses_on(application: InsuranceApplication, year: int, today: date) -> date:
+    """The day a policy lapses when the premium of ``year`` stays unpaid: its days of grace
+    count from the day it fell due, or from the day a claim in hand then was settled (a
+    premium cannot be recorded while a claim is handled)."""
+    grace = int_parameter("premium_grace_days", today)
+    start = year_starts(application, year)
+    settled = [day for claim in db.session.scalars(select(InsuranceClaim).where(
+        InsuranceClaim.application_id == application.id,
+        InsuranceClaim.status.in_(("paid", "denied"))))
+        for day in (claim.paid_on or (claim.decided_at and business_date(claim.decided_at)),)
+        if day is not None]
+    return max([start, *settled]) + timedelta(days=grace + 1)
+
+
 def premium_valid(ctx: FireContext) -> str | None:
-    """The premium of the next policy year, as the policy says, paid when it is due, with
-    its invoice uploaded since the last premium."""
+    """The premium of the next policy year, as the policy says, paid when it is due and
+    before the policy lapses, with its invoice uploaded since the last premium."""
     app = ctx.application
     year = next_policy_year(app)
     if year is None:
@@ -78,6 +103,10 @@ def premium_valid(ctx: FireContext) -> str | None:
     if ctx.today < starts - timedelta(days=EARLY_DAYS):
         return _("The premium of policy year %(year)s is due from %(day)s.", year=year,
                  day=(starts - timedelta(days=EARLY_DAYS)).isoformat())
+    if ctx.today >= lapses_on(app, year, ctx.today):
+        return _("The premium of policy year %(year)s fell due on %(day)s and was not paid "
+                 "within its days of grace: the policy has lapsed.", year=year,
+                 day=starts.isoformat())
     amount, paid_on = ctx.data.get("amount_fen"), ctx.data.get("paid_on")
     if not (ctx.data.get("invoice_no") or "").strip() or paid_on is None:
         return _("Enter the invoice number and the day the premium was paid.")
@@ -89,7 +118,7 @@ def premium_valid(ctx: FireContext) -> str | None:
         return _("The premium is paid between %(start)s and today.",
                  start=(starts - timedelta(days=EARLY_DAYS)).isoformat())
     if _new_invoice(app) is None:
-        return _("Upload the premium's invoice first (Premium invoice).")
+        return _("Upload the premium's invoice first.")
     return None
 
 
@@ -131,27 +160,37 @@ def subsidy_on(payment: PremiumPayment, on: date) -> Subsidy:
 
 
 def open_payment(application: InsuranceApplication) -> PremiumPayment | None:
-    """The latest premium, if its subsidy may still be asked for (never asked, or
-    declined before)."""
-    latest = latest_payment(application)
-    if latest is None or latest.subsidy_status not in (None, "declined"):
-        return None
-    return latest
+    """The oldest premium whose subsidy may still be asked for (never asked, or declined
+    and asked again)."""
+    return db.session.scalar(select(PremiumPayment).where(
+        PremiumPayment.application_id == application.id,
+        or_(PremiumPayment.subsidy_status.is_(None),
+            PremiumPayment.subsidy_status == "declined"))
+        .order_by(PremiumPayment.policy_year).limit(1))
 
 
 def subsidy_requestable(ctx: FireContext) -> str | None:
-    """A premium is paid whose subsidy was not asked for, and it would pay something."""
+    """A premium is paid whose subsidy was not asked for (or was declined, and something
+    was uploaded since), and it would pay something."""
     payment = open_payment(ctx.application)
     if payment is None:
-        return _("The latest premium's subsidy was asked for already; it is asked once a "
-                 "premium.")
+        return _("Every premium's subsidy was asked for already; it is asked once a premium.")
     if not _has_current(ctx.application, "bank_account"):
-        return _("Upload the bank account the subsidy is paid to first (Bank account for "
-                 "the subsidy).")
+        return _("Upload the bank account the subsidy is paid to first.")
+    if payment.subsidy_status == "declined" and not _uploaded_since(
+            ctx.application, payment.subsidy_decided_at):
+        return _("The pool administrator declined this subsidy: %(reason)s Upload what is "
+                 "asked for, then ask again.", reason=payment.subsidy_note)
     if subsidy_on(payment, ctx.today).amount_fen <= 0:
         return _("The firm's premium subsidy cap for %(year)s is used up.",
                  year=payment.paid_on.year)
     return None
+
+
+def _uploaded_since(application: InsuranceApplication, moment) -> bool:
+    return db.session.scalar(select(func.count(Attachment.id)).where(
+        Attachment.application_id == application.id, Attachment.superseded_at.is_(None),
+        Attachment.uploaded_at > moment)) > 0
 
 
 def _has_current(application: InsuranceApplication, kind: str) -> bool:
@@ -165,17 +204,34 @@ def record_subsidy_request(ctx: FireContext) -> None:
     app = ctx.application
     payment = open_payment(app)
     due = subsidy_on(payment, ctx.today)
-    payment.subsidy_status = "requested"
+    payment.subsidy_status, payment.subsidy_note = "requested", ""
     payment.subsidy_rate_bp, payment.subsidy_fen = due.rate_bp, due.amount_fen
     app.subsidy_requested_at = app.subsidy_requested_at or utcnow()
     ctx.data.update(policy_year=payment.policy_year, subsidy_fen=due.amount_fen)
 
 
+def requested_payment(application: InsuranceApplication) -> PremiumPayment | None:
+    """The premium whose subsidy is asked for and not decided yet."""
+    return db.session.scalar(select(PremiumPayment).where(
+        PremiumPayment.application_id == application.id,
+        PremiumPayment.subsidy_status == "requested").limit(1))
+
+
 def _requested(application: InsuranceApplication) -> PremiumPayment:
-    payment = latest_payment(application)
-    if payment is None or payment.subsidy_status != "requested":
+    payment = requested_payment(application)
+    if payment is None:
         raise Refused(_("There is no premium subsidy asked for on this policy."))
     return payment
+
+
+def withdraw_pending_subsidy(ctx: FireContext) -> None:
+    """A claim notified, or the next premium recorded, while the pool reviews a subsidy
+    takes the policy out of the pool's review: the request is withdrawn, to be asked again
+    (the claim's clock and the premium cannot wait for the pool)."""
+    payment = requested_payment(ctx.application)
+    if payment is not None:
+        payment.subsidy_status, payment.subsidy_fen = None, None
+        payment.subsidy_note = _("Withdrawn when the policy moved on; ask again.")
 
 
 def pay_subsidy(ctx: FireContext) -> None:
@@ -218,7 +274,6 @@ def premium_overdue(ctx: FireContext) -> str | None:
     year = next_policy_year(app)
     if year is None:
         return _("Every premium of this policy is paid.")
-    grace = int_parameter("premium_grace_days", ctx.today)
-    if year_starts(app, year) + timedelta(days=grace) < ctx.today:
+    if ctx.today >= lapses_on(app, year, ctx.today):
         return None
     return _("The premium is not overdue.")

@@ -49,6 +49,12 @@ def offer_for(org_id: int | None, cover: str | None) -> InsuranceOffer | None:
         InsuranceOffer.active.is_(True)))
 
 
+def offered_covers(insurer_ids: list[int]) -> set[str]:
+    """The covers at least one of these insurers offers now."""
+    return set(db.session.scalars(select(InsuranceOffer.cover).where(
+        InsuranceOffer.org_id.in_(insurer_ids), InsuranceOffer.active.is_(True))))
+
+
 def guaranteed_loan(application: InsuranceApplication) -> LoanApplication | None:
     """The loan a loan-guarantee policy follows."""
     if application.cover != "loan_guarantee" or application.loan_id is None:
@@ -113,7 +119,8 @@ def quote_problems(application: InsuranceApplication) -> list[str]:
     problems = []
     if application.partner_org_id is None:
         problems.append(_("Choose the insurer you ask."))
-    elif offer_for(application.partner_org_id, application.cover) is None:
+    elif application.partner_routed_at is None \
+            and offer_for(application.partner_org_id, application.cover) is None:
         insurer = db.session.get(Organisation, application.partner_org_id)
         problems.append(_("%(insurer)s does not offer %(cover)s; choose another insurer.",
                           insurer=insurer.display_name(locale),

@@ -8,9 +8,9 @@ from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.premiums import latest_payment
 from talentfin.workflows.insurance.quote import annual_premium
 from talentfin.workflows.insurance.quote import guaranteed_loan
-from talentfin.workflows.insurance.quote import offer_for
 from talentfin.workflows.insurance.quote import premium_basis
 from talentfin.workflows.insurance.quote import requested_terms
+from talentfin.workflows.insurance.underwriting import quoted_rate
 
 
 def summary(app: InsuranceApplication) -> dict:
@@ -18,12 +18,11 @@ def summary(app: InsuranceApplication) -> dict:
     claim."""
     terms = requested_terms(app)
     loan = guaranteed_loan(app)
-    offer = offer_for(app.partner_org_id, app.cover)
     extra = {
         "request": {
             "cover": app.cover, "sum_insured_fen": terms.sum_insured_fen,
             "period_months": terms.period_months,
-            "offer_rate_bp": offer.premium_rate_bp if offer else None,
+            "offer_rate_bp": quoted_rate(app),
             "loan": {"reference": loan.reference, "amount_fen": loan.current_amount(),
                      "term_months": terms.period_months, "rate_bp": loan.recommended_rate_bp,
                      "bank": loan.partner.name if loan.partner else ""} if loan else None,

@@ -6,8 +6,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 
 from talentfin.clock import business_date
+from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models.policy import int_parameter
 from talentfin.money import format_rate_bp
@@ -17,12 +19,15 @@ from talentfin.workflows.insurance.labels import PROPOSALS
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.quote import PERIODS
 from talentfin.workflows.insurance.quote import annual_premium
+from talentfin.workflows.insurance.quote import guaranteed_loan
 from talentfin.workflows.insurance.quote import offer_for
 from talentfin.workflows.insurance.quote import premium_basis
 from talentfin.workflows.insurance.quote import requested_terms
 
 # How far ahead of the decision a policy may start (the founder pays, the bank lends).
 MAX_START_DAYS = 90
+# A guaranteed loan that is repaid ends its guarantee policy (nothing is left to guarantee).
+LOAN_ENDED = ("repaid", "closed")
 
 
 def proposal_valid(ctx: FireContext) -> str | None:
@@ -51,16 +56,30 @@ def proposal_valid(ctx: FireContext) -> str | None:
             return _("The premium rate %(rate)s is over the loan-guarantee ceiling of "
                      "%(ceiling)s a year.", rate=format_rate_bp(rate),
                      ceiling=format_rate_bp(ceiling))
-    offer = offer_for(application.partner_org_id, application.cover)
+    offered = quoted_rate(application)
     as_asked = (amount == asked.sum_insured_fen and period == asked.period_months
-                and offer is not None and rate == offer.premium_rate_bp)
+                and rate == offered)
     if kind == "accept" and not as_asked:
         return _("An acceptance offers the sum and period asked for at your terms' rate "
-                 "(%(rate)s); anything else is counter-terms.",
-                 rate=format_rate_bp(offer.premium_rate_bp if offer else None))
+                 "(%(rate)s); anything else is counter-terms.", rate=format_rate_bp(offered))
     if kind == "counter" and as_asked:
         return _("These are the terms asked for: propose an acceptance instead.")
     return None
+
+
+def quoted_rate(application: InsuranceApplication) -> int | None:
+    """The rate the insurer's terms gave when the quote was submitted (a later change of its
+    terms does not reach a quote already made), else its terms now."""
+    if application.offered_rate_bp is not None:
+        return application.offered_rate_bp
+    offer = offer_for(application.partner_org_id, application.cover)
+    return offer.premium_rate_bp if offer else None
+
+
+def record_offer(ctx: FireContext) -> None:
+    """Keep the rate the insurer's terms give the quote now (its submission)."""
+    offer = offer_for(ctx.application.partner_org_id, ctx.application.cover)
+    ctx.application.offered_rate_bp = offer.premium_rate_bp if offer else None
 
 
 def record_proposal(ctx: FireContext) -> None:
@@ -92,14 +111,20 @@ def record_decision(ctx: FireContext) -> None:
 
 
 def binding_valid(ctx: FireContext) -> str | None:
-    """A policy number, and a start between the decision and 90 days after it."""
+    """A policy number no other policy has, and a start between today and 90 days ahead
+    (a policy is never dated back: it would cover losses already known)."""
     number = (ctx.data.get("policy_no") or "").strip()
     starts = ctx.data.get("starts_on")
     if not number or starts is None:
         return _("Enter the policy number and the date cover starts.")
-    if starts < ctx.today - timedelta(days=MAX_START_DAYS) \
-            or starts > ctx.today + timedelta(days=MAX_START_DAYS):
-        return _("Cover starts within %(days)s days of today.", days=MAX_START_DAYS)
+    if db.session.scalar(select(InsuranceApplication.id).where(
+            InsuranceApplication.policy_no == number,
+            InsuranceApplication.id != ctx.application.id).limit(1)) is not None:
+        return _("The policy number %(number)s is already used by another policy.",
+                 number=number)
+    if starts < ctx.today or starts > ctx.today + timedelta(days=MAX_START_DAYS):
+        return _("Cover starts between today and %(days)s days from now; a policy is not "
+                 "dated back.", days=MAX_START_DAYS)
     return None
 
 
@@ -126,8 +151,11 @@ def counter_offer_expired(ctx: FireContext) -> str | None:
 
 
 def period_over(ctx: FireContext) -> str | None:
-    """The policy's period has ended."""
+    """The policy's period has ended, or the loan a guarantee policy follows is repaid."""
     if ctx.application.ends_on is not None and ctx.application.ends_on < ctx.today:
+        return None
+    loan = guaranteed_loan(ctx.application)
+    if loan is not None and loan.status in LOAN_ENDED:
         return None
     return _("The policy is still in its period.")
 
