@@ -7,12 +7,14 @@ the schema is created once per session and every table is emptied after each tes
 """
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask.cli import FlaskGroup
 from jinja2 import ChoiceLoader
 from jinja2 import FileSystemLoader
+from sqlalchemy import create_engine
 from sqlalchemy import text
 
 from talentfin import create_app
@@ -33,12 +35,30 @@ TRIAL_TEMPLATES = str(Path(__file__).parent / "trial" / "templates")
 PG_URL = os.environ.get("TALENTFIN_TEST_DATABASE_URL")
 
 
+def scratch_database(label: str) -> Iterator[str]:
+    """A PostgreSQL database of its own beside TALENTFIN_TEST_DATABASE_URL's, created empty
+    and dropped after use: whatever else lives in the shared database (another checkout's
+    tables, a crashed run's) cannot get in the way, and two runs at once do not meet."""
+    name = f"talentfin_{label}_{os.getpid()}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield PG_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory) -> Iterator[str]:
     """The database the suite runs on."""
     if PG_URL:
-        return PG_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        yield from scratch_database("suite")
+        return
+    yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade
 from flask_migrate import upgrade
-from sqlalchemy import create_engine
 from sqlalchemy import select
 from sqlalchemy import text
 
@@ -18,6 +17,7 @@ from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.audit_chains import verify_all
 from tests.conftest import PG_URL
+from tests.conftest import scratch_database
 from tests.demo_snapshot import load_demo_at_0013
 
 
@@ -31,18 +31,11 @@ def test_one_head(app):
 
 @pytest.fixture
 def empty_database(tmp_path):
-    """An empty database of the engine under test (a scratch schema on PostgreSQL)."""
+    """An empty database of the engine under test (a scratch database on PostgreSQL)."""
     if not PG_URL:
         yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
         return
-    engine = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS talentfin_migrations"))
-        connection.execute(text("CREATE DATABASE talentfin_migrations"))
-    yield PG_URL.rsplit("/", 1)[0] + "/talentfin_migrations"
-    with engine.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS talentfin_migrations WITH (FORCE)"))
-    engine.dispose()
+    yield from scratch_database("migrations")
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database, tmp_path):
