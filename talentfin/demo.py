@@ -120,29 +120,40 @@ def walk(product, founder: User, partner: Organisation, target: str, index: int,
     """A product's demo application of ``founder`` walked by the engine to ``target``."""
     demo = product.demo
     today = today or business_today()
-    application = application_service.start_application(founder, product.key)
-    application_service.save_request(application, demo.request(index, partner.id, application))
-    for document in product.documents:
-        if document.required:
-            save_attachment(application, document.key, demo_file(f"{document.key}.pdf"),
-                            founder)
-    # Who acts on the route, and where the walk is going (a step may depend on it).
+    if hasattr(demo, "start"):  # a file a partner's staff open (a bond), not a founder
+        application = demo.start(index, partner, today)
+    else:
+        application = application_service.start_application(founder, product.key)
+        application_service.save_request(application,
+                                         demo.request(index, partner.id, application))
+        for document in product.documents:
+            if document.required:
+                save_attachment(application, document.key, demo_file(f"{document.key}.pdf"),
+                                founder)
+    # Who acts on the route, where the walk is going, and how a step uploads a paper.
     people = SimpleNamespace(park=_user("park@demo.cn"), pool=_user("pool@demo.cn"),
-                             committee=_user("committee@demo.cn"),
+                             committee=_user("committee@demo.cn"), founder=founder,
                              officer=_staff(demo.OFFICER, partner),
                              approver=_staff(demo.APPROVER, partner), target=target)
+    people.upload = lambda kind, user: save_attachment(application, kind,
+                                                       demo_file(f"{kind}.pdf"), user)
     for trigger in demo.PATHS[target]:
+        # What happens between two firings (a product's own records: votes, findings).
+        if hasattr(demo, "before_step"):
+            demo.before_step(trigger, application, people, today)
         actor, comment, data = demo.step(trigger, application, people, today,
                                          demo.disbursed_days_ago(target))
         if FOUNDER in product.workflow.transition(trigger).roles:
             actor = founder
         for kind in demo.PAPERS_BEFORE.get(trigger, ()):
-            uploader = founder if FOUNDER in product.document(kind).roles else people.officer
-            save_attachment(application, kind, demo_file(f"{kind}.pdf"), uploader)
+            people.upload(kind, founder if FOUNDER in product.document(kind).roles
+                          else people.officer)
         if trigger in demo.WAITED_BEFORE:
             application.status_changed_at -= timedelta(days=demo.WAITED_BEFORE[trigger])
             db.session.commit()
         engine.fire(application, trigger, actor, comment=comment, data=data, today=today)
+    if hasattr(demo, "finish"):
+        demo.finish(application, people, today)
     return application
 
 

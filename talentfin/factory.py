@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from talentfin import config as config_module
 from talentfin import programme  # noqa: F401  (the products and every model)
@@ -116,8 +117,18 @@ def _enable_sqlite_pragmas(app: Flask) -> None:
         cursor.close()
 
 
+class RowId(IntegerConverter):
+    """``<int:...>`` in a route: an id a 32-bit key can hold. A larger number matches no
+    route (404) instead of reaching the database, which would refuse it (a server error)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
-    """Attach one blueprint per module."""
+    """Attach one blueprint per module (ids in their routes bounded, ``RowId``)."""
+    app.url_map.converters["int"] = RowId
     register_all(app)
 
 

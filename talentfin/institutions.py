@@ -109,6 +109,8 @@ _partner("underwriter", _l("Underwriter"), (_l("Underwriting officer"), "承销�
 _partner("exchange", _l("Exchange"), (_l("Exchange officer"), "交易中心专员"),
          (_l("Exchange approver"), "交易中心审批人"),
          ("listing_committee", _l("Listing committee"), "挂牌审核委员会"))
+register_kind(Kind("issuer", _l("Bond issuer")),
+              Role("issuer_officer", _l("Issuer's officer"), "发行人经办人", "issuer", STAFF))
 _partner("broker", _l("Recommending institution"), (_l("Recommending officer"), "推荐机构经办人"),
          (_l("Recommending approver"), "推荐机构审批人"))
 

@@ -32,6 +32,7 @@ from talentfin.models.base import utcnow
 from talentfin.pool.standing import check_suspensions
 from talentfin.pool.statements import statement_for_last_month
 from talentfin.services.outbox import retry_failed
+from talentfin.services.sla import send_documents_due
 from talentfin.services.sla import send_sla_escalations
 from talentfin.services.sla import send_sla_reminders
 from talentfin.workflows import engine
@@ -98,6 +99,8 @@ CORE_JOBS = (
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
     Job("sla_escalations", send_sla_escalations, "cron", {"hour": 8, "minute": 35}),
+    # Documents products schedule (a portfolio firm's reports): reminded, then escalated.
+    Job("documents_due", send_documents_due, "cron", {"hour": 8, "minute": 40}),
     # 09:00 Beijing time on the 1st: already the 1st in UTC too, so "last month" is right.
     Job("monthly_pool_statement", monthly_pool_statement, "cron",
         {"day": 1, "hour": 9, "minute": 0}, period="month"),

@@ -12,8 +12,10 @@ ties (the firm, the organisation), never a role by name.
 
 from collections.abc import Callable
 
+from sqlalchemy import and_
 from sqlalchemy import exists
 from sqlalchemy import false
+from sqlalchemy import not_
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
@@ -130,13 +132,19 @@ def _queue(user: User, _area, _action: str) -> tuple[bool, str]:
 
 @rule(Attachment, "download")
 def _attachment(user: User, attachment, _action: str) -> tuple[bool, str]:
-    return access.can(user, "view", attachment.application)
+    allowed, reason = access.can(user, "view", attachment.application)
+    if allowed and not access.may_read_document(user, attachment.application, attachment.kind):
+        return False, NO("This document is for the institution that made it.")
+    return allowed, reason
 
 
 @rule(Dossier, "download")
 def _dossier(user: User, dossier, _action: str) -> tuple[bool, str]:
     if dossier.application_id is not None:
-        return access.can(user, "view", dossier.application)
+        allowed, reason = access.can(user, "view", dossier.application)
+        if allowed and not access.may_read_dossier(user, dossier.application, dossier.stage):
+            return False, NO("This dossier is for the institution that made it.")
+        return allowed, reason
     # An organisation's notice: the pool's readers, and the organisation's own staff.
     if may(user.role, "pool.read") or (user.org_id is not None
                                        and user.org_id == dossier.bank_id):
@@ -151,7 +159,11 @@ def _dossiers_visible(user: User):
     readable = select(Application.id).where(access.visibility_clause(user))
     notices = (Dossier.bank_id.is_not(None) if may(user.role, "pool.read")
                else Dossier.bank_id == user.org_id if user.org_id is not None else false())
-    return or_(Dossier.application_id.in_(readable), notices)
+    hidden = [and_(Dossier.stage == stage, Dossier.application_id.in_(
+        select(Application.id).where(Application.product == product)))
+        for product, stage in access.hidden_dossiers(user)]
+    own = Dossier.application_id.in_(readable)
+    return or_(and_(own, not_(or_(*hidden))) if hidden else own, notices)
 
 
 FILTERS[Dossier] = _dossiers_visible

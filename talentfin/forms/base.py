@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField
 from wtforms import IntegerField
 from wtforms import StringField
@@ -24,8 +25,24 @@ from talentfin.money import format_fen
 from talentfin.money import parse_yuan
 
 
+class _Meta(FlaskForm.Meta):
+    def wrap_formdata(self, form, formdata):
+        """The submitted text without NUL characters, which no field means and PostgreSQL
+        refuses in text (a server error otherwise); files pass untouched."""
+        data = super().wrap_formdata(form, formdata)
+        if data is None or not any("\x00" in v for v in data.values() if isinstance(v, str)):
+            return data
+        clean = MultiDict()
+        for key, value in data.items(multi=True):
+            clean.add(key, value.replace("\x00", "") if isinstance(value, str) else value)
+        return clean
+
+
 class BaseForm(FlaskForm):
-    """CSRF-protected form; WTForms' own messages follow the user's language."""
+    """CSRF-protected form; WTForms' own messages follow the user's language; submitted
+    text loses any NUL character."""
+
+    Meta = _Meta
 
 
 class ParsedTextField(StringField):

@@ -43,6 +43,8 @@ from talentfin.models.base import utcnow
 from talentfin.services.mail import mail_enabled
 from talentfin.services.mail import send_mail
 from talentfin.services.mail import smtp_connection
+from talentfin.services.notification_texts import calendar_text
+from talentfin.services.notification_texts import due_text
 from talentfin.workflows.access import can_view
 from talentfin.workflows.access import named_organisation
 from talentfin.workflows.labels import state_label
@@ -54,7 +56,7 @@ KIND_LABELS = {
     "reminder": _l("Reminders about items waiting in my queue"),
     "escalation": _l("Escalations of items overdue in a queue I supervise"),
 }
-FOUNDER_KINDS = ("status_change",)
+FOUNDER_KINDS = ("status_change", "reminder")  # reminders: reports a fund is owed
 
 
 def staff_of(application: Application, role: str) -> list[User]:
@@ -169,8 +171,10 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     else:
         org = db.session.get(Organisation, p["org_id"]) if p.get("org_id") else None
         org_name = org.display_name(_locale()) if org else ""
-        if p.get("calendar"):
-            title, body = _calendar_text(notification.kind, p, reference, state, company,
+        if p.get("document"):
+            title, body = due_text(notification.kind, p, reference, company, product)
+        elif p.get("calendar"):
+            title, body = calendar_text(notification.kind, p, reference, state, company,
                                          org_name)
         elif notification.kind == "reminder":
             title = ngettext("%(reference)s · waiting %(num)d working day in %(state)s",
@@ -190,23 +194,6 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     user = user or notification.user
     visible = application is not None and can_view(user, application)
     return {"title": title, "body": body, "application_id": application.id if visible else None}
-
-
-def _calendar_text(kind: str, p: dict, reference: str, state: str, company: str,
-                   org_name: str) -> tuple[str, str]:
-    """A reminder or an escalation of a legal clock, in calendar days."""
-    if kind == "reminder":
-        return (ngettext("%(reference)s · waiting %(num)d day in %(state)s",
-                         "%(reference)s · waiting %(num)d days in %(state)s",
-                         p["days"], reference=reference, state=state),
-                _("The application of %(company)s waits for %(org)s; the legal limit is "
-                  "%(limit)d days. Please act on it.", company=company, org=org_name,
-                  limit=p.get("limit", p["threshold"])))
-    return (ngettext("Overdue: %(reference)s has waited %(num)d day in %(state)s",
-                     "Overdue: %(reference)s has waited %(num)d days in %(state)s",
-                     p["days"], reference=reference, state=state),
-            _("%(org)s has not acted on the application of %(company)s within the legal "
-              "limit of %(limit)d days.", org=org_name, company=company, limit=p["threshold"]))
 
 
 def email_text(notification: Notification) -> tuple[str, str]:

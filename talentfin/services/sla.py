@@ -32,8 +32,10 @@ from sqlalchemy import select
 
 from talentfin.clock import business_date
 from talentfin.extensions import db
+from talentfin.institutions import FOUNDER
 from talentfin.institutions import kind_of
 from talentfin.models import Application
+from talentfin.models import Notification
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.models.policy import int_parameter
@@ -132,3 +134,27 @@ def _record_sla(kind: str, application: Application, users: list[User], days: in
               "limit": limit, "org_id": org_id, "calendar": _calendar(application)}
     key = f"{kind}:{application.id}:{today.isoformat()}"
     return len(record(users, kind, application, key, params, queue_mail=True))
+
+
+def send_documents_due(today: date) -> int:
+    """Daily job: the documents products schedule (a portfolio firm's reports): the founder
+    reminded before the due day and after it, the role the product names told once one is
+    late (a product's ``documents_due`` hook says which notice is due today)."""
+    sent = 0
+    for product in products():
+        due = product.hooks.get("documents_due")
+        for notice in due(today) if due else ():
+            application = notice.application
+            users = ([application.applicant] if notice.to == FOUNDER
+                     else staff_of(application, notice.to))
+            params = {"document": notice.document, "period": notice.period,
+                      "due_on": notice.due_on.isoformat(), "stage": notice.stage,
+                      "state": application.status}
+            key = f"due:{application.id}:{notice.document}:{notice.period}:{notice.stage}"
+            # The key has no day: count only the notices new today, not those sent before.
+            had = set(db.session.scalars(select(Notification.id).where(
+                Notification.dedupe_key == key)))
+            sent += sum(n.id not in had for n in record(
+                [u for u in users if u.active], notice.kind, application, key, params,
+                queue_mail=True))
+    return sent

@@ -20,6 +20,7 @@ from talentfin.i18n import _
 from talentfin.i18n import either
 from talentfin.i18n import list_separator
 from talentfin.institutions import kind_label
+from talentfin.institutions import may
 from talentfin.institutions import role_label
 from talentfin.models import Application
 from talentfin.models import Organisation
@@ -65,7 +66,7 @@ def held_actions(application: Application) -> list[Transition]:
     workflow = product_for(application.product).workflow
     return [t for t in workflow.triggers_from(application.status)
             if current_user.role in t.roles and not t.submits
-            and (t.when is None or t.when(application))]
+            and (t.when is None or t.when(application, current_user))]
 
 
 def _organisation_name(application: Application, role: str) -> str:
@@ -81,7 +82,7 @@ def _steps_by_who(application: Application) -> list[tuple[tuple[str, ...], list]
     state = product.workflow.state(application.status)
     steps = [t for t in product.workflow.triggers_from(application.status)
              if any(role != SYSTEM for role in t.roles)
-             and (t.when is None or t.when(application))]
+             and (t.when is None or t.when(application, None))]
     if state.actor:
         return [((state.actor,), [t for t in steps if state.actor in t.roles] or steps)]
     groups: dict[tuple[str, ...], list] = {}
@@ -144,11 +145,14 @@ def page_context(application: Application, actions: list[Action]) -> dict:
     return {
         "application": application, "product": product, "actions": actions,
         "held": (held := held_actions(application)), "logs": logs,
+        "reads_all": may(current_user.role, "applications.read_all"),
         "held_labels": list_separator().join(str(t.label) for t in held),
         "changes": {log.id: resubmission_changes(log, application.product) for log in logs
                     if (t := product.workflow.transition(log.trigger)) and t.submits},
-        "attachments": service.current_attachments(application),
-        "dossiers": dossiers_for(application),
+        "attachments": [a for a in service.current_attachments(application)
+                        if access.may_read_document(current_user, application, a.kind)],
+        "dossiers": [d for d in dossiers_for(application)
+                     if access.may_read_dossier(current_user, application, d.stage)],
         "workflow": product.workflow,
         "can_edit": policy.allowed(current_user, "edit", application),
         "can_claim": policy.allowed(current_user, "claim", application),

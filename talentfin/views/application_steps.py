@@ -30,7 +30,9 @@ from talentfin.views.access import visible_application_or_404
 from talentfin.views.applications import bp
 from talentfin.workflows import engine
 from talentfin.workflows.common import missing_documents
+from talentfin.workflows.partners import choice_open
 from talentfin.workflows.partners import partner_problem
+from talentfin.workflows.partners import partners
 from talentfin.workflows.registry import product_for
 
 STEPS = ("company", "request", "documents", "review")
@@ -115,3 +117,29 @@ def _review_step(application: Application, context: dict):
         application, current_user, trigger, business_today()) if trigger else []
     context["partner_problem"] = partner_problem(application, str(get_locale()))
     return render_template("applications/step_review.html", **context)
+
+
+def offer_partners(application: Application, form, context: dict) -> None:
+    """A product's request step, its common part: the partners the founder may choose (once
+    one reviews the file, only that one), what is wrong with the one chosen (in
+    ``context["bank_problem"]``), and on a first view the form filled from the draft."""
+    locale = str(get_locale() or "zh")
+    choices = partners(application.product)
+    if not choice_open(application) and application.partner is not None:
+        choices = [application.partner]  # answering a request cannot change partners
+    form.partner_org_id.choices = [(org.id, org.display_name(locale)) for org in choices]
+    context["bank_problem"] = partner_problem(application, locale)
+    if not form.is_submitted():
+        form.fill(application)
+        if context["bank_problem"] is None:
+            form.partner_org_id.data = application.partner_org_id
+
+
+def store_request(application: Application, form, data: dict) -> bool:
+    """Save the request step; a partner refused is said under its field (False)."""
+    try:
+        service.save_request(application, data)
+    except service.ApplicationError as exc:
+        form.partner_org_id.errors = [str(exc)]
+        return False
+    return True

@@ -54,9 +54,10 @@ def mine():
             .order_by(Application.id.desc())
         ).all()
     # Each button's one-time token: the same page sent twice opens one draft.
-    return render_template("applications/mine.html", items=items, products=products(),
+    offered = [p for p in products() if p.founders_apply]
+    return render_template("applications/mine.html", items=items, products=offered,
                            enterprise=current_user.enterprise,
-                           openings={p.key: service.opening_token() for p in products()})
+                           openings={p.key: service.opening_token() for p in offered})
 
 
 @bp.post("/new")
@@ -67,6 +68,8 @@ def new():
     try:
         product = product_for(request.form.get("product", ""))
     except LookupError:
+        abort(404)
+    if not product.founders_apply:
         abort(404)
     try:
         application = service.start_application(current_user, product.key,
@@ -183,6 +186,7 @@ def attachment(application_id: int, attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or item.application_id != application.id:
         abort(404)
+    require_or_404("download", item)
     return send_file(attachment_path(item), mimetype=item.content_type, as_attachment=True,
                      download_name=item.original_name)
 
@@ -195,6 +199,7 @@ def dossier(application_id: int, dossier_id: int):
     item = db.session.get(Dossier, dossier_id)
     if item is None or item.application_id != application.id or item.status != "ready":
         abort(404)
+    require_or_404("download", item)
     if not dossier_path(item).is_file():
         abort(404)
     return send_file(dossier_path(item), mimetype="application/pdf",

@@ -6,7 +6,6 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from talentfin import navigation
@@ -19,21 +18,19 @@ from talentfin.i18n import _l
 from talentfin.models import Organisation
 from talentfin.money import format_fen
 from talentfin.policy import allowed
-from talentfin.services import applications as service
 from talentfin.services.insurance import book as insurer_book
 from talentfin.services.insurance import offers as offer_service
 from talentfin.views.access import permitted
 from talentfin.views.access import require
 from talentfin.views.application_steps import REQUEST_STEPS
+from talentfin.views.application_steps import offer_partners
+from talentfin.views.application_steps import store_request
 from talentfin.workflows.insurance.labels import COVERS
 from talentfin.workflows.insurance.models import InsuranceOffer
 from talentfin.workflows.insurance.quote import guaranteeable_loans
 from talentfin.workflows.insurance.quote import offered_covers
 from talentfin.workflows.insurance.quote import quote_problems
 from talentfin.workflows.labels import state_label
-from talentfin.workflows.partners import choice_open
-from talentfin.workflows.partners import partner_problem
-from talentfin.workflows.partners import partners
 
 bp = Blueprint("insurance", __name__, url_prefix="/insurance")
 INSURER_STAFF = ("insurer_officer", "insurer_approver")
@@ -46,12 +43,8 @@ navigation.add(navigation.Entry("insurance.book", _l("Insurer's book"),
 def request_step(application, context: dict):
     """Which insurer, which cover, what is insured; what the cover still needs is said."""
     form = QuoteRequestForm()
-    insurers = partners("insurance")
-    if not choice_open(application) and application.partner is not None:
-        insurers = [application.partner]  # the insurer already underwrites it
-    locale = str(get_locale() or "zh")
-    form.partner_org_id.choices = [(i.id, i.display_name(locale)) for i in insurers]
-    offered = offered_covers([i.id for i in insurers])
+    offer_partners(application, form, context)
+    offered = offered_covers([org_id for org_id, _label in form.partner_org_id.choices])
     form.cover.choices = [("", _("Choose…"))] + [
         (key, label) for key, label in COVERS.items()
         if key in offered or key == application.cover]
@@ -60,19 +53,10 @@ def request_step(application, context: dict):
         (loan.id, _("%(reference)s · %(amount)s yuan · %(state)s", reference=loan.reference,
                     amount=format_fen(loan.current_amount()),
                     state=state_label(loan.product, loan.status))) for loan in loans]
-    context["bank_problem"] = partner_problem(application, locale)
-    if not form.is_submitted():
-        form.fill(application)
-        if context["bank_problem"] is None:
-            form.partner_org_id.data = application.partner_org_id
     if form.validate_on_submit():
         loan = next((item for item in loans if item.id == form.loan_id.data), None)
-        try:
-            service.save_request(application, form.request_data(
-                loan.current_amount() if loan else None))
-        except service.ApplicationError as exc:
-            form.partner_org_id.errors = [str(exc)]
-        else:
+        if store_request(application, form, form.request_data(
+                loan.current_amount() if loan else None)):
             return _saved(application)
     status = 422 if form.is_submitted() else 200
     context["problems"] = [] if form.is_submitted() else quote_problems(application)
@@ -113,9 +97,16 @@ def terms():
                 flash(_("The terms are saved."), "success")
                 return redirect(url_for("insurance.terms"))
         status = 422
+    offers = offer_service.offers_of(insurer)
+    chosen = request.args.get("cover", "")
+    if request.method == "GET" and chosen in COVERS:
+        # "Change" on a cover's row: the form shows its terms as they stand.
+        form.cover.data = chosen
+        if chosen in offers:
+            form.rate.data = offers[chosen].premium_rate_bp
+            form.active.data = offers[chosen].active
     return render_template("insurance/terms.html", insurer=insurer, covers=COVERS,
-                           offers=offer_service.offers_of(insurer), form=form,
-                           may_manage=may_manage), status
+                           offers=offers, form=form, may_manage=may_manage), status
 
 
 @bp.get("/book")

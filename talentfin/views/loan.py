@@ -5,7 +5,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import url_for
-from flask_babel import get_locale
 from flask_login import current_user
 
 from talentfin import navigation
@@ -15,15 +14,13 @@ from talentfin.forms.loan import RepaymentFileForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.money import format_fen
-from talentfin.services import applications as service
 from talentfin.services.loan import repayments as repayment_file
 from talentfin.views.access import permitted
 from talentfin.views.application_steps import REQUEST_STEPS
+from talentfin.views.application_steps import offer_partners
+from talentfin.views.application_steps import store_request
 from talentfin.workflows.loan.definition import WORKFLOW
 from talentfin.workflows.loan.eligibility import tier_limit
-from talentfin.workflows.partners import choice_open
-from talentfin.workflows.partners import partner_problem
-from talentfin.workflows.partners import partners
 
 bp = Blueprint("loan", __name__, url_prefix="/loan")
 REPORTERS = WORKFLOW.transition("report_repayment").roles
@@ -34,27 +31,14 @@ navigation.add(navigation.Entry("loan.repayments", _l("Report repayments"),
 def request_step(application, context: dict):
     """Which bank, how much, how long, what for; the tier limit shown and checked."""
     form = LoanRequestForm()
-    banks = partners("loan")
-    if not choice_open(application) and application.partner is not None:
-        # The bank already reviews it (and asked for more): answering cannot change banks.
-        banks = [application.partner]
-    form.partner_org_id.choices = [(b.id, b.display_name(current_user.locale)) for b in banks]
-    context["bank_problem"] = partner_problem(application, str(get_locale()))
     limit = tier_limit(application, business_today())
     if limit is not None:
         form.requested_amount.description = _(
             "Your talent tier %(tier)s allows at most %(limit)s yuan.",
             tier=limit[0], limit=format_fen(limit[1]))
-    if not form.is_submitted():
-        form.fill(application)
-        if context["bank_problem"] is None:
-            form.partner_org_id.data = application.partner_org_id
+    offer_partners(application, form, context)
     if form.validate_on_submit():
-        try:
-            service.save_request(application, form.request_data())
-        except service.ApplicationError as exc:
-            form.partner_org_id.errors = [str(exc)]
-        else:
+        if store_request(application, form, form.request_data()):
             return _saved(application, form, limit)
     elif not form.is_submitted() and limit is not None \
             and (application.requested_amount_fen or 0) > limit[1]:

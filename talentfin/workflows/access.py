@@ -22,6 +22,7 @@ from talentfin.institutions import role_label
 from talentfin.models import Application
 from talentfin.models import User
 from talentfin.workflows.registry import product_for
+from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import roles_on_route
 from talentfin.workflows.spec import Party
@@ -93,8 +94,13 @@ def visibility_clause(user):
     for party, members in groups.items():
         conditions = [Application.product.in_([p.key for p in members]) if len(members) > 1
                       else Application.product == members[0].key]
-        if party.org_column:
-            conditions.append(getattr(Application, party.org_column) == user.org_id)
+        if party.org_column and party.org_column in Application.__table__.c:
+            conditions.append(Application.__table__.c[party.org_column] == user.org_id)
+        elif party.org_column:  # a column of the products' own table (a bond's issuer)
+            conditions.append(or_(*(Application.id.in_(
+                select(p.model.__table__.c.id).where(
+                    p.model.__table__.c[party.org_column] == user.org_id))
+                for p in members)))
         if party.since in Application.__table__.c:
             conditions.append(_since(members[0], party))
         else:
@@ -149,6 +155,29 @@ def may_upload(user: User, application: Application, kind: str) -> tuple[bool, s
     return False, _("There is no document for you to upload on this application now.")
 
 
+def _reads(user: User, readers: tuple[str, ...]) -> bool:
+    return not readers or kind_of(user.role) in readers or may(user.role,
+                                                               "applications.read_all")
+
+
+def may_read_document(user: User, application: Application, kind: str) -> bool:
+    """Whether the user, who sees the application, may read its documents of this kind."""
+    document = product_for(application.product).document(kind)
+    return document is None or _reads(user, document.readers)
+
+
+def may_read_dossier(user: User, application: Application, stage: str) -> bool:
+    """Whether the user, who sees the application, may read its dossier of this stage."""
+    kind = product_for(application.product).dossiers.get(stage)
+    return kind is None or _reads(user, kind.readers)
+
+
+def hidden_dossiers(user: User) -> list[tuple[str, str]]:
+    """(product, stage) of the dossiers this user may not read where they see the file."""
+    return [(p.key, stage) for p in products() for stage, kind in p.dossiers.items()
+            if not _reads(user, kind.readers)]
+
+
 def uploadable_documents(user: User, application: Application) -> list:
     """The documents of a stage this user may upload now (a bank's claim papers, a
     founder's premium invoice); the application's own documents go with the form."""
@@ -189,7 +218,7 @@ def _can_fire(user: User, trigger: str, application: Application) -> tuple[bool,
         return False, _("Your role may not do this.")
     if application.status not in transition.sources:
         return False, _("This cannot be done while the application is in its present state.")
-    if transition.when is not None and not transition.when(application):
+    if transition.when is not None and not transition.when(application, user):
         return False, _("This does not apply to this application now.")
     if claim_blocks(user, application):
         return False, claim_notice(application)

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
+from talentfin.institutions import FOUNDER
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import TransitionLog
@@ -24,6 +26,9 @@ from talentfin.workdays import add_working_days
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.labels import document_label
 from talentfin.workflows.registry import product_for
+from talentfin.workflows.spec import Transition
+
+PARK = "park_reviewer"  # the park's role: every route starts with its review
 
 # Built once: the engine runs them inside firings.
 _CURRENT_KINDS = select(Attachment.kind).where(
@@ -185,3 +190,32 @@ def record_info_request(ctx: FireContext) -> None:
         "note": ctx.comment,
         "by_role": ctx.actor_role,
     }
+
+
+def park_route(partner_state: str, submission: tuple, partner_guard, *, submit_label,
+               recommend_label, on_submit: tuple = ()) -> tuple[Transition, ...]:
+    """The common route's first part, the same in every product: the founder submits (the
+    ``submission`` guards, ``partner_guard`` last: the chosen partner still takes
+    applications), the park recommends the file to the partner (its queue state
+    ``partner_state``), asks for information or rejects it, and the founder resubmits.
+    ``on_submit`` are the product's own effects of a (re)submission."""
+    submitted = (route_to_park, mark_submitted, *on_submit)
+    return (
+        Transition("submit", ("draft",), "park_review", (FOUNDER,), submit_label,
+                   guards=submission, effects=submitted, dossier="application_form",
+                   style="success", submits=True),
+        Transition("park_approve", ("park_review",), partner_state, (PARK,), recommend_label,
+                   guards=(partner_guard,), effects=(route_to_partner,), form="decision",
+                   dossier="park_opinion", decides=True, style="success"),
+        Transition("park_request_info", ("park_review",), "info_requested", (PARK,),
+                   _l("Request information"), guards=(names_what_to_fix,),
+                   effects=(record_info_request,), form="info_request", style="secondary"),
+        Transition("park_reject", ("park_review",), "rejected", (PARK,), _l("Reject"),
+                   guards=(comment_given,), form="decision", dossier="park_opinion",
+                   decides=True, style="danger"),
+        Transition("resubmit", ("info_requested",), "park_review", (FOUNDER,), _l("Resubmit"),
+                   guards=(attachments_complete, requested_documents_replaced,
+                           *submission[1:]),
+                   effects=submitted, dossier="application_form", style="success",
+                   submits=True),
+    )

@@ -50,8 +50,10 @@ class Transition:
     submits: bool = False
     # A scheduled transition: the name of the daily job that tries it (its guards decide).
     job: str | None = None
-    # Offered only when this holds of the application (one of several decisions from one
-    # state, each for its own case: an approver approves an acceptance, or a counter-offer).
+    # Offered only when this holds of the application and the user (None: whoever acts),
+    # ``when(application, user)``: one of several decisions from one state, each for its own
+    # case (an approver approves an acceptance, or a counter-offer), or one person's (the
+    # committee's chair records the resolution).
     when: Callable[..., bool] | None = None
 
 
@@ -90,8 +92,9 @@ class Party:
     """How an application names the organisation of one kind on its route.
 
     ``org_column`` is the application's column holding that organisation's id (None: the
-    programme has one organisation of the kind, e.g. the pool); ``since`` is a column
-    that is set once the file reached that organisation: its staff see it from then on.
+    programme has one organisation of the kind, e.g. the pool), on the envelope or on the
+    product's own table; ``since`` is a column that is set once the file reached that
+    organisation: its staff see it from then on.
     """
 
     org_column: str | None
@@ -113,14 +116,20 @@ class DocumentKind:
     required: bool = False
     roles: tuple[str, ...] = (FOUNDER,)
     states: tuple[str, ...] = ()  # for other parties' documents: when they upload them
+    # Kinds of organisation whose staff may read it (with whoever reads every application,
+    # the auditor); empty: everyone who sees the application. A fund's due diligence
+    # report is the fund's.
+    readers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class DossierKind:
-    """A PDF a deciding stage produces: its title and its template."""
+    """A PDF a deciding stage produces: its title and its template; ``readers`` as a
+    document's (a committee's resolution naming its members' votes is the fund's)."""
 
     title: object
     template: str
+    readers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,9 @@ class Product:
     demo: object = None
     # Its benchmark profile (talentfin.workflows.<key>.bench), read by talentfin.bench.
     bench: object = None
+    # Founders apply for it (False: its files are opened by a partner's staff, as a bond
+    # by its underwriter; it is not offered on the founder's page).
+    founders_apply: bool = True
 
     def document(self, key: str | None) -> DocumentKind | None:
         """The document kind of this key, if the product has it."""

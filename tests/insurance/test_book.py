@@ -5,6 +5,7 @@ import html
 from datetime import timedelta
 
 from talentfin.clock import business_today
+from talentfin.workflows.insurance.quote import offer_for
 from tests import factories
 from tests.insurance.factories import advance
 from tests.insurance.factories import policy_in
@@ -47,3 +48,13 @@ def test_the_book_shows_clocks_unpaid_premiums_and_loss_ratios(client, auth, wor
     assert paid.policy_no not in other and "0 policies in force" in other
     switch_to(auth, world.officer1)
     assert client.get("/insurance/book").status_code == 404
+
+
+def test_change_on_a_covers_row_shows_its_terms_in_the_form(client, auth, insurers):
+    """The approver's "Change" link opens the form on that cover with its rate as it is."""
+    login(auth, insurers.approver1)
+    page = client.get("/insurance/terms?cover=rd_loss").get_data(as_text=True)
+    form = page[page.index('id="change"'):]
+    assert 'value="rd_loss" selected' in form or 'selected value="rd_loss"' in form
+    rate = offer_for(insurers.insurer1.id, "rd_loss").premium_rate_bp
+    assert f'value="{rate / 100:.2f}"' in form

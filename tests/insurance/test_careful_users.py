@@ -12,6 +12,7 @@ from sqlalchemy import select
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.jobs import fire_scheduled
+from talentfin.models.base import utcnow
 from talentfin.pool import compensation
 from talentfin.workflows.insurance.models import PremiumPayment
 from tests import factories
@@ -87,6 +88,9 @@ def test_a_guarantee_policy_ends_when_its_loan_is_repaid(world, insurers):
     policy = policy_in(world, insurers, "premium_paid", cover="loan_guarantee", loan=loan)
     assert fire_scheduled("end_policies", business_today()) == 0
     factories.set_columns(loan, status="repaid")
+    # The year's premium keeps its subsidy, never asked for: 90 days after the repayment.
+    assert fire_scheduled("end_policies", business_today()) == 0
+    factories.set_columns(loan, status_changed_at=utcnow() - timedelta(days=91))
     assert fire_scheduled("end_policies", business_today()) == 1
     assert fresh(policy.id).status == "ended"
 

@@ -15,6 +15,7 @@ from talentfin.jobs import fire_scheduled
 from talentfin.jobs import run_job
 from talentfin.models.base import utcnow
 from talentfin.workdays import is_working_day
+from talentfin.workflows import engine
 from tests import factories
 from tests.insurance.factories import policy_in
 from tests.insurance.helpers import set_parameter
@@ -70,14 +71,29 @@ def test_a_paid_policy_does_not_lapse(world, insurers):
     assert fresh(policy.id).status == "premium_paid"
 
 
-@pytest.mark.parametrize("state", ["premium_paid", "subsidy_paid", "claim_paid"])
-def test_a_policy_ends_the_day_after_its_period(world, insurers, state):
-    ending = policy_in(world, insurers, state)
-    ended = policy_in(world, insurers, state)
+def test_a_policy_ends_the_day_after_its_period(world, insurers):
+    ending = policy_in(world, insurers, "subsidy_paid")
+    ended = policy_in(world, insurers, "subsidy_paid")
     factories.set_columns(ending, ends_on=business_today())
     factories.set_columns(ended, ends_on=business_today() - timedelta(days=1))
     assert fire_scheduled("end_policies", business_today()) == 1
-    assert (fresh(ending.id).status, fresh(ended.id).status) == (state, "ended")
+    assert (fresh(ending.id).status, fresh(ended.id).status) == ("subsidy_paid", "ended")
+
+
+@pytest.mark.parametrize("state", ["premium_paid", "claim_paid"])
+def test_a_premium_whose_subsidy_was_never_asked_for_holds_the_end_ninety_days(
+        world, insurers, state):
+    """The last year's premium keeps its subsidy: the founder may still ask for it for 90 days
+    after the period, and the policy ends once that has passed."""
+    waiting = policy_in(world, insurers, state)
+    over = policy_in(world, insurers, state)
+    factories.set_columns(waiting, ends_on=business_today() - timedelta(days=90))
+    factories.set_columns(over, ends_on=business_today() - timedelta(days=91))
+    assert fire_scheduled("end_policies", business_today()) == 1
+    assert (fresh(waiting.id).status, fresh(over.id).status) == (state, "ended")
+    assert engine.check(fresh(waiting.id), "end_policy", None) == (
+        "The premium subsidy of policy year 1 may still be asked for until "
+        f"{business_today().isoformat()}.")
 
 
 def test_counter_terms_expire_after_ten_working_days(world, insurers):

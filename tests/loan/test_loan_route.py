@@ -280,3 +280,14 @@ def test_officers_internal_note_is_hidden_from_the_founder(client, auth, world):
     page = text(_detail(client, application.id))
     assert f"“{log_comment}”" not in page
     assert "“ok”" in page  # the park's opinion is addressed to the founder too
+
+
+def test_an_internal_note_is_read_in_its_institution_and_by_the_auditor(client, auth, world):
+    """The officer's note to the approver is the bank's: the park does not read it, the
+    auditor does."""
+    application = factories.loan_in(world, "covered")
+    switch_to(auth, world.park_reviewer)
+    page = text(_detail(client, application.id))
+    assert "“good”" not in page and "“ok”" in page
+    switch_to(auth, world.auditor)
+    assert "“good”" in text(_detail(client, application.id))

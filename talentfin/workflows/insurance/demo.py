@@ -4,10 +4,13 @@ subsidy by the pool administrator).
 
 Three policies guarantee demo loans (one each: a loan is guaranteed once); the others insure
 R&D losses or a key person. Claims are made on R&D-loss policies: a guarantee claim needs a
-non-performing loan, which the demo's loans reach before any policy exists.
+non-performing loan, which the demo's loans reach before any policy exists. The lapsed and
+the ended policy have their dates moved back before the scheduler's step (the transition
+log keeps the seeding day).
 """
 
 from datetime import date
+from datetime import timedelta
 from types import SimpleNamespace
 
 from sqlalchemy import select
@@ -45,6 +48,7 @@ WALKS = (
     ("claim_denied", 1, "insurer-laoshan"), ("declined", 2, "insurer-laoshan"),
     ("refused", 3, "insurer-laoshan"), ("rejected", 0, "insurer-laoshan"),
     ("withdrawn", 1, "insurer-laoshan"), ("expired", 2, "insurer-laoshan"),
+    ("lapsed", 3, "insurer-laoshan"), ("ended", 0, "insurer-laoshan"),
 )
 # Walks whose policy guarantees one of the founder's demo loans, and key-person covers.
 GUARANTEES = ("bound", "premium_paid", "subsidy_paid")
@@ -79,11 +83,27 @@ PATHS = {
     "claim_agreed": [*ADJUSTING, "agree_claim"],
     "claim_paid": [*ADJUSTING, "agree_claim", "pay_claim"],
     "claim_denied": [*ADJUSTING, "deny_claim"],
+    "ended": [*IN_FORCE, "request_subsidy", "pay_subsidy", "end_policy"],
 }
 # The founder's papers of a later stage, uploaded before the step that needs them.
 PAPERS_BEFORE = {"pay_premium": ("premium_invoice",), "request_subsidy": ("bank_account",),
                  "start_adjusting": ("claim_form", "loss_evidence")}
 WAITED_BEFORE = {"expire": 30}
+
+
+def before_step(trigger: str, application: InsuranceApplication, _people: SimpleNamespace,
+                today: date) -> None:
+    """Only time brings a lapse or the end of a period: the policy's dates are moved back
+    (its first premium 40 days unpaid; its period over two days ago)."""
+    if trigger == "lapse":
+        back = timedelta(days=40)
+    elif trigger == "end_policy":
+        back = timedelta(days=(application.ends_on - today).days + 2)
+    else:
+        return
+    application.starts_on -= back
+    application.ends_on -= back
+    db.session.commit()
 
 
 def seed(orgs: dict[str, Organisation]) -> list[str]:
@@ -164,6 +184,6 @@ def step(trigger: str, application: InsuranceApplication, people: SimpleNamespac
         "agree_claim": (people.approver, "经核定属于保险责任。", {"agreed_fen": claimed}),
         "deny_claim": (people.approver, "损失属于保险条款约定的除外责任。", {}),
         "pay_claim": (people.officer, "", {"amount_fen": claimed, "paid_on": today}),
-        "expire": (None, "", {}), "lapse": (None, "", {}),
+        "expire": (None, "", {}), "lapse": (None, "", {}), "end_policy": (None, "", {}),
     }
     return steps[trigger]

@@ -17,6 +17,7 @@ from talentfin.workdays import add_working_days
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.insurance.labels import PROPOSALS
 from talentfin.workflows.insurance.models import InsuranceApplication
+from talentfin.workflows.insurance.premiums import open_payment
 from talentfin.workflows.insurance.quote import PERIODS
 from talentfin.workflows.insurance.quote import annual_premium
 from talentfin.workflows.insurance.quote import guaranteed_loan
@@ -28,6 +29,8 @@ from talentfin.workflows.insurance.quote import requested_terms
 MAX_START_DAYS = 90
 # A guaranteed loan that is repaid ends its guarantee policy (nothing is left to guarantee).
 LOAN_ENDED = ("repaid", "closed")
+# How long after its end a policy waits for a premium's subsidy never asked for.
+SUBSIDY_WINDOW = timedelta(days=90)
 
 
 def proposal_valid(ctx: FireContext) -> str | None:
@@ -93,9 +96,9 @@ def record_proposal(ctx: FireContext) -> None:
     app.proposed_by_id = ctx.user.id
 
 
-def proposes(kind: str) -> Callable[[InsuranceApplication], bool]:
+def proposes(kind: str) -> Callable[..., bool]:
     """Whether the underwriter's proposal is of this kind (which approval is offered)."""
-    return lambda application: application.proposal == kind
+    return lambda application, _user=None: application.proposal == kind
 
 
 def not_self_approval(ctx: FireContext) -> str | None:
@@ -151,11 +154,21 @@ def counter_offer_expired(ctx: FireContext) -> str | None:
 
 
 def period_over(ctx: FireContext) -> str | None:
-    """The policy's period has ended, or the loan a guarantee policy follows is repaid."""
-    if ctx.application.ends_on is not None and ctx.application.ends_on < ctx.today:
-        return None
-    loan = guaranteed_loan(ctx.application)
-    if loan is not None and loan.status in LOAN_ENDED:
-        return None
-    return _("The policy is still in its period.")
+    """The policy's period has ended, or the loan a guarantee policy follows is repaid; and
+    no premium's subsidy may still be asked for (a premium paid keeps its subsidy for
+    ``SUBSIDY_WINDOW`` after the end: the policy ends once it is asked or that has passed)."""
+    app = ctx.application
+    loan = guaranteed_loan(app)
+    if app.ends_on is not None and app.ends_on < ctx.today:
+        ended = app.ends_on
+    elif loan is not None and loan.status in LOAN_ENDED:
+        ended = business_date(loan.status_changed_at)
+    else:
+        return _("The policy is still in its period.")
+    waiting = open_payment(app)
+    last_day = ended + SUBSIDY_WINDOW
+    if waiting is not None and waiting.subsidy_status is None and ctx.today <= last_day:
+        return _("The premium subsidy of policy year %(year)s may still be asked for until "
+                 "%(day)s.", year=waiting.policy_year, day=last_day.isoformat())
+    return None
 

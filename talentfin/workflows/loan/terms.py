@@ -3,8 +3,10 @@
 from datetime import date
 
 from sqlalchemy import Integer
+from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union
 
@@ -16,6 +18,7 @@ from talentfin.models.base import sum_fen
 from talentfin.models.policy import int_parameter
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
+from talentfin.workflows import registry
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.loan.eligibility import amount_over_tier_limit
 from talentfin.workflows.loan.models import SECURITY
@@ -24,22 +27,40 @@ from talentfin.workflows.loan.models import SECURITY
 COMMITTED_STATES = ("approved", "contracted", "disbursed", "covered", "active", "overdue", "npl",
                     "claim_review", "committee_review")
 
+# Another product whose amounts count against the loan caps names its states under this key
+# in its ``Product.extensions`` (a bond allocation decided for and not yet repaid).
+OUTSTANDING = "outstanding"
+
 _AMOUNT = Application.amount_fen  # in these states: disbursed, else the approved amount
-# Both caps in one query, built once (constructing it costs more than running it): the
-# committed loans of this firm and of every firm the same person (by ID number) founded.
-_OUTSTANDING = (
-    select(sum_fen(case((Application.enterprise_id == bindparam("enterprise_id"), _AMOUNT),
-                        else_=0)),
-           sum_fen(_AMOUNT))
-    .where(Application.product == "loan",
-           Application.status.in_(COMMITTED_STATES),
-           Application.id != bindparam("application_id"),
-           # One IN list (not an OR), so that both databases use the enterprise index.
-           Application.enterprise_id.in_(union(
-               select(TalentProfile.enterprise_id)
-               .where(TalentProfile.id_number == bindparam("id_number")),
-               select(bindparam("enterprise_id", type_=Integer)))))
-)
+_statements: dict[int, object] = {}
+
+
+def _outstanding():
+    """Both caps in one query, built once per set of registered products (constructing it
+    costs more than running it): what the firm, and every firm the same person (by ID
+    number) founded, owes in loans and in the products counted with them."""
+    key = registry.generation()
+    if key not in _statements:
+        counted = [(p.key, p.extensions[OUTSTANDING]) for p in registry.products()
+                   if OUTSTANDING in p.extensions]
+        owed = or_(and_(Application.product == "loan",
+                        Application.status.in_(COMMITTED_STATES)),
+                   *(and_(Application.product == product, Application.status.in_(states))
+                     for product, states in counted))
+        _statements.clear()
+        _statements[key] = (
+            select(sum_fen(case((Application.enterprise_id == bindparam("enterprise_id"),
+                                 _AMOUNT), else_=0)),
+                   sum_fen(_AMOUNT))
+            .where(owed,
+                   Application.id != bindparam("application_id"),
+                   # One IN list (not an OR), so that both databases use the enterprise index.
+                   Application.enterprise_id.in_(union(
+                       select(TalentProfile.enterprise_id)
+                       .where(TalentProfile.id_number == bindparam("id_number")),
+                       select(bindparam("enterprise_id", type_=Integer)))))
+        )
+    return _statements[key]
 
 
 def rate_cap_bp(on: date | None = None) -> int:
@@ -50,7 +71,7 @@ def rate_cap_bp(on: date | None = None) -> int:
 def outstanding_problem(application: Application, amount_fen: int, on: date) -> str | None:
     """Whether this amount breaks the per-talent or per-firm outstanding cap."""
     talent = application.enterprise.talent
-    firm_total, talent_total = db.session.execute(_OUTSTANDING, {
+    firm_total, talent_total = db.session.execute(_outstanding(), {
         "enterprise_id": application.enterprise_id, "application_id": application.id,
         "id_number": talent.id_number if talent is not None else None,
     }).one()

@@ -1,0 +1,84 @@
+"""What the fund's staff, its committee and the portfolio founder do on a deal beside its
+transitions: a workstream's report and finding, the committee's chair and meetings, the
+votes, and a report owed. Each commits on its own; a refusal raises TransitionError."""
+
+from datetime import date
+
+from werkzeug.datastructures import FileStorage
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import Application
+from talentfin.models import User
+from talentfin.services.uploads import UploadRefused
+from talentfin.services.uploads import save_attachment
+from talentfin.workflows.equity import committee
+from talentfin.workflows.equity import diligence
+from talentfin.workflows.equity import monitoring
+from talentfin.workflows.equity.labels import APPROVER
+from talentfin.workflows.equity.models import Meeting
+from talentfin.workflows.equity.models import Obligation
+from talentfin.workflows.errors import Forbidden
+from talentfin.workflows.errors import Refused
+
+__all__ = ["UploadRefused", "file_finding", "file_report", "name_chair", "open_meeting",
+           "vote"]
+
+
+def file_finding(application: Application, kind: str, user: User, finding: str, text: str,
+                 report: FileStorage | None) -> None:
+    """A workstream's report (uploaded now, or the one already there) and its finding."""
+    stream = next((w for w in diligence.workstreams(application) if w.kind == kind), None)
+    if stream is not None and not diligence.may_file(user, stream, application):
+        raise Forbidden(_("Only the workstream's owner, or the fund's approver, files its "
+                          "finding."))
+    attachment = None
+    if report is not None and report.filename:
+        attachment = save_attachment(application, diligence.REPORT_KINDS.get(kind, "other"),
+                                     report, user)
+    try:
+        diligence.file_finding(application, kind, user, finding, text, attachment)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def name_chair(org_id: int, actor: User, chair: User) -> None:
+    """The fund's approver names the committee's chair."""
+    if actor.role != APPROVER or actor.org_id != org_id:
+        raise Forbidden(_("The fund's approver names the committee's chair."))
+    try:
+        committee.set_chair(org_id, chair)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def open_meeting(application: Application, chair: User, agenda: str, held_on: date) -> Meeting:
+    """The chair opens the meeting (``committee.open_meeting``)."""
+    return committee.open_meeting(application, chair, agenda, held_on)
+
+
+def vote(application: Application, member: User, choice: str, reason: str) -> None:
+    """A member votes at the open meeting."""
+    meeting = committee.open_meeting_of(application)
+    if meeting is None and application.status != "ic_review":
+        raise Refused(_("The application is not before the investment committee."))
+    if meeting is None:
+        raise Refused(_("No meeting is open on this application."))
+    committee.cast_vote(meeting, member, choice, reason)
+
+
+def file_report(application: Application, obligation_id: int, user: User,
+                report: FileStorage) -> Obligation:
+    """The founder uploads and files a report owed."""
+    obligation = db.session.get(Obligation, obligation_id)
+    if obligation is None or obligation.application_id != application.id:
+        raise Refused(_("This report is not owed on this application."))
+    if obligation.submitted_at is not None:
+        raise Refused(_("This report was already filed."))
+    attachment = save_attachment(application, monitoring.DOCUMENT[obligation.kind], report,
+                                 user)
+    return monitoring.file_report(application, obligation, user, attachment)

@@ -1,0 +1,170 @@
+"""人才投's own pages: the application's request step, the fund's desk on a deal (a
+workstream's finding, the committee's meeting and votes, a portfolio report), the
+committee's chair, and the fund's book."""
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from talentfin import navigation
+from talentfin.clock import business_date
+from talentfin.clock import business_today
+from talentfin.extensions import db
+from talentfin.forms.equity import ChairForm
+from talentfin.forms.equity import EquityRequestForm
+from talentfin.forms.equity import FindingForm
+from talentfin.forms.equity import MeetingForm
+from talentfin.forms.equity import ReportForm
+from talentfin.forms.equity import VoteForm
+from talentfin.i18n import _
+from talentfin.i18n import _l
+from talentfin.models import Organisation
+from talentfin.models import User
+from talentfin.services.equity import desk
+from talentfin.services.equity import portfolio as book
+from talentfin.views.access import permitted
+from talentfin.views.access import visible_application_or_404
+from talentfin.views.application_steps import REQUEST_STEPS
+from talentfin.views.application_steps import offer_partners
+from talentfin.views.application_steps import store_request
+from talentfin.workflows.equity.committee import chair_of
+from talentfin.workflows.equity.committee import members
+from talentfin.workflows.equity.labels import WORKSTREAMS
+from talentfin.workflows.equity.request import request_problems
+from talentfin.workflows.errors import TransitionError
+
+bp = Blueprint("equity", __name__, url_prefix="/equity")
+FUND_ROLES = ("fund_officer", "fund_approver", "fund_ic")
+navigation.add(navigation.Entry("equity.fund_book", _l("Fund's book"),
+                                lambda role: role in FUND_ROLES, 90))
+
+
+def request_step(application, context: dict):
+    """Which fund, how much at what valuation, the firm's size and cap table."""
+    form = EquityRequestForm()
+    offer_partners(application, form, context)
+    if form.validate_on_submit() and store_request(application, form, form.request_data()):
+        if request_problems(application):
+            flash(_("Saved. What the application still needs is listed below."), "warning")
+            return redirect(url_for("applications.edit", application_id=application.id,
+                                    step="request"))
+        flash(_("Saved."), "success")
+        return redirect(url_for("applications.edit", application_id=application.id,
+                                step="documents"))
+    status = 422 if form.is_submitted() else 200
+    context["problems"] = [] if form.is_submitted() else request_problems(application)
+    return render_template("equity/step_request.html", form=form, **context), status
+
+
+REQUEST_STEPS["equity"] = request_step
+
+
+def _equity_or_404(application_id: int):
+    application = visible_application_or_404(application_id)
+    if application.product != "equity":
+        abort(404)
+    return application
+
+
+def _act(application, form, anchor: str, action, done: str):
+    """A desk form: validated, its action done (a refusal said), back to its card."""
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
+    else:
+        try:
+            action()
+        except (TransitionError, desk.UploadRefused) as exc:
+            flash(getattr(exc, "message", str(exc)), "danger")
+        else:
+            flash(done, "success")
+    return redirect(url_for("applications.detail", application_id=application.id) + anchor)
+
+
+@bp.post("/<int:application_id>/workstreams/<kind>")
+@login_required
+def finding(application_id: int, kind: str):
+    """A workstream's owner files its report and finding."""
+    application = _equity_or_404(application_id)
+    if kind not in WORKSTREAMS:
+        abort(404)
+    form = FindingForm(prefix=f"ws-{kind}")
+    return _act(application, form, "#diligence", lambda: desk.file_finding(
+        application, kind, current_user, form.finding.data, form.text.data or "",
+        form.report.data), _("The finding of the %(workstream)s is filed.",
+                             workstream=WORKSTREAMS[kind]))
+
+
+@bp.post("/<int:application_id>/meeting")
+@login_required
+def open_meeting(application_id: int):
+    """The committee's chair opens its meeting on the application."""
+    application = _equity_or_404(application_id)
+    form = MeetingForm(prefix="meeting")
+    if application.status == "ic_review":
+        form.earliest = business_date(application.status_changed_at)
+    return _act(application, form, "#committee", lambda: desk.open_meeting(
+        application, current_user, form.agenda.data, form.held_on.data),
+        _("The meeting is open: the members may vote."))
+
+
+@bp.post("/<int:application_id>/vote")
+@login_required
+def vote(application_id: int):
+    """A committee member votes at the open meeting."""
+    application = _equity_or_404(application_id)
+    form = VoteForm(prefix="vote")
+    return _act(application, form, "#committee", lambda: desk.vote(
+        application, current_user, form.vote.data, form.reason.data or ""),
+        _("Your vote is recorded."))
+
+
+@bp.post("/<int:application_id>/reports/<int:obligation_id>")
+@login_required
+def report(application_id: int, obligation_id: int):
+    """The founder files a report the portfolio firm owes."""
+    application = _equity_or_404(application_id)
+    form = ReportForm(prefix=f"report-{obligation_id}")
+    return _act(application, form, "#reports", lambda: desk.file_report(
+        application, obligation_id, current_user, form.report.data), _("The report is filed."))
+
+
+@bp.route("/book", methods=["GET", "POST"])
+@permitted("read", book.FundBook)
+def fund_book():
+    """The pipeline, late due diligence, the committee's agenda, the portfolio, the exits;
+    the approver names the committee's chair here."""
+    today = business_today()
+    org_id = current_user.org_id
+    form = ChairForm(prefix="chair")
+    committee = members(org_id)
+    form.chair_id.choices = [(u.id, u.name) for u in committee]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            chair = db.session.get(User, form.chair_id.data)
+            try:
+                desk.name_chair(org_id, current_user, chair)
+            except TransitionError as exc:
+                flash(exc.message, "danger")
+                status = 403
+            else:
+                flash(_("%(name)s chairs the investment committee.", name=chair.name),
+                      "success")
+                return redirect(url_for("equity.fund_book"))
+        else:
+            status = 422
+    chair = chair_of(org_id)
+    if not form.is_submitted() and chair is not None:
+        form.chair_id.data = chair.id
+    return render_template(
+        "equity/book.html", fund=db.session.get(Organisation, org_id), today=today,
+        pipeline=book.pipeline(org_id), late_dd=book.late_diligence(org_id, today),
+        agenda=book.agenda(org_id), holdings=book.portfolio(org_id, today),
+        exits=book.exits(org_id), workstreams=WORKSTREAMS, committee=committee, chair=chair,
+        form=form, may_name_chair=current_user.role == "fund_approver"), status
