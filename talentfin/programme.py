@@ -7,12 +7,15 @@ registers them all (the app factory, the scheduler, Alembic through the factory)
 also brings the products' models, and the pool's, into the schema.
 """
 
+from talentfin.forms import bond as bond_forms
 from talentfin.forms import equity as equity_forms
 from talentfin.forms import insurance as insurance_forms
 from talentfin.forms import loan as loan_forms
 from talentfin.forms.decisions import register_forms
 from talentfin.pool import models as pool_models  # noqa: F401 (the pool's tables)
 from talentfin.workflows import registry
+from talentfin.workflows.bond import BOND
+from talentfin.workflows.bond import BOND_ISSUE
 from talentfin.workflows.equity import EQUITY
 from talentfin.workflows.insurance import INSURANCE
 from talentfin.workflows.loan import LOAN
@@ -21,6 +24,9 @@ PRODUCTS = (
     (LOAN, loan_forms.FORMS),
     (INSURANCE, insurance_forms.FORMS),
     (EQUITY, equity_forms.FORMS),
+    # The bond first: its allocations name it.
+    (BOND_ISSUE, bond_forms.FORMS),
+    (BOND, {}),
 )
 
 

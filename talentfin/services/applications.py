@@ -9,6 +9,8 @@ import secrets
 from datetime import date
 
 from flask_babel import get_locale
+from sqlalchemy import and_
+from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +30,7 @@ from talentfin.workflows.partners import choice_open
 from talentfin.workflows.partners import refusal
 from talentfin.workflows.partners import takes_applications
 from talentfin.workflows.registry import product_for
+from talentfin.workflows.registry import products
 
 # What the request step may set on the envelope; other keys are the product's own columns.
 ENVELOPE_FIELDS = ("partner_org_id", "requested_amount_fen", "purpose")
@@ -190,3 +193,15 @@ def submission_problems(application: Application, user: User, trigger: str,
     transition = product_for(application.product).workflow.transition(trigger)
     ctx = FireContext(application, user, transition, {}, "", on)
     return [blocker, *(reason for reason in engine.refusals(ctx) if reason != blocker)]
+
+
+def defaults_of(enterprise_id: int) -> list[Application]:
+    """The firm's applications of any product in a state that marks a default
+    (``State.default``), oldest first."""
+    pairs = [(p.key, s.name) for p in products() for s in p.workflow.states if s.default]
+    if not pairs:
+        return []
+    return list(db.session.scalars(select(Application).where(
+        Application.enterprise_id == enterprise_id,
+        or_(*(and_(Application.product == key, Application.status == state)
+              for key, state in pairs))).order_by(Application.id)))

@@ -5,12 +5,16 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort
+from flask import flash
+from flask import redirect
+from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
 from talentfin import policy
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.workflows.errors import TransitionError
 
 
 def visible_application_or_404(application_id: int) -> Application:
@@ -19,6 +23,31 @@ def visible_application_or_404(application_id: int) -> Application:
     if application is None or not policy.allowed(current_user, "view", application):
         abort(404)
     return application
+
+
+def product_application_or_404(application_id: int, product: str) -> Application:
+    """The application of that product if the current user may see it; 404 otherwise."""
+    application = visible_application_or_404(application_id)
+    if application.product != product:
+        abort(404)
+    return application
+
+
+def act_on_page(application: Application, form, anchor: str, action, done: str,
+                errors: tuple[type, ...] = ()):
+    """A form on a product's part of the application page: validated, its ``action`` done
+    (a refusal, ``TransitionError`` or one of ``errors``, said as a message), back to its
+    card."""
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for field in form.errors.values() for e in field), "danger")
+    else:
+        try:
+            action()
+        except (TransitionError, *errors) as exc:
+            flash(getattr(exc, "message", str(exc)), "danger")
+        else:
+            flash(done, "success")
+    return redirect(url_for("applications.detail", application_id=application.id) + anchor)
 
 
 def require(action: str, obj) -> None:

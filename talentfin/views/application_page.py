@@ -146,6 +146,11 @@ def page_context(application: Application, actions: list[Action]) -> dict:
         "application": application, "product": product, "actions": actions,
         "held": (held := held_actions(application)), "logs": logs,
         "reads_all": may(current_user.role, "applications.read_all"),
+        # The firm's defaults on any product (a non-performing loan), with a link where the
+        # reader may open them.
+        "defaults": [(item, access.can_view(current_user, item))
+                     for item in service.defaults_of(application.enterprise_id)
+                     if item.id != application.id],
         "held_labels": list_separator().join(str(t.label) for t in held),
         "changes": {log.id: resubmission_changes(log, application.product) for log in logs
                     if (t := product.workflow.transition(log.trigger)) and t.submits},

@@ -143,3 +143,21 @@ def store_request(application: Application, form, data: dict) -> bool:
         form.partner_org_id.errors = [str(exc)]
         return False
     return True
+
+
+def request_step_of(application: Application, context: dict, form, problems, template: str):
+    """A product's request step as most products have it: the partner offered, the form
+    stored, then on to the documents (or back here, saying what the request still lacks:
+    ``problems(application)``)."""
+    offer_partners(application, form, context)
+    if form.validate_on_submit() and store_request(application, form, form.request_data()):
+        if problems(application):
+            flash(_("Saved. What the application still needs is listed below."), "warning")
+            return redirect(url_for("applications.edit", application_id=application.id,
+                                    step="request"))
+        flash(_("Saved."), "success")
+        return redirect(url_for("applications.edit", application_id=application.id,
+                                step="documents"))
+    context["problems"] = [] if form.is_submitted() else problems(application)
+    return render_template(template, form=form, **context), \
+        422 if form.is_submitted() else 200

@@ -28,11 +28,11 @@ from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.services.equity import desk
 from talentfin.services.equity import portfolio as book
+from talentfin.views.access import act_on_page
 from talentfin.views.access import permitted
-from talentfin.views.access import visible_application_or_404
+from talentfin.views.access import product_application_or_404
 from talentfin.views.application_steps import REQUEST_STEPS
-from talentfin.views.application_steps import offer_partners
-from talentfin.views.application_steps import store_request
+from talentfin.views.application_steps import request_step_of
 from talentfin.workflows.equity.committee import chair_of
 from talentfin.workflows.equity.committee import members
 from talentfin.workflows.equity.labels import WORKSTREAMS
@@ -47,43 +47,19 @@ navigation.add(navigation.Entry("equity.fund_book", _l("Fund's book"),
 
 def request_step(application, context: dict):
     """Which fund, how much at what valuation, the firm's size and cap table."""
-    form = EquityRequestForm()
-    offer_partners(application, form, context)
-    if form.validate_on_submit() and store_request(application, form, form.request_data()):
-        if request_problems(application):
-            flash(_("Saved. What the application still needs is listed below."), "warning")
-            return redirect(url_for("applications.edit", application_id=application.id,
-                                    step="request"))
-        flash(_("Saved."), "success")
-        return redirect(url_for("applications.edit", application_id=application.id,
-                                step="documents"))
-    status = 422 if form.is_submitted() else 200
-    context["problems"] = [] if form.is_submitted() else request_problems(application)
-    return render_template("equity/step_request.html", form=form, **context), status
+    return request_step_of(application, context, EquityRequestForm(), request_problems,
+                           "equity/step_request.html")
 
 
 REQUEST_STEPS["equity"] = request_step
 
 
 def _equity_or_404(application_id: int):
-    application = visible_application_or_404(application_id)
-    if application.product != "equity":
-        abort(404)
-    return application
+    return product_application_or_404(application_id, "equity")
 
 
 def _act(application, form, anchor: str, action, done: str):
-    """A desk form: validated, its action done (a refusal said), back to its card."""
-    if not form.validate_on_submit():
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "danger")
-    else:
-        try:
-            action()
-        except (TransitionError, desk.UploadRefused) as exc:
-            flash(getattr(exc, "message", str(exc)), "danger")
-        else:
-            flash(done, "success")
-    return redirect(url_for("applications.detail", application_id=application.id) + anchor)
+    return act_on_page(application, form, anchor, action, done, (desk.UploadRefused,))
 
 
 @bp.post("/<int:application_id>/workstreams/<kind>")

@@ -26,6 +26,7 @@ from talentfin.workdays import add_working_days
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.labels import document_label
 from talentfin.workflows.registry import product_for
+from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Transition
 
 PARK = "park_reviewer"  # the park's role: every route starts with its review
@@ -219,3 +220,37 @@ def park_route(partner_state: str, submission: tuple, partner_guard, *, submit_l
                    effects=submitted, dossier="application_form", style="success",
                    submits=True),
     )
+
+
+def partner_info_request(partner: str, sources: tuple[str, ...], back_to: str,
+                         roles: tuple[str, ...], resubmit_label,
+                         resubmit_guards: tuple = ()) -> tuple[Transition, Transition]:
+    """A partner's request for information (``<partner>_request_info``, the founder then
+    holds the file in ``<partner>_info_requested``) and the founder's answer
+    (``<partner>_resubmit``, back to ``back_to``, with the product's own checks)."""
+    asked = f"{partner}_info_requested"
+    return (
+        Transition(f"{partner}_request_info", sources, asked, roles, _l("Request information"),
+                   guards=(names_what_to_fix,), effects=(record_info_request,),
+                   form="info_request", style="secondary"),
+        Transition(f"{partner}_resubmit", (asked,), back_to, (FOUNDER,), resubmit_label,
+                   guards=(attachments_complete, requested_documents_replaced,
+                           *resubmit_guards),
+                   effects=(mark_submitted,), dossier="application_form", style="success",
+                   submits=True),
+    )
+
+
+def withdrawal(open_states: tuple[str, ...], label=None, effects: tuple = ()) -> Transition:
+    """The founder withdraws the application while it is open."""
+    return Transition("withdraw", open_states, "withdrawn", (FOUNDER,),
+                      label or _l("Withdraw the application"), effects=effects,
+                      form="decision", style="danger")
+
+
+def expiry(partner: str) -> Transition:
+    """The scheduler ends an application whose founder did not answer a request for
+    information (the park's or the partner's) in time."""
+    return Transition("expire", ("info_requested", f"{partner}_info_requested"), "expired",
+                      (SYSTEM,), _l("Expire (no answer in time)"),
+                      guards=(info_request_expired,), job="expire_info_requests")

@@ -89,14 +89,16 @@ def machine_for(key: str) -> LockedMachine:
 
 
 def roles_on_route(key: str) -> frozenset[str]:
-    """Every role that fires some transition of the product's workflow, or is told when an
-    item waits too long (``Sla.escalate_to``: whoever is told of it may open it)."""
+    """Every role that fires some transition of the product's workflow, uploads one of its
+    documents (a bond's issuer files its board's resolution), or is told when an item waits
+    too long (``Sla.escalate_to``: whoever is told of it may open it)."""
     roles = _ROUTE_ROLES.get(key)
     if roles is None:
-        workflow = workflow_for(key)
+        product = product_for(key)
         roles = _ROUTE_ROLES[key] = frozenset(
-            {role for t in workflow.transitions for role in t.roles}
-            | {s.sla.escalate_to for s in workflow.states if s.sla})
+            {role for t in product.workflow.transitions for role in t.roles}
+            | {role for d in product.documents for role in d.roles}
+            | {s.sla.escalate_to for s in product.workflow.states if s.sla})
     return roles
 
 

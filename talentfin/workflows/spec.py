@@ -85,6 +85,9 @@ class State:
     sla: Sla | None = None
     founder_holds: bool = False  # the founder has the file (SLA clocks pause, edits allowed)
     terminal: bool = False
+    # The firm defaulted on this file (a non-performing loan and what follows): every page of
+    # the firm's applications, of every product, shows it.
+    default: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ class DocumentKind:
     # the auditor); empty: everyone who sees the application. A fund's due diligence
     # report is the fund's.
     readers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DueNotice:
+    """A notice about a document a product schedules (a portfolio firm's report, a listed
+    firm's annual report), from its ``documents_due(today)`` hook: the daily job tells
+    ``to`` (``founder`` or a role on the route) once per ``stage`` (soon, late, escalated)."""
+
+    application: object
+    document: str  # the DocumentKind's key
+    period: str
+    due_on: object  # a date
+    to: str
+    kind: str  # reminder or escalation
+    stage: str
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from flask_babel import force_locale
 
 from talentfin.clock import business_today
 from talentfin.jobs import JOBS
@@ -91,9 +92,10 @@ def test_a_premium_whose_subsidy_was_never_asked_for_holds_the_end_ninety_days(
     factories.set_columns(over, ends_on=business_today() - timedelta(days=91))
     assert fire_scheduled("end_policies", business_today()) == 1
     assert (fresh(waiting.id).status, fresh(over.id).status) == (state, "ended")
-    assert engine.check(fresh(waiting.id), "end_policy", None) == (
-        "The premium subsidy of policy year 1 may still be asked for until "
-        f"{business_today().isoformat()}.")
+    with force_locale("en"):
+        assert engine.check(fresh(waiting.id), "end_policy", None) == (
+            "The premium subsidy of policy year 1 may still be asked for until "
+            f"{business_today().isoformat()}.")
 
 
 def test_counter_terms_expire_after_ten_working_days(world, insurers):

@@ -8,7 +8,6 @@ in, post-investment monitoring with the reports the firm owes, and the exit.
 """
 
 from talentfin.i18n import _l
-from talentfin.institutions import FOUNDER
 from talentfin.workflows import common
 from talentfin.workflows.equity import committee
 from talentfin.workflows.equity import deal
@@ -68,15 +67,8 @@ TRANSITIONS = (
       form="decision", style="success", internal=True),
     T("prescreen_decline", ("prescreen",), "declined", (MANAGER,), _l("Decline"),
       guards=(common.comment_given,), form="decision", style="danger"),
-    T("fund_request_info", ("prescreen",), "fund_info_requested",
-      FUND_STAFF, _l("Request information"), guards=(common.names_what_to_fix,),
-      effects=(common.record_info_request,), form="info_request", style="secondary"),
-    T("fund_resubmit", ("fund_info_requested",), "prescreen", (FOUNDER,),
-      _l("Resubmit to the fund"),
-      guards=(common.attachments_complete, common.requested_documents_replaced,
-              request.request_complete),
-      effects=(common.mark_submitted,), dossier="application_form", style="success",
-      submits=True),
+    *common.partner_info_request("fund", ("prescreen",), "prescreen", FUND_STAFF,
+                                 _l("Resubmit to the fund"), (request.request_complete,)),
     T("approve_project", ("project_approval",), "due_diligence", (APPROVER,),
       _l("Approve the project (立项): start due diligence"),
       guards=(diligence.owners_valid,), effects=(diligence.open_workstreams,),
@@ -127,11 +119,8 @@ TRANSITIONS = (
     T("return_exit", ("exit_approval",), "monitoring", (APPROVER,),
       _l("Return the exit proposal"), guards=(common.comment_given,),
       effects=(deal.clear_exit_proposal,), form="decision", style="secondary", internal=True),
-    T("withdraw", OPEN, "withdrawn", (FOUNDER,), _l("Withdraw the application"),
-      effects=(committee.end_open_meeting,), form="decision", style="danger"),
-    T("expire", ("info_requested", "fund_info_requested"), "expired", (SYSTEM,),
-      _l("Expire (no answer in time)"), guards=(common.info_request_expired,),
-      job="expire_info_requests"),
+    common.withdrawal(OPEN, effects=(committee.end_open_meeting,)),
+    common.expiry("fund"),
 )
 
 WORKFLOW = Workflow(product="equity", initial="draft", states=STATES, transitions=TRANSITIONS)

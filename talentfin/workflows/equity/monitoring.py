@@ -4,7 +4,6 @@ quarter; each year's audited accounts, due a policy number of months after the y
 founder's filing of each, and what the scheduler tells whom (the founder before and after
 the due day; the investment manager once a report is late by the escalation days)."""
 
-from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from talentfin.workflows.equity.models import Obligation
 from talentfin.workflows.errors import Conflict
 from talentfin.workflows.errors import Forbidden
 from talentfin.workflows.errors import Refused
+from talentfin.workflows.spec import DueNotice as Due
 
 REMIND_DAYS_BEFORE = 7
 ESCALATE_DAYS_AFTER = 10
@@ -103,22 +103,6 @@ def file_report(application: Application, obligation: Obligation, user: User,
     db.session.commit()
     db.session.refresh(obligation)
     return obligation
-
-
-@dataclass(frozen=True)
-class Due:
-    """A notice the scheduler sends about a report owed (``talentfin.jobs``: documents due).
-
-    ``to`` is ``founder`` or the role told; ``stage`` names the notice once (soon, late,
-    escalated)."""
-
-    application: Application
-    document: str
-    period: str
-    due_on: date
-    to: str
-    kind: str  # reminder or escalation
-    stage: str
 
 
 def documents_due(today: date) -> list[Due]:

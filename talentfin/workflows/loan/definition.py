@@ -47,18 +47,20 @@ STATES = (
     State("expired", _l("Expired"), terminal=True),
     State("active", _l("Repaying")),
     State("overdue", _l("Overdue")),
-    State("npl", _l("Non-performing"), actor=OFFICER),  # the bank may lodge a claim (again)
+    # The bank may lodge a claim (again); from here on the firm's default is on record.
+    State("npl", _l("Non-performing"), actor=OFFICER, default=True),
     State("repaid", _l("Repaid")),
     State("closed", _l("Closed"), terminal=True),
     State("claim_review", _l("Claim under pool review"), actor="pool_admin",
-          sla=Sla("pool_committee", "claim_admin_working_days")),
+          sla=Sla("pool_committee", "claim_admin_working_days"), default=True),
     State("committee_review", _l("Claim before the committee"), actor="pool_committee",
-          sla=Sla("auditor", "claim_committee_working_days")),
-    State("compensated", _l("Compensated"), actor=OFFICER),  # recoveries are reported next
-    State("in_recovery", _l("In recovery")),
-    State("recovered", _l("Recovery finished")),
-    State("written_off", _l("Written off")),
-    State("clawed_back", _l("Compensation clawed back"), terminal=True),
+          sla=Sla("auditor", "claim_committee_working_days"), default=True),
+    # Recoveries are reported next.
+    State("compensated", _l("Compensated"), actor=OFFICER, default=True),
+    State("in_recovery", _l("In recovery"), default=True),
+    State("recovered", _l("Recovery finished"), default=True),
+    State("written_off", _l("Written off"), default=True),
+    State("clawed_back", _l("Compensation clawed back"), terminal=True, default=True),
 )
 
 TRANSITIONS = (
@@ -70,15 +72,9 @@ TRANSITIONS = (
               partner.bank_takes_applications),
       effects=(effects.record_recommendation,), form="recommendation", style="success",
       internal=True),
-    T("bank_request_info", ("partner_review", "bank_approval"), "bank_info_requested", BANK,
-      _l("Request information"), guards=(common.names_what_to_fix,),
-      effects=(common.record_info_request,), form="info_request", style="secondary"),
-    T("bank_resubmit", ("bank_info_requested",), "partner_review", ("founder",),
-      _l("Resubmit to the bank"),
-      guards=(common.attachments_complete, common.requested_documents_replaced,
-              partner.bank_takes_applications),
-      effects=(common.mark_submitted,), dossier="application_form", style="success",
-      submits=True),
+    *common.partner_info_request("bank", ("partner_review", "bank_approval"),
+                                 "partner_review", BANK, _l("Resubmit to the bank"),
+                                 (partner.bank_takes_applications,)),
     T("bank_return", ("bank_approval",), "partner_review", (APPROVER,),
       _l("Return to the credit officer"), guards=(common.comment_given,), form="decision",
       style="secondary", internal=True),
@@ -103,8 +99,7 @@ TRANSITIONS = (
       decides=True, style="success"),
     T("lapse_filing", ("disbursed",), "not_covered", (SYSTEM,), _l("Filing window missed"),
       guards=(effects.filing_window_passed,), job="lapse_unfiled_loans"),
-    T("withdraw", OPEN, "withdrawn", ("founder",), _l("Withdraw application"),
-      form="decision", style="danger"),
+    common.withdrawal(OPEN, _l("Withdraw application")),
     # After the filing: the bank reports.
     T("report_repayment", ("covered", "active", "overdue"), "active", BANK,
       _l("Report a repayment"), guards=(servicing.repayment_valid,),
@@ -154,9 +149,7 @@ TRANSITIONS = (
       "clawed_back", ("pool_committee",), _l("Claw back for fraud"),
       guards=(common.comment_given,), effects=(recoveries.claw_back,), form="decision",
       style="danger", queued=False),
-    T("expire", ("info_requested", "bank_info_requested"), "expired", (SYSTEM,),
-      _l("Expire (no answer in time)"), guards=(common.info_request_expired,),
-      job="expire_info_requests"),
+    common.expiry("bank"),
 )
 
 WORKFLOW = Workflow(product="loan", initial="draft", states=STATES, transitions=TRANSITIONS)

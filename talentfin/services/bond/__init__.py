@@ -1,0 +1,1 @@
+"""人才债's services: a bond planned by its underwriter, and the underwriter's book."""
