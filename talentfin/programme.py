@@ -7,6 +7,7 @@ registers them all (the app factory, the scheduler, Alembic through the factory)
 also brings the products' models, and the pool's, into the schema.
 """
 
+from talentfin.forms import board as board_forms
 from talentfin.forms import bond as bond_forms
 from talentfin.forms import equity as equity_forms
 from talentfin.forms import insurance as insurance_forms
@@ -14,6 +15,7 @@ from talentfin.forms import loan as loan_forms
 from talentfin.forms.decisions import register_forms
 from talentfin.pool import models as pool_models  # noqa: F401 (the pool's tables)
 from talentfin.workflows import registry
+from talentfin.workflows.board import BOARD
 from talentfin.workflows.bond import BOND
 from talentfin.workflows.bond import BOND_ISSUE
 from talentfin.workflows.equity import EQUITY
@@ -27,6 +29,7 @@ PRODUCTS = (
     # The bond first: its allocations name it.
     (BOND_ISSUE, bond_forms.FORMS),
     (BOND, {}),
+    (BOARD, board_forms.FORMS),
 )
 
 

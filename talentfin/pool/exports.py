@@ -27,13 +27,14 @@ ZH_KINDS = {
     "contribution": "出资注入", "compensation_payout": "代偿支付",
     "recovery_receipt": "追偿回收", "interest_subsidy_payout": "贴息支付",
     "premium_subsidy_payout": "保费补贴支付", "clawback": "代偿追回", "reversal": "冲正",
-    "adjustment": "调整",
+    "adjustment": "调整", "financing_reward": "挂牌融资奖励（专项预算）",
 }
 ZH_ACCOUNTS = {
     "pool_cash": "资金池存款", "funder_capital": "出资方资本",
     "compensation_paid": "代偿支出", "compensation_recovered": "追偿收入",
     "interest_subsidy_paid": "贴息支出", "premium_subsidy_paid": "保费补贴支出",
-    "compensation_clawed_back": "代偿追回",
+    "compensation_clawed_back": "代偿追回", "programme_budget": "人才金融专项预算",
+    "financing_rewards": "挂牌融资奖励支出",
 }
 ZH_CLASSIFICATIONS = {
     "normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑",

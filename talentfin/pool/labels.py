@@ -32,6 +32,7 @@ ENTRY_KINDS = {
     "interest_subsidy_payout": _l("Interest subsidy payout"),
     "premium_subsidy_payout": _l("Premium subsidy payout"), "clawback": _l("Clawback"),
     "reversal": _l("Reversal"), "adjustment": _l("Adjustment"),
+    "financing_reward": _l("Financing reward (programme budget)"),
 }
 ACCOUNTS = {
     "pool_cash": _l("Pool cash"), "funder_capital": _l("Funder capital"),
@@ -40,6 +41,8 @@ ACCOUNTS = {
     "compensation_clawed_back": _l("Compensation clawed back"),
     "interest_subsidy_paid": _l("Interest subsidy paid"),
     "premium_subsidy_paid": _l("Premium subsidy paid"),
+    "programme_budget": _l("Programme budget"),
+    "financing_rewards": _l("Financing rewards paid"),
 }
 BONUS_REASONS = {
     "first_loan": _l("the firm's first loan"),

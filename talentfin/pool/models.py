@@ -32,6 +32,8 @@ from talentfin.models.base import utcnow
 ENTRY_KINDS = (
     "contribution", "compensation_payout", "recovery_receipt", "interest_subsidy_payout",
     "premium_subsidy_payout", "clawback", "reversal", "adjustment",
+    # Paid from the programme's own budget, not the pool's cash (人才板's financing reward).
+    "financing_reward",
 )
 CHAIN = "ledger"  # the ledger's hash chain (talentfin.audit)
 

@@ -9,6 +9,7 @@ from talentfin.views import applications
 from talentfin.views import audit
 from talentfin.views import auth
 from talentfin.views import banks
+from talentfin.views import board
 from talentfin.views import bond
 from talentfin.views import equity
 from talentfin.views import insurance
@@ -26,7 +27,7 @@ from talentfin.views import verify
 # lists their links in this order.
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
               verify.bp, notifications.bp, pool.bp, banks.bp, policy.bp, audit.bp,
-              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp)
+              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp)
 
 
 def register_all(app: Flask) -> None:

@@ -48,7 +48,7 @@ CODE = re.compile(r"^[a-z_]{1,40}$")
 # Entries whose memo the code writes itself (in English, for the audit trail): the page
 # describes them from their references instead. Other memos were typed by a person.
 GENERATED_MEMO_KINDS = ("compensation_payout", "recovery_receipt", "interest_subsidy_payout",
-                        "premium_subsidy_payout")
+                        "premium_subsidy_payout", "financing_reward")
 
 
 def funder_name(funder) -> str:
@@ -98,6 +98,8 @@ def entry_description(entry, names: dict) -> str:
         return _("Interest subsidy on loan %(reference)s", reference=reference)
     if kind == "premium_subsidy_payout":
         return _("Premium subsidy on %(reference)s", reference=reference)
+    if kind == "financing_reward":
+        return _("Financing reward on listing %(reference)s", reference=reference)
     if kind == "clawback":
         return _("Compensation on loan %(reference)s clawed back", reference=reference)
     return _("%(kind)s, loan %(reference)s", kind=KINDS.get(kind, kind), reference=reference)
