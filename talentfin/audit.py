@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam
 from sqlalchemy import update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
 from talentfin.extensions import db
 from talentfin.models.chain import ChainHead
@@ -63,9 +65,13 @@ def append(chain: str, payload: dict) -> tuple[int, str, str]:
     """Reserve the next link of a chain in the current transaction: (seq, prev, hash)."""
     taken = db.session.execute(_TAKE_LINK, {"chain_name": chain}).one_or_none()
     if taken is None:
-        db.session.add(ChainHead(name=chain, seq=1, last_hash=GENESIS))
-        db.session.flush()
-        taken = (1, GENESIS)
+        # A new chain: its head is created once. Another transaction creating it at the same
+        # moment makes this INSERT wait for it (PostgreSQL) and then do nothing; the UPDATE
+        # then takes the next link after that transaction's.
+        dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+        db.session.execute(dialect.insert(ChainHead).values(
+            name=chain, seq=0, last_hash=GENESIS).on_conflict_do_nothing())
+        taken = db.session.execute(_TAKE_LINK, {"chain_name": chain}).one()
     seq, prev = taken
     row_hash = link_hash(prev, seq, payload)
     db.session.execute(_SET_HEAD, {"chain_name": chain, "new_hash": row_hash})

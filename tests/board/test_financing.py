@@ -458,10 +458,6 @@ def test_two_firms_approved_at_once_are_both_paid(app, world, exchange, funded):
     assert ledger.pool_balance() == funded
 
 
-@pytest.mark.xfail(PG, strict=True, reason=(
-    "bug: talentfin.audit.append on PostgreSQL: while the first entry of an empty chain is "
-    "being posted, a second posting also inserts the chain's head and fails with a unique "
-    "violation (a server error) instead of waiting for the first link"))
 def test_a_reward_approved_while_the_ledgers_first_entry_is_posted_is_paid(app, world,
                                                                           exchange):
     listing = listing_in(world, exchange, "listed", listed_on=LISTED_ON)
