@@ -106,7 +106,7 @@ TRANSITIONS = (
       effects=(allocation.take_headroom,), form="decision", dossier="allocation_notice",
       decides=True, style="success"),
     T("decline", ("credit_review", "allocation_approval"), "declined", UNDERWRITER,
-      _l("Decline"), guards=(common.comment_given,), form="decision",
+      _l("Decline the allocation"), guards=(common.comment_given,), form="decision",
       dossier="allocation_notice", decides=True, style="danger"),
     T("sign_contract", ("allocated",), "contracted", (OFFICER,),
       _l("Record the on-lending contract"), guards=(allocation.contract_valid,),

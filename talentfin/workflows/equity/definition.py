@@ -65,7 +65,7 @@ TRANSITIONS = (
     T("prescreen_pass", ("prescreen",), "project_approval", (MANAGER,),
       _l("Pass the prescreen: propose the project"), guards=(common.comment_given,),
       form="decision", style="success", internal=True),
-    T("prescreen_decline", ("prescreen",), "declined", (MANAGER,), _l("Decline"),
+    T("prescreen_decline", ("prescreen",), "declined", (MANAGER,), _l("Decline the investment"),
       guards=(common.comment_given,), form="decision", style="danger"),
     *common.partner_info_request("fund", ("prescreen",), "prescreen", FUND_STAFF,
                                  _l("Resubmit to the fund"), (request.request_complete,)),
