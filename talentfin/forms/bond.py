@@ -1,6 +1,6 @@
 """人才债's forms: the founder's application for an allocation, the underwriter's
-recommendation, contract, payment and repayment; and the bond's own steps (a new bond, its
-registration, its terms)."""
+recommendation, contract and payment (repayments, arrears and the default use the loan's
+forms); and the bond's own steps (a new bond, its registration, its terms)."""
 
 from wtforms import SelectField
 from wtforms import StringField
@@ -98,17 +98,6 @@ class DisbursementForm(DecisionForm):
         return {"amount_fen": self.amount.data, "disbursed_on": self.disbursed_on.data}
 
 
-class RepaidForm(DecisionForm):
-    """The on-lent loan repaid in full."""
-
-    repaid_on = DateInputField(_l("Repaid in full on"), validators=[DataRequired()],
-                               not_after_today=True)
-
-    def engine_data(self) -> dict:
-        """The date."""
-        return {"repaid_on": self.repaid_on.data}
-
-
 class RegistrationForm(DecisionForm):
     """The bond's registration (its letter uploaded beforehand)."""
 
@@ -158,7 +147,6 @@ FORMS = {
     "bond_recommendation": RecommendationForm,
     "bond_contract": ContractForm,
     "bond_disbursement": DisbursementForm,
-    "bond_repaid": RepaidForm,
     "bond_registration": RegistrationForm,
     "bond_issue_terms": IssueTermsForm,
 }

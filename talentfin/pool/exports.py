@@ -28,6 +28,10 @@ ZH_KINDS = {
     "recovery_receipt": "追偿回收", "interest_subsidy_payout": "贴息支付",
     "premium_subsidy_payout": "保费补贴支付", "clawback": "代偿追回", "reversal": "冲正",
     "adjustment": "调整", "financing_reward": "挂牌融资奖励（专项预算）",
+    "bond_reserve_receipt": "人才债利差计提风险准备金",
+    "bond_reserve_draw": "人才债违约：动用风险准备金",
+    "bond_government_draw": "人才债违约：政府风险分担",
+    "bond_issuer_draw": "人才债违约：发行人自有资金承担",
 }
 ZH_ACCOUNTS = {
     "pool_cash": "资金池存款", "funder_capital": "出资方资本",
@@ -35,6 +39,9 @@ ZH_ACCOUNTS = {
     "interest_subsidy_paid": "贴息支出", "premium_subsidy_paid": "保费补贴支出",
     "compensation_clawed_back": "代偿追回", "programme_budget": "人才金融专项预算",
     "financing_rewards": "挂牌融资奖励支出",
+    "bond_risk_reserve": "人才债风险准备金", "bond_spread_income": "人才债转贷利差",
+    "bond_government_share": "人才债政府风险分担资金", "bond_issuer_funds": "人才债发行人自有资金",
+    "bond_default_losses": "人才债违约损失",
 }
 ZH_CLASSIFICATIONS = {
     "normal": "正常", "special_mention": "关注", "substandard": "次级", "doubtful": "可疑",

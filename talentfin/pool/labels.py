@@ -33,6 +33,10 @@ ENTRY_KINDS = {
     "premium_subsidy_payout": _l("Premium subsidy payout"), "clawback": _l("Clawback"),
     "reversal": _l("Reversal"), "adjustment": _l("Adjustment"),
     "financing_reward": _l("Financing reward (programme budget)"),
+    "bond_reserve_receipt": _l("Spread into a bond's risk reserve"),
+    "bond_reserve_draw": _l("Bond default: drawn on the risk reserve"),
+    "bond_government_draw": _l("Bond default: drawn on the government's share"),
+    "bond_issuer_draw": _l("Bond default: borne by the issuer"),
 }
 ACCOUNTS = {
     "pool_cash": _l("Pool cash"), "funder_capital": _l("Funder capital"),
@@ -43,6 +47,11 @@ ACCOUNTS = {
     "premium_subsidy_paid": _l("Premium subsidy paid"),
     "programme_budget": _l("Programme budget"),
     "financing_rewards": _l("Financing rewards paid"),
+    "bond_risk_reserve": _l("Bond risk reserve"),
+    "bond_spread_income": _l("Bond on-lending spread"),
+    "bond_government_share": _l("Government's share of bond losses"),
+    "bond_issuer_funds": _l("Bond issuer's own funds"),
+    "bond_default_losses": _l("Bond default losses"),
 }
 BONUS_REASONS = {
     "first_loan": _l("the firm's first loan"),

@@ -34,6 +34,9 @@ ENTRY_KINDS = (
     "premium_subsidy_payout", "clawback", "reversal", "adjustment",
     # Paid from the programme's own budget, not the pool's cash (人才板's financing reward).
     "financing_reward",
+    # 人才债's own layers, outside the pool's cash: the spread into a bond's risk reserve,
+    # and a default's loss drawn on the reserve, the government's share, the issuer.
+    "bond_reserve_receipt", "bond_reserve_draw", "bond_government_draw", "bond_issuer_draw",
 )
 CHAIN = "ledger"  # the ledger's hash chain (talentfin.audit)
 

@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from talentfin import policy
 from talentfin.extensions import db
+from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.workflows.errors import TransitionError
 
@@ -33,13 +34,28 @@ def product_application_or_404(application_id: int, product: str) -> Application
     return application
 
 
+def form_errors(form) -> str:
+    """A form's errors as one message, each naming its field (a message flashed above the
+    page, away from the field it is about)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form._fields.get(name)
+        for error in errors:
+            if field is None or name == "csrf_token" or not field.label.text:
+                parts.append(str(error))
+            else:
+                parts.append(_("%(field)s: %(message)s", field=field.label.text,
+                               message=error))
+    return " ".join(parts)
+
+
 def act_on_page(application: Application, form, anchor: str, action, done: str,
                 errors: tuple[type, ...] = ()):
     """A form on a product's part of the application page: validated, its ``action`` done
     (a refusal, ``TransitionError`` or one of ``errors``, said as a message), back to its
     card."""
     if not form.validate_on_submit():
-        flash(" ".join(str(e) for field in form.errors.values() for e in field), "danger")
+        flash(form_errors(form), "danger")
     else:
         try:
             action()

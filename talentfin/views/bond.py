@@ -107,8 +107,11 @@ def new_bond():
 @bp.get("/book")
 @permitted("read", bond_service.UnderwriterBook)
 def book():
-    """Each bond's size, allocated and headroom, allocations by state, coupons ahead."""
+    """Each bond's size, allocated and headroom, allocations by state, coupons ahead, loss
+    layers; the on-lent loans in arrears."""
     org = db.session.get(Organisation, current_user.org_id)
-    return render_template("bond/book.html", underwriter=org,
-                           lines=bond_service.book(org.id, business_today()),
+    today = business_today()
+    return render_template("bond/book.html", underwriter=org, today=today,
+                           lines=bond_service.book(org.id, today),
+                           overdue=bond_service.overdue_loans(org.id),
                            may_plan=allowed(current_user, "plan", bond_service.UnderwriterBook))

@@ -48,7 +48,8 @@ CODE = re.compile(r"^[a-z_]{1,40}$")
 # Entries whose memo the code writes itself (in English, for the audit trail): the page
 # describes them from their references instead. Other memos were typed by a person.
 GENERATED_MEMO_KINDS = ("compensation_payout", "recovery_receipt", "interest_subsidy_payout",
-                        "premium_subsidy_payout", "financing_reward")
+                        "premium_subsidy_payout", "financing_reward", "bond_reserve_receipt",
+                        "bond_reserve_draw", "bond_government_draw", "bond_issuer_draw")
 
 
 def funder_name(funder) -> str:
@@ -100,6 +101,11 @@ def entry_description(entry, names: dict) -> str:
         return _("Premium subsidy on %(reference)s", reference=reference)
     if kind == "financing_reward":
         return _("Financing reward on listing %(reference)s", reference=reference)
+    if kind == "bond_reserve_receipt":
+        return _("Spread of allocation %(reference)s's interest into its bond's risk reserve",
+                 reference=reference)
+    if kind in ("bond_reserve_draw", "bond_government_draw", "bond_issuer_draw"):
+        return _("%(kind)s, allocation %(reference)s", kind=KINDS[kind], reference=reference)
     if kind == "clawback":
         return _("Compensation on loan %(reference)s clawed back", reference=reference)
     return _("%(kind)s, loan %(reference)s", kind=KINDS.get(kind, kind), reference=reference)

@@ -20,6 +20,7 @@ from talentfin.clock import business_date
 from talentfin.clock import business_today
 from talentfin.forms.base import amount_message
 from talentfin.fragments import fragment_cache
+from talentfin.institutions import may
 from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
@@ -32,10 +33,12 @@ from talentfin.services.queues import queue_page
 from talentfin.templating import render_cached
 from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
+from talentfin.workflows.access import READ_ALL
 from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
 from talentfin.workflows.registry import generation
 from talentfin.workflows.registry import products
+from talentfin.workflows.registry import products_with_role
 
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
@@ -92,6 +95,12 @@ def index():
     locale = str(get_locale() or "zh")
     values = {
         "result": result, "wanted": wanted, "org_name": result.org_name(locale),
+        # The filter offers the products (and their states) on the user's route; those who
+        # may read every application (the auditor) are offered all.
+        "own_products": tuple(p.key for p in products()
+                              if may(current_user.role, READ_ALL)
+                              or p in products_with_role(current_user.role))
+        or tuple(p.key for p in products()),
         # The query string as given: the amounts are shown as typed, and the pager's links
         # keep the other arguments.
         "args": tuple(request.args.items(multi=True)),
@@ -132,9 +141,10 @@ def _render_content(values: dict, today) -> str:
     given = _first_values(args)
     pager = {"previous_url": _page_url(args, result.page - 1),
              "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
+    own = tuple(p for p in products() if p.key in values["own_products"])
     return render_template("queue/_content.html", **values, **pager, waited=waited,
-                           states=all_states(), tiers=TALENT_TIERS,
-                           products=[(p.key, str(p.label)) for p in products()],
+                           states=all_states(own), tiers=TALENT_TIERS,
+                           products=[(p.key, str(p.label)) for p in own],
                            state_label=state_label,
                            min_amount=given.get("min_amount", ""),
                            max_amount=given.get("max_amount", ""),

@@ -188,8 +188,11 @@ def uploadable_documents(user: User, application: Application) -> list:
 def claim_blocks(user: User, application: Application) -> bool:
     """Whether a colleague's claim holds the application (a claim is one organisation's)."""
     holder = application.claimed_by
-    return (holder is not None and holder.id != user.id and user.role != FOUNDER
-            and holder.org_id == user.org_id)
+    if holder is None or holder.id == user.id or user.role == FOUNDER \
+            or holder.org_id != user.org_id:
+        return False
+    state = product_for(application.product).workflow.state(application.status)
+    return state is None or not state.collective
 
 
 def claim_notice(application: Application, reader: User | None = None) -> str:
@@ -234,9 +237,11 @@ def acts_now(user: User, application: Application) -> bool:
 def _can_claim(user: User, application: Application) -> tuple[bool, str]:
     """One claims an item of one's own queue: the state's queue role (``State.actor``), or,
     in a state that is nobody's queue, whoever acts on it (an officer does not claim what
-    waits for the approver)."""
+    waits for the approver); nobody claims a committee's item (``State.collective``)."""
     state = product_for(application.product).workflow.state(application.status)
     owner = state.actor if state is not None else None
+    if state is not None and state.collective:
+        return False, _("The committee's members each vote; nobody claims its items.")
     if user.role == FOUNDER or not acts_now(user, application) \
             or (owner is not None and user.role != owner):
         return False, _("There is nothing for you to do on this application now.")

@@ -50,10 +50,11 @@ def document_label(product: str | None, kind: str | None) -> str:
     return str(document.label) if document else (kind or "")
 
 
-def all_states() -> dict[str, str]:
-    """Every registered product's states and their names (the first name a state has)."""
+def all_states(among: tuple | None = None) -> dict[str, str]:
+    """Every registered product's states (or those of the products ``among``) and their
+    names (the first name a state has)."""
     names: dict[str, str] = {}
-    for product in products():
+    for product in products() if among is None else among:
         for state in product.workflow.states:
             names.setdefault(state.name, str(state.label))
     return names

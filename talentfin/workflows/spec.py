@@ -88,6 +88,9 @@ class State:
     # The firm defaulted on this file (a non-performing loan and what follows): every page of
     # the firm's applications, of every product, shows it.
     default: bool = False
+    # A committee's, whose members act each in their own name (they vote): nobody claims it,
+    # and nobody's claim holds it.
+    collective: bool = False
 
 
 @dataclass(frozen=True)

@@ -310,3 +310,16 @@ def test_a_firm_with_another_founders_late_report_is_not_proposed(world, exchang
     assert fire_scheduled("propose_delistings", date(YEAR, 7, 1)) == 1
     assert (fresh(BoardListing, mine.id).status,
             fresh(BoardListing, theirs.id).status) == ("listed", "delisting_review")
+
+
+def test_a_firm_late_for_several_years_is_one_delisting_candidate(world, exchange):
+    listing = listing_in(world, exchange, "listed", listed_on=date(YEAR - 3, 6, 1))
+    disclosure.schedule(listing, TODAY)
+    db.session.commit()
+    late = [d for d in disclosure.disclosures_of(listing) if d.filed_at is None]
+    page = desk.exchange_page(TODAY)
+    # Two or more years' reports are late beyond the limit; the firm is listed once, with
+    # its oldest report owed.
+    assert len([d for d, lst in page.late if lst.id == listing.id]) == len(late) >= 2
+    assert [(d.year, lst.id) for d, lst in page.candidates] == [
+        (min(d.year for d in late), listing.id)]

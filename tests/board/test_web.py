@@ -266,6 +266,15 @@ def test_a_listing_from_the_application_to_the_reward_on_the_ledger(client, auth
             "Order No. 132).") in _message(client, over)
     unqualified = post_financing(client, application_id, qualified=None)
     assert "Only qualified investors may invest on the board" in _message(client, unqualified)
+    # A figure the form cannot read: the message above the page names its field, in the
+    # reader's language.
+    odd = post_financing(client, application_id, investors="abc")
+    assert "Investors: Enter a whole number." in _message(client, odd)
+    client.post("/language", data={"lang": "zh"})
+    odd = post_financing(client, application_id, investors="五", holders_after="")
+    told = _message(client, odd)
+    assert "投资者人数：请输入整数。" in told and "融资后股东人数" in told, told
+    client.post("/language", data={"lang": "en"})
     assert db.session.scalar(select(func.count(Financing.id))) == 0
     recorded = post_financing(client, application_id)
     assert "The financing is recorded." in _message(client, recorded)

@@ -18,6 +18,8 @@ from talentfin.models import Application
 from talentfin.models import Dossier
 from talentfin.models import Organisation
 from talentfin.models import User
+from talentfin.pool.models import LedgerEntry
+from talentfin.pool.models import LedgerLine
 from talentfin.services.bond.issues import book
 from talentfin.storage import dossier_path
 from talentfin.workflows.bond import BOND
@@ -26,15 +28,18 @@ from talentfin.workflows.bond.definition import ISSUE_WORKFLOW
 from talentfin.workflows.bond.definition import WORKFLOW
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
+from talentfin.workflows.bond.servicing import draws_of
+from talentfin.workflows.bond.servicing import layers
+from talentfin.workflows.bond.servicing import repayments_of
 from tests.conftest import _empty_tables
 
 ISSUE_TITLES = {"registration": "债券注册登记记录", "issue_terms": "债券发行要素",
                 "allocation_result": "额度分配结果", "redemption": "兑付记录"}
 TITLES = {"application_form": "额度申请书", "park_opinion": "园区推荐意见书",
-          "allocation_notice": "额度分配通知书"}
+          "allocation_notice": "额度分配通知书", "default_record": "转贷违约及损失分担记录"}
 # Allocations that hold their part of the bond's size (a repaid one keeps it: the bond's
 # proceeds are not lent twice).
-HOLDING = ("allocated", "contracted", "disbursed", "closed")
+HOLDING = ("allocated", "contracted", "disbursed", "repaying", "overdue", "defaulted", "closed")
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +110,30 @@ def test_the_open_bond_holds_what_its_allocations_hold(seeded):
         assert allocations[state].allocated_fen is None, state
     closed = allocations["closed"]
     assert closed.disbursed_amount_fen == closed.allocated_fen and closed.repaid_on
+    assert closed.outstanding == 0 and len(repayments_of(closed)) == 4
+
+
+def test_the_demo_default_was_borne_by_the_layers_in_order(seeded):
+    allocations = _by_state(BondAllocation)
+    defaulted, repaying = allocations["defaulted"], allocations["repaying"]
+    assert 0 < repaying.outstanding < repaying.allocated_fen
+    assert allocations["overdue"].overdue_since is not None
+    draws = draws_of(defaulted)
+    assert defaulted.loss_fen == defaulted.outstanding > 0
+    assert sum(draws.values()) == defaulted.loss_fen
+    # The spreads of the demo's few repayments are far less than the loss: the reserve is
+    # spent first, to the fen (every spread received before the default), and the
+    # government's share takes the rest.
+    draw = db.session.scalar(select(LedgerEntry).where(
+        LedgerEntry.application_id == defaulted.id, LedgerEntry.kind == "bond_reserve_draw"))
+    before = db.session.scalar(select(func.sum(LedgerLine.amount_fen)).join(LedgerEntry).where(
+        LedgerEntry.kind == "bond_reserve_receipt", LedgerEntry.seq < draw.seq,
+        LedgerLine.account == "bond_risk_reserve"))
+    assert draws["bond_reserve_draw"] == before > 0
+    now = layers(defaulted.bond, business_today())
+    assert now.government_drawn_fen == draws["bond_government_draw"]
+    assert draws["bond_government_draw"] == defaulted.loss_fen - draws["bond_reserve_draw"]
+    assert "bond_issuer_draw" not in draws
 
 
 def test_the_redeemed_bond_had_matured(seeded):

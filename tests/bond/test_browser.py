@@ -15,11 +15,9 @@ from talentfin.models import Attachment
 from talentfin.workflows.bond.models import BondIssue
 from tests.bond.web_helpers import PURPOSE
 from tests.bond.web_helpers import REQUIRED_DOCUMENTS
-from tests.bond.web_helpers import Desk
 from tests.bond.web_helpers import advance_bond
 from tests.bond.web_helpers import bond_in
 from tests.bond.web_helpers import issuer_uscc
-from tests.bond.web_helpers import make_desk
 from tests.core.test_browser import CHROMIUM
 from tests.core.test_browser import TIMEOUT_MS
 from tests.core.test_browser import ConsoleWatch
@@ -36,12 +34,6 @@ pytestmark = [
 ]
 
 NAME = "2026年崂山区人才创新创业集合债券（第一期）"
-
-
-@pytest.fixture
-def desk(world) -> Desk:
-    """The underwriters, issuers and outsiders of these tests."""
-    return make_desk()
 
 
 def _status(application_id: int) -> str:

@@ -237,3 +237,25 @@ def test_one_firms_approvals_at_once_keep_within_its_limit(app, world, underwrit
         "The firm may hold at most 3,000,000.00 yuan of this bond (the smaller of its tier's "
         "loan limit and 10.00% of the bond); it holds 2,000,000.00 yuan already."), lost
     assert fresh(BondIssue, bond_id).allocated_fen == 2_000_000_00
+
+
+def test_a_loan_and_an_allocation_approved_at_once_never_break_the_caps_together(
+        app, world, underwriters):
+    uw = underwriters
+    # Each fits the firm's cap of 1,500,000 yuan alone; together they would owe 2,000,000.
+    set_parameter("cap_per_firm_fen", str(1_500_000_00))
+    loan = factories.loan_in(world, "bank_approval")
+    allocation = allocation_in(world, uw, "allocation_approval",
+                               bond=bond_in(uw, "allocating"), amount_fen=1_000_000_00)
+    firings = [(loan.id, "bank_approve", world.approver1.id),
+               (allocation.id, "approve_allocation", uw.approver1.id)]
+    ids = [loan.id, allocation.id]
+    db.session.remove()
+    results = fire_together(app, firings)
+    won = [r for r in results if isinstance(r, engine.Fired)]
+    lost = [r for r in results if not isinstance(r, engine.Fired)]
+    assert len(won) == 1 and len(lost) == 1, results
+    assert type(lost[0]) is engine.Refused, lost
+    assert lost[0].message == "The firm's outstanding talent loans would exceed 1,500,000.00 yuan."
+    statuses = {db.session.get(Application, i).status for i in ids}
+    assert statuses in ({"approved", "allocation_approval"}, {"bank_approval", "allocated"})

@@ -22,12 +22,10 @@ from talentfin.workflows.bond.definition import WORKFLOW
 from talentfin.workflows.bond.models import BondIssue
 from tests.bond.web_helpers import ISSUE_PATHS
 from tests.bond.web_helpers import PATHS
-from tests.bond.web_helpers import Desk
 from tests.bond.web_helpers import allocation_in
 from tests.bond.web_helpers import bond_in
 from tests.bond.web_helpers import book_line
 from tests.bond.web_helpers import issuer_uscc
-from tests.bond.web_helpers import make_desk
 from tests.bond.web_helpers import stage_upload
 from tests.bond.web_helpers import text
 from tests.web import fresh
@@ -36,12 +34,6 @@ from tests.web import logs
 from tests.web import switch_to
 
 MISSING_ID = 999_999
-
-
-@pytest.fixture
-def desk(world) -> Desk:
-    """The underwriters, issuers and outsiders of these tests."""
-    return make_desk()
 
 
 def _page(response) -> str:
@@ -303,7 +295,8 @@ CASES = {
     "return_recommendation": "allocation_approval",
     "approve_allocation": "allocation_approval", "decline": "allocation_approval",
     "sign_contract": "allocated", "cancel_allocation": "allocated",
-    "disburse": "contracted", "record_repaid": "disbursed",
+    "disburse": "contracted", "record_repayment": "disbursed", "report_arrears": "disbursed",
+    "declare_default": "overdue", "record_repaid": "repaying",
 }
 _PARK = {"founder", "park_reviewer", "auditor"}
 _UNDERWRITER = _PARK | {"officer1", "approver1"}
@@ -339,7 +332,9 @@ def _filled(trigger: str) -> dict:
               "disbursed_on": "2026-01-05", "repaid_on": "2026-01-05", "fields": "purpose",
               "documents": "credit_report", "registration_no": "X-1",
               "registered_on": "2026-01-05", "code": "X1", "size": "1,000,000",
-              "coupon": "3.20", "coupon_months": "12", "issued_on": "2026-01-05"}
+              "coupon": "3.20", "coupon_months": "12", "issued_on": "2026-01-05",
+              "due_on": "2026-01-05", "paid_on": "2026-01-05", "principal": "1,000",
+              "interest": "100", "overdue_since": "2026-01-05", "classification": "loss"}
     return {f"{trigger}-{name}": value for name, value in values.items()}
 
 
@@ -407,3 +402,28 @@ def test_only_the_right_role_of_the_right_organisation_fires_each_step_of_a_bond
                     lambda state: ISSUE_VISIBLE)
     assert wrong == []
     assert {state: _footprint(b.id) for state, b in files.items()} == before
+
+
+def _offered(page: str, select_id: str) -> set[str]:
+    """The values a filter's <select> offers (its "all" options aside)."""
+    found = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert found, select_id
+    return set(re.findall(r'<option value="([^"]+)"', found.group(1))) - {"all"}
+
+
+def test_the_queue_filter_offers_the_users_own_products_and_states(client, auth, world,
+                                                                   desk):
+    login(auth, desk.officer1)
+    page = client.get("/queue/").get_data(as_text=True)
+    assert _offered(page, "product") == {"bond", "bond_issue"}
+    states = _offered(page, "filter-status")
+    assert {"allocation_approval", "overdue", "defaulted", "planned"} <= states
+    assert not states & {"npl", "claim_review", "committee_review", "prescreen", "listed"}
+    switch_to(auth, world.officer1)  # a bank's officer: the loan's
+    page = client.get("/queue/").get_data(as_text=True)
+    assert _offered(page, "product") == {"loan"}
+    assert "npl" in _offered(page, "filter-status")
+    assert "allocation_approval" not in _offered(page, "filter-status")
+    switch_to(auth, world.auditor)  # reads every product's
+    page = client.get("/queue/").get_data(as_text=True)
+    assert {"loan", "bond", "board"} <= _offered(page, "product")

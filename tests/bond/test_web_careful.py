@@ -17,7 +17,6 @@ from talentfin.workflows.bond.models import BondIssue
 from tests import factories
 from tests.bond.web_helpers import PATHS
 from tests.bond.web_helpers import PURPOSE
-from tests.bond.web_helpers import Desk
 from tests.bond.web_helpers import allocation_in
 from tests.bond.web_helpers import bond_in
 from tests.bond.web_helpers import card
@@ -26,7 +25,6 @@ from tests.bond.web_helpers import done
 from tests.bond.web_helpers import draft
 from tests.bond.web_helpers import element
 from tests.bond.web_helpers import issuer_uscc
-from tests.bond.web_helpers import make_desk
 from tests.bond.web_helpers import refused
 from tests.bond.web_helpers import request_form
 from tests.bond.web_helpers import status_of
@@ -37,12 +35,6 @@ from tests.web import fire
 from tests.web import fresh
 from tests.web import login
 from tests.web import switch_to
-
-
-@pytest.fixture
-def desk(world) -> Desk:
-    """The underwriters, issuers and outsiders of these tests."""
-    return make_desk()
 
 
 def _logs(application_id: int, trigger: str) -> int:
@@ -207,7 +199,9 @@ def test_the_founders_request_step_switches_to_english(client, auth, world, desk
 
 def test_every_state_reads_in_both_languages(client, auth, world, desk):
     bond = bond_in(desk)
-    files = {f"allocation {s}": allocation_in(world, desk, s, bond=bond) for s in PATHS}
+    # Half a million each: the firm holds every state's allocation within its limit.
+    files = {f"allocation {s}": allocation_in(world, desk, s, bond=bond, amount_fen=500_000_00)
+             for s in PATHS}
     files.update({f"bond {s}": bond_in(desk, s) for s in ("planned", "registered", "issued",
                                                           "servicing", "redeemed",
                                                           "cancelled")})
@@ -417,9 +411,22 @@ FIRE_ODD = {
         {"amount": "-1", "disbursed_on": "TODAY"},
         {"amount": "1,000,000", "disbursed_on": "2026-02-30"},
         {"amount": "1,000,000", "disbursed_on": "1900-01-01"}]),
-    "record_repaid": ("disbursed", "officer1", [
-        {}, {"repaid_on": "2999-01-01"}, {"repaid_on": "1900-01-01"},
-        {"repaid_on": "\x00"}]),
+    "record_repayment": ("disbursed", "officer1", [
+        {}, {"due_on": "TODAY", "paid_on": "2999-01-01", "principal": "1,000"},
+        {"due_on": "1900-01-01", "paid_on": "TODAY", "principal": "1,000"},
+        {"due_on": "TODAY", "paid_on": "TODAY", "principal": "99999999999999999999"},
+        {"due_on": "TODAY", "paid_on": "TODAY", "principal": "-1", "interest": "-1"},
+        {"due_on": "TODAY", "paid_on": "TODAY", "principal": "0", "interest": "0"},
+        {"due_on": "TODAY", "paid_on": "TODAY", "principal": "9,999,999"},
+        {"due_on": "\x00", "paid_on": "0000-00-00", "principal": "abc"}]),
+    "report_arrears": ("disbursed", "officer1", [
+        {}, {"overdue_since": "2999-01-01", "classification": "special_mention"},
+        {"overdue_since": "1900-01-01", "classification": "special_mention"},
+        {"overdue_since": "TODAY", "classification": "nope"}]),
+    "declare_default": ("overdue", "approver1", [
+        {}, {"classification": "substandard"}, {"classification": "nope", "comment": "违约"},
+        {"comment": "违约。"}]),
+    "record_repaid": ("repaying", "officer1", [{}, {"comment": LONG}]),
     "cancel_allocation": ("allocated", "approver1", [{}, {"comment": "   "}]),
 }
 

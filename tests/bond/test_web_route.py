@@ -7,7 +7,6 @@ within the rules; the approver approves (the allocation notice); the underwriter
 follows the headroom; the contract, the money paid out and the repayment; the approver
 closes the allocations. A founder never opens a bond."""
 
-import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func
 from sqlalchemy import select
@@ -20,7 +19,6 @@ from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
 from tests.bond.web_helpers import PURPOSE
 from tests.bond.web_helpers import REQUIRED_DOCUMENTS
-from tests.bond.web_helpers import Desk
 from tests.bond.web_helpers import allocation_in
 from tests.bond.web_helpers import bond_in
 from tests.bond.web_helpers import book_line
@@ -31,7 +29,6 @@ from tests.bond.web_helpers import draft
 from tests.bond.web_helpers import element
 from tests.bond.web_helpers import flashes
 from tests.bond.web_helpers import issuer_uscc
-from tests.bond.web_helpers import make_desk
 from tests.bond.web_helpers import refused
 from tests.bond.web_helpers import request_form
 from tests.bond.web_helpers import stage_upload
@@ -42,13 +39,6 @@ from tests.web import fresh
 from tests.web import login
 from tests.web import switch_to
 from tests.web import upload
-
-
-@pytest.fixture
-def desk(world) -> Desk:
-    """The underwriters, issuers and outsiders of these tests."""
-    return make_desk()
-
 
 NAME = "2026年崂山区人才创新创业集合债券（第一期）"
 
@@ -293,9 +283,23 @@ def test_the_bond_and_an_allocation_through_the_web_as_each_role(client, auth, w
     assert (allocation.status, allocation.disbursed_amount_fen) == ("disbursed", 2_000_000_00)
     assert element(_page(client, application_id), "disbursed") == (
         f"2,000,000.00 · {today.isoformat()}")
-    done(client, application_id, "record_repaid", repaid_on=day(), comment="已全额还款。")
+    # Repaid early, in two instalments; the interest's spread over the coupon (1.00 of
+    # 4.20 points) goes to the bond's risk reserve.
+    done(client, application_id, "record_repayment", due_on=day(90), paid_on=day(),
+         principal="1,500,000", interest="21,000")
     allocation = fresh(application_id)
-    assert (allocation.status, allocation.repaid_on) == ("closed", today)
+    assert (allocation.status, allocation.outstanding) == ("repaying", 500_000_00)
+    page = _page(client, application_id)
+    assert element(page, "outstanding") == "500,000.00"
+    assert element(page, "spread-received") == "5,000.00"
+    still = refused(client, application_id, "record_repaid")
+    assert "500,000.00 yuan of principal is still outstanding." in still
+    done(client, application_id, "record_repayment", due_on=day(180), paid_on=day(),
+         principal="500,000", interest="0")
+    done(client, application_id, "record_repaid", comment="已全额还款。")
+    allocation = fresh(application_id)
+    assert (allocation.status, allocation.repaid_on, allocation.outstanding) == (
+        "closed", today, 0)
     assert status_of(_page(client, application_id)) == "Repaid"
 
     # --- the approver closes the allocations -----------------------------------------------

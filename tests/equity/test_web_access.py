@@ -18,6 +18,7 @@ from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.policy import can
 from talentfin.services.outbox import run_pending
+from talentfin.workflows.access import claim_blocks
 from talentfin.workflows.equity import committee
 from talentfin.workflows.equity.definition import WORKFLOW
 from talentfin.workflows.equity.models import CashFlow
@@ -439,3 +440,20 @@ def test_a_member_who_is_not_the_chair_is_not_offered_the_resolution(client, aut
         assert _footprint(deal.id) == before
         auth.logout()
     assert wrong == []
+
+
+def test_nobody_claims_an_item_before_the_committee_and_no_claim_holds_it(client, auth,
+                                                                           world, funds):
+    deal = deal_in(world, funds, "ic_review")
+    login(auth, funds.members1[1])
+    page = text(client.get(f"/applications/{deal.id}"))
+    assert 'id="claim"' not in page and "Claim this application" not in page
+    claimed = client.post(f"/applications/{deal.id}/claim")
+    assert claimed.status_code in (403, 409) and fresh(deal.id).claimed_by_id is None
+    # A claim left from before (data of an older release) holds no member back.
+    stored = fresh(deal.id)
+    stored.claimed_by_id = funds.members1[2].id
+    db.session.commit()
+    page = text(client.get(f"/applications/{deal.id}"))
+    assert "Ask them to release it" not in page
+    assert not claim_blocks(funds.members1[1], fresh(deal.id))

@@ -314,20 +314,29 @@ def test_a_finding_sent_again_replaces_the_first(client, auth, world, funds):
     assert "filed again, it replaces the finding" in card(page, "diligence")
 
 
+def _reports(application_id: int) -> int:
+    return db.session.scalar(select(func.count(Attachment.id)).where(
+        Attachment.application_id == application_id, Attachment.kind == "dd_legal"))
+
+
 def test_a_finding_after_due_diligence_changes_nothing(client, auth, world, funds):
     deal = deal_in(world, funds, "valuation")
     db.session.expire_all()
     before = [(w.finding, w.report_id) for w in db.session.scalars(select(Workstream))]
+    reports = _reports(deal.id)
     login(auth, funds.manager1)
     page = text(client.get(f"/applications/{deal.id}"))
     assert 'id="finding-legal"' not in page
+    # With its report or without, the finding is refused for what it is (and no report is
+    # stored).
     late = _message(client, post_finding(client, deal.id, "legal", "red_flag", "迟到的发现。"))
-    assert "There is no document for you to upload on this application now." in late
+    assert "Due diligence is not under way on this application." in late
     late = _message(client, post_finding(client, deal.id, "legal", "red_flag", "迟到的发现。",
                                          report=False))
     assert "Due diligence is not under way on this application." in late
     db.session.expire_all()
     assert [(w.finding, w.report_id) for w in db.session.scalars(select(Workstream))] == before
+    assert _reports(deal.id) == reports
 
 
 def test_only_the_owner_or_the_approver_files_a_finding(client, auth, world, funds):

@@ -95,5 +95,17 @@ def exchange_page(today: date) -> ExchangePage:
             BoardListing, BoardListing.id == Financing.application_id).where(
             Financing.verified_at.is_(None)).order_by(Financing.on, Financing.id))
             .tuples().all()),
-        candidates=[(d, lst) for d, lst in owed
-                    if d.due_on + relativedelta(months=months) < today])
+        candidates=_once_per_listing([(d, lst) for d, lst in owed
+                                      if d.due_on + relativedelta(months=months) < today]))
+
+
+def _once_per_listing(owed: list[tuple[Disclosure, BoardListing]]) -> list:
+    """Each listing once, with its oldest report owed (the list is ordered by due date): a
+    firm late for two years is one delisting candidate."""
+    seen: set[int] = set()
+    kept = []
+    for report, listing in owed:
+        if listing.id not in seen:
+            seen.add(listing.id)
+            kept.append((report, listing))
+    return kept

@@ -1,6 +1,6 @@
 """A bond planned by the underwriter's officer for one of the programme's issuers, and the
 underwriter's book: each bond's size, allocated and headroom, its allocations by state, the
-coupons ahead."""
+coupons ahead, its loss layers, and the on-lent loans in arrears."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +18,7 @@ from talentfin.models.base import sum_fen
 from talentfin.models.base import utcnow
 from talentfin.policy import rule
 from talentfin.workflows.bond import BOND_ISSUE
+from talentfin.workflows.bond import servicing
 from talentfin.workflows.bond.labels import OFFICER
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
@@ -83,19 +84,33 @@ class BondLine:
     bond: BondIssue
     by_state: dict[str, tuple[int, int]]  # state -> (count, amount allocated)
     coupons_ahead: list[date]
+    layers: servicing.Layers | None  # once issued
+
+
+def overdue_loans(org_id: int) -> list[BondAllocation]:
+    """The underwriter's on-lent loans in arrears, longest overdue first."""
+    return list(db.session.scalars(
+        select(BondAllocation)
+        .where(BondAllocation.bond_id.in_(select(BondIssue.id)
+                                          .where(BondIssue.partner_org_id == org_id)),
+               BondAllocation.status == "overdue")
+        .order_by(BondAllocation.overdue_since, BondAllocation.id)))
 
 
 def book(org_id: int, today: date) -> list[BondLine]:
-    """The underwriter's bonds, newest first, with their allocations and coupons ahead."""
+    """The underwriter's bonds, newest first, with their allocations, coupons ahead and
+    loss layers (a fixed number of queries, however many bonds)."""
     bonds = db.session.scalars(select(BondIssue).where(BondIssue.partner_org_id == org_id)
                                .order_by(BondIssue.id.desc())).all()
-    lines = []
-    for bond in bonds:
-        rows = db.session.execute(select(
-            BondAllocation.status, func.count(), sum_fen(BondAllocation.allocated_fen))
-            .where(BondAllocation.bond_id == bond.id,
+    by_state: dict[int, dict[str, tuple[int, int]]] = {bond.id: {} for bond in bonds}
+    for bond_id, status, count, amount in db.session.execute(select(
+            BondAllocation.bond_id, BondAllocation.status, func.count(),
+            sum_fen(BondAllocation.allocated_fen))
+            .where(BondAllocation.bond_id.in_(list(by_state)),
                    BondAllocation.submitted_at.is_not(None))
-            .group_by(BondAllocation.status)).all()
-        lines.append(BondLine(bond, {s: (c, a) for s, c, a in rows},
-                              [d for d in bond.coupon_dates() if d >= today][:4]))
-    return lines
+            .group_by(BondAllocation.bond_id, BondAllocation.status)):
+        by_state[bond_id][status] = (count, amount)
+    layers = servicing.layers_of([bond for bond in bonds if bond.size_fen], today)
+    return [BondLine(bond, by_state[bond.id],
+                     [d for d in bond.coupon_dates() if d >= today][:4], layers.get(bond.id))
+            for bond in bonds]

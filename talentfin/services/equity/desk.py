@@ -27,11 +27,9 @@ __all__ = ["UploadRefused", "file_finding", "file_report", "name_chair", "open_m
 
 def file_finding(application: Application, kind: str, user: User, finding: str, text: str,
                  report: FileStorage | None) -> None:
-    """A workstream's report (uploaded now, or the one already there) and its finding."""
-    stream = next((w for w in diligence.workstreams(application) if w.kind == kind), None)
-    if stream is not None and not diligence.may_file(user, stream, application):
-        raise Forbidden(_("Only the workstream's owner, or the fund's approver, files its "
-                          "finding."))
+    """A workstream's report (uploaded now, or the one already there) and its finding; the
+    finding is checked first, so a refused one stores no report."""
+    diligence.check_finding(application, kind, user, finding, text)
     attachment = None
     if report is not None and report.filename:
         attachment = save_attachment(application, diligence.REPORT_KINDS.get(kind, "other"),

@@ -1,7 +1,8 @@
 """A firm's allocation of a bond: the bond it asks (one of its underwriter's, open for
 allocations), the underwriter's terms within the rules (the firm's share, the on-lending
 rate, the term, the outstanding caps counted with loans), the approval that takes its part
-of the bond's size, and the contract, the money and its repayment."""
+of the bond's size, and the contract and the money (its repayment:
+``talentfin.workflows.bond.servicing``)."""
 
 from datetime import date
 
@@ -22,6 +23,7 @@ from talentfin.workflows.bond.models import BondIssue
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.errors import Refused
 from talentfin.workflows.loan.eligibility import tier_limit_fen
+from talentfin.workflows.loan.terms import hold_caps
 from talentfin.workflows.loan.terms import outstanding_problem
 
 
@@ -169,6 +171,7 @@ def take_headroom(ctx: FireContext) -> None:
                         bond=app.bond.name, amount=format_fen(amount)))
     if (over := firm_limit_problem(app, amount, ctx.today)) is not None:
         raise Refused(over)
+    hold_caps(app, amount, ctx.today)  # the outstanding caps, counted with loans
     app.allocated_fen = amount
     # The session's bond still has the figure read before the UPDATE: read it again (the
     # allocation notice states the bond's allocated and headroom after this allocation).
@@ -220,18 +223,5 @@ def disbursement_valid(ctx: FireContext) -> str | None:
 def record_disbursement(ctx: FireContext) -> None:
     """Effect: the money paid out."""
     ctx.application.disbursed_amount_fen = ctx.data["amount_fen"]
+    ctx.application.outstanding_fen = ctx.data["amount_fen"]
     ctx.application.disbursed_on = ctx.data["disbursed_on"]
-
-
-def repaid_valid(ctx: FireContext) -> str | None:
-    """Repaid in full on a day after the money was paid out."""
-    on = ctx.data.get("repaid_on")
-    if on is None or on > ctx.today or on < (ctx.application.disbursed_on or on):
-        return _("Enter the day repaid in full: after the money was paid out, not after "
-                 "today.")
-    return None
-
-
-def record_repaid(ctx: FireContext) -> None:
-    """Effect: the day repaid (the allocation no longer counts toward the caps)."""
-    ctx.application.repaid_on = ctx.data["repaid_on"]

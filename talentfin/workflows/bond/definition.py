@@ -3,17 +3,19 @@ terms, open for allocations, then serviced until it is redeemed, each step the
 underwriter's. A firm's allocation (``bond``): the common route (draft, park review,
 requests for information, withdrawal, expiry), then the underwriter's credit review and
 approval (which takes its part of the bond's size), the on-lending contract, the money and
-its repayment."""
+its repayment (arrears, and a default whose loss the layers absorb)."""
 
 from talentfin.i18n import _l
 from talentfin.workflows import common
 from talentfin.workflows.bond import allocation
 from talentfin.workflows.bond import issue
 from talentfin.workflows.bond import partner
+from talentfin.workflows.bond import servicing
 from talentfin.workflows.bond.labels import APPROVER
 from talentfin.workflows.bond.labels import OFFICER
 from talentfin.workflows.bond.labels import UNDERWRITER
 from talentfin.workflows.eligibility import programme_problems
+from talentfin.workflows.loan import servicing as loan_servicing
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
 from talentfin.workflows.spec import Transition as T
@@ -77,7 +79,10 @@ STATES = (
           sla=Sla(APPROVER)),
     State("contracted", _l("Contract signed: to be paid out"), actor=OFFICER,
           sla=Sla(APPROVER)),
-    State("disbursed", _l("Paid out: being repaid")),
+    State("disbursed", _l("Paid out: repayments to come")),
+    State("repaying", _l("Repaying")),
+    State("overdue", _l("In arrears")),
+    State("defaulted", _l("In default: loss absorbed"), terminal=True, default=True),
     State("closed", _l("Repaid"), terminal=True),
     State("declined", _l("Declined by the underwriter"), terminal=True),
     State("cancelled", _l("Allocation cancelled"), terminal=True),
@@ -114,9 +119,22 @@ TRANSITIONS = (
     T("disburse", ("contracted",), "disbursed", (OFFICER,), _l("Record the money paid out"),
       guards=(allocation.disbursement_valid,), effects=(allocation.record_disbursement,),
       form="bond_disbursement", style="success"),
-    T("record_repaid", ("disbursed",), "closed", (OFFICER,), _l("Record the loan repaid"),
-      guards=(allocation.repaid_valid,), effects=(allocation.record_repaid,),
-      form="bond_repaid", style="success", queued=False),
+    # The on-lent loan, as the underwriter reports it.
+    T("record_repayment", ("disbursed", "repaying", "overdue"), "repaying", UNDERWRITER,
+      _l("Record a repayment"), guards=(loan_servicing.repayment_valid,),
+      effects=(servicing.record_repayment,), form="repayment", queued=False),
+    T("report_arrears", ("disbursed", "repaying"), "overdue", UNDERWRITER,
+      _l("Report arrears"), guards=(loan_servicing.overdue_valid,),
+      effects=(loan_servicing.record_overdue,), form="overdue", style="secondary",
+      queued=False),
+    T("declare_default", ("overdue",), "defaulted", (APPROVER,),
+      _l("Declare the default (the loss layers absorb the loss)"),
+      guards=(loan_servicing.npl_reached, servicing.loss_owed, common.comment_given),
+      effects=(loan_servicing.record_npl, servicing.absorb_loss), form="classification",
+      dossier="default_record", decides=True, style="danger", queued=False),
+    T("record_repaid", ("repaying",), "closed", UNDERWRITER, _l("Record the loan repaid"),
+      guards=(servicing.repaid_in_full,), effects=(servicing.record_repaid,), form="decision",
+      style="success", queued=False),
     T("cancel_allocation", ("allocated", "contracted"), "cancelled", (APPROVER,),
       _l("Cancel the allocation"), guards=(common.comment_given,),
       effects=(allocation.give_back,), form="decision", style="danger"),

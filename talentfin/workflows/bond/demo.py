@@ -5,12 +5,14 @@ through the real engine by the park and the underwriter's officer and approver."
 from datetime import date
 from types import SimpleNamespace
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.workflows.bond.issue_demo import UNDERWRITER
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
+from talentfin.workflows.bond.servicing import repayments_of
 
 ORGANISATIONS = ()  # the underwriter is seeded with the bonds
 STAFF = ()
@@ -18,12 +20,14 @@ OFFICER, APPROVER = "underwriter_officer", "underwriter_approver"
 
 WALKS = tuple((target, index % 4, UNDERWRITER) for index, target in enumerate((
     "draft", "park_review", "info_requested", "credit_review", "underwriter_info_requested",
-    "allocation_approval", "allocated", "contracted", "disbursed", "closed", "declined",
-    "cancelled", "rejected", "withdrawn", "expired")))
+    "allocation_approval", "allocated", "contracted", "disbursed", "repaying", "overdue",
+    "defaulted", "closed", "declined", "cancelled", "rejected", "withdrawn", "expired")))
 
 REVIEWED = ["submit", "park_approve"]
 RECOMMENDED = [*REVIEWED, "recommend"]
 ALLOCATED = [*RECOMMENDED, "approve_allocation"]
+PAID = [*ALLOCATED, "sign_contract", "disburse"]
+REPAYMENTS = 4  # a quarter of the principal each, with the quarter's interest
 PATHS = {
     "draft": [], "park_review": ["submit"], "info_requested": ["submit", "park_request_info"],
     "expired": ["submit", "park_request_info", "expire"],
@@ -33,11 +37,15 @@ PATHS = {
     "allocation_approval": RECOMMENDED, "declined": [*RECOMMENDED, "decline"],
     "allocated": ALLOCATED, "cancelled": [*ALLOCATED, "cancel_allocation"],
     "contracted": [*ALLOCATED, "sign_contract"],
-    "disbursed": [*ALLOCATED, "sign_contract", "disburse"],
-    "closed": [*ALLOCATED, "sign_contract", "disburse", "record_repaid"],
+    "disbursed": [*PAID],
+    "repaying": [*PAID, "record_repayment"],
+    "overdue": [*PAID, "record_repayment", "report_arrears"],
+    "defaulted": [*PAID, "record_repayment", "report_arrears", "declare_default"],
+    "closed": [*PAID, *["record_repayment"] * REPAYMENTS, "record_repaid"],
 }
 PAPERS_BEFORE = {"sign_contract": ("onlending_contract",),
-                 "disburse": ("disbursement_voucher",)}
+                 "disburse": ("disbursement_voucher",),
+                 "declare_default": ("collection_records",)}
 WAITED_BEFORE = {"expire": 30}
 
 
@@ -49,7 +57,7 @@ def _open_bond() -> BondIssue:
 def request(index: int, underwriter_id: int, _draft: BondAllocation) -> dict:
     """The founder's application for an allocation of the open bond."""
     return {"partner_org_id": underwriter_id, "bond_id": _open_bond().id,
-            "requested_amount_fen": (100 + 50 * (index % 3)) * 10_000_00,
+            "requested_amount_fen": (50 + 25 * (index % 3)) * 10_000_00,
             "requested_term_months": 24,
             "purpose": "用于研发投入与原材料采购，按用款计划分期使用。"}
 
@@ -59,10 +67,22 @@ def disbursed_days_ago(_target: str) -> int:
     return 0
 
 
+def _repayment(application: BondAllocation, today: date) -> dict:
+    """The next of the loan's quarterly repayments (paid today, early): a quarter of the
+    principal (the last one what is left) and a quarter's interest on what was owed."""
+    done = len(repayments_of(application))
+    owed = application.outstanding
+    principal = owed if done + 1 >= REPAYMENTS else application.allocated_fen // REPAYMENTS
+    return {"due_on": today + relativedelta(months=3 * (done + 1)), "paid_on": today,
+            "principal_fen": principal,
+            "interest_fen": owed * application.onlending_rate_bp // 10_000 // 4}
+
+
 def step(trigger: str, application: BondAllocation, people: SimpleNamespace, today: date,
          _days_ago: int = 0) -> tuple[object, str, dict]:
     """(actor, comment, form data) of one demo step (the founder fires the founder's)."""
     coupon = application.bond.coupon_bp or 0
+    repayment = _repayment(application, today) if trigger == "record_repayment" else {}
     steps = {
         "submit": (None, "", {}), "withdraw": (None, "已通过银行贷款解决资金需求。", {}),
         "park_approve": (people.park, "企业经营正常，同意推荐申请债券额度。", {}),
@@ -81,7 +101,12 @@ def step(trigger: str, application: BondAllocation, people: SimpleNamespace, tod
                                                "signed_on": today}),
         "disburse": (people.officer, "", {"amount_fen": application.allocated_fen,
                                           "disbursed_on": today}),
-        "record_repaid": (people.officer, "企业已提前全额还款。", {"repaid_on": today}),
+        "record_repayment": (people.officer, "", repayment),
+        "report_arrears": (people.officer, "本期利息及本金逾期未付，已电话及上门催收。",
+                           {"overdue_since": today, "classification": "special_mention"}),
+        "declare_default": (people.approver, "多次催收无果，企业已停产，认定违约。",
+                            {"classification": "substandard"}),
+        "record_repaid": (people.officer, "贷款已结清。", {}),
         "expire": (None, "", {}),
     }
     return steps[trigger]

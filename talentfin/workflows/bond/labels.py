@@ -7,9 +7,10 @@ from talentfin.workflows.spec import DossierKind
 
 OFFICER, APPROVER, ISSUER = "underwriter_officer", "underwriter_approver", "issuer_officer"
 UNDERWRITER = (OFFICER, APPROVER)
-# An allocation decided for and not yet ended: it holds part of the bond's size and counts
-# toward the firm's and the talent's outstanding caps together with loans.
-COMMITTED = ("allocated", "contracted", "disbursed")
+# An allocation decided for and neither repaid nor given back: it holds part of the bond's
+# size and counts toward the firm's and the talent's outstanding caps together with loans
+# (a default's loss stays with the firm).
+COMMITTED = ("allocated", "contracted", "disbursed", "repaying", "overdue", "defaulted")
 
 ISSUE_DOCUMENTS = (
     DocumentKind("board_resolution", _l("Issuer's board resolution (董事会决议)"),
@@ -45,6 +46,8 @@ DOCUMENTS = (
     DocumentKind("other", _l("Other document")),
     DocumentKind("onlending_contract", _l("On-lending contract (委托贷款/借款合同)"),
                  roles=UNDERWRITER, states=("allocated",)),
+    DocumentKind("collection_records", _l("Collection records (催收记录)"), roles=UNDERWRITER,
+                 states=("overdue",)),
     DocumentKind("disbursement_voucher", _l("Disbursement voucher"), roles=UNDERWRITER,
                  states=("contracted",)),
 )
@@ -55,6 +58,8 @@ DOSSIERS = {
                                     _PDF + "application_form.html"),
     "park_opinion": DossierKind(_l("Park recommendation opinion"), _PDF + "park_opinion.html"),
     "allocation_notice": DossierKind(_l("Allocation notice"), _PDF + "allocation_notice.html"),
+    "default_record": DossierKind(_l("Default and loss-sharing record"),
+                                  _PDF + "default_record.html"),
 }
 
 FIELDS = {

@@ -92,12 +92,27 @@ class BondAllocation(Application):
     disbursed_on: Mapped[date | None] = mapped_column(Date)
     disbursed_amount_fen: Mapped[int | None] = mapped_column(BigInteger)
     repaid_on: Mapped[date | None] = mapped_column(Date)
+    # The on-lent loan as the underwriter reports it: principal still owed (set when paid
+    # out), arrears and the five-grade classification, and a default's loss (the principal
+    # owed that day, absorbed by the layers: talentfin.workflows.bond.servicing).
+    outstanding_fen: Mapped[int | None] = mapped_column(BigInteger)
+    overdue_since: Mapped[date | None] = mapped_column(Date)
+    classification: Mapped[str | None] = mapped_column(String(20))
+    defaulted_on: Mapped[date | None] = mapped_column(Date)
+    loss_fen: Mapped[int | None] = mapped_column(BigInteger)
 
     __mapper_args__ = {"polymorphic_identity": "bond", "polymorphic_load": "selectin",
                        "inherit_condition": id == Application.id}
 
     bond: Mapped[BondIssue | None] = relationship(foreign_keys=[bond_id])
     recommended_by: Mapped[User | None] = relationship(foreign_keys=[recommended_by_id])
+
+    @property
+    def outstanding(self) -> int:
+        """The on-lent principal still owed."""
+        if self.outstanding_fen is not None:
+            return self.outstanding_fen
+        return self.disbursed_amount_fen or 0
 
     def current_amount(self) -> int | None:
         """Disbursed, else allocated, else recommended, else asked for."""

@@ -1,13 +1,16 @@
 """What 人才债's parts of the application page show: for an allocation, its bond with the
-headroom and the firm's limit; for the bond, its terms, coupons and allocations."""
+headroom and the firm's limit, and once paid out its repayments and any default's layers;
+for the bond, its terms, coupons, allocations and loss layers."""
 
 from sqlalchemy import select
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import User
+from talentfin.pool.labels import ENTRY_KINDS
 from talentfin.workflows.access import can_view
 from talentfin.workflows.bond import labels
+from talentfin.workflows.bond import servicing
 from talentfin.workflows.bond.allocation import firm_limit_fen
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
@@ -19,7 +22,12 @@ def page(application: BondAllocation, user: User) -> dict:
     limit = None
     if bond is not None and bond.size_fen and application.enterprise.talent is not None:
         limit = firm_limit_fen(application, business_today())
-    return {"labels": labels, "bond": bond, "firm_limit": limit}
+    paid_out = application.disbursed_on is not None
+    return {"labels": labels, "bond": bond, "firm_limit": limit,
+            "repayments": servicing.repayments_of(application) if paid_out else [],
+            "spread_received": servicing.spread_received(application) if paid_out else 0,
+            "draws": servicing.draws_of(application) if application.loss_fen else {},
+            "layers": [(kind, ENTRY_KINDS[kind]) for kind, _account in servicing.LAYERS]}
 
 
 def issue_page(bond: BondIssue, user: User) -> dict:
@@ -30,4 +38,5 @@ def issue_page(bond: BondIssue, user: User) -> dict:
         .order_by(BondAllocation.id)) if can_view(user, a)]
     return {"labels": labels, "today": today,
             "coupons_ahead": [day for day in bond.coupon_dates() if day >= today],
-            "allocations": allocations}
+            "allocations": allocations,
+            "layers": servicing.layers(bond, today) if bond.size_fen else None}

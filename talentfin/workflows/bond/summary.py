@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.models.base import sum_fen
+from talentfin.workflows.bond import servicing
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
 from talentfin.workflows.dossiers import iso
@@ -45,7 +46,32 @@ def summary(app: BondAllocation) -> dict:
         "contract": {"no": app.contract_no, "signed_on": iso(app.contract_signed_on),
                      "disbursed_on": iso(app.disbursed_on),
                      "disbursed_fen": app.disbursed_amount_fen},
+        "servicing": _servicing(app),
     }
+
+
+def _servicing(app: BondAllocation) -> dict | None:
+    """The on-lent loan once paid out: what is owed, arrears, and a default's layers."""
+    if app.disbursed_on is None:
+        return None
+    repayments = servicing.repayments_of(app)
+    draws = servicing.draws_of(app)
+    result = {"outstanding_fen": app.outstanding, "overdue_since": iso(app.overdue_since),
+              "classification": app.classification,
+              "principal_repaid_fen": sum(r.principal_fen for r in repayments),
+              "interest_paid_fen": sum(r.interest_fen for r in repayments),
+              "repayments": len(repayments),
+              "spread_to_reserve_fen": servicing.spread_received(app),
+              "defaulted_on": iso(app.defaulted_on), "loss_fen": app.loss_fen,
+              "draws": {kind: draws.get(kind, 0) for kind, _account in servicing.LAYERS}}
+    if app.defaulted_on is not None and app.bond is not None:
+        layers = servicing.layers(app.bond, app.defaulted_on)
+        result["bond_layers"] = {
+            "reserve_left_fen": layers.reserve_fen,
+            "government_share_fen": layers.government_share_fen,
+            "government_left_fen": layers.government_left_fen,
+            "issuer_drawn_fen": layers.issuer_drawn_fen}
+    return result
 
 
 def snapshot(app: BondAllocation) -> dict:

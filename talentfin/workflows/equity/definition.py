@@ -43,7 +43,7 @@ STATES = (
     State("due_diligence", _l("Due diligence"), actor=MANAGER, sla=Sla(APPROVER)),
     State("valuation", _l("Valuation to be filed"), actor=MANAGER, sla=Sla(APPROVER)),
     State("ic_review", _l("Before the investment committee"), actor=COMMITTEE,
-          sla=Sla(APPROVER)),
+          sla=Sla(APPROVER), collective=True),
     State("publicity", _l("Publicity period (公示)")),
     State("signing", _l("Investment agreement to be signed"), actor=MANAGER,
           sla=Sla(APPROVER)),

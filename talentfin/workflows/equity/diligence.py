@@ -82,6 +82,21 @@ def file_finding(application: Application, kind: str, user: User, finding: str, 
                  report: Attachment | None) -> Workstream:
     """Close a workstream with its report and finding (filed again, it replaces them).
     Flushes; the caller commits."""
+    stream = check_finding(application, kind, user, finding, text)
+    report = report or latest_report(application, kind)
+    if report is None:
+        raise Refused(_("Upload the %(workstream)s report.", workstream=label_of(WORKSTREAMS,
+                                                                                kind)))
+    stream.report_id, stream.finding, stream.finding_text = report.id, finding, text.strip()
+    stream.closed_at, stream.closed_by_id = utcnow(), user.id
+    db.session.flush()
+    return stream
+
+
+def check_finding(application: Application, kind: str, user: User, finding: str,
+                  text: str) -> Workstream:
+    """The workstream a finding may be filed on by this user, or the refusal (checked
+    before its report is stored: a refused finding leaves no upload behind)."""
     if application.status != "due_diligence":
         raise Refused(_("Due diligence is not under way on this application."))
     stream = next((w for w in workstreams(application) if w.kind == kind), None)
@@ -92,16 +107,8 @@ def file_finding(application: Application, kind: str, user: User, finding: str, 
                           "finding."))
     if finding not in FINDINGS:
         raise Refused(_("Choose the finding: no red flag, or a red flag."))
-    text = text.strip()
-    if finding == "red_flag" and not text:
+    if finding == "red_flag" and not text.strip():
         raise Refused(_("Say what the red flag is."))
-    report = report or latest_report(application, kind)
-    if report is None:
-        raise Refused(_("Upload the %(workstream)s report.", workstream=label_of(WORKSTREAMS,
-                                                                                kind)))
-    stream.report_id, stream.finding, stream.finding_text = report.id, finding, text
-    stream.closed_at, stream.closed_by_id = utcnow(), user.id
-    db.session.flush()
     return stream
 
 

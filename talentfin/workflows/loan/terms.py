@@ -9,10 +9,12 @@ from sqlalchemy import case
 from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import union
+from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
+from talentfin.models import Enterprise
 from talentfin.models import TalentProfile
 from talentfin.models.base import sum_fen
 from talentfin.models.policy import int_parameter
@@ -20,6 +22,7 @@ from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.workflows import registry
 from talentfin.workflows.context import FireContext
+from talentfin.workflows.errors import Refused
 from talentfin.workflows.loan.eligibility import amount_over_tier_limit
 from talentfin.workflows.loan.models import SECURITY
 
@@ -85,6 +88,30 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
             return _("The talent's outstanding loans across all banks would exceed %(cap)s yuan.",
                      cap=format_fen(talent_cap))
     return None
+
+
+def hold_caps(application: Application, amount_fen: int, on: date) -> None:
+    """Check the caps again behind locks, in the firing that commits the money (an effect):
+    the talent's profiles (every firm the person founded) and then the firm are locked by
+    a no-op UPDATE (row locks on PostgreSQL, the write lock on SQLite), so of two approvals
+    at the same moment for one person's firms, of any products counted together, the second
+    waits for the first and counts it. Refused when the caps no longer hold."""
+    talent = application.enterprise.talent
+    if talent is not None:
+        db.session.execute(update(TalentProfile)
+                           .where(TalentProfile.id_number == talent.id_number)
+                           .values(id_number=TalentProfile.id_number)
+                           .execution_options(synchronize_session=False))
+    db.session.execute(update(Enterprise).where(Enterprise.id == application.enterprise_id)
+                       .values(id=Enterprise.id).execution_options(synchronize_session=False))
+    problem = outstanding_problem(application, amount_fen, on)
+    if problem is not None:
+        raise Refused(problem)
+
+
+def hold_approved_within_caps(ctx: FireContext) -> None:
+    """Effect: the recommended amount still within the caps, behind their locks."""
+    hold_caps(ctx.application, ctx.application.recommended_amount_fen or 0, ctx.today)
 
 
 def within_caps(ctx: FireContext) -> str | None:
