@@ -32,6 +32,13 @@ class Defaults:
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # Other limits per network address, counted in the database (talentfin.services.rates).
+    REGISTER_MAX_PER_ADDRESS = 10  # registrations an hour
+    VERIFY_MAX_PER_ADDRESS = 60  # dossier lookups on the public page in ten minutes
+    # Proxies in front of the app (0: none). With 1, the address, scheme and host come from
+    # the proxy's X-Forwarded-* headers (werkzeug's ProxyFix); without it, behind a proxy
+    # every request has the proxy's address and one client's failures lock everyone out.
+    PROXY_COUNT = 0
 
     BABEL_DEFAULT_LOCALE = "zh"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from talentfin import config as config_module
@@ -133,8 +134,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_security(app: Flask) -> None:
-    """Security headers on every response, with a CSP the pages really satisfy."""
+    """Security headers on every response, with a CSP the pages really satisfy; behind
+    ``PROXY_COUNT`` proxies, the client's address, scheme and host from their headers."""
     app.after_request(apply_security_headers)
+    proxies = int(app.config.get("PROXY_COUNT") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+                                x_host=proxies)
 
 
 def register_templating(app: Flask) -> None:

@@ -39,7 +39,8 @@ def resident_id_problem(number: str, today: date | None = None) -> str | None:
     number = number.strip().upper()
     if len(number) != 18:
         return "length"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() \
+            or not (number[17].isdigit() or number[17] == "X"):
         return "chars"
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -31,7 +31,9 @@ from talentfin.models import JobRun
 from talentfin.models.base import utcnow
 from talentfin.pool.standing import check_suspensions
 from talentfin.pool.statements import statement_for_last_month
+from talentfin.services import rates
 from talentfin.services.outbox import retry_failed
+from talentfin.services.registration import prune_registrations
 from talentfin.services.sla import send_documents_due
 from talentfin.services.sla import send_sla_escalations
 from talentfin.services.sla import send_sla_reminders
@@ -96,6 +98,9 @@ class Job:
 CORE_JOBS = (
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
     Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
+    # The rate limits' old counts and the registrations nobody confirmed in time.
+    Job("prune_rate_events", lambda _day: rates.prune() + prune_registrations(),
+        "cron", {"hour": 2, "minute": 10}),
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),
     Job("sla_escalations", send_sla_escalations, "cron", {"hour": 8, "minute": 35}),

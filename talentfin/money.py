@@ -45,7 +45,7 @@ def parse_yuan(text: str | Decimal | int) -> int:
     if EXPONENT.search(raw[:MAX_AMOUNT_CHARS + 1]):
         raise ExponentNotation(raw[:MAX_AMOUNT_CHARS])
     if len(raw) > MAX_AMOUNT_CHARS:
-        if raw.lstrip("+-").split(".")[0].isdigit():
+        if raw.lstrip("+-").split(".")[0].isascii() and raw.lstrip("+-").split(".")[0].isdigit():
             raise AmountTooLarge(raw[:MAX_AMOUNT_CHARS])
         raise MoneyError(raw[:MAX_AMOUNT_CHARS])
     if not AMOUNT_SHAPE.fullmatch(raw):

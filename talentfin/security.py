@@ -1,6 +1,8 @@
 """HTTP security headers applied to every response."""
 
 from flask import Response
+from flask import request
+from flask_login import current_user
 
 # Every script and style is served by the app itself; no inline code, no CDN.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -19,8 +21,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def apply_security_headers(response: Response) -> Response:
-    """Add CSP, nosniff, framing and referrer headers."""
+    """Add CSP, nosniff, framing and referrer headers; a page or file served to a logged-in
+    user is never stored by the browser or a proxy (the back button after a logout, a
+    shared computer), static assets aside."""
     headers = response.headers
+    if not (request.endpoint or "").endswith("static") and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -1,12 +1,14 @@
 """Helpers for tests that drive the app through the web client as a user would."""
 
 import io
+import re
 
 from sqlalchemy import select
 
 from talentfin.demo import DEMO_PDF
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.workflows.loan.labels import REQUIRED_DOCUMENTS as REQUIRED_LOAN_ATTACHMENTS
@@ -94,3 +96,23 @@ def founder_applies(client, bank_id: int, **changes) -> int:
     for kind in REQUIRED_LOAN_ATTACHMENTS:
         assert upload(client, application_id, kind).status_code == 302
     return application_id
+
+
+def register_and_confirm(client, data: dict):
+    """Register a founder through the pages: the form, then the link of the mail it sends
+    (read from the outbox, as the worker would send it). The link's response."""
+    response = client.post("/register", data=data)
+    assert response.status_code == 200 and 'id="register-sent"' in response.get_data(
+        as_text=True), response.get_data(as_text=True)[-2000:]
+    return client.get(registration_link(data["email"]))
+
+
+def registration_link(email: str) -> str:
+    """The path of the newest registration link mailed to ``email``."""
+    task = db.session.scalars(select(OutboxTask).where(OutboxTask.kind == "send_mail")
+                              .order_by(OutboxTask.id.desc())).first()
+    assert task is not None and task.payload["to"] == email.strip().lower(), task
+    found = re.search(r"https?://[^/\s]+(/register/confirm/\S+)", task.payload["body"])
+    assert found, task.payload["body"]
+    return found.group(1)
+

@@ -23,24 +23,27 @@ from talentfin.money import ExponentNotation
 from talentfin.money import MoneyError
 from talentfin.money import format_fen
 from talentfin.money import parse_yuan
+from talentfin.text import clean_text
 
 
 class _Meta(FlaskForm.Meta):
     def wrap_formdata(self, form, formdata):
-        """The submitted text without NUL characters, which no field means and PostgreSQL
-        refuses in text (a server error otherwise); files pass untouched."""
+        """The submitted text without control or bidi characters (``talentfin.text``): a NUL
+        PostgreSQL refuses (a server error otherwise), an override reorders a name; files
+        pass untouched."""
         data = super().wrap_formdata(form, formdata)
-        if data is None or not any("\x00" in v for v in data.values() if isinstance(v, str)):
+        if data is None or all(clean_text(v) == v for _k, v in data.items(multi=True)
+                               if isinstance(v, str)):
             return data
         clean = MultiDict()
         for key, value in data.items(multi=True):
-            clean.add(key, value.replace("\x00", "") if isinstance(value, str) else value)
+            clean.add(key, clean_text(value) if isinstance(value, str) else value)
         return clean
 
 
 class BaseForm(FlaskForm):
     """CSRF-protected form; WTForms' own messages follow the user's language; submitted
-    text loses any NUL character."""
+    text loses any control or bidi character."""
 
     Meta = _Meta
 

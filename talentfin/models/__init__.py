@@ -22,11 +22,14 @@ from talentfin.models.org import TalentProfile
 from talentfin.models.policy import PolicyParameter
 from talentfin.models.signoff import AuditSignOff
 from talentfin.models.user import LoginAttempt
+from talentfin.models.user import PendingRegistration
+from talentfin.models.user import RateEvent
 from talentfin.models.user import User
 
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS",
     "Application", "Attachment", "AuditSignOff", "ChainHead", "Dossier", "Enterprise",
     "JobRun", "LoginAttempt", "Notification", "NotificationPreference", "Organisation",
-    "OutboxTask", "PolicyParameter", "TalentProfile", "TransitionLog", "User",
+    "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent", "TalentProfile",
+    "TransitionLog", "User",
 ]

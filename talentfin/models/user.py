@@ -9,6 +9,7 @@ from sqlalchemy import Boolean
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -38,6 +39,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(5), default="zh")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Raised by every logout: the sessions signed before it (a copied cookie included) end.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     org: Mapped[Organisation | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()
@@ -49,9 +52,12 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def session_token(self) -> str:
-        """Changes with every new password, so a password change or reset ends the account's
-        other sessions (the session cookie is signed; this is a digest, not the hash)."""
-        return hashlib.sha256(self.password_hash.encode("utf-8")).hexdigest()[:20]
+        """Changes with every new password and every logout, so a password change, a reset
+        or a logout ends the account's sessions, a copied cookie's included (the session
+        cookie is signed; this is a digest, not the hash)."""
+        seed = self.password_hash if not self.session_generation \
+            else f"{self.password_hash}:{self.session_generation}"
+        return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:20]
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session: the id and the password's token."""
@@ -81,3 +87,36 @@ class LoginAttempt(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RateEvent(db.Model):
+    """One request counted against a rate limit (a dossier lookup, a registration) by the
+    address or account it came from; counted in the database, so limits hold across
+    server processes and hosts. Old rows are pruned daily."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_bucket_key_at", "bucket", "key", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bucket: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class PendingRegistration(db.Model):
+    """A founder's registration waiting for the link mailed to the address: the account is
+    created only when it is followed (an existing address is told so by mail, and the page
+    answers the same either way). The link's token is stored hashed."""
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    company_name: Mapped[str] = mapped_column(String(120))
+    uscc: Mapped[str] = mapped_column(String(18))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,6 +1,7 @@
 """Accounts: login with throttling, founder registration, staff accounts."""
 
 import hmac
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -8,6 +9,8 @@ from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
 
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -19,6 +22,7 @@ from talentfin.models import LoginAttempt
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.text import whole_number
 
 
 class AccountError(ValueError):
@@ -39,12 +43,20 @@ def load_user(session_id: str) -> User | None:
     """Flask-Login's user loader: the active account whose password token still matches
     (a session from before a password change or reset ends here)."""
     user_id, _dot, token = session_id.partition(".")
-    if not user_id.isdigit() or not token:
+    if whole_number(user_id) is None or not token:
         return None
     user = db.session.execute(_USER_BY_ID, {"user_id": int(user_id)}).scalar_one_or_none()
     if user is None or not hmac.compare_digest(user.session_token, token):
         return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """End every session of the account (a logout): the session token changes, so a copied
+    cookie no longer loads the user. Its other browsers log in again too."""
+    user.session_generation = User.session_generation + 1  # in SQL: two logouts both count
+    db.session.commit()
+    db.session.expire(user)
 
 
 def normalise_email(email: str) -> str:
@@ -63,18 +75,40 @@ def _recent_failures(column, value) -> int:
 
 
 def throttled(email: str, address: str) -> bool:
-    """Too many recent failures for this account or from this address."""
+    """More recent failures for this account or from this address than allowed (the
+    attempt being made counted among them)."""
     config = current_app.config
     return (
-        _recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
+        _recent_failures(LoginAttempt.email, email) > config["LOGIN_MAX_FAILURES_PER_ACCOUNT"]
         or _recent_failures(LoginAttempt.address, address)
-        >= config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
+        > config["LOGIN_MAX_FAILURES_PER_ADDRESS"]
     )
 
 
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of the configured method that no password matches: an unknown address's
+    login checks it, so it takes as long as a known one's."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _dummy_hashes[method]
+
+
 def authenticate(email: str, password: str, address: str) -> User:
-    """The user with these credentials; raises AccountError (throttled or wrong)."""
+    """The user with these credentials; raises AccountError (throttled or wrong).
+
+    The attempt is recorded as a failure and committed before anything is checked, and the
+    count includes it: of many attempts at once, at most the limit reach the password check
+    (each sees every attempt committed before its count). A success then marks its row.
+    An unknown address costs a password check too, and gets the same answer.
+    """
     email = normalise_email(email)
+    attempt = LoginAttempt(email=email, address=address, succeeded=False)
+    db.session.add(attempt)
+    db.session.commit()
     if throttled(email, address):
         minutes = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
         raise AccountError(
@@ -82,11 +116,15 @@ def authenticate(email: str, password: str, address: str) -> User:
               minutes=minutes)
         )
     user = db.session.scalar(select(User).where(User.email == email))
-    ok = user is not None and user.check_password(password) and user.active
-    db.session.add(LoginAttempt(email=email, address=address, succeeded=ok))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        ok = False
+    else:
+        ok = user.check_password(password) and user.active
     if ok:
+        attempt.succeeded = True
         user.last_login_at = utcnow()
-    db.session.commit()
+        db.session.commit()
     if not ok:
         raise AccountError(_("Wrong e-mail address or password."))
     return user

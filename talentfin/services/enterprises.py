@@ -39,18 +39,23 @@ def parks() -> list[Organisation]:
     ))
 
 
-def register_founder(*, name: str, email: str, password: str, company_name: str,
-                     uscc: str) -> User:
-    """Create the enterprise (if new) and its founder's account together."""
-    uscc = uscc.strip().upper()
-    enterprise = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))
-    if enterprise is not None:
+def company_taken(uscc: str) -> None:
+    """Refuse a credit code already registered (AccountError)."""
+    if db.session.scalar(select(Enterprise.id).where(Enterprise.uscc == uscc)) is not None:
         # No one can add a second founder account to a company in the application: say
         # who can look into it instead of promising access.
         raise AccountError(
             _("A company with this credit code is already registered. Check the code; if it "
               "is your company, contact your park or the programme's administrator.")
         )
+
+
+def register_founder(*, name: str, email: str, password: str, company_name: str,
+                     uscc: str) -> User:
+    """Create the enterprise (if new) and its founder's account together (the command line
+    and the tests; the site registers through ``services.registration``)."""
+    uscc = uscc.strip().upper()
+    company_taken(uscc)
     enterprise = Enterprise(name=company_name.strip(), uscc=uscc)
     db.session.add(enterprise)
     db.session.flush()

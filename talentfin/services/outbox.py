@@ -20,6 +20,8 @@ from talentfin.extensions import db
 from talentfin.models import OutboxTask
 from talentfin.models.base import utcnow
 from talentfin.services.dossier_rendering import render_dossier_task
+from talentfin.services.mail import mail_enabled
+from talentfin.services.mail import send_mail
 from talentfin.services.notifications import mail_notifications
 from talentfin.services.notifications import notify_transition
 
@@ -30,7 +32,18 @@ LEASE = timedelta(minutes=5)
 def handlers() -> dict[str, Callable[[dict], None]]:
     """Task kind -> function taking the payload."""
     return {"render_dossier": render_dossier_task, "notify_transition": notify_transition,
-            "mail_notifications": mail_notifications}
+            "mail_notifications": mail_notifications, "send_mail": send_one_mail}
+
+
+def send_one_mail(payload: dict) -> None:
+    """Outbox handler: one message (a registration's link). Without a mail server
+    (``MAIL_ENABLED`` off, as under ``make run``) it is written to the log instead, where
+    the person running the site can read it."""
+    if not mail_enabled():
+        log.warning("mail not sent (MAIL_ENABLED is off) to %s: %s\n%s", payload["to"],
+                    payload["subject"], payload["body"])
+        return
+    send_mail(payload["to"], payload["subject"], payload["body"])
 
 
 def _claim(task_id: int) -> bool:

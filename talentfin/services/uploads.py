@@ -16,6 +16,7 @@ from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.text import clean_file_name
 from talentfin.workflows.access import may_upload
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -76,7 +77,7 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
     path = upload_folder() / stored_name
     with open(path, "xb") as handle:  # random name: never overwrites
         handle.write(content)
-    original = Path(storage.filename or "upload").name[:255]
+    original = clean_file_name(storage.filename or "", ALLOWED_TYPES[mime])
     try:
         db.session.execute(
             update(Attachment)
@@ -96,6 +97,13 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
         path.unlink(missing_ok=True)
         raise
     return attachment
+
+
+def download_name(attachment: Attachment) -> str:
+    """The name a download carries: the uploaded name cleaned, with the extension of the
+    type found in its content (rows stored before names were cleaned included)."""
+    return clean_file_name(attachment.original_name, ALLOWED_TYPES.get(
+        attachment.content_type, "bin"))
 
 
 def attachment_path(attachment: Attachment) -> Path:

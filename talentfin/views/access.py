@@ -97,9 +97,11 @@ def permitted(action: str, obj):
 def safe_local_path(target: str | None, fallback: str) -> str:
     """``target`` if it is a path on this site, else ``fallback`` (no open redirects).
 
-    Browsers read a backslash like a slash, so "/\\evil.example" would leave the site.
+    Browsers read a backslash like a slash, so "/\\evil.example" would leave the site; a
+    control character (a CR/LF splitting the Location header) makes it no path at all.
     """
-    if not target or "\\" in target or not target.startswith("/") or target.startswith("//"):
+    if not target or "\\" in target or not target.startswith("/") or target.startswith("//") \
+            or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

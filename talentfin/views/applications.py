@@ -25,6 +25,7 @@ from talentfin.policy import OWN
 from talentfin.services import applications as service
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_path
+from talentfin.services.uploads import download_name
 from talentfin.services.uploads import save_attachment
 from talentfin.storage import dossier_path
 from talentfin.views.access import require
@@ -188,7 +189,7 @@ def attachment(application_id: int, attachment_id: int):
         abort(404)
     require_or_404("download", item)
     return send_file(attachment_path(item), mimetype=item.content_type, as_attachment=True,
-                     download_name=item.original_name)
+                     download_name=download_name(item))
 
 
 @bp.get("/<int:application_id>/dossiers/<int:dossier_id>")

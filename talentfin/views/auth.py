@@ -15,7 +15,7 @@ from talentfin.forms.auth import LoginForm
 from talentfin.forms.auth import RegisterForm
 from talentfin.i18n import _
 from talentfin.services import accounts
-from talentfin.services import enterprises
+from talentfin.services import registration
 from talentfin.views.access import safe_local_path
 
 bp = Blueprint("auth", __name__)
@@ -49,7 +49,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End the session, and with it every copy of its cookie (``accounts.end_sessions``)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -58,19 +60,36 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """A founder creates an account and the enterprise's record."""
+    """A founder asks for an account and names the enterprise; the account is created when
+    the link mailed to the address is followed (``services.registration``)."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = enterprises.register_founder(
+            registration.request_registration(
                 name=form.name.data, email=form.email.data, password=form.password.data,
                 company_name=form.company_name.data, uscc=form.uscc.data,
-            )
+                address=request.remote_addr or "-")
         except accounts.AccountError as exc:
             flash(str(exc), "danger")
             return render_template("auth/register.html", form=form), 422
-        login_user(user)
-        flash(_("Welcome! Complete the company profile and the talent certification next."),
-              "success")
-        return redirect(url_for("profile.company"))
+        return render_template("auth/register_sent.html",
+                               email=accounts.normalise_email(form.email.data),
+                               hours=registration.LINK_HOURS)
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
+
+
+@bp.get("/register/confirm/<token>")
+def confirm(token: str):
+    """The link of the registration mail: the account is created and logged in."""
+    try:
+        user = registration.confirm_registration(token[:100])
+    except accounts.AccountError as exc:
+        return render_template("auth/register_failed.html", message=str(exc)), 410
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    flash(_("Welcome! Complete the company profile and the talent certification next."),
+          "success")
+    return redirect(url_for("profile.company"))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from talentfin.i18n import _
 from talentfin.services import notifications as service
 from talentfin.services.mail import mail_enabled
+from talentfin.text import whole_number
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -37,8 +38,7 @@ def unread_notifications() -> dict:
 
 
 def _page_number() -> int:
-    raw = request.values.get("page", "1")
-    return int(raw) if raw.isdigit() else 1
+    return whole_number(request.values.get("page"), 100_000) or 1
 
 
 @bp.get("/")

@@ -35,6 +35,7 @@ from talentfin.pool.labels import STANDINGS
 from talentfin.pool.models import ENTRY_KINDS
 from talentfin.pool.models import PoolStatement
 from talentfin.storage import dossier_folder
+from talentfin.text import whole_number
 from talentfin.views import pool_charts
 from talentfin.views.access import require_or_404
 from talentfin.workflows.labels import state_label
@@ -148,17 +149,17 @@ def _page_size() -> int:
 
 
 def _page() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return whole_number(request.args.get("page"), 100_000) or 1
 
 
 def _id_arg(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
-        abort(400)
-    return int(raw)
+    value = whole_number(raw)
+    if value is None:
+        abort(404)  # no row has such an id
+    return value
 
 
 def _code_arg(name: str, allowed=None) -> str:

@@ -31,6 +31,7 @@ from talentfin.services.queues import QueuePage
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
 from talentfin.templating import render_cached
+from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
 from talentfin.workflows.access import READ_ALL
@@ -70,7 +71,6 @@ def _amount_error(text: str) -> str | None:
 def read_filter() -> QueueFilter:
     """The queue filter from the query string; bad values fall back to defaults."""
     args = request.args.to_dict()  # a plain dict: MultiDict.get raises and catches per miss
-    page = args.get("page", "1")
     status = args.get("status", "")
     product = args.get("product", "")
     return QueueFilter(
@@ -82,7 +82,7 @@ def read_filter() -> QueueFilter:
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         # Bounded: a huge number would overflow the database's OFFSET.
-        page=min(int(page), MAX_PAGE) if page.isdigit() else 1,
+        page=min(whole_number(args.get("page"), 10**9) or 1, MAX_PAGE),
     )
 
 

@@ -17,6 +17,7 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.pool import subsidies
 from talentfin.pool.models import SubsidyClaim
+from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.views.access import require
 from talentfin.views.access import visible_application_or_404
@@ -34,7 +35,7 @@ def request_subsidy(application_id: int):
     require("request_subsidy", application)
     year = request.form.get("year", "")
     try:
-        subsidies.request(application, int(year) if year.isdigit() else 0, current_user)
+        subsidies.request(application, whole_number(year, 9999) or 0, current_user)
     except subsidies.SubsidyError as exc:
         flash(str(exc), "danger")
     else:

@@ -1,10 +1,13 @@
 """The public page that checks a dossier's verification code (no login needed)."""
 
 from flask import Blueprint
+from flask import current_app
 from flask import render_template
 from flask import request
 
+from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.services import rates
 from talentfin.services.dossier_files import dossier_by_code
 from talentfin.workflows.labels import trigger_label
 
@@ -20,6 +23,18 @@ def decision_label(dossier) -> str:
     return trigger_label(dossier.summary.get("product"), dossier.summary["decision"]["trigger"])
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
+
+
+@bp.before_request
+def _limited():
+    """Lookups per network address are limited (guessing codes takes many)."""
+    limit = current_app.config["VERIFY_MAX_PER_ADDRESS"]
+    if not rates.allow("verify", request.remote_addr or "-", limit, 600):
+        return render_template("errors/error.html", code=429, title=_("Too many lookups"),
+                               message=_("Too many lookups from this network in the last ten "
+                                         "minutes. Please try again later."),
+                               application_url=None, typed=[]), 429, {"Retry-After": "600"}
+    return None
 
 
 @bp.get("/")

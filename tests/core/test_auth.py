@@ -1,14 +1,21 @@
 """Login, logout, throttling, founder registration, staff accounts and the CLI."""
 
 import re
+import threading
 
 import pytest
+from flask import g
+from flask_babel import force_locale
+from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.extensions import db as _db
 from talentfin.models import Enterprise
 from talentfin.models import LoginAttempt
 from talentfin.models import User
+from talentfin.services import accounts
 from tests import factories
+from tests.web import register_and_confirm
 
 
 def test_login_and_logout(client, auth, world):
@@ -19,6 +26,29 @@ def test_login_and_logout(client, auth, world):
     assert world.officer1.name in page.get_data(as_text=True)
     auth.logout()
     assert client.get("/queue/").status_code == 302
+
+
+def _as(client, url: str) -> int:
+    """A request as a fresh server request (the tests' app context keeps Flask-Login's
+    user in ``g`` between requests; a server does not)."""
+    g.pop("_login_user", None)
+    return client.get(url).status_code
+
+
+def test_a_copied_session_cookie_ends_with_the_logout(app, client, auth, world):
+    auth.login(world.officer1.email)
+    name = app.config["SESSION_COOKIE_NAME"]
+    copied = client.get_cookie(name).value
+    thief = app.test_client()
+    thief.set_cookie(name, copied)
+    assert _as(thief, "/queue/") == 200  # the copy works while the session lives
+    auth.logout()
+    assert _as(thief, "/queue/") == 302  # and not after the logout
+    assert _as(client, "/queue/") == 302
+    # Logging in again gives a new session that works; the copy stays dead.
+    auth.login(world.officer1.email)
+    assert _as(client, "/queue/") == 200
+    assert _as(thief, "/queue/") == 302
 
 
 def test_wrong_password_is_refused_with_a_message(client, auth, world):
@@ -48,6 +78,50 @@ def test_address_is_throttled_across_accounts(app, auth, world, db):
         app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 20
 
 
+def test_parallel_wrong_passwords_get_at_most_the_limit_checked(app, world, db):
+    """40 wrong passwords at once (threads with their own connections): each attempt is
+    counted before its password is checked, so no more than the limit are checked."""
+    email, barrier = world.founder.email, threading.Barrier(40)
+    told: list[str] = []
+
+    def attempt(index: int) -> None:
+        with app.app_context(), force_locale("en"):
+            try:
+                barrier.wait(timeout=30)
+                accounts.authenticate(email, f"wrong-{index}", f"10.0.0.{index}")
+            except accounts.AccountError as exc:
+                told.append(str(exc))
+            finally:
+                _db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    wrong = [m for m in told if m == "Wrong e-mail address or password."]
+    # Every attempt is refused; however they interleave, at most five were checked (none,
+    # when all forty were counted before the first count).
+    assert len(told) == 40 and len(wrong) <= 5, told
+    assert db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.email == email, LoginAttempt.succeeded.is_(False))) == 40
+    assert all(m == "Wrong e-mail address or password." or m.startswith("Too many failed")
+               for m in told)
+
+
+def test_an_unknown_address_is_answered_as_a_wrong_password(auth, world, db):
+    unknown = auth.login("nobody@nowhere.cn", "whatever-password")
+    known = auth.login(world.founder.email, "whatever-password")
+    assert unknown.status_code == known.status_code == 401
+    assert _alert(unknown) == _alert(known) != ""
+
+
+def _alert(response) -> str:
+    found = re.search(r'class="alert[^"]*"[^>]*>\s*(.*?)\s*<', response.get_data(as_text=True),
+                      re.S)
+    return found.group(1) if found else ""
+
+
 def test_throttle_state_lives_in_the_database(auth, world, db):
     """Counting in the database is what makes the limit hold across server processes."""
     auth.login(world.founder.email, "wrong-password")
@@ -66,7 +140,7 @@ def test_session_cookie_flags(app, client, auth, world):
 
 
 def test_founder_registers_with_the_company(client, db, world):
-    response = client.post("/register", data={
+    response = register_and_confirm(client, {
         "name": "新创始人", "email": "new@founder.cn", "company_name": "新公司",
         "uscc": "91350100M000100Y43", "password": "long-enough-pw", "confirm": "long-enough-pw",
     })

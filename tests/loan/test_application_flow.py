@@ -23,6 +23,7 @@ from tests.web import fire
 from tests.web import founder_applies
 from tests.web import fresh
 from tests.web import login
+from tests.web import register_and_confirm
 from tests.web import switch_to
 from tests.web import text
 from tests.web import upload
@@ -109,7 +110,7 @@ def test_new_applications_are_offered_only_banks_in_good_standing(world):
 
 def _register(client) -> None:
     client.post("/language", data={"lang": "en"})
-    response = client.post("/register", data={
+    response = register_and_confirm(client, {
         "name": "陈海洋", "email": "chen@example.cn", "company_name": "青岛新锐科技有限公司",
         "uscc": factories.demo_uscc(77), "password": "long-enough-pw",
         "confirm": "long-enough-pw"})
