@@ -2,7 +2,6 @@
 
 from wtforms import EmailField
 from wtforms import PasswordField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
@@ -11,6 +10,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.i18n import _l
 from talentfin.institutions import KINDS
 from talentfin.institutions import role_label
@@ -22,9 +22,9 @@ class StaffUserForm(BaseForm):
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=60)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"),
+    role = ChoiceField(_l("Role"),
                        choices=lambda: [(key, role_label(key)) for key in staff_roles()])
-    org_code = SelectField(_l("Organisation"), validators=[Optional()])
+    org_code = ChoiceField(_l("Organisation"), validators=[Optional()])
     password = PasswordField(_l("Initial password"),
                              validators=[DataRequired(), Length(min=10)])
 
@@ -32,7 +32,7 @@ class StaffUserForm(BaseForm):
 class OrganisationForm(BaseForm):
     """A park, a partner institution of any product, or the pool."""
 
-    kind = SelectField(_l("Kind"),
+    kind = ChoiceField(_l("Kind"),
                        choices=lambda: [(key, str(kind.label)) for key, kind in KINDS.items()])
     code = StringField(_l("Code"), validators=[
         DataRequired(), Length(max=40),

@@ -8,9 +8,12 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField
 from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
+from wtforms.widgets import TextInput
 
 from talentfin.clock import business_today
 from talentfin.i18n import _
@@ -46,6 +49,45 @@ class BaseForm(FlaskForm):
     text loses any control or bidi character."""
 
     Meta = _Meta
+
+
+class _NamedChoices:
+    """A choice whose refusal says what may be chosen ("Choose one of: 12 months, 24
+    months, 36 months.") instead of WTForms' "Not a valid choice." or, for a value that is
+    not even a number, "Invalid Choice: could not coerce."."""
+
+    def _refusal(self) -> str:
+        labels = [str(choice.label) for choice in self._iter_choices_normalized()
+                  if choice.value not in ("", 0, "0", None)]
+        if not labels or len(labels) > 8:
+            return _("Choose one of the options offered.")
+        return _("Choose one of: %(choices)s.", choices=", ".join(labels))
+
+    def process_formdata(self, valuelist):
+        """The chosen value coerced, or the refusal naming the choices."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(self._refusal()) from exc
+
+    def pre_validate(self, form):
+        """A value not among the choices is refused with the choices named (a value that is
+        no number keeps its message: "required" does not replace it)."""
+        if self.process_errors:
+            raise StopValidation()
+        try:
+            super().pre_validate(form)
+        except ValidationError as exc:
+            raise ValidationError(self._refusal()) from exc
+
+
+class ChoiceField(_NamedChoices, SelectField):
+    """A select that names its choices when it refuses one (``_NamedChoices``)."""
+
+
+class RadioChoiceField(_NamedChoices, RadioField):
+    """Radio buttons that name their choices when they refuse one (``_NamedChoices``)."""
 
 
 class ParsedTextField(StringField):
@@ -169,8 +211,13 @@ class CountField(IntegerField):
     be a server error. The bounds live here, with their own messages.
     """
 
+    # A text box with the numeric keypad: a number box drops what is not a number before
+    # the form sees it ("12e" arrives empty, "required" is said and the typing is lost).
+    widget = TextInput()
+
     def __init__(self, label=None, validators=None, minimum: int = 0,
                  maximum: int = 10_000_000, **kwargs):
+        kwargs["render_kw"] = {"inputmode": "numeric", **(kwargs.get("render_kw") or {})}
         super().__init__(label, validators, **kwargs)
         self.minimum = minimum
         self.maximum = maximum

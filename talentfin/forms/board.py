@@ -5,7 +5,6 @@ forms: a financing recorded, an annual report filed."""
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import BooleanField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -13,6 +12,7 @@ from wtforms.validators import Length
 
 from talentfin.clock import business_today
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
 from talentfin.forms.base import DateInputField
 from talentfin.forms.base import YuanField
@@ -27,10 +27,11 @@ from talentfin.workflows.board.labels import TIERS
 class BoardRequestForm(BaseForm):
     """The founder's application: the recommending institution, the tier, the holders."""
 
-    partner_org_id = SelectField(_l("Recommending institution"), coerce=int,
+    partner_org_id = ChoiceField(_l("Recommending institution"), coerce=int,
                                  validators=[DataRequired()])
-    requested_tier = SelectField(_l("Tier asked for"), choices=list(TIERS.items()),
-                                 validators=[DataRequired()])
+    requested_tier = ChoiceField(_l("Tier asked for"),
+                                 choices=[("", _l("Choose…")), *TIERS.items()],
+                                 validators=[DataRequired(message=_l("Choose the tier."))])
     shareholders = CountField(_l("Shareholders now"), validators=[DataRequired()], minimum=1,
                               maximum=100_000)
     purpose = TextAreaField(_l("Business and plans"),
@@ -53,7 +54,7 @@ class ListingForm(DecisionForm):
     """The listing committee lists the firm."""
 
     listing_code = StringField(_l("Listing code"), validators=[DataRequired(), Length(max=12)])
-    tier = SelectField(_l("Tier"), choices=list(TIERS.items()), validators=[DataRequired()])
+    tier = ChoiceField(_l("Tier"), choices=list(TIERS.items()), validators=[DataRequired()])
     listed_on = DateInputField(_l("Listed on"), validators=[DataRequired()],
                                not_after_today=True)
 
@@ -71,7 +72,7 @@ class ListingForm(DecisionForm):
 class TierMoveForm(DecisionForm):
     """A move to another tier."""
 
-    tier = SelectField(_l("New tier"), choices=list(TIERS.items()), validators=[DataRequired()])
+    tier = ChoiceField(_l("New tier"), choices=list(TIERS.items()), validators=[DataRequired()])
 
     def engine_data(self) -> dict:
         """The tier."""
@@ -81,7 +82,7 @@ class TierMoveForm(DecisionForm):
 class RewardRequestForm(DecisionForm):
     """The year whose financings the reward is asked for."""
 
-    year = SelectField(_l("Year of the financings"), coerce=int, choices=[])
+    year = ChoiceField(_l("Year of the financings"), coerce=int, choices=[])
 
     def for_application(self, application) -> "RewardRequestForm":
         """This year and the two before."""
@@ -97,7 +98,7 @@ class RewardRequestForm(DecisionForm):
 class DelistingForm(DecisionForm):
     """A delisting proposed, with its reason."""
 
-    reason = SelectField(_l("Reason"), choices=list(DELISTING_REASONS.items()),
+    reason = ChoiceField(_l("Reason"), choices=list(DELISTING_REASONS.items()),
                          validators=[DataRequired()])
 
     def engine_data(self) -> dict:
@@ -108,7 +109,7 @@ class DelistingForm(DecisionForm):
 class TransferForm(DecisionForm):
     """The firm moved to a higher market."""
 
-    market = SelectField(_l("Market"), choices=list(MARKETS.items()), validators=[DataRequired()])
+    market = ChoiceField(_l("Market"), choices=list(MARKETS.items()), validators=[DataRequired()])
 
     def engine_data(self) -> dict:
         """The market."""
@@ -119,7 +120,7 @@ class FinancingForm(BaseForm):
     """A financing raised on the board."""
 
     on = DateInputField(_l("Raised on"), validators=[DataRequired()], not_after_today=True)
-    instrument = SelectField(_l("Instrument"), choices=list(INSTRUMENTS.items()),
+    instrument = ChoiceField(_l("Instrument"), choices=list(INSTRUMENTS.items()),
                              validators=[DataRequired()])
     amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
     investors = CountField(_l("Investors"), validators=[DataRequired()], minimum=1,

@@ -2,13 +2,13 @@
 recommendation, contract and payment (repayments, arrears and the default use the loan's
 forms); and the bond's own steps (a new bond, its registration, its terms)."""
 
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
@@ -24,11 +24,11 @@ MONTHS = [(12, _l("12 months")), (24, _l("24 months")), (36, _l("36 months"))]
 class BondRequestForm(BaseForm):
     """The founder's application: the underwriter, its bond, the amount and the term."""
 
-    partner_org_id = SelectField(_l("Underwriter"), coerce=int, validators=[DataRequired()])
-    bond_id = SelectField(_l("Bond"), coerce=int, choices=[],
+    partner_org_id = ChoiceField(_l("Underwriter"), coerce=int, validators=[DataRequired()])
+    bond_id = ChoiceField(_l("Bond"), coerce=int, choices=[],
                           validators=[DataRequired(message=_l("Choose the bond."))])
     requested_amount = YuanField(_l("Amount asked for (yuan)"), validators=[DataRequired()])
-    requested_term_months = SelectField(_l("Term"), coerce=int, choices=MONTHS,
+    requested_term_months = ChoiceField(_l("Term"), coerce=int, choices=MONTHS,
                                         validators=[DataRequired()])
     purpose = TextAreaField(_l("Use of the funds"),
                             validators=[DataRequired(), Length(min=10, max=2000)])
@@ -53,7 +53,7 @@ class RecommendationForm(DecisionForm):
 
     amount = YuanField(_l("Allocation (yuan)"), validators=[DataRequired()])
     rate = RateField(_l("On-lending rate a year (%)"), validators=[DataRequired()])
-    term_months = SelectField(_l("Term"), coerce=int, choices=MONTHS,
+    term_months = ChoiceField(_l("Term"), coerce=int, choices=MONTHS,
                               validators=[DataRequired()])
 
     def prefill(self, application) -> None:
@@ -118,9 +118,9 @@ class IssueTermsForm(DecisionForm):
     code = StringField(_l("Bond code"), validators=[DataRequired(), Length(max=20)])
     size = YuanField(_l("Size (yuan)"), validators=[DataRequired()])
     coupon = RateField(_l("Coupon a year (%)"), validators=[DataRequired()])
-    term_months = SelectField(_l("Term (months)"), coerce=int,
+    term_months = ChoiceField(_l("Term (months)"), coerce=int,
                               choices=[(m, str(m)) for m in TERMS], default=36)
-    coupon_months = SelectField(_l("Months between coupons"), coerce=int,
+    coupon_months = ChoiceField(_l("Months between coupons"), coerce=int,
                                 choices=[(m, str(m)) for m in COUPON_MONTHS], default=12)
     issued_on = DateInputField(_l("Issued on"), validators=[DataRequired()],
                                not_after_today=True)
@@ -136,7 +136,7 @@ class NewBondForm(BaseForm):
     """A bond planned: its name and its issuer (the issuer's company by its 统一社会信用代码)."""
 
     name = StringField(_l("Bond name"), validators=[DataRequired(), Length(max=120)])
-    issuer_org_id = SelectField(_l("Issuer"), coerce=int, choices=[],
+    issuer_org_id = ChoiceField(_l("Issuer"), coerce=int, choices=[],
                                 validators=[DataRequired()])
     issuer_uscc = StringField(_l("Issuer's unified social credit code"),
                               validators=[DataRequired(), valid_uscc])

@@ -10,8 +10,6 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import Form
 from wtforms import FormField
-from wtforms import RadioField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -21,9 +19,11 @@ from wtforms.validators import ValidationError
 
 from talentfin.clock import business_today
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
 from talentfin.forms.base import DateInputField
 from talentfin.forms.base import PercentField
+from talentfin.forms.base import RadioChoiceField
 from talentfin.forms.base import YuanField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.i18n import _
@@ -57,7 +57,7 @@ class EquityRequestForm(BaseForm):
     """The founder's application: the fund, the investment and valuation proposed, the
     firm's size and its cap table before the round, the use of the funds."""
 
-    partner_org_id = SelectField(_l("Fund"), coerce=int, validators=[DataRequired()])
+    partner_org_id = ChoiceField(_l("Fund"), coerce=int, validators=[DataRequired()])
     requested_amount = YuanField(_l("Investment asked for (yuan)"),
                                  validators=[DataRequired()])
     asked_pre_money = YuanField(_l("Pre-money valuation you propose (yuan)"),
@@ -142,9 +142,9 @@ for _n in range(CAP_ROWS):
 class ProjectApprovalForm(DecisionForm):
     """Project approval: the owner of each due diligence workstream."""
 
-    business_owner = SelectField(WORKSTREAMS["business"], coerce=int, choices=[])
-    legal_owner = SelectField(WORKSTREAMS["legal"], coerce=int, choices=[])
-    financial_owner = SelectField(WORKSTREAMS["financial"], coerce=int, choices=[])
+    business_owner = ChoiceField(WORKSTREAMS["business"], coerce=int, choices=[])
+    legal_owner = ChoiceField(WORKSTREAMS["legal"], coerce=int, choices=[])
+    financial_owner = ChoiceField(WORKSTREAMS["financial"], coerce=int, choices=[])
 
     def for_application(self, application) -> "ProjectApprovalForm":
         """The fund's staff as owners."""
@@ -210,7 +210,7 @@ class FundingForm(DecisionForm):
 class ExitForm(DecisionForm):
     """The exit proposed: how, when, for how much."""
 
-    method = SelectField(_l("Exit method"), choices=list(EXIT_METHODS.items()),
+    method = ChoiceField(_l("Exit method"), choices=list(EXIT_METHODS.items()),
                          validators=[DataRequired()])
     exited_on = DateInputField(_l("Exit on"), validators=[DataRequired()],
                                not_after_today=True)
@@ -232,7 +232,7 @@ class FindingForm(BaseForm):
     """A workstream's report and finding."""
 
     report = FileField(_l("Report (PDF, JPEG or PNG)"))
-    finding = RadioField(_l("Finding"), choices=list(FINDINGS.items()),
+    finding = RadioChoiceField(_l("Finding"), choices=list(FINDINGS.items()),
                          validators=[DataRequired(message=_l("Choose the finding."))])
     text = TextAreaField(_l("The red flag, or notes"), validators=[Optional(),
                                                                   Length(max=4000)],
@@ -258,7 +258,7 @@ class MeetingForm(BaseForm):
 class VoteForm(BaseForm):
     """A member's vote."""
 
-    vote = RadioField(_l("Your vote"), choices=list(VOTES.items()),
+    vote = RadioChoiceField(_l("Your vote"), choices=list(VOTES.items()),
                       validators=[DataRequired(message=_l("Choose your vote."))])
     reason = TextAreaField(_l("Reason (required to recuse)"),
                            validators=[Optional(), Length(max=2000)], filters=[without_nul])
@@ -274,7 +274,7 @@ class ReportForm(BaseForm):
 class ChairForm(BaseForm):
     """The committee's chair, named by the fund's approver."""
 
-    chair_id = SelectField(_l("Chair"), coerce=int, choices=[])
+    chair_id = ChoiceField(_l("Chair"), coerce=int, choices=[])
 
 
 FORMS = {

@@ -2,8 +2,6 @@
 issued, the premium paid, and a claim's notice, agreement and payment."""
 
 from wtforms import BooleanField
-from wtforms import RadioField
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -11,7 +9,9 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import DateInputField
+from talentfin.forms.base import RadioChoiceField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
 from talentfin.forms.base import valid_resident_id
@@ -30,15 +30,15 @@ PERIOD_CHOICES = [(12, _l("12 months")), (24, _l("24 months")), (36, _l("36 mont
 class QuoteRequestForm(BaseForm):
     """The founder's quote request: which insurer, which cover, what is insured."""
 
-    partner_org_id = SelectField(_l("Insurer"), coerce=int, validators=[DataRequired()])
-    cover = SelectField(_l("Cover"), choices=[("", _l("Choose…")), *COVERS.items()],
+    partner_org_id = ChoiceField(_l("Insurer"), coerce=int, validators=[DataRequired()])
+    cover = ChoiceField(_l("Cover"), choices=[("", _l("Choose…")), *COVERS.items()],
                         validators=[DataRequired(message=_l("Choose the cover."))])
-    loan_id = SelectField(_l("Guaranteed loan (loan-guarantee insurance)"), coerce=int,
+    loan_id = ChoiceField(_l("Guaranteed loan (loan-guarantee insurance)"), coerce=int,
                           choices=[], validators=[Optional()])
     requested_amount = YuanField(_l("Sum insured (yuan)"), validators=[Optional()],
                                  description=_l("Not for loan-guarantee insurance: it insures "
                                                 "its loan's amount over the loan's term."))
-    requested_period_months = SelectField(_l("Period"), coerce=int, choices=PERIOD_CHOICES,
+    requested_period_months = ChoiceField(_l("Period"), coerce=int, choices=PERIOD_CHOICES,
                                           validators=[Optional()],
                                           description=_l("Not for loan-guarantee insurance."))
     project_name = StringField(_l("R&D project (R&D-loss insurance)"),
@@ -92,11 +92,11 @@ def _text(field) -> str | None:
 class UnderwritingProposalForm(DecisionForm):
     """The underwriter's proposal: accept as asked, counter-terms, or decline."""
 
-    proposal = RadioField(_l("Proposal"), choices=list(PROPOSALS.items()),
+    proposal = RadioChoiceField(_l("Proposal"), choices=list(PROPOSALS.items()),
                           validators=[DataRequired(message=_l("Choose a proposal."))])
     sum_insured = YuanField(_l("Sum insured (yuan)"), validators=[Optional()])
     rate = RateField(_l("Premium rate a year (%, of the sum insured)"), validators=[Optional()])
-    period_months = SelectField(_l("Period (months)"), coerce=int, choices=[],
+    period_months = ChoiceField(_l("Period (months)"), coerce=int, choices=[],
                                 validators=[Optional()])
 
     def for_application(self, application) -> "UnderwritingProposalForm":
@@ -216,7 +216,7 @@ class ClaimPaymentForm(DecisionForm):
 class TermsForm(BaseForm):
     """One cover's terms: the rate of a year's premium, and whether it is offered."""
 
-    cover = SelectField(_l("Cover"), choices=list(COVERS.items()), validators=[DataRequired()])
+    cover = ChoiceField(_l("Cover"), choices=list(COVERS.items()), validators=[DataRequired()])
     rate = RateField(_l("Premium rate a year (%, of the sum insured)"),
                      validators=[DataRequired()])
     active = BooleanField(_l("Offered to founders"), default=True)

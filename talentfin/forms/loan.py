@@ -3,7 +3,6 @@ disbursement, and the covered loan's reports (repayments, arrears, claims, recov
 
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
-from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
@@ -11,6 +10,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
 from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RateField
@@ -31,9 +31,9 @@ CLASSIFICATION_CHOICES = [
 class LoanRequestForm(BaseForm):
     """The founder's request: which bank, how much, how long, what for."""
 
-    partner_org_id = SelectField(_l("Partner bank"), coerce=int, validators=[DataRequired()])
+    partner_org_id = ChoiceField(_l("Partner bank"), coerce=int, validators=[DataRequired()])
     requested_amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired()])
-    requested_term_months = SelectField(_l("Term"), coerce=int, choices=TERM_CHOICES,
+    requested_term_months = ChoiceField(_l("Term"), coerce=int, choices=TERM_CHOICES,
                                         validators=[DataRequired()])
     purpose = TextAreaField(_l("Purpose of the loan"),
                             validators=[DataRequired(), Length(min=10, max=2000)])
@@ -71,9 +71,9 @@ class RecommendationForm(DecisionForm):
 
     amount = YuanField(_l("Recommended amount (yuan)"), validators=[DataRequired()])
     rate = RateField(_l("Annual rate (%)"), validators=[DataRequired()])
-    term_months = SelectField(_l("Term"), coerce=int, choices=TERM_CHOICES,
+    term_months = ChoiceField(_l("Term"), coerce=int, choices=TERM_CHOICES,
                               validators=[DataRequired()])
-    security = SelectField(_l("Security"), choices=[("", _l("Choose…")), *SECURITY.items()],
+    security = ChoiceField(_l("Security"), choices=[("", _l("Choose…")), *SECURITY.items()],
                            validators=[DataRequired(message=_l(
                                "Say whether the loan is pure credit or secured by a "
                                "guarantee, a pledge or collateral."))], description=_l(
@@ -142,7 +142,7 @@ class OverdueForm(DecisionForm):
 
     overdue_since = DateInputField(_l("Overdue since"), validators=[DataRequired()],
                                    not_after_today=True)
-    classification = SelectField(_l("Classification"), choices=CLASSIFICATION_CHOICES)
+    classification = ChoiceField(_l("Classification"), choices=CLASSIFICATION_CHOICES)
 
     def engine_data(self) -> dict:
         """Date and grade."""
@@ -153,7 +153,7 @@ class OverdueForm(DecisionForm):
 class ClassificationForm(DecisionForm):
     """The grade that makes the loan non-performing."""
 
-    classification = SelectField(
+    classification = ChoiceField(
         _l("Classification"),
         choices=[("", _l("Unchanged (overdue 90 days or more)")), *CLASSIFICATION_CHOICES[1:]],
         validators=[Optional()])

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from wtforms import BooleanField
-from wtforms import SelectField
 from wtforms import StringField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -12,6 +12,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
 from talentfin.forms.base import DateInputField
 from talentfin.forms.base import PercentField
@@ -26,7 +27,7 @@ class CompanyForm(BaseForm):
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=120)])
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), valid_uscc])
-    park_id = SelectField(_l("Park"), coerce=int, validators=[DataRequired()])
+    park_id = ChoiceField(_l("Park"), coerce=int, validators=[DataRequired()])
     registered_in_district = BooleanField(_l("Registered in the district"))
     founded_on = DateInputField(_l("Founded on"), validators=[DataRequired()],
                                 not_after_today=True)
@@ -48,7 +49,7 @@ class TalentForm(BaseForm):
     founder_name = StringField(_l("Founder's name"), validators=[DataRequired(), Length(max=60)])
     id_number = StringField(_l("Resident ID number"),
                             validators=[DataRequired(), valid_resident_id])
-    tier = SelectField(
+    tier = ChoiceField(
         _l("Talent tier"),
         choices=[
             ("A", _l("A · national")),
@@ -68,3 +69,19 @@ class TalentForm(BaseForm):
             min=Decimal("0.01"), max=Decimal("100"),
             message=_l("The share must be between 0.01 and 100 percent."))],
     )
+
+
+class IdentityChangeForm(BaseForm):
+    """The founder asks the park to change the company's name or credit code."""
+
+    new_name = StringField(_l("New company name"), validators=[DataRequired(), Length(max=120)])
+    new_uscc = StringField(_l("New unified social credit code"),
+                           validators=[DataRequired(), valid_uscc])
+    reason = TextAreaField(_l("Why (the registration change behind it)"),
+                           validators=[DataRequired(), Length(min=5, max=2000)])
+
+
+class IdentityDecisionForm(BaseForm):
+    """The park's decision on a change of identity."""
+
+    note = TextAreaField(_l("Note (required to refuse)"), validators=[Length(max=2000)])

@@ -17,6 +17,7 @@ from talentfin.models.notification import Notification
 from talentfin.models.notification import NotificationPreference
 from talentfin.models.org import TALENT_TIERS
 from talentfin.models.org import Enterprise
+from talentfin.models.org import IdentityChange
 from talentfin.models.org import Organisation
 from talentfin.models.org import TalentProfile
 from talentfin.models.policy import PolicyParameter
@@ -29,7 +30,8 @@ from talentfin.models.user import User
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS",
     "Application", "Attachment", "AuditSignOff", "ChainHead", "Dossier", "Enterprise",
-    "JobRun", "LoginAttempt", "Notification", "NotificationPreference", "Organisation",
+    "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
+    "Organisation",
     "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent", "TalentProfile",
     "TransitionLog", "User",
 ]

@@ -80,6 +80,11 @@ class Application(TimestampMixin, db.Model):
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The company's name and credit code as the application was first submitted on them
+    # (a later change of the company's identity, decided by its park, does not rewrite
+    # what was decided): pages and exports show these.
+    firm_name: Mapped[str | None] = mapped_column(String(120))
+    firm_uscc: Mapped[str | None] = mapped_column(String(18))
     partner_routed_at: Mapped[datetime | None] = mapped_column(DateTime)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -94,6 +99,17 @@ class Application(TimestampMixin, db.Model):
     def current_amount(self) -> int | None:
         """The amount that counts now; a product with later amounts overrides this."""
         return self.requested_amount_fen
+
+    @property
+    def company_name(self) -> str:
+        """The company's name as the application was submitted on it (today's while it is
+        a draft)."""
+        return self.firm_name or self.enterprise.name
+
+    @property
+    def company_uscc(self) -> str:
+        """The company's credit code as the application was submitted on it."""
+        return self.firm_uscc or self.enterprise.uscc
 
 
 class TransitionLog(db.Model):

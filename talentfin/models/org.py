@@ -1,10 +1,12 @@
 """Organisations (parks, partner institutions, the pool), enterprises and talent profiles."""
 
 from datetime import date
+from datetime import datetime
 
 from sqlalchemy import BigInteger
 from sqlalchemy import Boolean
 from sqlalchemy import Date
+from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
 from sqlalchemy import Integer
 from sqlalchemy import String
@@ -14,6 +16,7 @@ from sqlalchemy.orm import relationship
 
 from talentfin.extensions import db
 from talentfin.models.base import TimestampMixin
+from talentfin.models.base import utcnow
 
 TALENT_TIERS = ("A", "B", "C", "D")
 
@@ -81,3 +84,28 @@ class TalentProfile(TimestampMixin, db.Model):
     equity_bp: Mapped[int] = mapped_column(Integer)
 
     enterprise: Mapped[Enterprise] = relationship(back_populates="talent")
+
+
+class IdentityChange(db.Model):
+    """A change of a company's name or credit code asked for once an application was
+    submitted on them: the park of the company decides it. The rows are the identity's
+    history; each application keeps the identity it was submitted and decided on
+    (``Application.firm_name`` and ``firm_uscc``)."""
+
+    __tablename__ = "identity_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprises.id"), index=True)
+    old_name: Mapped[str] = mapped_column(String(120))
+    old_uscc: Mapped[str] = mapped_column(String(18))
+    new_name: Mapped[str] = mapped_column(String(120))
+    new_uscc: Mapped[str] = mapped_column(String(18))
+    reason: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(10), default="requested", index=True)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(2000), default="")
+
+    enterprise: Mapped[Enterprise] = relationship()

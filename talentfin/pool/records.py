@@ -108,11 +108,15 @@ def _loan_conditions(ex, wanted: LoanFilter) -> list:
 def _loan_rows(ex, conditions: list):
     """A covered exposure as the lists and exports show it (plain rows)."""
     return (
-        select(ex.c.id, ex.c.product, ex.c.reference, Enterprise.name.label("firm"),
-               Enterprise.uscc, Organisation.name.label("bank"),
+        # The identity the loan was submitted on (a later change leaves it as decided).
+        select(ex.c.id, ex.c.product, ex.c.reference,
+               func.coalesce(Application.firm_name, Enterprise.name).label("firm"),
+               func.coalesce(Application.firm_uscc, Enterprise.uscc).label("uscc"),
+               Organisation.name.label("bank"),
                Organisation.name_en.label("bank_en"), ex.c.status, ex.c.contract_no,
                ex.c.started_on, ex.c.principal_fen, ex.c.outstanding_fen, ex.c.covered_on,
                ex.c.filing_no, ex.c.classification, ex.c.overdue_since)
+        .join(Application, Application.id == ex.c.id)
         .join(Enterprise, Enterprise.id == ex.c.enterprise_id)
         .outerjoin(Organisation, Organisation.id == ex.c.bank_id)
         .where(*conditions)

@@ -147,9 +147,37 @@ def generate_statement(month: str, user: User | None = None,
 
 
 def statement_for_last_month(today: date) -> int:
-    """Scheduled job: last month's statement, unless one exists already (1 if made, else 0)."""
-    month = previous_month(today)
-    if db.session.scalar(select(PoolStatement.id).where(PoolStatement.month == month).limit(1)):
-        return 0
-    generate_statement(month, today=today)
-    return 1
+    """Scheduled job: every month's statement not made yet, from the month after the latest
+    statement (the first ledger entry's month when there is none) to last month, oldest
+    first: a scheduler that was down for months makes each month it missed. How many."""
+    last = previous_month(today)
+    latest = db.session.scalar(select(func.max(PoolStatement.month)))
+    if latest is not None:
+        months = _months_after(latest, last)
+    else:
+        first = db.session.scalar(select(func.min(LedgerEntry.effective_on)))
+        start = first.strftime("%Y-%m") if first is not None and first.strftime(
+            "%Y-%m") <= last else last
+        months = [start, *_months_after(start, last)]
+    made = 0
+    for month in months[-MAX_CATCH_UP:]:
+        if db.session.scalar(select(PoolStatement.id).where(PoolStatement.month == month)
+                             .limit(1)) is None:
+            generate_statement(month, today=today)
+            made += 1
+    return made
+
+
+MAX_CATCH_UP = 120  # ten years of missed months at most in one run
+
+
+def _months_after(month: str, last: str) -> list[str]:
+    """The months after ``month`` up to ``last`` ("YYYY-MM"), in order."""
+    year, number = int(month[:4]), int(month[5:])
+    months = []
+    while True:
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+        following = f"{year:04d}-{number:02d}"
+        if following > last:
+            return months
+        months.append(following)

@@ -160,7 +160,7 @@ def notification_text(notification: Notification, user: User | None = None) -> d
     p = notification.params or {}
     application = notification.application
     reference = (application.reference or f"#{application.id}") if application else ""
-    company = application.enterprise.name if application else ""
+    company = application.company_name if application else ""
     product = application.product if application else None
     state = state_label(product, p.get("to") or p.get("state"))
     if notification.kind == "status_change":

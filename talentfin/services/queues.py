@@ -233,7 +233,8 @@ def _statements(role: str, shape: tuple, _generation: int):
     )
     page = _page_subquery(conditions, statuses, sort)
     rows = (
-        select(Application.id, Application.reference, Application.product, Enterprise.name,
+        select(Application.id, Application.reference, Application.product,
+               func.coalesce(Application.firm_name, Enterprise.name),
                Application.talent_tier, Application.amount_fen, Application.status,
                Application.status_changed_at, _CLAIMER.name,
                *header)

@@ -29,6 +29,7 @@ from talentfin.services.uploads import save_attachment
 from talentfin.views.access import visible_application_or_404
 from talentfin.views.applications import bp
 from talentfin.workflows import engine
+from talentfin.workflows.access import can_view
 from talentfin.workflows.common import missing_documents
 from talentfin.workflows.partners import choice_open
 from talentfin.workflows.partners import partner_problem
@@ -57,7 +58,9 @@ def edit(application_id: int, step: str):
         abort(404)
     application = _editable_or_404(application_id)
     product = product_for(application.product)
-    context = {"application": application, "product": product, "steps": STEPS, "step": step}
+    context = {"application": application, "product": product, "steps": STEPS, "step": step,
+               "defaults": [(item, can_view(current_user, item))
+                            for item in service.defaults_of(application.enterprise_id)]}
     if step == "company":
         return _company_step(application, context)
     if step == "request":

@@ -31,6 +31,7 @@ from talentfin.workflows.bond.allocation import open_bonds
 from talentfin.workflows.bond.allocation import request_problems
 from talentfin.workflows.bond.models import BondIssue
 from talentfin.workflows.errors import TransitionError
+from talentfin.workflows.loan.labels import CLASSIFICATIONS
 
 bp = Blueprint("bond", __name__, url_prefix="/bond")
 UNDERWRITER_STAFF = ("underwriter_officer", "underwriter_approver")
@@ -114,4 +115,5 @@ def book():
     return render_template("bond/book.html", underwriter=org, today=today,
                            lines=bond_service.book(org.id, today),
                            overdue=bond_service.overdue_loans(org.id),
+                           classifications={k: str(v) for k, v in CLASSIFICATIONS.items()},
                            may_plan=allowed(current_user, "plan", bond_service.UnderwriterBook))

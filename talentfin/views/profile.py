@@ -12,14 +12,23 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from talentfin import navigation
 from talentfin import policy
+from talentfin.extensions import db
 from talentfin.forms.profile import CompanyForm
+from talentfin.forms.profile import IdentityChangeForm
+from talentfin.forms.profile import IdentityDecisionForm
 from talentfin.forms.profile import TalentForm
 from talentfin.i18n import _
+from talentfin.i18n import _l
+from talentfin.models import IdentityChange
 from talentfin.services import enterprises
 from talentfin.services.accounts import AccountError
+from talentfin.views.access import form_errors
 
 bp = Blueprint("profile", __name__, url_prefix="/company")
+navigation.add(navigation.Entry("profile.identity_changes", _l("Company identity changes"),
+                                lambda role: role == "park_reviewer", 85))
 
 
 def founder_required(view):
@@ -39,9 +48,18 @@ def founder_required(view):
 @bp.route("/", methods=["GET", "POST"])
 @founder_required
 def company():
-    """Company registration data."""
+    """Company registration data (the name and code, once an application was submitted on
+    them, through a request to the park: ``identity_change``)."""
     enterprise = current_user.enterprise
     form = CompanyForm(obj=enterprise)
+    locked = enterprises.identity_locked(enterprise)
+    if locked:
+        for field in (form.name, form.uscc):
+            field.render_kw = {**(field.render_kw or {}), "readonly": True}
+    identity = {"locked": locked, "change_form": IdentityChangeForm(prefix="identity")
+                if locked else None,
+                "pending": enterprises.pending_identity_change(enterprise),
+                "history": enterprises.identity_history(enterprise)}
     form.park_id.choices = [(p.id, p.display_name(current_user.locale))
                             for p in enterprises.parks()]
     if form.is_submitted() is False:
@@ -55,13 +73,69 @@ def company():
             enterprises.update_company(enterprise, data)
         except AccountError as exc:
             flash(str(exc), "danger")
-            return render_template("profile/company.html", form=form), 422
+            return render_template("profile/company.html", form=form, enterprise=enterprise,
+                                   **identity), 422
         flash(_("The company profile is saved."), "success")
         if enterprise.talent is None:
             return redirect(url_for("profile.talent"))
         return redirect(url_for("profile.company"))
     status = 422 if form.errors else 200
-    return render_template("profile/company.html", form=form, enterprise=enterprise), status
+    return render_template("profile/company.html", form=form, enterprise=enterprise,
+                           **identity), status
+
+
+@bp.post("/identity-change")
+@founder_required
+def identity_change():
+    """The founder asks the park to change the company's name or code."""
+    enterprise = current_user.enterprise
+    form = IdentityChangeForm(prefix="identity")
+    if not form.validate_on_submit():
+        flash(form_errors(form), "danger")
+    else:
+        try:
+            enterprises.request_identity_change(enterprise, current_user, form.new_name.data,
+                                                form.new_uscc.data, form.reason.data)
+        except AccountError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The change is asked for: the park decides it."), "success")
+    return redirect(url_for("profile.company") + "#identity")
+
+
+@bp.get("/identity-changes")
+@login_required
+def identity_changes():
+    """The park's reviewers: the changes of identity its companies ask for."""
+    if current_user.role != "park_reviewer":
+        abort(404)
+    return render_template("profile/identity_changes.html",
+                           changes=enterprises.park_identity_changes(current_user.org_id),
+                           form=IdentityDecisionForm())
+
+
+@bp.post("/identity-changes/<int:change_id>/<any(approve, refuse):decision>")
+@login_required
+def decide_identity_change(change_id: int, decision: str):
+    """The park approves or refuses a change of identity."""
+    change = db.session.get(IdentityChange, change_id)
+    if current_user.role != "park_reviewer" or change is None \
+            or change.enterprise.park_id != current_user.org_id:
+        abort(404)
+    form = IdentityDecisionForm()
+    if not form.validate_on_submit():
+        flash(form_errors(form), "danger")
+    else:
+        try:
+            enterprises.decide_identity_change(change, current_user, decision == "approve",
+                                               form.note.data or "")
+        except AccountError as exc:
+            flash(str(exc), "danger")
+        else:
+            flash(_("The change is approved: the company has its new identity; its "
+                    "applications keep the one they were submitted on.")
+                  if decision == "approve" else _("The change is refused."), "success")
+    return redirect(url_for("profile.identity_changes"))
 
 
 @bp.route("/talent", methods=["GET", "POST"])

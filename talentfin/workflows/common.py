@@ -169,9 +169,12 @@ def route_to_park(ctx: FireContext) -> None:
 
 
 def mark_submitted(ctx: FireContext) -> None:
-    """Stamp the submission, keep a snapshot to compare the next one with."""
+    """Stamp the submission (and the company's identity it is made on, the first time),
+    keep a snapshot to compare the next one with."""
     app = ctx.application
     app.submitted_at = app.submitted_at or utcnow()
+    if app.firm_name is None:
+        app.firm_name, app.firm_uscc = app.enterprise.name, app.enterprise.uscc
     ctx.data["previous_snapshot"] = app.submitted_snapshot
     app.submitted_snapshot = application_snapshot(app)
     ctx.data["snapshot"] = app.submitted_snapshot

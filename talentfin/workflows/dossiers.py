@@ -105,7 +105,8 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
     summary = {
         "reference": application.reference,
         "product": application.product,
-        "enterprise": {"name": enterprise.name, "uscc": enterprise.uscc},
+        # The identity the application was submitted on (``Application.company_name``).
+        "enterprise": {"name": application.company_name, "uscc": application.company_uscc},
         "founder": {"name": talent.founder_name if talent else ""},
         "talent": {
             # The tier the park checked at submission, not what the profile says now.
@@ -123,7 +124,7 @@ def build_summary(application: Application, log: TransitionLog, user: User | Non
         "decision": {
             "trigger": log.trigger, "from_state": log.from_state, "to_state": log.to_state,
             "comment": log.comment or "", "at": iso(log.created_at),
-            "decider": decider(user, application.enterprise.name, names),
+            "decider": decider(user, application.company_name, names),
         },
         "attachments": _attachment_checklist(application),
         "verify_url": verify_url(code),

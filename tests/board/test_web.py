@@ -764,3 +764,19 @@ def test_the_listings_page_renders_in_both_languages_in_every_state(client, auth
                 wrong.append(f"{state}: not in {lang}")
             auth.logout()
     assert wrong == []
+
+
+def test_the_request_step_asks_for_the_tier_and_keeps_a_mistyped_count(client, auth, world,
+                                                                        exchange):
+    login(auth, world.founder)
+    application_id = _new_application(client)
+    page = client.get(f"/applications/{application_id}/edit/request").get_data(as_text=True)
+    tier = page[page.index('name="requested_tier"'):page.index("</select>",
+                                                               page.index('name="requested_tier"'))]
+    # Nothing chosen yet: the box shows "Choose…" (not a tier the draft does not hold).
+    assert 'required><option value="">' in tier and "selected" not in tier
+    assert 'inputmode="numeric"' in page and 'type="number"' not in page
+    response = _request(client, application_id, exchange.broker1.id, shareholders="12e")
+    assert response.status_code == 422
+    typed = text(response)
+    assert "Enter a whole number." in typed and 'value="12e"' in typed

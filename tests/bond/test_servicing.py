@@ -9,6 +9,7 @@ account. Two defaults of one bond at the same moment never draw the same money t
 
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from flask_babel import force_locale
 from sqlalchemy import select
 
@@ -168,9 +169,11 @@ def test_a_default_needs_ninety_days_or_a_grade_its_papers_and_a_reason(world, u
     _in_arrears(world, uw, old, days=90)
     for application in (young, old):
         upload(application, "collection_records", uw.officer1)
+    since = TODAY - timedelta(days=89)
     assert refused(world, uw, young, "declare_default", data={"classification": None}) == (
-        "A loan becomes non-performing after 90 days overdue or when classified "
-        "substandard or worse.")
+        "A default needs 90 days overdue or a grade of substandard or worse: this loan is 89 "
+        f"days overdue (since {since}). Choose the grade, or wait until "
+        f"{since + timedelta(days=90)}.")
     assert refused(world, uw, young, "declare_default", actor=uw.officer1,
                    error=engine.Forbidden) != ""
     assert refused(world, uw, old, "declare_default", comment="  ",
@@ -180,6 +183,27 @@ def test_a_default_needs_ninety_days_or_a_grade_its_papers_and_a_reason(world, u
     # Graded substandard at 89 days: a default too.
     advance(world, uw, young, "declare_default", data={"classification": "substandard"})
     assert fresh(BondAllocation, young.id).status == "defaulted"
+
+
+def test_implausible_repayments_and_early_arrears_are_refused(world, underwriters):
+    uw = underwriters
+    application = _paid_out(world, uw, bond_in(uw, "allocating", size_fen=SMALL))
+    paid_out = TODAY - timedelta(days=200)
+    last_day = paid_out + relativedelta(months=24)
+    base = {"principal_fen": 0, "paid_on": TODAY}
+    assert refused(world, uw, application, "record_repayment", data={
+        **base, "interest_fen": 100, "due_on": last_day + timedelta(days=1)}) == (
+        f"The due date is after the loan's last day, {last_day}.")
+    # 500,000 owed at 4.20 % over 24 months bears at most 42,000.
+    assert refused(world, uw, application, "record_repayment", data={
+        **base, "interest_fen": 42_000_01, "due_on": last_day}) == (
+        "Interest of 42,000.01 yuan is more than the 500,000.00 yuan owed can bear over the "
+        "loan's 24 months at 4.20% (42,000.00 yuan).")
+    _repay(world, uw, application, 0, 42_000_00, due_in=0, paid_ago=0)  # the boundary
+    assert refused(world, uw, application, "report_arrears",
+                   data={"overdue_since": paid_out}) == (
+        f"Arrears start after the day the money was paid out, {paid_out}.")
+    _in_arrears(world, uw, application, days=199)  # the day after the money: accepted
 
 
 def test_a_default_rests_on_the_collection_records(world, underwriters):

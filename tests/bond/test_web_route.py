@@ -363,7 +363,7 @@ def test_a_bond_closed_since_the_draft_is_refused_at_submission(client, auth, wo
     chosen = request_form(client, application.id, partner_org_id=str(desk.uw1.id),
                           bond_id=str(other.id), requested_amount="1,000,000",
                           requested_term_months="24", purpose=PURPOSE)
-    assert chosen.status_code == 422 and "Not a valid choice" in text(chosen)
+    assert chosen.status_code == 422 and "Choose one of" in text(chosen)
     assert fresh(application.id).bond_id == bond.id
 
 

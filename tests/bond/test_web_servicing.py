@@ -5,6 +5,8 @@ records, with the reason on the page); the allocation's page then shows the loss
 layer that bore it, the bond's page its reserve and the government's share drawn, and the
 firm's other applications the default banner; all in English and in Chinese."""
 
+import re
+
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import User
@@ -42,6 +44,8 @@ def test_arrears_then_a_default_through_the_pages(client, auth, world, desk):
     book = text(client.get("/bond/book"))
     overdue = card(book, "overdue-loans")
     assert reference in overdue and day() in overdue and f"{owed / 100:,.2f}" in overdue
+    assert "Special mention" in overdue  # the grade reported with the arrears
+    assert element(_page(client, allocation_id), "classification") == "Special mention"
     assert "On-lent loans in arrears" in book
     auth.logout()
 
@@ -53,17 +57,22 @@ def test_arrears_then_a_default_through_the_pages(client, auth, world, desk):
     assert stage_upload(client, allocation_id, "collection_records").status_code == 302
     young = refused(client, allocation_id, "declare_default", classification="",
                     comment="企业停产，认定违约。")
-    assert "after 90 days overdue or when classified substandard or worse" in young
+    assert ("A default needs 90 days overdue or a grade of substandard or worse: this loan "
+            "is 0 days overdue") in young
     done(client, allocation_id, "declare_default", classification="substandard",
          comment="企业停产，认定违约。")
     page = _page(client, allocation_id)
     assert status_of(page) == "In default: loss absorbed"
     assert element(page, "outstanding") == f"{owed / 100:,.2f}"
+    assert element(page, "classification") == "Substandard"
     layers = card(page, "loss-layers")
+    assert re.search(rf'Total</th><td class="text-end">{owed / 100:,.2f}<', layers)
     assert "Bond default: drawn on the risk reserve" in layers
     assert "Bond default: drawn on the government's share" in layers
     assert "Default and loss-sharing record" in card(page, "dossiers")
     bond_page = _page(client, bond_id)
+    # Each allocation opens from the bond's page.
+    assert f'href="/applications/{allocation_id}"' in card(bond_page, "allocations")
     assert element(bond_page, "risk-reserve") == "0.00"
     assert "10,000,000.00" in element(bond_page, "government-share")  # 5 % of 200 M
     assert reference not in card(text(client.get("/bond/book")), "overdue-loans")

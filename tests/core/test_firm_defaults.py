@@ -41,3 +41,12 @@ def test_another_bank_sees_the_default_without_a_link(client, auth, world):
     banner = page[page.index('id="firm-defaults"'):]
     assert defaulted.reference in banner
     assert f'/applications/{defaulted.id}"' not in banner
+
+
+def test_the_founders_form_shows_the_default_on_every_step(client, auth, world):
+    defaulted = factories.loan_in(world, "npl")
+    draft = factories.draft(world)
+    switch_to(auth, world.founder)
+    for step in ("company", "request", "documents", "review"):
+        page = client.get(f"/applications/{draft.id}/edit/{step}").get_data(as_text=True)
+        assert 'id="firm-defaults"' in page and defaulted.reference in page, step

@@ -120,3 +120,16 @@ def test_a_next_address_with_a_line_break_or_another_site_goes_home(client, auth
     response = client.post("/login", data={
         "email": world.founder.email, "password": factories.PASSWORD, "next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_a_term_outside_the_choices_says_which_terms_there_are(client, auth, world):
+    application = factories.draft(world)
+    login(auth, world.founder)
+    for term in ("99", "abc", "-12"):
+        response = client.post(f"/applications/{application.id}/edit/request", data={
+            "partner_org_id": str(world.bank1.id), "requested_amount": "1,000,000",
+            "requested_term_months": term, "purpose": "采购研发设备与扩充团队。"})
+        assert response.status_code == 422, term
+        page = response.get_data(as_text=True)
+        assert "Choose one of: 12 months, 24 months, 36 months." in page, term
+        assert "Not a valid choice" not in page and "could not coerce" not in page

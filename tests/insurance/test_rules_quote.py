@@ -43,7 +43,7 @@ def test_a_guarantee_follows_one_of_the_firms_own_loans(client, auth, world, ins
     assert theirs.reference not in page
     response = _save_request(client, mine.id, insurers.insurer1.id, cover="loan_guarantee",
                              loan_id=str(theirs.id))
-    assert response.status_code == 422 and "Not a valid choice" in text(response)
+    assert response.status_code == 422 and "Choose one of" in text(response)
     assert fresh(mine.id).loan_id is None
     # ... and a draft that names another firm's loan anyway cannot be submitted.
     forged = quote(world, insurers, cover="loan_guarantee", loan=theirs)

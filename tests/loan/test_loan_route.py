@@ -257,7 +257,7 @@ def test_bank_request_for_information_and_resubmission(client, auth, world):
     response = client.post(f"/applications/{application.id}/edit/request",
                            data={**_request_data(world), "partner_org_id": str(world.bank2.id)})
     assert response.status_code == 422
-    assert "Not a valid choice" in text(response)
+    assert "Choose one of" in text(response)
     assert upload(client, application.id, "business_plan", PNG, "plan-v2.png").status_code == 302
     response = fire(client, application.id, "bank_resubmit", follow=True)
     assert status_label(response) == "Bank review"

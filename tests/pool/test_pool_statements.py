@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.jobs import JOBS
@@ -17,6 +18,7 @@ from talentfin.jobs import run_job
 from talentfin.pool import exports as pool_exports
 from talentfin.pool import ledger
 from talentfin.pool import statements
+from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import PoolStatement
 from talentfin.storage import dossier_folder
 from tests import pool_factories as pf
@@ -88,14 +90,28 @@ def test_a_month_not_over_yet_has_no_statement(app):
         statements.generate_statement(pf.months_ago(0).strftime("%Y-%m"))
 
 
-def test_the_scheduled_job_makes_last_months_statement_once(book, db):
+def test_the_scheduled_job_makes_each_month_since_the_first_entry_once(book, db):
     job = next(j for j in JOBS if j.name == "monthly_pool_statement")
     now = datetime.combine(pf.months_ago(0, day=1), time(9))
-    assert run_job(job, now) == "ok: 1"
+    first = db.session.scalar(select(func.min(LedgerEntry.effective_on))).strftime("%Y-%m")
+    last = statements.previous_month(now.date())
+    expected = [first, *statements._months_after(first, last)]
+    assert len(expected) >= 2 and expected[-1] == last
+    assert run_job(job, now) == f"ok: {len(expected)}"
     assert run_job(job, now) == "already done"
     assert statements.statement_for_last_month(now.date()) == 0
-    made = db.session.scalars(select(PoolStatement)).all()
-    assert [s.month for s in made] == [statements.previous_month(now.date())]
+    made = db.session.scalars(select(PoolStatement).order_by(PoolStatement.month)).all()
+    assert [s.month for s in made] == expected
+
+
+def test_a_scheduler_down_for_months_makes_every_month_it_missed(book, db):
+    statements.generate_statement(pf.months_ago(4).strftime("%Y-%m"))
+    today = pf.months_ago(0, day=1)
+    # Three months missed (three, two and one month ago), made oldest first; none twice.
+    assert statements.statement_for_last_month(today) == 3
+    assert statements.statement_for_last_month(today) == 0
+    months = db.session.scalars(select(PoolStatement.month).order_by(PoolStatement.month))
+    assert list(months) == [pf.months_ago(n).strftime("%Y-%m") for n in (4, 3, 2, 1)]
 
 
 def test_exported_text_never_runs_as_a_formula(world, client, auth):

@@ -97,11 +97,19 @@ def overdue_loans(org_id: int) -> list[BondAllocation]:
         .order_by(BondAllocation.overdue_since, BondAllocation.id)))
 
 
+# The book lists the bonds open for allocations first, then those being worked on, then
+# those serviced, then those ended; newest first within each.
+BOOK_ORDER = ("allocating", "issued", "registered", "planned", "servicing", "redeemed",
+              "cancelled")
+
+
 def book(org_id: int, today: date) -> list[BondLine]:
-    """The underwriter's bonds, newest first, with their allocations, coupons ahead and
+    """The underwriter's bonds (``BOOK_ORDER``) with their allocations, coupons ahead and
     loss layers (a fixed number of queries, however many bonds)."""
-    bonds = db.session.scalars(select(BondIssue).where(BondIssue.partner_org_id == org_id)
-                               .order_by(BondIssue.id.desc())).all()
+    bonds = sorted(db.session.scalars(select(BondIssue).where(
+        BondIssue.partner_org_id == org_id).order_by(BondIssue.id.desc())).all(),
+        key=lambda bond: BOOK_ORDER.index(bond.status) if bond.status in BOOK_ORDER
+        else len(BOOK_ORDER))
     by_state: dict[int, dict[str, tuple[int, int]]] = {bond.id: {} for bond in bonds}
     for bond_id, status, count, amount in db.session.execute(select(
             BondAllocation.bond_id, BondAllocation.status, func.count(),

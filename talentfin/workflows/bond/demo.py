@@ -3,6 +3,7 @@
 through the real engine by the park and the underwriter's officer and approver."""
 
 from datetime import date
+from datetime import timedelta
 from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
@@ -28,6 +29,7 @@ RECOMMENDED = [*REVIEWED, "recommend"]
 ALLOCATED = [*RECOMMENDED, "approve_allocation"]
 PAID = [*ALLOCATED, "sign_contract", "disburse"]
 REPAYMENTS = 4  # a quarter of the principal each, with the quarter's interest
+PAID_DAYS_AGO = 120  # the contract signed and the money paid out
 PATHS = {
     "draft": [], "park_review": ["submit"], "info_requested": ["submit", "park_request_info"],
     "expired": ["submit", "park_request_info", "expire"],
@@ -63,18 +65,20 @@ def request(index: int, underwriter_id: int, _draft: BondAllocation) -> dict:
 
 
 def disbursed_days_ago(_target: str) -> int:
-    """The allocations' days are the seeding day."""
+    """The walk's day is the seeding day (the steps date the contract and the money
+    ``PAID_DAYS_AGO`` themselves)."""
     return 0
 
 
 def _repayment(application: BondAllocation, today: date) -> dict:
-    """The next of the loan's quarterly repayments (paid today, early): a quarter of the
-    principal (the last one what is left) and a quarter's interest on what was owed."""
+    """The next of the loan's quarterly repayments, paid on its due day (today when that is
+    still ahead: early): a quarter of the principal (the last one what is left) and a
+    quarter's interest on what was owed."""
     done = len(repayments_of(application))
     owed = application.outstanding
     principal = owed if done + 1 >= REPAYMENTS else application.allocated_fen // REPAYMENTS
-    return {"due_on": today + relativedelta(months=3 * (done + 1)), "paid_on": today,
-            "principal_fen": principal,
+    due = application.disbursed_on + relativedelta(months=3 * (done + 1))
+    return {"due_on": due, "paid_on": min(due, today), "principal_fen": principal,
             "interest_fen": owed * application.onlending_rate_bp // 10_000 // 4}
 
 
@@ -97,13 +101,15 @@ def step(trigger: str, application: BondAllocation, people: SimpleNamespace, tod
         "approve_allocation": (people.approver, "同意分配。", {}),
         "decline": (people.approver, "资产负债率偏高，暂不分配。", {}),
         "cancel_allocation": (people.approver, "企业放弃本次额度。", {}),
+        # The money went out four months ago: a quarter's repayment has fallen due since.
         "sign_contract": (people.officer, "", {"contract_no": f"WTDK-{application.id:06d}",
-                                               "signed_on": today}),
+                                               "signed_on": today - timedelta(days=PAID_DAYS_AGO)}),
         "disburse": (people.officer, "", {"amount_fen": application.allocated_fen,
-                                          "disbursed_on": today}),
+                                          "disbursed_on": today - timedelta(days=PAID_DAYS_AGO)}),
         "record_repayment": (people.officer, "", repayment),
         "report_arrears": (people.officer, "本期利息及本金逾期未付，已电话及上门催收。",
-                           {"overdue_since": today, "classification": "special_mention"}),
+                           {"overdue_since": today - timedelta(days=PAID_DAYS_AGO - 25),
+                            "classification": "special_mention"}),
         "declare_default": (people.approver, "多次催收无果，企业已停产，认定违约。",
                             {"classification": "substandard"}),
         "record_repaid": (people.officer, "贷款已结清。", {}),

@@ -14,6 +14,7 @@ from talentfin.workflows.bond import servicing
 from talentfin.workflows.bond.allocation import firm_limit_fen
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
+from talentfin.workflows.loan.labels import CLASSIFICATIONS
 
 
 def page(application: BondAllocation, user: User) -> dict:
@@ -27,7 +28,8 @@ def page(application: BondAllocation, user: User) -> dict:
             "repayments": servicing.repayments_of(application) if paid_out else [],
             "spread_received": servicing.spread_received(application) if paid_out else 0,
             "draws": servicing.draws_of(application) if application.loss_fen else {},
-            "layers": [(kind, ENTRY_KINDS[kind]) for kind, _account in servicing.LAYERS]}
+            "layers": [(kind, ENTRY_KINDS[kind]) for kind, _account in servicing.LAYERS],
+            "classification": str(CLASSIFICATIONS.get(application.classification or "", ""))}
 
 
 def issue_page(bond: BondIssue, user: User) -> dict:

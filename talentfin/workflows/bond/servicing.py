@@ -11,13 +11,17 @@ the other and never the same reserve twice.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models.base import sum_fen
 from talentfin.models.policy import int_parameter
+from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
 from talentfin.pool.ledger import Line
 from talentfin.pool.ledger import lock_ledger
 from talentfin.pool.ledger import post_entry
@@ -48,6 +52,49 @@ def spread_of(interest_fen: int, rate_bp: int | None, coupon_bp: int | None) -> 
     if not interest_fen or not rate_bp or coupon_bp is None or rate_bp <= coupon_bp:
         return 0
     return interest_fen * (rate_bp - coupon_bp) // rate_bp
+
+
+def repayment_plausible(ctx: FireContext) -> str | None:
+    """Guard (after the loan's own checks): the due date within the loan's term, and the
+    interest no more than what the principal owed could bear over the whole term at the
+    on-lending rate (a typo of a few zeros would otherwise fill the bond's reserve)."""
+    app, d = ctx.application, ctx.data
+    last_day = app.disbursed_on + relativedelta(months=app.term_months or 0) \
+        if app.disbursed_on else None
+    if last_day is not None and d.get("due_on") and d["due_on"] > last_day:
+        return _("The due date is after the loan's last day, %(day)s.",
+                 day=last_day.isoformat())
+    most = app.outstanding * (app.onlending_rate_bp or 0) * (app.term_months or 0) // 120_000
+    if d.get("interest_fen", 0) > most:
+        return _("Interest of %(interest)s yuan is more than the %(owed)s yuan owed can bear "
+                 "over the loan's %(months)s months at %(rate)s (%(most)s yuan).",
+                 interest=format_fen(d["interest_fen"]), owed=format_fen(app.outstanding),
+                 months=app.term_months, rate=format_rate_bp(app.onlending_rate_bp),
+                 most=format_fen(most))
+    return None
+
+
+def arrears_after_payout(ctx: FireContext) -> str | None:
+    """Guard: arrears start after the day the money was paid out (nothing is due on it)."""
+    since, paid_out = ctx.data.get("overdue_since"), ctx.application.disbursed_on
+    if since is not None and paid_out is not None and since <= paid_out:
+        return _("Arrears start after the day the money was paid out, %(day)s.",
+                 day=paid_out.isoformat())
+    return None
+
+
+def default_reached(ctx: FireContext) -> str | None:
+    """Guard: the loan's non-performing rule (90 days overdue, or graded substandard or
+    worse), said with this loan's figures when it is not met."""
+    if loan_servicing.npl_reached(ctx) is None:
+        return None
+    app = ctx.application
+    days = int_parameter("npl_days_overdue", ctx.today)
+    since = app.overdue_since or ctx.today
+    return _("A default needs %(days)s days overdue or a grade of substandard or worse: this "
+             "loan is %(overdue)s days overdue (since %(since)s). Choose the grade, or wait "
+             "until %(day)s.", days=days, overdue=(ctx.today - since).days,
+             since=since.isoformat(), day=(since + timedelta(days=days)).isoformat())
 
 
 def record_repayment(ctx: FireContext) -> None:
