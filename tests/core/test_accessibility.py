@@ -1,0 +1,119 @@
+"""Accessibility (WCAG 2.1 AA) in the browser: axe-core (the axe-playwright-python package's
+copy, served from the test, never a CDN) finds no serious or critical violation on each
+page type of each role, in both languages; and a founder on a phone (390 px wide) applies
+and reads the application without the page scrolling sideways (WCAG 1.4.10: only a wide
+table scrolls, inside its own container)."""
+
+from pathlib import Path
+
+import pytest
+
+from tests import factories
+from tests.core.test_browser import CHROMIUM
+from tests.core.test_browser import CHROMIUM_ARGS
+from tests.core.test_browser import TIMEOUT_MS
+from tests.core.test_browser import LiveServer
+from tests.core.test_browser import log_in
+from tests.core.test_browser import sync_api
+from tests.pool_factories import covered_loan
+
+axe_package = pytest.importorskip("axe_playwright_python")
+AXE_JS = Path(axe_package.__file__).parent / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def served(app):
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def chromium():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _violations(page) -> list[str]:
+    """The serious and critical axe violations of the page as loaded, one line each."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} - "
+            + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in v["nodes"][:3])
+            for v in result["violations"] if v["impact"] in SERIOUS]
+
+
+def _pages(world, files) -> dict[str, list[str]]:
+    """Each role's page types, as the role meets them."""
+    loan, draft = files["loan"], files["draft"]
+    return {
+        world.founder.email: ["/", "/applications/", f"/applications/{loan.id}",
+                              f"/applications/{draft.id}/edit/company",
+                              f"/applications/{draft.id}/edit/request",
+                              f"/applications/{draft.id}/edit/documents",
+                              f"/applications/{draft.id}/edit/review", "/company/",
+                              "/company/talent", "/notifications/", "/account/password"],
+        world.park_reviewer.email: ["/queue/", f"/applications/{loan.id}",
+                                    "/company/identity-changes"],
+        world.officer1.email: ["/queue/?status=all", f"/applications/{loan.id}"],
+        world.pool_admin.email: ["/pool/", "/pool/ledger", "/pool/loans", "/queue/"],
+        world.auditor.email: ["/queue/?status=all", "/audit/", f"/applications/{loan.id}"],
+        world.admin.email: ["/admin/users", "/admin/organisations", "/policy/"],
+    }
+
+
+def test_no_serious_or_critical_violation_on_any_page_type(app, world, served, chromium):
+    files = {"loan": covered_loan(world), "draft": factories.draft(world)}
+    found = []
+    for locale in ("zh-CN", "en"):
+        context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                          bypass_csp=True)  # to add axe to the page
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        for path in ("/login", "/register", "/verify/"):
+            page.goto(served.url + path)
+            found += [f"{locale} anonymous {path}: {v}" for v in _violations(page)]
+        for email, paths in _pages(world, files).items():
+            log_in(page, served.url, email)
+            if locale == "en":
+                page.locator("button[name=lang][value=en]").click()
+                page.wait_for_load_state()
+            for path in paths:
+                response = page.goto(served.url + path)
+                assert response.status < 400, (email, path, response.status)
+                found += [f"{locale} {email} {path}: {v}" for v in _violations(page)]
+            page.locator("form[action='/logout'] button[type=submit]").click()
+            page.wait_for_load_state()
+        context.close()
+    assert found == [], "\n".join(found)
+
+
+def test_a_founder_on_a_phone_applies_without_scrolling_sideways(app, world, served,
+                                                                 chromium):
+    loan, draft = covered_loan(world), factories.draft(world)
+    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+                                   is_mobile=True, has_touch=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log_in(page, served.url, world.founder.email)
+    wide = []
+    for path in (f"/applications/{draft.id}/edit/company",
+                 f"/applications/{draft.id}/edit/request",
+                 f"/applications/{draft.id}/edit/documents",
+                 f"/applications/{draft.id}/edit/review", f"/applications/{loan.id}",
+                 "/applications/", "/company/"):
+        page.goto(served.url + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path}: {width} px")
+    assert wide == [], wide
