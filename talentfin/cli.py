@@ -19,6 +19,7 @@ from talentfin.fonts import font_path
 from talentfin.forms.decisions import FORMS
 from talentfin.institutions import ROLES
 from talentfin.jobs import run_scheduler
+from talentfin.services import backup
 from talentfin.services.accounts import AccountError
 from talentfin.services.accounts import create_user
 from talentfin.services.audit_chains import verify_all
@@ -31,6 +32,41 @@ from talentfin.workflows.checker import product_defects
 
 workflows_cli = AppGroup("workflows", help="Workflow definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
+backup_cli = AppGroup("backup", help="Backups of the database and the stored files.")
+
+
+@backup_cli.command("create")
+@click.argument("folder", type=click.Path(file_okay=False))
+def backup_create(folder: str) -> None:
+    """Write a backup (database, files, manifest) into FOLDER (new or empty)."""
+    try:
+        manifest = backup.create(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {folder}: the database and {len(manifest['files'])} "
+               "file(s)")
+
+
+@backup_cli.command("check")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def backup_check(folder: str) -> None:
+    """Check every part of the backup in FOLDER against its manifest."""
+    try:
+        manifest = backup.check(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup of {manifest['created_at']}: every part matches its manifest")
+
+
+@backup_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+def backup_restore(folder: str) -> None:
+    """Restore the backup in FOLDER into this empty instance (checked first)."""
+    try:
+        manifest = backup.restore(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored the backup of {manifest['created_at']}; the audit chains verify")
 
 
 @audit_cli.command("verify")

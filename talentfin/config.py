@@ -35,6 +35,9 @@ class Defaults:
     # Other limits per network address, counted in the database (talentfin.services.rates).
     REGISTER_MAX_PER_ADDRESS = 10  # registrations an hour
     VERIFY_MAX_PER_ADDRESS = 60  # dossier lookups on the public page in ten minutes
+    # The scheduler's nightly backup (off unless a folder is set) and how many it keeps.
+    BACKUP_FOLDER = None
+    BACKUP_KEEP = 7
     # Proxies in front of the app (0: none). With 1, the address, scheme and host come from
     # the proxy's X-Forwarded-* headers (werkzeug's ProxyFix); without it, behind a proxy
     # every request has the proxy's address and one client's failures lock everyone out.
@@ -47,6 +50,10 @@ class Defaults:
     BOOTSTRAP_SERVE_LOCAL = True
 
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    # Quotas: an application's documents in force, and what one account uploads in a day.
+    UPLOAD_MAX_PER_APPLICATION_BYTES = 100 * 1024 * 1024
+    UPLOAD_MAX_PER_ACCOUNT_DAY_BYTES = 200 * 1024 * 1024
+    UPLOAD_MAX_PER_ACCOUNT_DAY_FILES = 100
     # A hard cap on the whole request; files over UPLOAD_MAX_BYTES are refused politely
     # by the form before this limit is reached.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024

@@ -31,6 +31,7 @@ from talentfin.models import JobRun
 from talentfin.models.base import utcnow
 from talentfin.pool.standing import check_suspensions
 from talentfin.pool.statements import statement_for_last_month
+from talentfin.services import backup
 from talentfin.services import rates
 from talentfin.services.outbox import retry_failed
 from talentfin.services.registration import prune_registrations
@@ -98,6 +99,8 @@ class Job:
 CORE_JOBS = (
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
     Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
+    # A backup into BACKUP_FOLDER, when one is configured, keeping the newest BACKUP_KEEP.
+    Job("nightly_backup", backup.nightly, "cron", {"hour": 3, "minute": 0}),
     # The rate limits' old counts and the registrations nobody confirmed in time.
     Job("prune_rate_events", lambda _day: rates.prune() + prune_registrations(),
         "cron", {"hour": 2, "minute": 10}),

@@ -25,13 +25,13 @@ from talentfin.models.signoff import AuditSignOff
 from talentfin.models.user import LoginAttempt
 from talentfin.models.user import PendingRegistration
 from talentfin.models.user import RateEvent
+from talentfin.models.user import SecurityEvent
 from talentfin.models.user import User
 
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS",
     "Application", "Attachment", "AuditSignOff", "ChainHead", "Dossier", "Enterprise",
     "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
-    "Organisation",
-    "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent", "TalentProfile",
-    "TransitionLog", "User",
+    "Organisation", "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent",
+    "SecurityEvent", "TalentProfile", "TransitionLog", "User",
 ]

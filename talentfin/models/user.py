@@ -120,3 +120,23 @@ class PendingRegistration(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SecurityEvent(db.Model):
+    """One security event (a login, a failure, a lockout, a logout, a password or account
+    change, a registration): the security log the auditor reads and exports."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_kind_at", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    detail: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])
+    actor: Mapped["User | None"] = relationship(foreign_keys=[actor_id])

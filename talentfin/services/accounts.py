@@ -22,6 +22,7 @@ from talentfin.models import LoginAttempt
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.services import security_log
 from talentfin.text import whole_number
 
 
@@ -55,6 +56,7 @@ def end_sessions(user: User) -> None:
     """End every session of the account (a logout): the session token changes, so a copied
     cookie no longer loads the user. Its other browsers log in again too."""
     user.session_generation = User.session_generation + 1  # in SQL: two logouts both count
+    security_log.record("logout", user=user)
     db.session.commit()
     db.session.expire(user)
 
@@ -110,6 +112,7 @@ def authenticate(email: str, password: str, address: str) -> User:
     db.session.add(attempt)
     db.session.commit()
     if throttled(email, address):
+        security_log.record("login_throttled", email=email, commit=True)
         minutes = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
         raise AccountError(
             _("Too many failed logins. Please wait %(minutes)s minutes and try again.",
@@ -124,8 +127,10 @@ def authenticate(email: str, password: str, address: str) -> User:
     if ok:
         attempt.succeeded = True
         user.last_login_at = utcnow()
+        security_log.record("login", user=user)
         db.session.commit()
     if not ok:
+        security_log.record("login_failed", user=user, email=email, commit=True)
         raise AccountError(_("Wrong e-mail address or password."))
     return user
 
@@ -146,6 +151,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if new == current:
         raise AccountError(_("Choose a password different from the current one."))
     user.set_password(new)
+    security_log.record("password_changed", user=user, actor=user)
     db.session.commit()
 
 
@@ -155,6 +161,7 @@ def reset_password(user: User, temporary: str, admin: User) -> None:
         raise AccountError(_("Change your own password on the change-password page."))
     _long_enough(temporary)
     user.set_password(temporary)
+    security_log.record("password_reset", user=user, actor=admin)
     db.session.commit()
 
 
@@ -165,6 +172,8 @@ def set_active(user: User, active: bool, admin: User) -> None:
         raise AccountError(_("You cannot deactivate your own account.") if not active else
                            _("Your own account is active."))
     user.active = active
+    security_log.record("account_reactivated" if active else "account_deactivated", user=user,
+                        actor=admin)
     if not active:
         db.session.execute(
             update(Application).where(Application.claimed_by_id == user.id)
@@ -174,7 +183,8 @@ def set_active(user: User, active: bool, admin: User) -> None:
 
 
 def create_user(email: str, password: str, name: str, role: str, *, org_code: str | None = None,
-                enterprise_id: int | None = None, locale: str = "zh") -> User:
+                enterprise_id: int | None = None, locale: str = "zh",
+                actor: User | None = None) -> User:
     """Create an account; staff roles need the organisation of the matching kind."""
     email = normalise_email(email)
     if role not in ROLES:
@@ -196,5 +206,7 @@ def create_user(email: str, password: str, name: str, role: str, *, org_code: st
                 locale=locale)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    security_log.record("account_created", user=user, actor=actor, detail=role)
     db.session.commit()
     return user

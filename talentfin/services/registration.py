@@ -25,6 +25,7 @@ from talentfin.models import PendingRegistration
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.services import rates
+from talentfin.services import security_log
 from talentfin.services.accounts import AccountError
 from talentfin.services.accounts import normalise_email
 from talentfin.services.enterprises import company_taken
@@ -71,6 +72,7 @@ def request_registration(*, name: str, email: str, password: str, company_name: 
                  "ignore this message.", login=_link(None))
     db.session.add(OutboxTask(kind="send_mail",
                               payload={"to": email, "subject": subject, "body": body}))
+    security_log.record("registration_requested", email=email)
     db.session.commit()
 
 
@@ -104,6 +106,8 @@ def confirm_registration(token: str) -> User:
     user = User(email=pending.email, name=pending.name, role="founder",
                 enterprise_id=enterprise.id, password_hash=pending.password_hash)
     db.session.add(user)
+    db.session.flush()
+    security_log.record("registration_confirmed", user=user, actor=user)
     db.session.commit()
     return user
 

@@ -2,11 +2,14 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import filetype
 from flask import current_app
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
@@ -73,12 +76,16 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
     if not allowed:
         raise UploadRefused(reason)
     content, mime = read_checked(storage)
+    _within_quotas(application, kind, user, len(content))
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
     path = upload_folder() / stored_name
     with open(path, "xb") as handle:  # random name: never overwrites
         handle.write(content)
     original = clean_file_name(storage.filename or "", ALLOWED_TYPES[mime])
     try:
+        replaced = list(db.session.scalars(select(Attachment).where(
+            Attachment.application_id == application.id, Attachment.kind == kind,
+            Attachment.superseded_at.is_(None))))
         db.session.execute(
             update(Attachment)
             .where(Attachment.application_id == application.id, Attachment.kind == kind,
@@ -96,7 +103,50 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
         db.session.rollback()
         path.unlink(missing_ok=True)
         raise
+    _remove_unreferenced(application, replaced)
     return attachment
+
+
+def _within_quotas(application: Application, kind: str, user: User, size: int) -> None:
+    """The application's documents in force (the one replaced aside) and what the account
+    uploaded in the last 24 hours stay within their quotas. The account's row is locked
+    first (a no-op UPDATE), so its uploads at the same moment are counted one by one."""
+    config = current_app.config
+    db.session.execute(update(User).where(User.id == user.id).values(id=User.id)
+                       .execution_options(synchronize_session=False))
+    in_force = db.session.scalar(select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+                                 .where(Attachment.application_id == application.id,
+                                        Attachment.kind != kind,
+                                        Attachment.superseded_at.is_(None)))
+    if in_force + size > config["UPLOAD_MAX_PER_APPLICATION_BYTES"]:
+        db.session.rollback()
+        raise UploadRefused(_("This application's documents would take more than %(size)s; "
+                              "replace a large file with a smaller one.",
+                              size=readable_size(config["UPLOAD_MAX_PER_APPLICATION_BYTES"])))
+    files, volume = (config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"],
+                     config["UPLOAD_MAX_PER_ACCOUNT_DAY_BYTES"])
+    if files is None or volume is None:  # lifted (the demo's seeding)
+        return
+    count, total = db.session.execute(
+        select(func.count(Attachment.id), func.coalesce(func.sum(Attachment.size_bytes), 0))
+        .where(Attachment.uploaded_by_id == user.id,
+               Attachment.uploaded_at >= utcnow() - timedelta(days=1))).one()
+    if count + 1 > files or total + size > volume:
+        db.session.rollback()
+        raise UploadRefused(_("You have uploaded %(count)s files (%(size)s) in the last 24 "
+                              "hours, the most an account may; please try again tomorrow.",
+                              count=count, size=readable_size(total)))
+
+
+def _remove_unreferenced(application: Application, replaced: list[Attachment]) -> None:
+    """Delete the bytes of the files just replaced that no submission referred to (a
+    draft's earlier upload); a file the application was submitted with stays, as its
+    record. The rows stay either way: their hashes prove what was there."""
+    snapshot = application.submitted_snapshot or {}
+    submitted = {item.get("sha256") for item in (snapshot.get("attachments") or {}).values()}
+    for old in replaced:
+        if old.sha256 not in submitted:
+            attachment_path(old).unlink(missing_ok=True)
 
 
 def download_name(attachment: Attachment) -> str:
@@ -104,6 +154,12 @@ def download_name(attachment: Attachment) -> str:
     type found in its content (rows stored before names were cleaned included)."""
     return clean_file_name(attachment.original_name, ALLOWED_TYPES.get(
         attachment.content_type, "bin"))
+
+
+def attachment_file(attachment: Attachment) -> Path | None:
+    """The attachment's file, or None when its bytes were removed (a replaced draft file)."""
+    path = attachment_path(attachment)
+    return path if path.exists() else None
 
 
 def attachment_path(attachment: Attachment) -> Path:

@@ -41,7 +41,8 @@ def users():
     if form.validate_on_submit():
         try:
             accounts.create_user(form.email.data, form.password.data, form.name.data,
-                                 form.role.data, org_code=form.org_code.data or None)
+                                 form.role.data, org_code=form.org_code.data or None,
+                                 actor=current_user)
         except accounts.AccountError as exc:
             flash(str(exc), "danger")
             status = 422

@@ -24,7 +24,7 @@ from talentfin.models import Dossier
 from talentfin.policy import OWN
 from talentfin.services import applications as service
 from talentfin.services.uploads import UploadRefused
-from talentfin.services.uploads import attachment_path
+from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
 from talentfin.services.uploads import save_attachment
 from talentfin.storage import dossier_path
@@ -188,7 +188,10 @@ def attachment(application_id: int, attachment_id: int):
     if item is None or item.application_id != application.id:
         abort(404)
     require_or_404("download", item)
-    return send_file(attachment_path(item), mimetype=item.content_type, as_attachment=True,
+    path = attachment_file(item)
+    if path is None:  # a replaced draft file: its row and hash stay, its bytes do not
+        abort(404)
+    return send_file(path, mimetype=item.content_type, as_attachment=True,
                      download_name=download_name(item))
 
 

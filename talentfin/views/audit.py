@@ -1,18 +1,26 @@
 """The auditors' page: verify the chains and sign off."""
 
+import csv
+import io
+
 from flask import Blueprint
+from flask import Response
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
+from flask_login import login_required
 
 from talentfin import navigation
 from talentfin import policy
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import may
 from talentfin.models import AuditSignOff
+from talentfin.services import security_log
 from talentfin.services import signoffs
 from talentfin.services.audit_chains import verify_all
 from talentfin.views.access import permitted
@@ -20,6 +28,9 @@ from talentfin.views.access import require
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 navigation.add(navigation.Entry("audit.index", _l("Audit"), navigation.permission("pool.read"), 63))
+navigation.add(navigation.Entry(
+    "audit.security", _l("Security log"),
+    lambda role: may(role, "audit.sign") or may(role, "accounts.manage"), 64))
 
 
 @bp.get("/")
@@ -43,3 +54,45 @@ def sign_off():
     else:
         flash(_("Your sign-off is recorded."), "success")
     return redirect(url_for("audit.index"))
+
+
+def _may_read_security_log() -> None:
+    """The auditors and the administrators read the security log; others get 404."""
+    if not (may(current_user.role, "audit.sign") or may(current_user.role, "accounts.manage")):
+        abort(404)
+
+
+@bp.get("/security")
+@login_required
+def security():
+    """The security log, latest first, of one kind or one address if asked."""
+    _may_read_security_log()
+    kind = request.args.get("kind", "")
+    kind = kind if kind in security_log.KINDS else ""
+    email = request.args.get("email", "").strip()[:254]
+    return render_template("audit/security.html", kinds=security_log.KINDS, kind=kind,
+                           email=email, events=security_log.events(kind, email))
+
+
+@bp.get("/security.csv")
+@login_required
+def security_csv():
+    """The security log as CSV (UTF-8 with BOM for spreadsheets; no cell read as a
+    formula)."""
+    _may_read_security_log()
+    kind = request.args.get("kind", "")
+    kind = kind if kind in security_log.KINDS else ""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["time (UTC)", "event", "account", "user id", "address", "by", "detail"])
+    for event in security_log.events(kind, request.args.get("email", ""), limit=100_000):
+        writer.writerow([event.created_at.isoformat(timespec="seconds"), event.kind,
+                         _cell(event.email), event.user_id or "", event.address,
+                         event.actor_id or "", _cell(event.detail)])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=security-log.csv"})
+
+
+def _cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

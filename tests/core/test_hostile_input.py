@@ -8,12 +8,17 @@ import io
 from urllib.parse import unquote
 
 import pytest
+from flask_babel import force_locale
+from sqlalchemy import func
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from talentfin.demo import DEMO_PDF
 from talentfin.extensions import db
+from talentfin.models import Attachment
 from talentfin.models import Enterprise
+from talentfin.services.uploads import UploadRefused
+from talentfin.services.uploads import attachment_path
 from talentfin.services.uploads import save_attachment
 from talentfin.text import clean_file_name
 from talentfin.text import clean_text
@@ -133,3 +138,73 @@ def test_a_term_outside_the_choices_says_which_terms_there_are(client, auth, wor
         page = response.get_data(as_text=True)
         assert "Choose one of: 12 months, 24 months, 36 months." in page, term
         assert "Not a valid choice" not in page and "could not coerce" not in page
+
+
+def _pdf(name: str, extra: bytes = b""):
+    return FileStorage(io.BytesIO(DEMO_PDF + extra), filename=name,
+                       content_type="application/pdf")
+
+
+def test_an_applications_documents_have_a_quota(app, world):
+    application = factories.draft(world)  # its required documents uploaded
+    in_force = db.session.scalar(select(func.sum(Attachment.size_bytes)).where(
+        Attachment.application_id == application.id, Attachment.superseded_at.is_(None)))
+    app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"] = in_force + len(DEMO_PDF) + 10
+    try:
+        # Replacing a document counts the new file, not the one it replaces.
+        save_attachment(application, "business_plan", _pdf("plan-v2.pdf"), world.founder)
+        save_attachment(application, "other", _pdf("extra.pdf"), world.founder)
+        with force_locale("en"), pytest.raises(UploadRefused) as refused:
+            save_attachment(application, "other", _pdf("bigger.pdf", b"x" * 20),
+                            world.founder)
+        assert "This application's documents would take more than" in str(refused.value)
+    finally:
+        app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"] = 100 * 1024 * 1024
+
+
+def test_an_account_has_a_daily_upload_quota(app, world):
+    application = factories.draft(world, documents=False)
+    app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"] = 3
+    try:
+        for index in range(3):
+            save_attachment(application, "business_plan", _pdf(f"p{index}.pdf"), world.founder)
+        with force_locale("en"), pytest.raises(UploadRefused) as refused:
+            save_attachment(application, "business_plan", _pdf("p9.pdf"), world.founder)
+        assert "You have uploaded 3 files" in str(refused.value)
+        assert db.session.scalar(select(func.count(Attachment.id)).where(
+            Attachment.application_id == application.id)) == 3
+    finally:
+        app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"] = 100
+
+
+def test_a_replaced_draft_file_is_removed_a_submitted_one_kept(client, auth, world):
+    application = factories.draft(world)
+    first = db.session.scalar(select(Attachment).where(
+        Attachment.application_id == application.id, Attachment.kind == "business_plan"))
+    first_path = attachment_path(first)
+    assert first_path.exists()
+    second = save_attachment(application, "business_plan", _pdf("plan-v2.pdf", b"2"),
+                             world.founder)
+    assert not first_path.exists()  # the draft's earlier upload: nothing refers to it
+    login(auth, world.founder)
+    assert client.get(f"/applications/{application.id}/files/{first.id}").status_code == 404
+    # Submitted with the second file, replacing it keeps it: the submission refers to it.
+    factories.advance(world, application, "submit")
+    factories.advance(world, application, "park_request_info")
+    save_attachment(application, "business_plan", _pdf("plan-v3.pdf", b"3"), world.founder)
+    assert attachment_path(second).exists()
+    assert db.session.get(Attachment, first.id).superseded_at is not None
+
+
+def test_a_refused_field_is_announced_with_its_message(client, auth, world):
+    application = factories.draft(world)
+    login(auth, world.founder)
+    response = client.post(f"/applications/{application.id}/edit/request", data={
+        "partner_org_id": str(world.bank1.id), "requested_amount": "abc",
+        "requested_term_months": "24", "purpose": "采购研发设备与扩充团队。"})
+    page = response.get_data(as_text=True)
+    field = page[page.index('name="requested_amount"') - 300:page.index(
+        'name="requested_amount"') + 300]
+    assert 'aria-invalid="true"' in field and 'aria-describedby="requested_amount-errors"' in field
+    described = page[page.index('id="requested_amount-errors"'):]
+    assert described[described.index(">") + 1:described.index("<")].strip()
