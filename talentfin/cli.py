@@ -35,14 +35,19 @@ audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 backup_cli = AppGroup("backup", help="Backups of the database and the stored files.")
 
 
+def _backup(step, folder: str) -> dict:
+    """Run a backup step; its refusal as the command's error."""
+    try:
+        return step(folder)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @backup_cli.command("create")
 @click.argument("folder", type=click.Path(file_okay=False))
 def backup_create(folder: str) -> None:
     """Write a backup (database, files, manifest) into FOLDER (new or empty)."""
-    try:
-        manifest = backup.create(folder)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    manifest = _backup(backup.create, folder)
     click.echo(f"backup written to {folder}: the database and {len(manifest['files'])} "
                "file(s)")
 
@@ -51,10 +56,7 @@ def backup_create(folder: str) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 def backup_check(folder: str) -> None:
     """Check every part of the backup in FOLDER against its manifest."""
-    try:
-        manifest = backup.check(folder)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    manifest = _backup(backup.check, folder)
     click.echo(f"backup of {manifest['created_at']}: every part matches its manifest")
 
 
@@ -62,10 +64,7 @@ def backup_check(folder: str) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False))
 def backup_restore(folder: str) -> None:
     """Restore the backup in FOLDER into this empty instance (checked first)."""
-    try:
-        manifest = backup.restore(folder)
-    except backup.BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
+    manifest = _backup(backup.restore, folder)
     click.echo(f"restored the backup of {manifest['created_at']}; the audit chains verify")
 
 

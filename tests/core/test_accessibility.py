@@ -10,11 +10,10 @@ import pytest
 
 from tests import factories
 from tests.core.test_browser import CHROMIUM
-from tests.core.test_browser import CHROMIUM_ARGS
 from tests.core.test_browser import TIMEOUT_MS
-from tests.core.test_browser import LiveServer
+from tests.core.test_browser import browser  # noqa: F401 (a fixture)
+from tests.core.test_browser import live_server  # noqa: F401 (a fixture)
 from tests.core.test_browser import log_in
-from tests.core.test_browser import sync_api
 from tests.pool_factories import covered_loan
 
 axe_package = pytest.importorskip("axe_playwright_python")
@@ -25,22 +24,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
 ]
-
-
-@pytest.fixture
-def served(app):
-    server = LiveServer(app).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _violations(page) -> list[str]:
@@ -72,24 +55,25 @@ def _pages(world, files) -> dict[str, list[str]]:
     }
 
 
-def test_no_serious_or_critical_violation_on_any_page_type(app, world, served, chromium):
+def test_no_serious_or_critical_violation_on_any_page_type(
+        app, world, live_server, browser):  # noqa: F811
     files = {"loan": covered_loan(world), "draft": factories.draft(world)}
     found = []
     for locale in ("zh-CN", "en"):
-        context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
                                           bypass_csp=True)  # to add axe to the page
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         for path in ("/login", "/register", "/verify/"):
-            page.goto(served.url + path)
+            page.goto(live_server.url + path)
             found += [f"{locale} anonymous {path}: {v}" for v in _violations(page)]
         for email, paths in _pages(world, files).items():
-            log_in(page, served.url, email)
+            log_in(page, live_server.url, email)
             if locale == "en":
                 page.locator("button[name=lang][value=en]").click()
                 page.wait_for_load_state()
             for path in paths:
-                response = page.goto(served.url + path)
+                response = page.goto(live_server.url + path)
                 assert response.status < 400, (email, path, response.status)
                 found += [f"{locale} {email} {path}: {v}" for v in _violations(page)]
             page.locator("form[action='/logout'] button[type=submit]").click()
@@ -98,21 +82,21 @@ def test_no_serious_or_critical_violation_on_any_page_type(app, world, served, c
     assert found == [], "\n".join(found)
 
 
-def test_a_founder_on_a_phone_applies_without_scrolling_sideways(app, world, served,
-                                                                 chromium):
+def test_a_founder_on_a_phone_applies_without_scrolling_sideways(
+        app, world, live_server, browser):  # noqa: F811
     loan, draft = covered_loan(world), factories.draft(world)
-    context = chromium.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844},
                                    is_mobile=True, has_touch=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    log_in(page, served.url, world.founder.email)
+    log_in(page, live_server.url, world.founder.email)
     wide = []
     for path in (f"/applications/{draft.id}/edit/company",
                  f"/applications/{draft.id}/edit/request",
                  f"/applications/{draft.id}/edit/documents",
                  f"/applications/{draft.id}/edit/review", f"/applications/{loan.id}",
                  "/applications/", "/company/"):
-        page.goto(served.url + path)
+        page.goto(live_server.url + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 390:
             wide.append(f"{path}: {width} px")
