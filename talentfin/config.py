@@ -38,6 +38,9 @@ class Defaults:
     # The scheduler's nightly backup (off unless a folder is set) and how many it keeps.
     BACKUP_FOLDER = None
     BACKUP_KEEP = 7
+    # The approvers, committees, the pool's staff, auditors and administrators sign in with
+    # a second factor (TOTP); the tests turn it on where they test it.
+    SECOND_FACTOR_REQUIRED = True
     # Proxies in front of the app (0: none). With 1, the address, scheme and host come from
     # the proxy's X-Forwarded-* headers (werkzeug's ProxyFix); without it, behind a proxy
     # every request has the proxy's address and one client's failures lock everyone out.
@@ -98,6 +101,11 @@ class Testing(Defaults):
     # Never a real mail server: tests that need mail start a local one and enable it.
     MAIL_ENABLED = False
     MAIL_SERVER = "127.0.0.1"
+    # The tests of the second factor turn it on; the others log staff in with a password.
+    SECOND_FACTOR_REQUIRED = False
+    # The factories file hundreds of applications for one founder in a test; the quota's
+    # own tests set it low.
+    UPLOAD_MAX_PER_ACCOUNT_DAY_FILES = 100_000
 
 
 def from_environment(prefix: str = "TALENTFIN_") -> dict:

@@ -114,6 +114,19 @@ register_kind(Kind("issuer", _l("Bond issuer")),
 _partner("broker", _l("Recommending institution"), (_l("Recommending officer"), "推荐机构经办人"),
          (_l("Recommending approver"), "推荐机构审批人"))
 
+# What only those who must prove themselves with a second factor may do.
+SECOND_FACTOR_PERMISSIONS = frozenset({"accounts.manage", "audit.sign", "pool.subsidies",
+                                       "policy.propose", "policy.decide"})
+
+
+def needs_second_factor(key: str | None) -> bool:
+    """Whether the role signs in with a second factor: the approvers and committees (who
+    decide money and admissions), the pool's staff, the auditors and the administrators."""
+    role = ROLES.get(key or "")
+    return role is not None and (role.supervises
+                                 or bool(role.permissions & SECOND_FACTOR_PERMISSIONS))
+
+
 SYSTEM_ZH = "系统自动处理"
 
 

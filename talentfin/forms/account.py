@@ -1,6 +1,7 @@
 """Passwords: a user changes their own; an administrator sets a temporary one."""
 
 from wtforms import PasswordField
+from wtforms import StringField
 from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
@@ -28,3 +29,11 @@ class ResetPasswordForm(BaseForm):
     password = PasswordField(_l("Temporary password"), validators=[
         DataRequired(), Length(min=MIN_PASSWORD, max=200,
                                message=_l("The password must have at least 10 characters."))])
+
+
+class CodeForm(BaseForm):
+    """A second-factor code: six digits from the app, or a recovery code."""
+
+    code = StringField(_l("Code from your authenticator app (or a recovery code)"),
+                       validators=[DataRequired(), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

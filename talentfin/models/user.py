@@ -5,6 +5,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
+from sqlalchemy import JSON
 from sqlalchemy import Boolean
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
@@ -41,6 +42,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Raised by every logout: the sessions signed before it (a copied cookie included) end.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The second factor (TOTP): its secret once enrolled, the last time step used (a code
+    # is good once), and the one-time recovery codes' SHA-256 digests still unused.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    recovery_codes: Mapped[list | None] = mapped_column(JSON)
 
     org: Mapped[Organisation | None] = relationship()
     enterprise: Mapped[Enterprise | None] = relationship()

@@ -23,6 +23,12 @@ KINDS = {
     "account_reactivated": _l("Account reactivated"),
     "registration_requested": _l("Registration asked for"),
     "registration_confirmed": _l("Registration confirmed"),
+    "second_factor_enabled": _l("Second factor turned on"),
+    "second_factor_failed": _l("Second factor: wrong code"),
+    "second_factor_throttled": _l("Second factor: too many wrong codes"),
+    "second_factor_reset": _l("Second factor reset by an administrator"),
+    "recovery_code_used": _l("Recovery code used"),
+    "reauthenticated": _l("Identity confirmed again for a sensitive action"),
 }
 
 

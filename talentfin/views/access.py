@@ -1,20 +1,26 @@
 """Per-object access for views, through ``talentfin.policy``: 404 for what a user may not
 see (its existence is not disclosed), 403 with the reason for what they may not do."""
 
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort
 from flask import flash
 from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
 from talentfin import policy
 from talentfin.extensions import db
+from talentfin.forms.account import CodeForm
 from talentfin.i18n import _
 from talentfin.models import Application
+from talentfin.services import second_factor
 from talentfin.workflows.errors import TransitionError
 
 
@@ -107,3 +113,35 @@ def safe_local_path(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def confirmation_needed():
+    """A sensitive action (approving money, changing the policy or an account) by a user
+    with a second factor proved more than ``REAUTH_MINUTES`` ago: the page that asks for a
+    code again (what they typed is shown, to copy), else None."""
+    user = current_user._get_current_object()
+    if not second_factor.enrolled(user):
+        return None
+    if time.time() - float(session.get("verified_at") or 0) < \
+            second_factor.REAUTH_MINUTES * 60:
+        return None
+    back = safe_local_path(urlsplit(request.referrer or "").path or None,
+                           url_for("main.index"))
+    typed = [(name, value) for name, value in request.form.items()
+             if name.rsplit("-", 1)[-1] in ("comment", "reason", "note") and value.strip()]
+    return render_template("account/confirm.html", form=CodeForm(), back=back,
+                           typed=typed), 401
+
+
+def sensitive(view):
+    """A view whose POST is a sensitive action (``confirmation_needed``)."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if request.method == "POST" and current_user.is_authenticated:
+            asked = confirmation_needed()
+            if asked is not None:
+                return asked
+        return view(*args, **kwargs)
+
+    return wrapped

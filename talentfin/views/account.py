@@ -1,17 +1,28 @@
-"""The signed-in user's own account: changing the password."""
+"""The signed-in user's own account: the password, the second factor, and proving it again
+before a sensitive action."""
+
+import time
 
 from flask import Blueprint
+from flask import Response
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 from flask_login import login_user
 
 from talentfin.forms.account import ChangePasswordForm
+from talentfin.forms.account import CodeForm
 from talentfin.i18n import _
 from talentfin.services import accounts
+from talentfin.services import second_factor as second_factor_service
+from talentfin.services import security_log
+from talentfin.views.access import safe_local_path
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -40,3 +51,62 @@ def password():
     elif form.is_submitted():
         status = 422
     return render_template("account/password.html", form=form), status
+
+
+@bp.route("/second-factor", methods=["GET", "POST"])
+@login_required
+def second_factor():
+    """Turn the second factor on: scan the QR code, enter the code the app shows; the
+    recovery codes are shown once. Enrolled: how many recovery codes are left."""
+    user = current_user._get_current_object()
+    if second_factor_service.enrolled(user):
+        return render_template("account/second_factor.html", enrolled=True,
+                               left=len(user.recovery_codes or []))
+    secret = session.get("totp_secret") or second_factor_service.new_secret()
+    session["totp_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = second_factor_service.enrol(user, secret, form.code.data)
+        except second_factor_service.SecondFactorError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            session.pop("totp_secret", None)
+            session["verified_at"] = time.time()
+            return render_template("account/recovery_codes.html", codes=codes)
+    return render_template("account/second_factor.html", enrolled=False, form=form,
+                           secret=secret, required=second_factor_service.required(user)), (
+        422 if form.errors else 200)
+
+
+@bp.get("/second-factor/qr.svg")
+@login_required
+def second_factor_qr():
+    """The QR code of the secret being enrolled (an SVG the page shows as an image)."""
+    secret = session.get("totp_secret")
+    if not secret or second_factor_service.enrolled(current_user):
+        abort(404)
+    svg = second_factor_service.qr_svg(
+        second_factor_service.provisioning_uri(current_user, secret))
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def confirm():
+    """Prove the second factor again before a sensitive action; back to the page."""
+    form = CodeForm()
+    back = safe_local_path(request.values.get("next"), url_for("main.index"))
+    if form.validate_on_submit():
+        try:
+            second_factor_service.verify(current_user._get_current_object(), form.code.data)
+        except second_factor_service.SecondFactorError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            session["verified_at"] = time.time()
+            security_log.record("reauthenticated", user=current_user._get_current_object(),
+                                commit=True)
+            flash(_("Confirmed. Do the action again."), "success")
+            return redirect(back)
+    return render_template("account/confirm.html", form=form, back=back), (
+        422 if form.errors else 200)

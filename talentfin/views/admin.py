@@ -20,7 +20,9 @@ from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.policy import ACCOUNTS
 from talentfin.services import accounts
+from talentfin.services import second_factor
 from talentfin.views.access import permitted
+from talentfin.views.access import sensitive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -30,6 +32,7 @@ admin_required = permitted("manage", ACCOUNTS)
 
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
+@sensitive
 def users():
     """List accounts and create staff accounts."""
     form = StaffUserForm()
@@ -64,6 +67,7 @@ def _account_or_404(user_id: int) -> User:
 
 @bp.post("/users/<int:user_id>/active")
 @admin_required
+@sensitive
 def set_active(user_id: int):
     """Deactivate (or reactivate) an account."""
     user = _account_or_404(user_id)
@@ -78,8 +82,26 @@ def set_active(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/second-factor/reset")
+@admin_required
+@sensitive
+def reset_second_factor(user_id: int):
+    """Remove someone's second factor (a lost phone): they set it up again at the next
+    login. Recorded in the security log."""
+    user = _account_or_404(user_id)
+    try:
+        second_factor.reset(user, current_user)
+    except second_factor.SecondFactorError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("%(name)s's second factor is removed; they set it up again at the next "
+                "login.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
 @admin_required
+@sensitive
 def reset_password(user_id: int):
     """Set a temporary password for someone who lost theirs."""
     user = _account_or_404(user_id)
@@ -102,6 +124,7 @@ def reset_password(user_id: int):
 
 @bp.route("/organisations", methods=["GET", "POST"])
 @admin_required
+@sensitive
 def organisations():
     """List and add institutions."""
     form = OrganisationForm()

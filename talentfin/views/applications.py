@@ -28,6 +28,7 @@ from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
 from talentfin.services.uploads import save_attachment
 from talentfin.storage import dossier_path
+from talentfin.views.access import confirmation_needed
 from talentfin.views.access import require
 from talentfin.views.access import require_or_404
 from talentfin.views.access import visible_application_or_404
@@ -110,6 +111,8 @@ def fire(application_id: int, trigger: str):
     try:
         # Who and when first: someone who may not act gets 403/409, never form errors.
         engine.authorize(application, transition, current_user)
+        if transition.decides and (asked := confirmation_needed()) is not None:
+            return asked  # a decision: the second factor proved again after 15 minutes
         if not form.validate_on_submit():
             flash(_("Please correct the marked fields."), "danger")
             return _refused_page(application, trigger, form, 422)

@@ -1,5 +1,7 @@
 """Log in, log out and founder self-registration."""
 
+import time
+
 from flask import Blueprint
 from flask import flash
 from flask import redirect
@@ -11,14 +13,19 @@ from flask_login import current_user
 from flask_login import login_user
 from flask_login import logout_user
 
+from talentfin.extensions import db
+from talentfin.forms.account import CodeForm
 from talentfin.forms.auth import LoginForm
 from talentfin.forms.auth import RegisterForm
 from talentfin.i18n import _
+from talentfin.models import User
 from talentfin.services import accounts
 from talentfin.services import registration
+from talentfin.services import second_factor
 from talentfin.views.access import safe_local_path
 
 bp = Blueprint("auth", __name__)
+PENDING_SECONDS = 300  # between the password and the code
 
 
 def _safe_next(target: str | None) -> str:
@@ -42,9 +49,60 @@ def login():
         session.clear()  # no session fixation
         if lang:
             session["lang"] = lang
+        if second_factor.enrolled(user):  # the password is half: the code next
+            session["pending_user"], session["pending_at"] = user.id, time.time()
+            session["pending_next"] = _safe_next(request.args.get("next"))
+            return redirect(url_for("auth.code"))
         login_user(user)
+        session["verified_at"] = time.time()
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """The second step of a login with a second factor: the code (within five minutes of
+    the password)."""
+    user = db.session.get(User, session.get("pending_user") or 0)
+    if user is None or not user.active \
+            or time.time() - float(session.get("pending_at") or 0) > PENDING_SECONDS:
+        session.pop("pending_user", None)
+        flash(_("Log in again: the code is asked within five minutes of the password."),
+              "warning")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            second_factor.verify(user, form.code.data)
+        except second_factor.SecondFactorError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            target = session.get("pending_next") or url_for("main.index")
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            session["verified_at"] = time.time()
+            return redirect(target)
+    return render_template("auth/code.html", form=form), 422 if form.errors else 200
+
+
+# What a user who must set up a second factor may still open before doing so.
+SETUP_ENDPOINTS = {"account.second_factor", "account.second_factor_qr", "auth.logout",
+                   "main.set_language", "static", "bootstrap.static"}
+
+
+@bp.before_app_request
+def _second_factor_set_up():
+    """A user whose role requires a second factor sets it up before anything else."""
+    if request.endpoint in SETUP_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    user = current_user._get_current_object()
+    if second_factor.required(user) and not second_factor.enrolled(user):
+        flash(_("Your role signs in with a second factor: set it up now."), "warning")
+        return redirect(url_for("account.second_factor"))
+    return None
 
 
 @bp.post("/logout")

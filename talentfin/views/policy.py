@@ -30,6 +30,7 @@ from talentfin.services import policy_changes
 from talentfin.services.parameters import policy_keys
 from talentfin.views.access import permitted
 from talentfin.views.access import require
+from talentfin.views.access import sensitive
 
 bp = Blueprint("policy", __name__, url_prefix="/policy")
 navigation.add(navigation.Entry("policy.index", _l("Policy parameters"),
@@ -114,6 +115,7 @@ def _presentation():
 
 @bp.route("/", methods=["GET", "POST"])
 @permitted("read", PolicyParameter)
+@sensitive
 def index():
     """Values in force, pending proposals, and the proposal form."""
     form = ProposalForm()
@@ -142,6 +144,7 @@ def index():
 
 @bp.post("/<int:proposal_id>/decide")
 @permitted("read", PolicyParameter)
+@sensitive
 def decide(proposal_id: int):
     """The committee approves or rejects a proposal."""
     proposal = db.session.get(PolicyParameter, proposal_id) or abort(404)
@@ -156,6 +159,7 @@ def decide(proposal_id: int):
 
 @bp.get("/<key>")
 @permitted("read", PolicyParameter)
+@sensitive
 def history(key: str):
     """Every value a parameter has had, with who proposed and decided it."""
     if key not in policy_keys():
