@@ -149,6 +149,7 @@ def test_an_applications_documents_have_a_quota(app, world):
     application = factories.draft(world)  # its required documents uploaded
     in_force = db.session.scalar(select(func.sum(Attachment.size_bytes)).where(
         Attachment.application_id == application.id, Attachment.superseded_at.is_(None)))
+    kept = app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"]
     app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"] = in_force + len(DEMO_PDF) + 10
     try:
         # Replacing a document counts the new file, not the one it replaces.
@@ -159,11 +160,12 @@ def test_an_applications_documents_have_a_quota(app, world):
                             world.founder)
         assert "This application's documents would take more than" in str(refused.value)
     finally:
-        app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"] = 100 * 1024 * 1024
+        app.config["UPLOAD_MAX_PER_APPLICATION_BYTES"] = kept
 
 
 def test_an_account_has_a_daily_upload_quota(app, world):
     application = factories.draft(world, documents=False)
+    kept = app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"]
     app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"] = 3
     try:
         for index in range(3):
@@ -174,7 +176,7 @@ def test_an_account_has_a_daily_upload_quota(app, world):
         assert db.session.scalar(select(func.count(Attachment.id)).where(
             Attachment.application_id == application.id)) == 3
     finally:
-        app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"] = 100
+        app.config["UPLOAD_MAX_PER_ACCOUNT_DAY_FILES"] = kept
 
 
 def test_a_replaced_draft_file_is_removed_a_submitted_one_kept(client, auth, world):
