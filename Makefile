@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint deps system-deps translations catalogs fonts bench clean
+.PHONY: run test test-pg lint deps system-deps translations catalogs fonts bench clean fuzz
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -39,6 +39,11 @@ run: deps
 
 test: deps
 	$(BIN)/pytest -q
+
+# Generated input to every form at length (Hypothesis's "fuzz" profile: 12,500 cases);
+# make test runs a bounded share of the same tests.
+fuzz: deps
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz -p no:randomly
 
 test-pg: deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

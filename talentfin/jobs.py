@@ -38,6 +38,7 @@ from talentfin.services.registration import prune_registrations
 from talentfin.services.sla import send_documents_due
 from talentfin.services.sla import send_sla_escalations
 from talentfin.services.sla import send_sla_reminders
+from talentfin.services.uploads import remove_expired_uploads
 from talentfin.workflows import engine
 from talentfin.workflows.registry import products
 
@@ -99,6 +100,8 @@ class Job:
 CORE_JOBS = (
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
     Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
+    # The files of applications ended without a decision, past the policy's retention.
+    Job("upload_retention", remove_expired_uploads, "cron", {"hour": 2, "minute": 20}),
     # A backup into BACKUP_FOLDER, when one is configured, keeping the newest BACKUP_KEEP.
     Job("nightly_backup", backup.nightly, "cron", {"hour": 3, "minute": 0}),
     # The rate limits' old counts and the registrations nobody confirmed in time.

@@ -22,6 +22,13 @@ CORE_KEYS = (
               _l("Request for information expires after (working days)"),
               _l("Common route: 10 working days to answer"),
               at_least_one=True),
+    PolicyKey("upload_retention_days", "365",
+              "proposed: uploads of rejected, withdrawn or expired applications kept a year",
+              _l("Uploads of ended applications kept for"),
+              _l("Uploads of rejected, withdrawn or expired applications kept for (days)"),
+              _l("Proposed: a year after the application ended, then the files are removed "
+                 "(their names and hashes, the dossiers and the log stay)"),
+              at_least_one=True),
 )
 
 

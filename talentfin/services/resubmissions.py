@@ -53,7 +53,15 @@ def change_value(key: str, value) -> str:
         return format_fen(value)
     if key.endswith("_bp") and isinstance(value, int):
         return format_rate_bp(value)
+    if key.endswith("id_number"):
+        return mask_id_number(str(value))  # a change is seen; the number is not shown
     return str(value)
+
+
+def mask_id_number(value: str) -> str:
+    """A resident ID number as pages show it: the region and the last four characters
+    ("370212********0012")."""
+    return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "****"
 
 
 def _flatten(snapshot: dict | None, prefix: str = "") -> dict:

@@ -29,6 +29,7 @@ KINDS = {
     "second_factor_reset": _l("Second factor reset by an administrator"),
     "recovery_code_used": _l("Recovery code used"),
     "reauthenticated": _l("Identity confirmed again for a sensitive action"),
+    "personal_data_exported": _l("Personal data downloaded"),
 }
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +20,7 @@ from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.models.policy import int_parameter
 from talentfin.text import clean_file_name
 from talentfin.workflows.access import may_upload
 
@@ -165,3 +167,25 @@ def attachment_file(attachment: Attachment) -> Path | None:
 def attachment_path(attachment: Attachment) -> Path:
     """Where an attachment's bytes are stored."""
     return upload_folder() / attachment.stored_name
+
+
+# The common route's endings without a decision for the applicant (talentfin.workflows.common).
+ENDED_WITHOUT_DECISION = ("rejected", "withdrawn", "expired")
+
+
+def remove_expired_uploads(today) -> int:
+    """Scheduled job: the files of applications rejected, withdrawn or expired more than the
+    policy's ``upload_retention_days`` ago are deleted (their rows, names and hashes, the
+    dossiers and the log stay, which the audit needs). How many files."""
+    days = int_parameter("upload_retention_days", today)
+    before = datetime.combine(today - timedelta(days=days), datetime.min.time())
+    removed = 0
+    for attachment in db.session.scalars(
+            select(Attachment).join(Application, Application.id == Attachment.application_id)
+            .where(Application.status.in_(ENDED_WITHOUT_DECISION),
+                   Application.status_changed_at < before)):
+        path = attachment_path(attachment)
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed

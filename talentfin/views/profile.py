@@ -1,9 +1,11 @@
 """The founder's company profile and talent certification."""
 
+import json
 from decimal import Decimal
 from functools import wraps
 
 from flask import Blueprint
+from flask import Response
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -23,6 +25,8 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.models import IdentityChange
 from talentfin.services import enterprises
+from talentfin.services import personal_data
+from talentfin.services import security_log
 from talentfin.services.accounts import AccountError
 from talentfin.views.access import form_errors
 
@@ -155,3 +159,14 @@ def talent():
         return redirect(url_for("applications.mine"))
     status = 422 if form.errors else 200
     return render_template("profile/talent.html", form=form, enterprise=enterprise), status
+
+
+@bp.get("/my-data.json")
+@founder_required
+def my_data():
+    """Everything the programme holds about the founder, as a JSON file (个人信息保护法)."""
+    user = current_user._get_current_object()
+    body = json.dumps(personal_data.founder_data(user), ensure_ascii=False, indent=2)
+    security_log.record("personal_data_exported", user=user, actor=user, commit=True)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=talentfin-my-data.json"})

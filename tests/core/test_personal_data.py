@@ -1,0 +1,73 @@
+"""Personal information (个人信息保护法): a founder downloads what the programme holds about
+them (their account, company, talent certification with its ID number, applications with
+their steps but not the institutions' internal notes, documents, dossiers, notifications,
+identity changes, security log), recorded in the security log; nobody else downloads it.
+The uploads of applications rejected, withdrawn or expired longer than the policy's
+retention ago are removed; their rows and hashes stay."""
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy import update
+
+from talentfin.clock import business_today
+from talentfin.extensions import db
+from talentfin.models import Application
+from talentfin.models import Attachment
+from talentfin.models import SecurityEvent
+from talentfin.models.base import utcnow
+from talentfin.services.resubmissions import change_value
+from talentfin.services.uploads import attachment_path
+from talentfin.services.uploads import remove_expired_uploads
+from tests import factories
+from tests.web import login
+from tests.web import switch_to
+
+
+def test_a_founder_downloads_their_data_without_the_banks_internal_notes(client, auth,
+                                                                           world):
+    loan = factories.loan_in(world, "bank_approval")  # the officer's note is internal
+    login(auth, world.founder)
+    response = client.get("/company/my-data.json")
+    assert response.status_code == 200 and "attachment" in response.headers[
+        "Content-Disposition"]
+    data = json.loads(response.get_data(as_text=True))
+    assert data["account"]["email"] == world.founder.email
+    assert data["talent"]["id_number"] == world.founder.enterprise.talent.id_number
+    [application] = [a for a in data["applications"] if a["reference"] == loan.reference]
+    assert {d["kind"] for d in application["documents"]} >= {"business_plan"}
+    recommend = next(s for s in application["steps"] if s["trigger"] == "recommend")
+    assert recommend["comment"] is None  # the officer's note to the approver
+    assert any(s["trigger"] == "submit" for s in application["steps"])
+    assert db.session.scalar(select(SecurityEvent.kind).where(
+        SecurityEvent.user_id == world.founder.id,
+        SecurityEvent.kind == "personal_data_exported")) is not None
+    for user in (world.officer1, world.park_reviewer, world.auditor):
+        switch_to(auth, user)
+        assert client.get("/company/my-data.json").status_code == 404
+
+
+def test_ended_applications_lose_their_uploads_after_the_retention(app, world):
+    withdrawn = factories.loan_in(world, "withdrawn")
+    recent = factories.loan_in(world, "rejected")
+    open_one = factories.loan_in(world, "park_review")
+    db.session.execute(update(Application).where(Application.id.in_([withdrawn.id,
+                                                                     open_one.id]))
+                       .values(status_changed_at=utcnow() - timedelta(days=400)))
+    db.session.commit()
+    files = {a.id: [attachment_path(x) for x in db.session.scalars(
+        select(Attachment).where(Attachment.application_id == a.id))]
+        for a in (withdrawn, recent, open_one)}
+    assert all(path.exists() for paths in files.values() for path in paths)
+    assert remove_expired_uploads(business_today()) == len(files[withdrawn.id]) > 0
+    assert not any(path.exists() for path in files[withdrawn.id])
+    assert all(path.exists() for path in files[recent.id] + files[open_one.id])
+    # The rows and their hashes stay.
+    assert db.session.scalar(select(Attachment.sha256).where(
+        Attachment.application_id == withdrawn.id).limit(1))
+
+
+def test_an_id_number_changed_on_resubmission_is_shown_masked():
+    assert change_value("insured_id_number", "370212198808080012") == "370212********0012"
+    assert change_value("insured_id_number", "12") == "****"
