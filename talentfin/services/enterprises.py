@@ -14,7 +14,6 @@ from talentfin.models import TalentProfile
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.services.accounts import AccountError
-from talentfin.services.accounts import create_user
 
 # What the park review, the eligibility rules and the dossiers read of a company, with the
 # labels the company profile form gives these fields.
@@ -52,22 +51,6 @@ def company_taken(uscc: str) -> None:
             _("A company with this credit code is already registered. Check the code; if it "
               "is your company, contact your park or the programme's administrator.")
         )
-
-
-def register_founder(*, name: str, email: str, password: str, company_name: str,
-                     uscc: str) -> User:
-    """Create the enterprise (if new) and its founder's account together (the command line
-    and the tests; the site registers through ``services.registration``)."""
-    uscc = uscc.strip().upper()
-    company_taken(uscc)
-    enterprise = Enterprise(name=company_name.strip(), uscc=uscc)
-    db.session.add(enterprise)
-    db.session.flush()
-    try:
-        return create_user(email, password, name, "founder", enterprise_id=enterprise.id)
-    except AccountError:
-        db.session.rollback()
-        raise
 
 
 def identity_locked(enterprise: Enterprise) -> bool:

@@ -16,12 +16,21 @@ from talentfin.models.base import utcnow
 def allow(bucket: str, key: str, limit: int, window_seconds: int) -> bool:
     """Record one request of ``key`` (an address, an account) in ``bucket``; whether it is
     within ``limit`` requests of the last ``window_seconds``. Commits."""
+    record(bucket, key)
+    return recent(bucket, key, window_seconds) <= limit
+
+
+def record(bucket: str, key: str) -> None:
+    """Count one event of ``key`` in ``bucket`` without asking (a failure). Commits."""
     db.session.add(RateEvent(bucket=bucket, key=key[:254]))
     db.session.commit()
+
+
+def recent(bucket: str, key: str, window_seconds: int) -> int:
+    """How many events of ``key`` in ``bucket`` the last ``window_seconds`` hold."""
     since = utcnow() - timedelta(seconds=window_seconds)
-    count = db.session.scalar(select(func.count(RateEvent.id)).where(
+    return db.session.scalar(select(func.count(RateEvent.id)).where(
         RateEvent.bucket == bucket, RateEvent.key == key[:254], RateEvent.created_at >= since))
-    return count <= limit
 
 
 def prune(older_than: timedelta = timedelta(days=2)) -> int:

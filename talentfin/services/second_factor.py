@@ -31,6 +31,7 @@ ISSUER = "talentfin"
 RECOVERY_CODES = 10
 REAUTH_MINUTES = 15
 MAX_FAILURES = 5  # codes wrong in 15 minutes before the account waits
+FAILURES = "second_factor"  # the rate bucket of wrong codes
 
 
 class SecondFactorError(ValueError):
@@ -84,7 +85,9 @@ def _step_of(secret: str, code: str) -> int | None:
 
 
 def _limited(user: User) -> None:
-    if not rates.allow("second_factor", str(user.id), MAX_FAILURES, 900):
+    """Refused once the account has ``MAX_FAILURES`` wrong codes in 15 minutes (the right
+    ones do not count: a user logging in often is not held back)."""
+    if rates.recent(FAILURES, str(user.id), 900) >= MAX_FAILURES:
         security_log.record("second_factor_throttled", user=user, commit=True)
         raise SecondFactorError(_("Too many wrong codes. Please wait 15 minutes and try "
                                   "again."))
@@ -123,6 +126,7 @@ def verify(user: User, code: str) -> None:
             db.session.expire(user)
             return
         db.session.rollback()
+        rates.record(FAILURES, str(user.id))
         raise SecondFactorError(_("This code was used already; wait for the next one."))
     digest = _digest(code)
     remaining = list(user.recovery_codes or [])
@@ -134,6 +138,7 @@ def verify(user: User, code: str) -> None:
         db.session.commit()
         return
     security_log.record("second_factor_failed", user=user, commit=True)
+    rates.record(FAILURES, str(user.id))
     raise SecondFactorError(_("The code is wrong. Enter the six digits your app shows now, "
                               "or one of your recovery codes."))
 

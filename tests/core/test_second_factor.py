@@ -148,3 +148,11 @@ def test_a_founder_is_not_asked_but_may_turn_it_on(client, auth, world, required
     assert _get(client, "/applications/").status_code == 200
     page = text(_get(client, "/account/second-factor"))
     assert 'id="second-factor-secret"' in page and "Your role signs in" not in page
+
+
+def test_right_codes_do_not_count_toward_the_wait(client, auth, world, required):
+    _enrol(client, auth, world.approver1)
+    for code in client.codes[:7]:  # seven logins in a row within minutes, each with a code
+        auth.logout()
+        auth.login(world.approver1.email)
+        assert _post(client, "/login/code", {"code": code}).status_code == 302
