@@ -104,7 +104,9 @@ def register_and_confirm(client, data: dict):
     response = client.post("/register", data=data)
     assert response.status_code == 200 and 'id="register-sent"' in response.get_data(
         as_text=True), response.get_data(as_text=True)[-2000:]
-    return client.get(registration_link(data["email"]))
+    link = registration_link(data["email"])
+    assert 'id="confirm-registration"' in client.get(link).get_data(as_text=True)
+    return client.post(link)
 
 
 def registration_link(email: str) -> str:

@@ -82,13 +82,19 @@ def _link(token: str | None) -> str:
     return base + path
 
 
-def confirm_registration(token: str) -> User:
-    """Create the company and the founder's account of a pending registration (once)."""
+def pending_registration(token: str) -> PendingRegistration:
+    """The registration a link names, while it may still be confirmed (AccountError)."""
     pending = db.session.scalar(select(PendingRegistration).where(
         PendingRegistration.token_hash == _digest(token or "")))
     if pending is None or pending.used_at is not None or pending.expires_at < utcnow():
         raise AccountError(_("This link is not valid any more (it was used, or more than "
                              "%(hours)s hours have passed). Register again.", hours=LINK_HOURS))
+    return pending
+
+
+def confirm_registration(token: str) -> User:
+    """Create the company and the founder's account of a pending registration (once)."""
+    pending = pending_registration(token)
     if db.session.scalar(select(User.id).where(User.email == pending.email)) is not None:
         raise AccountError(_("This address has an account already: log in."))
     company_taken(pending.uscc)

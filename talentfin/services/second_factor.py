@@ -98,6 +98,7 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
     codes, shown this once (only their digests are kept). Commits."""
     step = _step_of(secret, code)
     if step is None:
+        security_log.record("second_factor_failed", user=user, detail="set-up", commit=True)
         raise SecondFactorError(_("The code does not match. Scan the QR code again and enter "
                                   "the six digits your app shows now."))
     codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}"
@@ -126,8 +127,10 @@ def verify(user: User, code: str) -> None:
             db.session.expire(user)
             return
         db.session.rollback()
+        security_log.record("second_factor_failed", user=user, detail="reused", commit=True)
         rates.record(FAILURES, str(user.id))
-        raise SecondFactorError(_("This code was used already; wait for the next one."))
+        raise SecondFactorError(_("This code was used already; your app shows the next one "
+                                  "within 30 seconds."))
     digest = _digest(code)
     remaining = list(user.recovery_codes or [])
     if code and digest in remaining:

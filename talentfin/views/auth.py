@@ -136,10 +136,14 @@ def register():
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
 
 
-@bp.get("/register/confirm/<token>")
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """The link of the registration mail: the account is created and logged in."""
+    """The link of the registration mail: a page with one button (opening the link, as a
+    mail scanner does, changes nothing); pressed, the account is created and logged in."""
     try:
+        if request.method == "GET":
+            pending = registration.pending_registration(token[:100])
+            return render_template("auth/register_confirm.html", pending=pending)
         user = registration.confirm_registration(token[:100])
     except accounts.AccountError as exc:
         return render_template("auth/register_failed.html", message=str(exc)), 410

@@ -77,6 +77,8 @@ def company():
             enterprises.update_company(enterprise, data)
         except AccountError as exc:
             flash(str(exc), "danger")
+            if locked:  # the name and code shown are the company's, not the ones refused
+                form.name.data, form.uscc.data = enterprise.name, enterprise.uscc
             return render_template("profile/company.html", form=form, enterprise=enterprise,
                                    **identity), 422
         flash(_("The company profile is saved."), "success")

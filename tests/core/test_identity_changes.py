@@ -132,3 +132,13 @@ def test_a_code_of_another_company_is_refused(client, auth, world):
     assert "A company with this credit code is already registered" in text(
         client.get(response.location))
     assert db.session.scalar(select(IdentityChange)) is None
+
+
+def test_a_refused_rename_shows_the_companys_own_name_again(client, auth, world):
+    pf.covered_loan(world)
+    login(auth, world.founder)
+    response = client.post("/company/",
+                           data=_company(_enterprise(world), name="篡改后的名称有限公司"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'value="{OLD_NAME}"' in page and "篡改后的名称有限公司" not in page

@@ -49,14 +49,18 @@ def test_nothing_is_created_until_the_link_is_followed_once(client, world):
     assert mail["subject"] == "Finish your talentfin registration"
     link = registration_link("new@founder.cn")
     assert "long-enough-pw" not in str(mail)  # the password is never mailed
-    followed = client.get(link)
+    # Opening the link (a mail scanner does) shows a button and creates nothing.
+    opened = client.get(link)
+    assert opened.status_code == 200 and 'id="confirm-registration"' in text(opened)
+    assert db.session.scalar(select(User.id).where(User.email == "new@founder.cn")) is None
+    followed = client.post(link)
     assert followed.status_code == 302 and followed.location.endswith("/company/")
     user = db.session.scalar(select(User).where(User.email == "new@founder.cn"))
     assert user.role == "founder" and user.check_password("long-enough-pw")
     assert db.session.get(Enterprise, user.enterprise_id).name == "新公司"
     assert client.get("/company/").status_code == 200  # logged in
     client.post("/logout")
-    again = client.get(link)
+    again = client.post(link)
     assert again.status_code == 410 and "This link is not valid any more" in text(again)
     assert db.session.scalar(select(func.count(User.id)).where(
         User.email == "new@founder.cn")) == 1
@@ -86,8 +90,9 @@ def test_a_link_older_than_a_day_is_refused(client, world):
     pending.expires_at -= timedelta(hours=25)
     db.session.commit()
     client.post("/language", data={"lang": "en"})
-    response = client.get(link)
+    response = client.post(link)
     assert response.status_code == 410 and "more than 24 hours have passed" in text(response)
+    assert client.get(link).status_code == 410
     assert db.session.scalar(select(User.id).where(User.email == "late@x.cn")) is None
     pending.expires_at -= timedelta(days=8)
     db.session.commit()
@@ -96,6 +101,7 @@ def test_a_link_older_than_a_day_is_refused(client, world):
 
 def test_a_made_up_link_is_refused(client, world):
     assert client.get("/register/confirm/" + "x" * 43).status_code == 410
+    assert client.post("/register/confirm/" + "x" * 43).status_code == 410
     assert client.get("/register/confirm/" + "x" * 5000).status_code in (404, 410)
 
 

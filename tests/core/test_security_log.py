@@ -75,3 +75,13 @@ def test_the_auditor_reads_and_exports_the_log_others_do_not_know_it(client, aut
         assert client.get("/audit/security.csv").status_code == 404
     switch_to(auth, world.admin)
     assert client.get("/audit/security").status_code == 200
+
+
+def test_the_log_names_roles_in_the_readers_language(client, auth, world):
+    login(auth, world.admin)
+    client.post("/admin/users", data={
+        "email": "role.named@t.cn", "name": "新信贷员", "role": "bank_officer",
+        "org_code": world.bank1.code, "password": "long-enough-pw"})
+    switch_to(auth, world.auditor)
+    row = text(client.get("/audit/security?kind=account_created"))
+    assert "Bank credit officer" in row and ">bank_officer<" not in row
