@@ -68,6 +68,9 @@ class Defaults:
 
     QUEUE_PAGE_SIZE = 20
     OUTBOX_MAX_ATTEMPTS = 8
+    # A task's lease: longer than any task takes (a dossier renders in seconds); a task
+    # whose worker died is taken by another worker when it runs out.
+    OUTBOX_LEASE_SECONDS = 300
     WORKER_POLL_SECONDS = 2.0
 
     # Outgoing e-mail for notifications, sent by the outbox worker through this SMTP

@@ -63,10 +63,14 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     if uri.startswith("postgresql://"):
         uri = uri.replace("postgresql://", "postgresql+psycopg://", 1)
         app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     if uri.startswith("sqlite"):
         # Concurrent writers wait for the lock instead of failing at once.
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
         options.setdefault("connect_args", {"timeout": 30})
+    else:
+        # A connection is tested before each use: after the database server restarts, the
+        # pool's dead connections are replaced instead of failing one request each.
+        options.setdefault("pool_pre_ping", True)
     app.config.setdefault("UPLOAD_FOLDER", None)
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
     app.config["DOSSIER_FOLDER"] = app.config["DOSSIER_FOLDER"] or str(instance / "dossiers")

@@ -18,12 +18,15 @@ from functools import partial
 from pathlib import Path
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from flask import Flask
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from talentfin import programme  # noqa: F401 (the products whose transitions are scheduled)
+from talentfin.clock import ZONE
 from talentfin.clock import business_datetime
 from talentfin.extensions import db
 from talentfin.models import Application
@@ -143,21 +146,29 @@ def period_key(job: Job, now: datetime) -> str:
     return now.strftime("%Y-%m-%dT%H") if job.period == "hour" else now.date().isoformat()
 
 
-def run_job(job: Job, now: datetime | None = None) -> str:
+def run_job(job: Job, now: datetime | None = None, *, take_over: bool = False) -> str:
     """Run a job once for the current period; a second call in the period does nothing.
 
     ``now`` is a naive UTC timestamp like every stored one (the current time by default).
+    With ``take_over`` (only the scheduler holding the lock, at its start) a run of the
+    period that was started but never finished, because the scheduler died in it, is run
+    again to its end: every job does its work in steps that each commit with their own
+    check (a statement made once, a transition's guards), so a rerun only does what the
+    interrupted run had not done.
     """
     # Periods and the day a job works for are China's: a job at 01:05 in Qingdao is
     # still the previous day in UTC.
     local = business_datetime(now or utcnow())
-    run = JobRun(job=job.name, period=period_key(job, local), host=socket.gethostname())
+    period = period_key(job, local)
+    run = JobRun(job=job.name, period=period, host=socket.gethostname())
     db.session.add(run)
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return "already done"
+        run = _take_over(job, period) if take_over else None
+        if run is None:
+            return "already done"
     try:
         result = job.func(local.date())
     except Exception as exc:
@@ -173,6 +184,63 @@ def run_job(job: Job, now: datetime | None = None) -> str:
     run.finished_at = utcnow()
     db.session.commit()
     return run.outcome
+
+
+def _take_over(job: Job, period: str) -> JobRun | None:
+    """The period's unfinished run, claimed for this process; None when it finished."""
+    result = db.session.execute(
+        update(JobRun).where(JobRun.job == job.name, JobRun.period == period,
+                             JobRun.finished_at.is_(None))
+        .values(attempts=JobRun.attempts + 1, host=socket.gethostname(), started_at=utcnow())
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    run = db.session.scalars(select(JobRun).where(JobRun.job == job.name,
+                                                  JobRun.period == period)).one()
+    log.warning("%s: the run for %s was interrupted (the scheduler stopped); running it "
+                "again (start %s)", job.name, period, run.attempts)
+    return run
+
+
+def due_in_period(job: Job, now: datetime) -> bool:
+    """Whether the job's time in the current period (China's) has come by ``now`` (UTC):
+    an hourly job always, a daily one after its hour, a monthly one after its day."""
+    if job.trigger != "cron":
+        return True
+    local = business_datetime(now)
+    start = local.replace(minute=0, second=0, microsecond=0)
+    if job.period in ("day", "month"):
+        start = start.replace(hour=0)
+    if job.period == "month":
+        start = start.replace(day=1)
+    first = CronTrigger(timezone=ZONE, **job.schedule).get_next_fire_time(
+        None, start.replace(tzinfo=ZONE))
+    return first is not None and first <= local.replace(tzinfo=ZONE)
+
+
+def catch_up(jobs: tuple[Job, ...], now: datetime | None = None) -> list[str]:
+    """At the scheduler's start: finish the runs a dead scheduler left unfinished in the
+    current period, and run each job whose time in the period passed while no scheduler
+    ran (the scheduler's own timers only look forward). Runs of earlier periods left
+    unfinished are marked interrupted: their work is caught up by the current period's
+    run (due transitions fire, missed statements are made). Returns the outcomes."""
+    now = now or utcnow()
+    local = business_datetime(now)
+    by_name = {job.name: job for job in jobs}
+    for run in db.session.scalars(select(JobRun).where(JobRun.finished_at.is_(None))):
+        job = by_name.get(run.job)
+        if job is None or run.period != period_key(job, local):
+            run.outcome = "interrupted: the scheduler stopped during this run"
+            run.finished_at = now
+    db.session.commit()
+    outcomes = []
+    for job in jobs:
+        if due_in_period(job, now):
+            outcome = run_job(job, now, take_over=True)
+            outcomes.append(f"{job.name}: {outcome}")
+            log.info("catch-up %s: %s", job.name, outcome)
+    return outcomes
 
 
 class SchedulerLock:
@@ -217,11 +285,13 @@ def run_scheduler(app: Flask, once: bool = False) -> int:
         return 3
     try:
         jobs = all_jobs()
-        if once:
-            with app.app_context():
+        with app.app_context():
+            if once:  # every job, whatever its schedule, for the current period
                 for job in jobs:
-                    log.info("%s: %s", job.name, run_job(job))
-            return 0
+                    log.info("%s: %s", job.name, run_job(job, take_over=True))
+                return 0
+            catch_up(jobs)
+            db.session.remove()
         scheduler = BlockingScheduler(timezone=app.config["BABEL_DEFAULT_TIMEZONE"])
         for job in jobs:
             scheduler.add_job(_in_context(app, job), job.trigger, id=job.name, name=job.name,

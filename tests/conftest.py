@@ -52,6 +52,17 @@ def scratch_database(label: str) -> Iterator[str]:
         admin.dispose()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The fault tests (tests/faults) run only when asked for (``-m faults``, as
+    ``make test-faults`` does): each starts and kills processes for seconds."""
+    if "faults" in (config.getoption("markexpr") or ""):
+        return
+    kept = [item for item in items if not item.get_closest_marker("faults")]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """The database the suite runs on."""

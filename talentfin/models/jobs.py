@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import DateTime
+from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
@@ -26,3 +27,6 @@ class JobRun(db.Model):
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(Text, default="")
+    # Starts of this period's run: more than one when a scheduler that died during the run
+    # left it unfinished and the next one took it over.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

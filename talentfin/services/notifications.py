@@ -17,6 +17,8 @@ when it is shown or mailed, in the reader's language.
 """
 
 
+import smtplib
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import get_locale
@@ -146,13 +148,28 @@ def deliver_email(notification_ids: list[int]) -> int:
     wanted = [n for n in pending if n.user.active and wants_email(n.user, n.kind)]
     if not wanted:
         return 0
+    refused = []
     with smtp_connection() as connection:
         for notification in wanted:
             subject, body = email_text(notification)
-            send_mail(notification.user.email, subject, body, connection=connection)
+            try:
+                send_mail(notification.user.email, subject, body, connection=connection)
+            except smtplib.SMTPRecipientsRefused as exc:
+                if any(code == 421 for code, _text in exc.recipients.values()):
+                    raise  # the server closes the connection: it refuses everyone for now
+                # One address refused must not hold back the others' mail; the task is
+                # retried for it afterwards (and fails visibly once its attempts are used).
+                refused.append(f"{notification.id}: {exc.recipients}")
+                continue
             notification.emailed_at = utcnow()
             db.session.commit()  # mailed is mailed: a later failure must not resend it
+    if refused:
+        raise RecipientsRefused("the mail server refused " + "; ".join(refused))
     return len(wanted)
+
+
+class RecipientsRefused(RuntimeError):
+    """Some notifications' addresses were refused; the others were mailed."""
 
 
 def notification_text(notification: Notification, user: User | None = None) -> dict:

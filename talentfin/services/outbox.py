@@ -26,7 +26,12 @@ from talentfin.services.notifications import mail_notifications
 from talentfin.services.notifications import notify_transition
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
+
+
+def lease() -> timedelta:
+    """How long a claimed task is held before another worker may take it (its worker is
+    then presumed dead: killed, or its machine gone)."""
+    return timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
 
 
 def handlers() -> dict[str, Callable[[dict], None]]:
@@ -52,7 +57,7 @@ def _claim(task_id: int) -> bool:
         update(OutboxTask)
         .where(OutboxTask.id == task_id, OutboxTask.status == "pending",
                or_(OutboxTask.locked_until.is_(None), OutboxTask.locked_until < now))
-        .values(locked_until=now + LEASE)
+        .values(locked_until=now + lease())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -1,6 +1,8 @@
 """Uploaded documents: type sniffed from the content, size-limited, random stored names."""
 
 import hashlib
+import logging
+import os
 import secrets
 from datetime import datetime
 from datetime import timedelta
@@ -23,6 +25,8 @@ from talentfin.models.base import utcnow
 from talentfin.models.policy import int_parameter
 from talentfin.text import clean_file_name
 from talentfin.workflows.access import may_upload
+
+log = logging.getLogger(__name__)
 
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
@@ -81,8 +85,18 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
     _within_quotas(application, kind, user, len(content))
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
     path = upload_folder() / stored_name
-    with open(path, "xb") as handle:  # random name: never overwrites
-        handle.write(content)
+    try:
+        with open(path, "xb") as handle:  # random name: never overwrites
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:  # the disk full (ENOSPC), a quota, a failing volume
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        log.error("upload for %s not stored: %s", application.id, exc)
+        raise UploadRefused(_("The file could not be stored just now; nothing was saved. "
+                              "Please try again later, and tell the programme office if "
+                              "this goes on.")) from exc
     original = clean_file_name(storage.filename or "", ALLOWED_TYPES[mime])
     try:
         replaced = list(db.session.scalars(select(Attachment).where(

@@ -6,12 +6,20 @@ whether a hidden object exists. After a refused action on an application the pag
 back to it, and a 409 shows what the user typed so a long comment is not lost.
 """
 
+import logging
+
 from flask import Flask
+from flask import current_app
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
+from flask_babel import force_locale
 from flask_login import current_user
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from talentfin import policy
@@ -36,12 +44,38 @@ WITH_REASON = (403, 409, 422)
 # Form fields whose typed text a 409 page gives back ("park_reject-comment", "reason").
 TYPED_TEXT_FIELDS = ("comment", "reason", "note")
 MAX_TYPED_CHARS = 20_000
+# How long a client is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 def register(app: Flask) -> None:
     """Install a handler per status code."""
     for code in MESSAGES:
         app.register_error_handler(code, _handler(code))
+    # The database unreachable (stopped, restarting, a network fault) or too busy: each
+    # request fails whole, the transaction rolled back, and says so; the connection pool
+    # checks connections before use (pool_pre_ping), so the site recovers by itself.
+    for error in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(error):
+    """503 page for a database fault: rendered without the database (no user, no
+    navigation), in the language the session chose, with what the user typed."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:  # the connection is gone; the teardown discards the session
+        log.debug("rollback after a database fault failed too", exc_info=True)
+    log.error("database unavailable during %s %s: %s", request.method, request.path,
+              str(error).splitlines()[0] if str(error) else type(error).__name__)
+    chosen = session.get("lang")
+    locale = chosen if chosen in current_app.config["LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        page = render_template("errors/unavailable.html", typed=_typed_texts(),
+                               locale=locale, posted=request.method == "POST")
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def _handler(code: int):

@@ -3,14 +3,19 @@
 import os
 import subprocess
 import sys
+from datetime import UTC
+from datetime import datetime
 from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
 
+from talentfin.clock import ZONE
 from talentfin.clock import business_today
 from talentfin.jobs import JOBS
 from talentfin.jobs import SchedulerLock
+from talentfin.jobs import catch_up
+from talentfin.jobs import due_in_period
 from talentfin.jobs import run_job
 from talentfin.models import Application
 from talentfin.models import JobRun
@@ -92,3 +97,57 @@ def test_overdue_loans_become_non_performing_at_ninety_days(db, world):
     db.session.expire_all()
     assert db.session.get(Application, late.id).status == "npl"
     assert db.session.get(Application, recent.id).status == "overdue"
+
+
+def _local(year, month, day, hour, minute=0):
+    """A moment given in China's time, as the naive UTC timestamp the jobs take."""
+    return datetime(year, month, day, hour, minute, tzinfo=ZONE).astimezone(UTC).replace(
+        tzinfo=None)
+
+
+def test_a_job_is_due_in_its_period_once_its_time_has_come():
+    # sla_reminders: 08:30 every day; monthly_pool_statement: the 1st at 09:00.
+    assert not due_in_period(JOB["sla_reminders"], _local(2026, 11, 30, 8, 29))
+    assert due_in_period(JOB["sla_reminders"], _local(2026, 11, 30, 8, 30))
+    # 07:00 in China is still the day before in UTC: the job is not due yet that day.
+    assert not due_in_period(JOB["sla_reminders"], _local(2026, 12, 1, 7, 0))
+    assert not due_in_period(JOB["monthly_pool_statement"], _local(2026, 12, 1, 8, 59))
+    assert due_in_period(JOB["monthly_pool_statement"], _local(2026, 12, 1, 9, 0))
+    assert due_in_period(JOB["monthly_pool_statement"], _local(2026, 12, 17, 3, 0))
+    assert due_in_period(JOB["retry_failed_outbox"], _local(2026, 12, 17, 3, 0))
+
+
+def test_a_run_cut_short_by_the_schedulers_death_is_finished_once_at_the_next_start(db, world):
+    now = _local(2026, 11, 30, 10, 0)
+    job = JOB["sla_reminders"]
+    # The dead scheduler's run of today: started, never finished.
+    db.session.add(JobRun(job=job.name, period="2026-11-30", host="old", started_at=now))
+    # And one of an earlier day, which today's run catches up.
+    db.session.add(JobRun(job=job.name, period="2026-11-27", host="old", started_at=now))
+    db.session.commit()
+    assert run_job(job, now) == "already done"  # the scheduler's timers never rerun it
+
+    outcomes = dict(line.split(": ", 1) for line in catch_up(JOBS, now))
+
+    assert outcomes["sla_reminders"].startswith("ok")
+    today = db.session.scalars(select(JobRun).where(JobRun.job == job.name,
+                                                    JobRun.period == "2026-11-30")).one()
+    assert today.attempts == 2 and today.finished_at is not None
+    earlier = db.session.scalars(select(JobRun).where(JobRun.period == "2026-11-27")).one()
+    assert earlier.outcome.startswith("interrupted") and earlier.finished_at is not None
+    # A second start finds everything of the period done.
+    again = dict(line.split(": ", 1) for line in catch_up(JOBS, now))
+    assert set(again.values()) == {"already done"}
+    assert db.session.get(JobRun, today.id).attempts == 2
+
+
+def test_a_scheduler_started_after_a_jobs_time_runs_what_it_missed(db, world):
+    # Started at 10:00 on the 1st: the night's jobs and the month's statement had their
+    # time while no scheduler ran; its timers would wait for tomorrow and next month.
+    now = _local(2026, 12, 1, 10, 0)
+    outcomes = dict(line.split(": ", 1) for line in catch_up(JOBS, now))
+    assert set(outcomes) == {job.name for job in JOBS}
+    assert all(outcome.startswith("ok") for outcome in outcomes.values()), outcomes
+    # At 01:00 only the hourly job and those due before 01:00 run.
+    later = {line.split(": ")[0] for line in catch_up(JOBS, _local(2026, 12, 2, 1, 0))}
+    assert "sla_reminders" not in later and "retry_failed_outbox" in later

@@ -24,6 +24,9 @@ from talentfin.services.sla import send_sla_escalations
 from talentfin.services.sla import send_sla_reminders
 from talentfin.workflows import engine
 from tests import factories
+from tests.web import fire
+from tests.web import fresh
+from tests.web import login
 
 JOB = {job.name: job for job in JOBS}
 
@@ -34,6 +37,26 @@ class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
         self.port = 0
+        self.sessions = 0
+        # A refusing server: every recipient answered 421 (service not available, try
+        # later), or these addresses answered 550 (mailbox unavailable).
+        self.unavailable = False
+        self.refused: set[str] = set()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        """Count the connections."""
+        self.sessions += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        """Take the recipient, unless told to refuse."""
+        if self.unavailable:
+            return "421 4.3.2 Service not available, try again later"
+        if address in self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         """Keep the message."""
@@ -159,6 +182,60 @@ def test_a_failed_send_leaves_the_in_app_notification_and_retries(db, world, app
     db.session.commit()
     assert outbox.run_pending() == (1, 0)
     assert sorted(r[0] for r, _ in inbox.messages) == ["founder@t.cn", "park@t.cn"]
+
+
+def _retry_now(db) -> None:
+    db.session.execute(update(OutboxTask).values(available_at=datetime(2000, 1, 1)))
+    db.session.commit()
+
+
+def test_a_mail_server_refusing_service_delays_no_decision_and_the_mail_follows_once(
+        client, auth, db, world, inbox):
+    application = factories.loan_in(world, "park_review")
+    assert outbox.run_pending()[1] == 0
+    inbox.messages.clear()
+    inbox.unavailable = True
+    sessions_before = inbox.sessions
+    login(auth, world.park_reviewer)
+    response = fire(client, application.id, "park_approve", comment="材料齐全")
+
+    # The decision is taken at once: the request never talks to the mail server.
+    assert response.status_code == 302
+    assert fresh(application.id).status == "partner_review"
+    assert inbox.sessions == sessions_before
+    assert outbox.run_pending()[1] == 1  # the notification's mail: refused (421)
+    task = db.session.scalars(select(OutboxTask).where(
+        OutboxTask.kind == "notify_transition").order_by(OutboxTask.id.desc())).first()
+    assert task.status == "pending" and task.attempts == 1 and "421" in task.last_error
+    assert task.available_at > datetime.utcnow()  # retried later, with backoff
+    assert _emails_notified(db, application, "park_approve") == {"founder@t.cn",
+                                                                 "officer1@t.cn"}
+    assert inbox.messages == []
+
+    inbox.unavailable = False
+    _retry_now(db)
+    assert outbox.run_pending()[1] == 0
+    assert sorted(r[0] for r, _ in inbox.messages) == ["founder@t.cn", "officer1@t.cn"]
+    _retry_now(db)
+    assert outbox.run_pending() == (0, 0)  # done is done: nobody is mailed twice
+    assert len(inbox.messages) == 2
+
+
+def test_one_refused_address_does_not_hold_back_the_others_mail(db, world, inbox):
+    inbox.refused = {"founder@t.cn"}
+    application = factories.loan_in(world, "park_review")
+    assert outbox.run_pending()[1] == 1
+    # The park's reviewer has the mail; the founder's is retried (and fails visibly once
+    # its attempts are used up).
+    assert [r for r, _ in inbox.messages] == [["park@t.cn"]]
+    task = db.session.scalars(select(OutboxTask).where(
+        OutboxTask.kind == "notify_transition")).one()
+    assert task.status == "pending" and "founder@t.cn" in task.last_error
+    inbox.refused = set()
+    _retry_now(db)
+    assert outbox.run_pending()[1] == 0
+    assert sorted(r[0] for r, _ in inbox.messages) == ["founder@t.cn", "park@t.cn"]
+    assert application.reference in inbox.to("founder@t.cn")[0]["Subject"]
 
 
 def test_a_kind_turned_off_still_notifies_in_app_but_sends_no_mail(client, auth, db, world,
