@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg lint deps system-deps translations catalogs fonts bench clean fuzz
+.PHONY: run test test-pg test-faults lint deps system-deps translations catalogs fonts bench clean fuzz
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -48,6 +48,13 @@ fuzz: deps
 test-pg: deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
+
+# Real processes killed (kill -9), PostgreSQL stopped under a running web server, a full
+# disk under the dossier folder: on SQLite, then on PostgreSQL (tests/faults).
+test-faults: deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	$(BIN)/pytest -q -m faults tests/faults
+	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m faults tests/faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check talentfin tests

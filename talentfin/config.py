@@ -41,6 +41,10 @@ class Defaults:
     # The approvers, committees, the pool's staff, auditors and administrators sign in with
     # a second factor (TOTP); the tests turn it on where they test it.
     SECOND_FACTOR_REQUIRED = True
+    # Fernet keys sealing the second-factor secrets (comma-separated in the environment;
+    # the first seals, each opens, so a new key goes first and an old one is dropped once
+    # every secret was used again). Unset: a key derived from SECRET_KEY.
+    DATA_ENCRYPTION_KEYS = None
     # Proxies in front of the app (0: none). With 1, the address, scheme and host come from
     # the proxy's X-Forwarded-* headers (werkzeug's ProxyFix); without it, behind a proxy
     # every request has the proxy's address and one client's failures lock everyone out.

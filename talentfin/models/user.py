@@ -44,7 +44,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The second factor (TOTP): its secret once enrolled, the last time step used (a code
     # is good once), and the one-time recovery codes' SHA-256 digests still unused.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Sealed (services.second_factor.seal): a Fernet token of the base32 secret.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     recovery_codes: Mapped[list | None] = mapped_column(JSON)

@@ -6,16 +6,28 @@ that decide money and admissions, the pool's staff, auditors and administrators
 A code is good once (its time step is kept); failures are limited per account; a session
 that proved the second factor more than ``REAUTH_MINUTES`` ago proves it again before a
 sensitive action (approving money, changing the policy or an account).
+
+The TOTP secrets are stored sealed (Fernet, from ``cryptography``) under
+``DATA_ENCRYPTION_KEYS`` (the first key seals, every key opens: keys rotate), or under a key
+derived from ``SECRET_KEY`` when none is set: a copy of the database or a backup alone
+does not give anyone the staff's second factors.
 """
 
+import base64
 import hashlib
 import io
+import logging
 import secrets
 import time
 
 import pyotp
 import qrcode
 import qrcode.image.svg
+from cryptography.fernet import Fernet
+from cryptography.fernet import InvalidToken
+from cryptography.fernet import MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import update
 
@@ -32,6 +44,8 @@ RECOVERY_CODES = 10
 REAUTH_MINUTES = 15
 MAX_FAILURES = 5  # codes wrong in 15 minutes before the account waits
 FAILURES = "second_factor"  # the rate bucket of wrong codes
+SEALED_PREFIX = "gAAAAA"  # how every Fernet token starts (its version byte and a time)
+log = logging.getLogger(__name__)
 
 
 class SecondFactorError(ValueError):
@@ -65,6 +79,39 @@ def qr_svg(uri: str) -> str:
     out = io.BytesIO()
     image.save(out)
     return out.getvalue().decode("utf-8")
+
+
+def _keys() -> MultiFernet:
+    """The configured data keys, or one derived from SECRET_KEY (HKDF-SHA256)."""
+    configured = current_app.config.get("DATA_ENCRYPTION_KEYS") or ()
+    if isinstance(configured, str):
+        configured = [key.strip() for key in configured.split(",") if key.strip()]
+    if not configured:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                       info=b"talentfin second-factor secrets").derive(
+            str(current_app.config["SECRET_KEY"]).encode("utf-8"))
+        configured = [base64.urlsafe_b64encode(derived)]
+    return MultiFernet([Fernet(key) for key in configured])
+
+
+def seal(secret: str) -> str:
+    """A TOTP secret as it is stored."""
+    return _keys().encrypt(secret.encode("ascii")).decode("ascii")
+
+
+def unseal(stored: str | None) -> str:
+    """The TOTP secret of a stored value ("" when there is none or no key opens it); a
+    secret stored before sealing existed is read as it is (and sealed at its next use)."""
+    if not stored:
+        return ""
+    if not stored.startswith(SEALED_PREFIX):
+        return stored
+    try:
+        return _keys().decrypt(stored.encode("ascii")).decode("ascii")
+    except InvalidToken:
+        log.error("a second-factor secret cannot be opened with DATA_ENCRYPTION_KEYS or "
+                  "SECRET_KEY (were they changed?); an administrator resets it")
+        return ""
 
 
 def _digest(code: str) -> str:
@@ -103,7 +150,7 @@ def enrol(user: User, secret: str, code: str) -> list[str]:
                                   "the six digits your app shows now."))
     codes = [f"{secrets.token_hex(2)}-{secrets.token_hex(2)}-{secrets.token_hex(2)}"
              for _index in range(RECOVERY_CODES)]
-    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = seal(secret), utcnow(), step
     user.recovery_codes = [_digest(c) for c in codes]
     security_log.record("second_factor_enabled", user=user, actor=user)
     db.session.commit()
@@ -115,7 +162,8 @@ def verify(user: User, code: str) -> None:
     SecondFactorError otherwise. Commits."""
     _limited(user)
     code = (code or "").strip()
-    step = _step_of(user.totp_secret or "", code) if code.replace(" ", "").isdigit() else None
+    secret = unseal(user.totp_secret)
+    step = _step_of(secret, code) if secret and code.replace(" ", "").isdigit() else None
     if step is not None:
         # Good once: the conditional UPDATE lets one request use a time step.
         used = db.session.execute(
@@ -123,6 +171,8 @@ def verify(user: User, code: str) -> None:
                                (User.totp_last_step.is_(None)) | (User.totp_last_step < step))
             .values(totp_last_step=step).execution_options(synchronize_session=False)).rowcount
         if used:
+            if not user.totp_secret.startswith(SEALED_PREFIX):
+                user.totp_secret = seal(secret)  # stored before secrets were sealed
             db.session.commit()
             db.session.expire(user)
             return

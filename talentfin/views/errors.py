@@ -10,6 +10,7 @@ import logging
 
 from flask import Flask
 from flask import current_app
+from flask import g
 from flask import render_template
 from flask import request
 from flask import session
@@ -69,13 +70,16 @@ def database_unavailable(error):
         log.debug("rollback after a database fault failed too", exc_info=True)
     log.error("database unavailable during %s %s: %s", request.method, request.path,
               str(error).splitlines()[0] if str(error) else type(error).__name__)
+    # Flask-Login would load the user for the template (and the after-request hooks) from
+    # the database that is away: the page is rendered as for a visitor.
+    g._login_user = current_app.login_manager.anonymous_user()
     chosen = session.get("lang")
     locale = chosen if chosen in current_app.config["LANGUAGES"] else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         page = render_template("errors/unavailable.html", typed=_typed_texts(),
                                locale=locale, posted=request.method == "POST")
-    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
 def _handler(code: int):

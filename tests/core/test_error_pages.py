@@ -7,6 +7,9 @@ Texts are asserted in English (``tests.web.login`` switches the language).
 import html
 import re
 
+from flask import g
+from sqlalchemy.exc import OperationalError
+
 from talentfin.clock import business_today
 from talentfin.services.policy_changes import pending
 from talentfin.views.errors import reason_given
@@ -160,3 +163,34 @@ def test_a_get_on_a_post_only_address_says_where_to_go(client, auth, world):
     assert response.status_code == 405
     assert ("This address cannot be opened this way; go back to the page you came from."
             in page(response))
+
+
+def _database_away(*_args):
+    raise OperationalError("SELECT users", {}, ConnectionRefusedError("connection refused"))
+
+
+def test_a_database_fault_gives_a_503_page_that_keeps_what_was_typed(client, auth, world, app,
+                                                                       monkeypatch):
+    application = factories.loan_in(world, "park_review")
+    auth.login(world.park_reviewer.email)
+    # The database goes away: the user's session cannot even be read.
+    monkeypatch.setattr(app.login_manager, "_user_callback", _database_away)
+    g.pop("_login_user", None)  # the test client's app context outlives a request
+    response = fire(client, application.id, "park_approve", comment="材料齐全，同意。")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = page(response)
+    assert "暂时无法使用" in body and "很可能未被保存" in body
+    assert "材料齐全，同意。" in body  # what was typed, to copy
+    assert fresh(application.id).status == "park_review"
+    g.pop("_login_user", None)
+    client.post("/language", data={"lang": "en"})
+    g.pop("_login_user", None)
+    response = client.get(f"/applications/{application.id}")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in page(response)
+    assert "not saved" not in page(response)  # nothing was submitted
+    monkeypatch.undo()
+    g.pop("_login_user", None)
+    assert client.get(f"/applications/{application.id}").status_code == 200

@@ -11,12 +11,14 @@ import time
 
 import pyotp
 import pytest
+from cryptography.fernet import Fernet
 from flask import g
 from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.models import SecurityEvent
 from talentfin.models import User
+from talentfin.services import second_factor
 from tests import factories
 from tests.web import fire
 from tests.web import text
@@ -156,3 +158,43 @@ def test_right_codes_do_not_count_toward_the_wait(client, auth, world, required)
         auth.logout()
         auth.login(world.approver1.email)
         assert _post(client, "/login/code", {"code": code}).status_code == 302
+
+
+def _log_in_with(client, auth, user: User, code: str) -> int:
+    auth.logout()
+    auth.login(user.email)
+    return _post(client, "/login/code", {"code": code}).status_code
+
+
+def test_the_secret_is_stored_sealed_and_a_copy_of_the_database_alone_opens_nothing(
+        client, auth, world, required, app, monkeypatch):
+    totp = _enrol(client, auth, world.approver1)
+    stored = db.session.get(User, world.approver1.id).totp_secret
+    assert stored.startswith(second_factor.SEALED_PREFIX) and totp.secret not in stored
+    assert second_factor.unseal(stored) == totp.secret
+    # Another installation (another SECRET_KEY) with a copy of the rows opens nothing.
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-installation")
+    assert second_factor.unseal(stored) == ""
+    assert _log_in_with(client, auth, world.approver1, _later(totp)) == 422
+
+
+def test_data_keys_rotate_and_a_secret_stored_in_clear_is_sealed_at_its_next_use(
+        client, auth, world, required, app, monkeypatch):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", old)
+    totp = _enrol(client, auth, world.approver1)
+    sealed_with_old = db.session.get(User, world.approver1.id).totp_secret
+    monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", f"{new},{old}")
+    assert _log_in_with(client, auth, world.approver1, _later(totp)) == 302
+    # The first key seals from now on; the old one still opens what it sealed.
+    assert Fernet(new.encode()).decrypt(second_factor.seal("ABC").encode()) == b"ABC"
+    assert second_factor.unseal(sealed_with_old) == totp.secret
+
+    # A secret from before sealing (the clear base32 text) still works, once sealed.
+    user = db.session.get(User, world.approver1.id)
+    user.totp_secret, user.totp_last_step = totp.secret, None  # (and half a minute on)
+    db.session.commit()
+    assert _log_in_with(client, auth, world.approver1, _later(totp)) == 302
+    stored = db.session.get(User, world.approver1.id).totp_secret
+    assert stored.startswith(second_factor.SEALED_PREFIX)
+    assert second_factor.unseal(stored) == totp.secret

@@ -1,10 +1,19 @@
 """Starting, waiting for and killing the real processes the fault tests break."""
 
+import http.cookiejar
 import os
+import pwd
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -83,3 +92,119 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str,
         time.sleep(0.2)
     output = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
     raise AssertionError(f"timed out waiting for {what}\n{output}")
+
+
+class Browser:
+    """A user's browser against a served instance: cookies kept, redirects not followed,
+    the CSRF token read from the last form page."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+        self.csrf = ""
+
+    def request(self, path: str, form: dict | None = None) -> tuple[int, dict, str]:
+        """GET, or POST ``form`` with the CSRF token; (status, headers, body)."""
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode({"csrf_token": self.csrf, **form}).encode()
+        try:
+            with self.opener.open(self.base_url + path, data=data, timeout=60) as response:
+                status, headers, body = response.status, dict(response.headers), \
+                    response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, headers, body = error.code, dict(error.headers), error.read().decode()
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', body)
+        if token:
+            self.csrf = token.group(1)
+        return status, headers, body
+
+    def log_in(self, email: str, password: str) -> None:
+        """Through the login form, as a person does."""
+        self.request("/login")
+        status, _headers, body = self.request("/login", {"email": email, "password": password})
+        assert status == 302, body[-2000:]
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """The web server as ``make run`` starts it (gunicorn), on ``port``."""
+    process = start([sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", "4",
+                     "--bind", f"127.0.0.1:{port}", "talentfin:create_app()"], env, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.2)
+    raise AssertionError("the web server did not start\n" + log.read_text(errors="replace"))
+
+
+def free_port() -> int:
+    """A port nobody listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateCluster:
+    """A PostgreSQL server of the test's own (initdb into a temporary folder), which the
+    test may stop and start without touching the machine's shared server."""
+
+    def __init__(self):
+        binaries = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        if not binaries:
+            raise FileNotFoundError("no PostgreSQL server binaries under /usr/lib/postgresql")
+        self.bin = binaries[-1].parent
+        self.folder = Path(tempfile.mkdtemp(prefix="talentfin-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            owner = pwd.getpwnam("postgres")
+            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
+                  "-E", "UTF8", "--no-sync")
+
+    @property
+    def url(self) -> str:
+        """Its database's SQLAlchemy address."""
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def start(self) -> None:
+        """Start the server and wait until it takes connections."""
+        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
+                   "-c fsync=off -c full_page_writes=off")
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
+                  "-o", options, "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop it: "fast" ends every session at once, "immediate" as a crash would."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop it if it runs, and delete its files."""
+        subprocess.run(self._command("pg_ctl", "-D", str(self.data), "-m", "immediate",
+                                     "stop"), capture_output=True, check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _command(self, program: str, *args: str) -> list[str]:
+        command = [str(self.bin / program), *args]
+        return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+    def _run(self, program: str, *args: str) -> None:
+        subprocess.run(self._command(program, *args), check=True, capture_output=True,
+                       cwd=self.folder)
+
+
+def tail(log: Path, size: int = 3000) -> str:
+    """The end of a process's output, for an assertion's message."""
+    return log.read_text(errors="replace")[-size:] if log.exists() else ""
