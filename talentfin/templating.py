@@ -35,6 +35,7 @@ from talentfin.pool.labels import subsidy_status_label
 from talentfin.services.dossier_files import dossier_title
 from talentfin.services.parameters import policy_keys
 from talentfin.services.uploads import readable_size
+from talentfin.text import mask_id_number
 from talentfin.workdays import working_days_between
 from talentfin.workflows.labels import document_label
 from talentfin.workflows.labels import field_label
@@ -47,6 +48,7 @@ def register(app: Flask) -> None:
     """Install the filters and context processors on the app."""
     filters = app.jinja_env.filters
     filters["yuan"] = format_fen
+    filters["masked_id"] = mask_id_number
     filters["rate"] = format_rate_bp
     filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
     filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""

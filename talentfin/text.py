@@ -52,3 +52,10 @@ def whole_number(raw: str | None, maximum: int = MAX_ROW_ID) -> int | None:
         return None
     value = int(raw)
     return value if value <= maximum else None
+
+
+def mask_id_number(value: str | None) -> str:
+    """A resident ID number as pages show it: the region and the last four characters
+    ("370212********0012"); the whole number only to those who decide, on request."""
+    value = value or ""
+    return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "****"

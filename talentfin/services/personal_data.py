@@ -15,6 +15,8 @@ from talentfin.models import Notification
 from talentfin.models import SecurityEvent
 from talentfin.models import TransitionLog
 from talentfin.models import User
+from talentfin.services import security_log
+from talentfin.workflows.access import can_view
 from talentfin.workflows.registry import product_for
 
 
@@ -84,3 +86,19 @@ def founder_data(user: User) -> dict:
                          for e in db.session.scalars(select(SecurityEvent).where(
                              SecurityEvent.user_id == user.id).order_by(SecurityEvent.id))],
     }
+
+
+def may_reveal_identity(user: User, application: Application) -> bool:
+    """Whether the user sees the whole ID numbers of the application's founder and insured
+    person when they ask (each view recorded): the staff of the park and of the partner
+    institution who decide it; everyone else, the founder included, sees them masked."""
+    return (user.is_authenticated and user.role != "founder" and user.org_id is not None
+            and user.org_id in (application.park_id, application.partner_org_id)
+            and can_view(user, application))
+
+
+def record_identity_view(user: User, application: Application) -> None:
+    """Record in the security log that the user saw the application's whole ID numbers."""
+    security_log.record("identity_number_viewed", user=user, actor=user,
+                        detail=application.reference or f"#{application.id}")
+    db.session.commit()

@@ -9,6 +9,7 @@ from talentfin.models import Application
 from talentfin.models import TransitionLog
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
+from talentfin.text import mask_id_number
 from talentfin.workflows.labels import document_label
 from talentfin.workflows.registry import product_for
 
@@ -56,12 +57,6 @@ def change_value(key: str, value) -> str:
     if key.endswith("id_number"):
         return mask_id_number(str(value))  # a change is seen; the number is not shown
     return str(value)
-
-
-def mask_id_number(value: str) -> str:
-    """A resident ID number as pages show it: the region and the last four characters
-    ("370212********0012")."""
-    return value[:6] + "*" * max(len(value) - 10, 0) + value[-4:] if len(value) > 10 else "****"
 
 
 def _flatten(snapshot: dict | None, prefix: str = "") -> dict:

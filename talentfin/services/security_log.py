@@ -30,6 +30,7 @@ KINDS = {
     "recovery_code_used": _l("Recovery code used"),
     "reauthenticated": _l("Identity confirmed again for a sensitive action"),
     "personal_data_exported": _l("Personal data downloaded"),
+    "identity_number_viewed": _l("Whole ID number viewed"),
 }
 
 

@@ -25,6 +25,7 @@ from talentfin.institutions import role_label
 from talentfin.models import Application
 from talentfin.models import Organisation
 from talentfin.services import applications as service
+from talentfin.services import personal_data
 from talentfin.services.dossier_files import dossiers_for
 from talentfin.services.resubmissions import resubmission_changes
 from talentfin.workflows import access
@@ -171,4 +172,6 @@ def page_context(application: Application, actions: list[Action]) -> dict:
         "detail_template": f"{application.product}/_detail.html",
         "own": own_page(application, current_user) if own_page else {},
         "partner_kind_label": kind_label(product.partner_kind),
+        "may_reveal_identity": personal_data.may_reveal_identity(current_user, application),
+        "identity_revealed": False,
     }

@@ -23,6 +23,7 @@ from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.policy import OWN
 from talentfin.services import applications as service
+from talentfin.services import personal_data
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
@@ -130,6 +131,21 @@ def fire(application_id: int, trigger: str):
         return _refused_page(application, trigger, form, 422)
     flash(_("Done: %(action)s.", action=trigger_label(application.product, trigger)), "success")
     return redirect(url_for("applications.detail", application_id=application.id))
+
+
+@bp.post("/<int:application_id>/identity")
+@login_required
+def reveal_identity(application_id: int):
+    """The application page with the whole ID numbers, for the staff who decide it; the
+    view is recorded in the security log (a POST: no prefetch or crawler reveals one)."""
+    application = visible_application_or_404(application_id)
+    if not personal_data.may_reveal_identity(current_user, application):
+        abort(403, _("Only the staff of the park and of the institution deciding this "
+                     "application see whole ID numbers."))
+    personal_data.record_identity_view(current_user._get_current_object(), application)
+    context = page_context(application, actions_for(application))
+    context["identity_revealed"] = True
+    return render_template("applications/detail.html", **context)
 
 
 @bp.post("/<int:application_id>/claim")

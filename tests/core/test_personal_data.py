@@ -8,6 +8,7 @@ retention ago are removed; their rows and hashes stay."""
 import json
 from datetime import timedelta
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -71,3 +72,53 @@ def test_ended_applications_lose_their_uploads_after_the_retention(app, world):
 def test_an_id_number_changed_on_resubmission_is_shown_masked():
     assert change_value("insured_id_number", "370212198808080012") == "370212********0012"
     assert change_value("insured_id_number", "12") == "****"
+
+
+def _page(client, application_id: int) -> str:
+    return client.get(f"/applications/{application_id}").get_data(as_text=True)
+
+
+def test_the_deciding_staff_see_a_whole_id_number_on_request_and_the_view_is_recorded(
+        client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    whole = application.enterprise.talent.id_number
+    masked = whole[:6] + "********" + whole[-4:]
+
+    login(auth, world.officer1)
+    page = _page(client, application.id)
+    assert masked in page and whole not in page
+    assert "Show the whole number" in page
+    shown = client.post(f"/applications/{application.id}/identity")
+    assert shown.status_code == 200
+    assert whole in shown.get_data(as_text=True)
+    assert "your view is recorded" in shown.get_data(as_text=True)
+    [event] = db.session.scalars(select(SecurityEvent).where(
+        SecurityEvent.kind == "identity_number_viewed")).all()
+    assert (event.user_id, event.detail) == (world.officer1.id, application.reference)
+    assert whole not in _page(client, application.id)  # masked again on the next view
+
+    # The founder sees their own masked, the auditor masked, and neither may ask; those
+    # who cannot open the application (another bank, the pool before it is filed) get 404.
+    for user in (world.founder, world.auditor, world.pool_admin, world.officer2):
+        switch_to(auth, user)
+        page = client.get(f"/applications/{application.id}")
+        if page.status_code == 200:
+            assert whole not in page.get_data(as_text=True)
+            assert "Show the whole number" not in page.get_data(as_text=True)
+        expected = 403 if page.status_code == 200 else 404
+        assert client.post(f"/applications/{application.id}/identity").status_code == expected
+        assert user not in (world.founder, world.auditor) or expected == 403
+    assert db.session.scalar(select(func.count(SecurityEvent.id)).where(
+        SecurityEvent.kind == "identity_number_viewed")) == 1
+
+    # The auditor reads who saw it, and when.
+    switch_to(auth, world.auditor)
+    log = client.get("/audit/security").get_data(as_text=True)
+    assert "Whole ID number viewed" in log and application.reference in log
+
+
+def test_the_park_reviewer_may_see_it_too(client, auth, world):
+    application = factories.loan_in(world, "park_review")
+    login(auth, world.park_reviewer)
+    shown = client.post(f"/applications/{application.id}/identity")
+    assert application.enterprise.talent.id_number in shown.get_data(as_text=True)
