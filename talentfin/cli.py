@@ -11,14 +11,19 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
 from talentfin import programme  # noqa: F401 (the products the commands act on)
 from talentfin.demo import seed_demo
+from talentfin.extensions import db
 from talentfin.fonts import build_subset
 from talentfin.fonts import font_path
 from talentfin.forms.decisions import FORMS
 from talentfin.institutions import ROLES
 from talentfin.jobs import run_scheduler
+from talentfin.models import ApiClient
+from talentfin.models import Organisation
+from talentfin.services import api_clients
 from talentfin.services import backup
 from talentfin.services.accounts import AccountError
 from talentfin.services.accounts import create_user
@@ -33,6 +38,36 @@ from talentfin.workflows.checker import product_defects
 workflows_cli = AppGroup("workflows", help="Workflow definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 backup_cli = AppGroup("backup", help="Backups of the database and the stored files.")
+api_client_cli = AppGroup("api-client", help="The partner API's clients.")
+
+
+@api_client_cli.command("create")
+@click.argument("org_code")
+@click.option("--name", default="", help="What the client is (the bank's core system ...).")
+@click.option("--scopes", default="read", help="Comma-separated: read, decide, report.")
+def api_client_create(org_code: str, name: str, scopes: str) -> None:
+    """Register a client for an organisation; prints its id and secret (shown once)."""
+    org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+    if org is None:
+        raise click.ClickException(f"no organisation with the code {org_code}")
+    try:
+        client, secret = api_clients.register(
+            org, name, [s.strip() for s in scopes.split(",") if s.strip()], None)
+    except api_clients.ClientRefused as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"client_id: {client.client_id}\nclient_secret: {secret}\n"
+               "(the secret is shown this once; only its digest is kept)")
+
+
+@api_client_cli.command("revoke")
+@click.argument("client_id")
+def api_client_revoke(client_id: str) -> None:
+    """Revoke a client: no new tokens, and its tokens end now."""
+    client = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    if client is None:
+        raise click.ClickException(f"no API client {client_id}")
+    api_clients.revoke(client, None)
+    click.echo(f"{client_id} revoked")
 
 
 def _backup(step, folder: str) -> dict:

@@ -20,13 +20,16 @@ from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.identifiers import uscc_check_char
 from talentfin.institutions import FOUNDER
+from talentfin.institutions import KINDS
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
+from talentfin.models.api import API_SCOPES
 from talentfin.pool.ledger import contribute
 from talentfin.pool.models import Funder
+from talentfin.services import api_clients
 from talentfin.services import applications as application_service
 from talentfin.services.accounts import create_user
 from talentfin.services.outbox import run_pending
@@ -36,6 +39,7 @@ from talentfin.workflows import engine
 from talentfin.workflows.registry import products
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published in the README on purpose)
+DEMO_API_SECRET = "demo-secret-2026"  # noqa: S105 (the demo API clients', in the README)
 
 ORGANISATIONS = (
     ("park", "park-laoshan", "崂山人才创新园", "Laoshan Talent Innovation Park"),
@@ -116,6 +120,7 @@ def _seed_demo() -> list[str]:
     for demo in demos:  # a product's own set-up (an insurer's terms), where it has one
         if hasattr(demo, "seed"):
             done.extend(demo.seed(orgs))
+    done.extend(_api_clients(orgs))
     founders = [_founder(spec, orgs["park-laoshan"]) for spec in FOUNDERS]
     done.extend(_fund_pool())
     if db.session.scalar(select(Application.id).limit(1)) is None:
@@ -128,6 +133,21 @@ def _seed_demo() -> list[str]:
                 done.append(f"application {application.reference}: {application.status}")
     rendered, failed = run_pending(limit=1000)
     done.append(f"outbox tasks done (dossiers, notifications): {rendered} (failed: {failed})")
+    return done
+
+
+def _api_clients(orgs: dict[str, Organisation]) -> list[str]:
+    """One API client per partner organisation, ``demo-<code>`` with every scope and the
+    published demo secret, so a partner's developer can try the API at once."""
+    done = []
+    for code, org in orgs.items():
+        kind = KINDS.get(org.kind)
+        client_id = f"demo-{code}"
+        if kind is None or not kind.partner or api_clients.query_client(client_id):
+            continue
+        api_clients.register(org, f"{org.name} 演示系统", list(API_SCOPES), None,
+                             client_id=client_id, secret=DEMO_API_SECRET)
+        done.append(f"api client {client_id}")
     return done
 
 

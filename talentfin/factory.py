@@ -28,6 +28,7 @@ from talentfin.security import apply_security_headers
 from talentfin.services.accounts import load_user
 from talentfin.templating import register as register_template_helpers
 from talentfin.views import register_all
+from talentfin.views.api import register_api
 from talentfin.views.errors import register as register_error_pages
 
 
@@ -135,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per module (ids in their routes bounded, ``RowId``)."""
     app.url_map.converters["int"] = RowId
     register_all(app)
+    register_api(app)
 
 
 def register_security(app: Flask) -> None:

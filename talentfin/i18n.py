@@ -23,6 +23,9 @@ def select_locale() -> str:
         # The worker, the scheduler and CLI commands translate too (e.g. a refusal).
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if request.path.startswith("/api/"):  # a partner's system says what it reads
+        return request.accept_languages.best_match(languages) or \
+            current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

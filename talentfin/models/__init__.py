@@ -5,6 +5,8 @@ A product's own models live in its package, the pool's in ``talentfin.pool.model
 ``talentfin.programme`` imports them all, so Alembic and the app see the whole schema.
 """
 
+from talentfin.models.api import ApiClient
+from talentfin.models.api import ApiToken
 from talentfin.models.application import Application
 from talentfin.models.application import TransitionLog
 from talentfin.models.chain import ChainHead
@@ -30,7 +32,8 @@ from talentfin.models.user import User
 
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS",
-    "Application", "Attachment", "AuditSignOff", "ChainHead", "Dossier", "Enterprise",
+    "ApiClient", "ApiToken", "Application", "Attachment", "AuditSignOff", "ChainHead",
+    "Dossier", "Enterprise",
     "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
     "Organisation", "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent",
     "SecurityEvent", "TalentProfile", "TransitionLog", "User",

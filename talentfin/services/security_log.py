@@ -31,6 +31,9 @@ KINDS = {
     "reauthenticated": _l("Identity confirmed again for a sensitive action"),
     "personal_data_exported": _l("Personal data downloaded"),
     "identity_number_viewed": _l("Whole ID number viewed"),
+    "api_client_created": _l("API client registered"),
+    "api_client_rotated": _l("API client's secret replaced"),
+    "api_client_revoked": _l("API client revoked"),
 }
 
 

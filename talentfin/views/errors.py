@@ -11,6 +11,7 @@ import logging
 from flask import Flask
 from flask import current_app
 from flask import g
+from flask import jsonify
 from flask import render_template
 from flask import request
 from flask import session
@@ -30,6 +31,7 @@ from talentfin.models import Application
 
 MESSAGES = {
     400: _l("The request could not be understood."),
+    401: _l("Authentication is needed: a valid access token."),
     403: _l("You are not allowed to do this."),
     404: _l("This page does not exist, or you cannot see it."),
     405: _l("This address cannot be opened this way; go back to the page you came from."),
@@ -47,6 +49,7 @@ TYPED_TEXT_FIELDS = ("comment", "reason", "note")
 MAX_TYPED_CHARS = 20_000
 # How long a client is asked to wait before trying again while the database is away.
 RETRY_AFTER_SECONDS = 30
+API_PREFIX = "/api/"
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +87,8 @@ def database_unavailable(error):
 
 def _handler(code: int):
     def handle(error):
+        if request.path.startswith(API_PREFIX):
+            return problem(code, error)
         context = {"code": code, "title": MESSAGES[code], "message": None,
                    "application_url": None, "typed": []}
         if code in WITH_REASON:
@@ -94,6 +99,23 @@ def _handler(code: int):
         return render_template("errors/error.html", **context), code
 
     return handle
+
+
+def problem(code: int, error):
+    """RFC 9457 problem details for an API call: a stable ``type`` per status, the title
+    and the reason in the caller's language, and the fields' errors of a refused body."""
+    body = {"type": f"https://talentfin.example.cn/problems/{code}", "title": str(MESSAGES[code]),
+            "status": code}
+    reason = reason_given(error)
+    if reason and code != 404:
+        body["detail"] = reason
+    data = getattr(error, "data", None) or {}
+    if data.get("messages"):
+        body["errors"] = data["messages"]
+    headers = {"Content-Type": "application/problem+json"}
+    if code == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    return jsonify(body), code, headers
 
 
 def reason_given(error) -> str | None:

@@ -1,0 +1,61 @@
+"""The partner API, ``/api/v1``: JSON for the partners' own systems, on the same services,
+authorization map and rules as the pages.
+
+Built with flask-smorest (marshmallow schemas, the OpenAPI 3 document generated from them
+at ``/api/v1/openapi.json``; it works with this plain Flask app and its factory, where
+APIFlask would replace the app class) and Authlib (the OAuth 2.0 client-credentials token
+endpoint and the bearer-token check). A client calls for its organisation; a call made for
+a person names them in ``On-Behalf-Of`` (their e-mail), and what that person may see and do
+in the pages is what the call may. Errors are RFC 9457 problem details.
+"""
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import grants
+from flask import Flask
+from flask_smorest import Api
+
+from talentfin.extensions import csrf
+from talentfin.services import api_clients
+from talentfin.services.api_clients import TOKEN_SECONDS
+from talentfin.views.api import applications
+from talentfin.views.api import oauth
+
+PREFIX = "/api/v1"
+
+
+class ClientCredentials(grants.ClientCredentialsGrant):
+    """The client-credentials grant, the secret in HTTP Basic or in the form."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+
+class PartnerApi(Api):
+    """flask-smorest's Api without its app-wide JSON error handler: the pages keep their
+    HTML error pages, and ``views.errors`` answers problem details under ``/api/``."""
+
+    def _register_error_handlers(self):
+        """Leave error handling to talentfin.views.errors."""
+
+
+def register_api(app: Flask) -> None:
+    """The API's blueprints, its OpenAPI document and its token endpoint on ``app``."""
+    app.config.setdefault("API_TITLE", "talentfin partner API")
+    app.config.setdefault("API_VERSION", "v1")
+    app.config.setdefault("OPENAPI_VERSION", "3.0.3")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"client_credentials": TOKEN_SECONDS})
+    api = PartnerApi(app, spec_kwargs={"components": {"securitySchemes": {"oauth2": {
+        "type": "oauth2", "flows": {"clientCredentials": {
+            "tokenUrl": f"{PREFIX}/oauth/token",
+            "scopes": {"read": "read the organisation's applications",
+                       "decide": "fire transitions", "report": "report repayments"}}}}}}})
+    api.spec.options["security"] = [{"oauth2": []}]
+    api.register_blueprint(applications.blp, url_prefix=f"{PREFIX}/applications")
+    csrf.exempt(oauth.bp)
+    csrf.exempt(applications.blp)
+    app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
+    server = AuthorizationServer(app, query_client=api_clients.query_client,
+                                 save_token=api_clients.save_token)
+    server.register_grant(ClientCredentials)
+    app.extensions["talentfin_oauth"] = server

@@ -1,0 +1,79 @@
+"""The token endpoint (OAuth 2.0 client credentials, RFC 6749 section 4.4) and the
+bearer-token check every API endpoint makes."""
+
+from functools import wraps
+
+from authlib.integrations.flask_oauth2 import ResourceProtector
+from authlib.integrations.flask_oauth2 import current_token
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc6750 import InsufficientScopeError
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import g
+from flask import request
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.models import User
+from talentfin.services import api_clients
+
+bp = Blueprint("api_oauth", __name__)
+
+
+class DigestTokenValidator(BearerTokenValidator):
+    """Finds a bearer token by its digest (the token itself is never stored)."""
+
+    def authenticate_token(self, token_string: str):
+        """The stored token, or None."""
+        return api_clients.token_for(token_string)
+
+
+protected = ResourceProtector()
+protected.register_token_validator(DigestTokenValidator())
+
+
+@bp.post("/token")
+def token():
+    """Exchange the client's id and secret for an access token (an hour)."""
+    return current_app.extensions["talentfin_oauth"].create_token_response()
+
+
+def person() -> User:
+    """The person the call is made for: ``On-Behalf-Of`` names an active user of the
+    client's organisation (by e-mail); without one, or with another's, the call is refused."""
+    client = current_token.client
+    email = (request.headers.get("On-Behalf-Of") or "").strip().lower()
+    if not email:
+        abort(400, _("Name the person the call is made for in the On-Behalf-Of header "
+                     "(their e-mail address)."))
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not user.active or user.org_id != client.org_id:
+        abort(403, _("On-Behalf-Of must name an active user of the client's organisation."))
+    return user
+
+
+def requires(scope: str):
+    """An endpoint needing a valid token with ``scope``, made for a person (``g.person``).
+    A missing or bad token is a 401, a token without the scope a 403 (problem details)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                protected.acquire_token([scope])
+            except InsufficientScopeError:
+                abort(403, _("This client's token does not carry the scope %(scope)s.",
+                             scope=scope))
+            except OAuth2Error:
+                abort(401, _("Send a valid access token: Authorization: Bearer <token>, "
+                             "from the token endpoint."))
+            g.api_client = current_token.client
+            g.person = person()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,159 @@
+"""The partner API's foundation: clients and their tokens (OAuth 2.0 client credentials),
+reading an application for a person of the client's organisation, problem details, the
+OpenAPI document."""
+
+import base64
+from datetime import timedelta
+
+import pytest
+from flask_babel import refresh
+from sqlalchemy import select
+
+from talentfin.models import ApiClient
+from talentfin.models import ApiToken
+from talentfin.models import SecurityEvent
+from talentfin.services import api_clients
+from tests import factories
+
+TOKEN_URL = "/api/v1/oauth/token"
+
+
+def _basic(client_id: str, secret: str) -> dict:
+    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+def _token(client, client_id: str, secret: str) -> str:
+    response = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                           headers=_basic(client_id, secret))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    return body["access_token"]
+
+
+@pytest.fixture
+def bank_client(world):
+    """A client of bank 1 reading for its staff; (row, secret)."""
+    return api_clients.register(world.bank1, "核心系统", ["read"], world.admin)
+
+
+def _read(client, application_id: int, token: str, person: str | None, **headers):
+    if person:
+        headers["On-Behalf-Of"] = person
+    return client.get(f"/api/v1/applications/{application_id}",
+                      headers={"Authorization": f"Bearer {token}", **headers})
+
+
+def test_a_client_reads_an_application_as_its_officer_sees_it(client, world, bank_client):
+    row, secret = bank_client
+    application = factories.loan_in(world, "partner_review")
+    token = _token(client, row.client_id, secret)
+    response = _read(client, application.id, token, world.officer1.email)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["application"]["reference"] == application.reference
+    assert body["application"]["status"] == "partner_review"
+    assert body["application"]["status_label"] == "银行审查"  # Chinese unless asked
+    assert body["application"]["submitted_at"].endswith("+00:00")
+    assert [e["trigger"] for e in body["timeline"]] == ["submit", "park_approve"]
+    assert {d["kind"] for d in body["documents"]} >= {"business_plan", "business_licence"}
+    assert all(len(d["sha256"]) == 64 for d in body["documents"])
+    assert len(body["dossiers"]) == 2 and body["dossiers"][0]["verify_code"]
+    refresh()  # the test client's app context outlives a request, and Babel caches there
+    english = _read(client, application.id, token, world.officer1.email,
+                    **{"Accept-Language": "en"})
+    assert english.get_json()["application"]["status_label"] == "Bank review"
+
+
+def test_the_client_sees_no_more_than_its_organisation(client, world, bank_client):
+    row, secret = bank_client
+    token = _token(client, row.client_id, secret)
+    other_bank = factories.loan_in(world, "partner_review", founder=world.founder2,
+                                   bank=world.bank2)
+    ours = factories.loan_in(world, "partner_review")
+    # Another bank's application: 404, as the page answers.
+    missing = _read(client, other_bank.id, token, world.officer1.email)
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    assert missing.get_json()["type"].endswith("/404")
+    # A person of another organisation, or none, cannot be named.
+    assert _read(client, ours.id, token, world.officer2.email).status_code == 403
+    assert _read(client, ours.id, token, world.founder.email).status_code == 403
+    refresh()
+    nobody = _read(client, ours.id, token, None, **{"Accept-Language": "en"})
+    assert nobody.status_code == 400 and "On-Behalf-Of" in nobody.get_json()["detail"]
+
+
+def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client, db):
+    row, secret = bank_client
+    application = factories.loan_in(world, "partner_review")
+    wrong = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                        headers=_basic(row.client_id, "not-the-secret"))
+    assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_client"
+    by_form = client.post(TOKEN_URL, data={"grant_type": "client_credentials",
+                                           "client_id": row.client_id, "client_secret": secret})
+    assert by_form.status_code == 200
+    token = _token(client, row.client_id, secret)
+    missing = client.get(f"/api/v1/applications/{application.id}")
+    assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    assert _read(client, application.id, "forged", world.officer1.email).status_code == 401
+
+    # Neither the secret nor a token is stored, only their digests.
+    stored = db.session.get(ApiClient, row.id)
+    assert secret not in stored.secret_digest
+    assert db.session.scalar(select(ApiToken).where(ApiToken.token_digest == token)) is None
+
+    # An expired token, a rotated secret, a revoked client: refused.
+    expired = api_clients.token_for(token)
+    expired.expires_at = expired.issued_at - timedelta(seconds=1)
+    db.session.commit()
+    assert _read(client, application.id, token, world.officer1.email).status_code == 401
+    token = _token(client, row.client_id, secret)
+    new_secret = api_clients.rotate(stored, world.admin)
+    assert _read(client, application.id, token, world.officer1.email).status_code == 401
+    assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                       headers=_basic(row.client_id, secret)).status_code == 401
+    token = _token(client, row.client_id, new_secret)
+    assert _read(client, application.id, token, world.officer1.email).status_code == 200
+    api_clients.revoke(stored, world.admin)
+    assert _read(client, application.id, token, world.officer1.email).status_code == 401
+    kinds = set(db.session.scalars(select(SecurityEvent.kind)))
+    assert {"api_client_created", "api_client_rotated", "api_client_revoked"} <= kinds
+
+
+def test_a_token_without_the_scope_is_refused(client, world):
+    row, secret = api_clients.register(world.bank1, "报送系统", ["report"], world.admin)
+    application = factories.loan_in(world, "partner_review")
+    token = _token(client, row.client_id, secret)
+    refused = _read(client, application.id, token, world.officer1.email)
+    assert refused.status_code == 403 and "read" in refused.get_json()["detail"]
+
+
+def test_registration_refuses_unknown_scopes(world):
+    with pytest.raises(api_clients.ClientRefused):
+        api_clients.register(world.bank1, "x", ["admin"], world.admin)
+    with pytest.raises(api_clients.ClientRefused):
+        api_clients.register(world.bank1, "x", [], world.admin)
+
+
+def test_the_openapi_document_describes_the_operations_and_the_token_flow(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    operation = spec["paths"]["/api/v1/applications/{application_id}"]["get"]
+    assert "200" in operation["responses"]
+    flow = spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]
+    assert flow["tokenUrl"] == TOKEN_URL and set(flow["scopes"]) == {"read", "decide", "report"}
+
+
+def test_the_command_line_registers_and_revokes_a_client(runner, world, db):
+    result = runner.invoke(["api-client", "create", world.bank1.code, "--scopes", "read,decide"])
+    assert result.exit_code == 0, result.output
+    client_id = result.output.split("client_id: ")[1].split()[0]
+    row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    assert row.scope_list() == ["read", "decide"]
+    assert runner.invoke(["api-client", "revoke", client_id]).exit_code == 0
+    db.session.expire_all()
+    assert db.session.get(ApiClient, row.id).revoked_at is not None
+    assert runner.invoke(["api-client", "create", "no-such-org"]).exit_code != 0
