@@ -34,4 +34,8 @@ def apply_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        # Served over HTTPS (directly, or behind PROXY_COUNT proxies that say so): browsers
+        # keep to HTTPS for a year, whether or not the proxy adds the header itself.
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response

@@ -148,6 +148,10 @@ def test_behind_a_proxy_the_limits_count_the_clients_address(app, world):
     keys = db.session.scalars(select(RateEvent.key).where(RateEvent.bucket == "verify")
                               .order_by(RateEvent.id)).all()
     assert keys == ["203.0.113.7", "203.0.113.8"]
+    # HTTPS at the proxy: browsers are told to keep to it; plain HTTP is not told.
+    secure = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
 def test_logged_in_pages_and_files_are_not_stored_static_assets_are(client, auth, world):
