@@ -119,7 +119,7 @@ class _BoundUser(NamedTuple):
     enterprise_id: object = None
 
 
-def _conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
+def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
     """The WHERE conditions, and the (product, status) pairs to search one by one (None:
     any status; a None product: any product)."""
     conditions = [visibility_clause(user)]
@@ -153,7 +153,7 @@ def _pair(product: str | None, status: str) -> list:
     return [Application.product == product, Application.status == status]
 
 
-def _pairs(statuses: tuple) -> object:
+def state_pairs(statuses: tuple) -> object:
     """One condition over several (product, status) pairs (literal values): per product,
     its statuses as one IN list, so the count seeks each (organisation, product, status)
     range of the index instead of scanning the organisation's whole product range."""
@@ -180,7 +180,7 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort: str):
     if statuses is None or sort not in ("oldest", "newest"):
         query = select(*_PAGE_COLUMNS).where(*conditions)
         if statuses is not None:
-            query = query.where(_pairs(statuses))
+            query = query.where(state_pairs(statuses))
         return query.order_by(*order).offset(offset).limit(limit).subquery("page")
     branches = [
         select(*_PAGE_COLUMNS)
@@ -193,7 +193,7 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort: str):
             .offset(offset).limit(limit).subquery("page"))
 
 
-_CLAIMER = aliased(User)
+CLAIMER = aliased(User)
 
 
 def _shape(wanted: QueueFilter) -> tuple:
@@ -214,11 +214,11 @@ def _statements(role: str, shape: tuple, _generation: int):
     wanted = QueueFilter(status=status, product="?" if product else "",
                          tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
-    conditions, statuses = _conditions(_BoundUser(role), wanted)
+    conditions, statuses = queue_conditions(_BoundUser(role), wanted)
     counted = select(Application.id).where(*conditions)
     if statuses is not None:
         # Literal values, not an expanding list: no per-execution rewriting of the SQL.
-        counted = counted.where(_pairs(statuses))
+        counted = counted.where(state_pairs(statuses))
     # Uncorrelated scalar subqueries, computed once per statement: the capped count, the
     # header's organisation names and the navigation bar's unread count come with the
     # page's rows, in one round trip.
@@ -236,13 +236,13 @@ def _statements(role: str, shape: tuple, _generation: int):
         select(Application.id, Application.reference, Application.product,
                func.coalesce(Application.firm_name, Enterprise.name),
                Application.talent_tier, Application.amount_fen, Application.status,
-               Application.status_changed_at, _CLAIMER.name,
+               Application.status_changed_at, CLAIMER.name,
                *header)
         # At most one page of rows, found by primary key, joined in the database.
         .select_from(page)
         .join(Application, Application.id == page.c.id)
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
-        .outerjoin(_CLAIMER, _CLAIMER.id == Application.claimed_by_id)
+        .outerjoin(CLAIMER, CLAIMER.id == Application.claimed_by_id)
         .order_by(*_order(page.c, sort))
     )
     return select(*header), rows

@@ -157,3 +157,53 @@ def test_the_command_line_registers_and_revokes_a_client(runner, world, db):
     db.session.expire_all()
     assert db.session.get(ApiClient, row.id).revoked_at is not None
     assert runner.invoke(["api-client", "create", "no-such-org"]).exit_code != 0
+
+
+def _queue(client, token: str, person: str, **args):
+    return client.get("/api/v1/queue/", query_string=args,
+                      headers={"Authorization": f"Bearer {token}", "On-Behalf-Of": person})
+
+
+def test_the_queue_comes_page_after_page_by_cursor_as_the_officer_sees_it(
+        client, world, bank_client, db):
+    row, secret = bank_client
+    token = _token(client, row.client_id, secret)
+    waiting = [factories.loan_in(world, "partner_review") for _ in range(5)]
+    factories.loan_in(world, "partner_review", founder=world.founder2, bank=world.bank2)
+    factories.loan_in(world, "park_review")  # not the bank's yet
+
+    seen, after, pages = [], None, 0
+    while True:
+        args = {"limit": 2, **({"after": after} if after else {})}
+        page = _queue(client, token, world.officer1.email, **args).get_json()
+        seen.extend(item["reference"] for item in page["items"])
+        pages += 1
+        after = page["next"]
+        if after is None:
+            break
+        # Arriving meanwhile (a new file) neither repeats nor skips what was listed.
+        if pages == 1:
+            waiting.append(factories.loan_in(world, "partner_review"))
+    assert seen == [a.reference for a in waiting] and pages == 3
+    item = _queue(client, token, world.officer1.email, limit=1).get_json()["items"][0]
+    assert item["status"] == "partner_review" and item["amount_fen"] == 100_000_000
+    assert item["waiting_since"].endswith("+00:00") and item["claimed_by"] is None
+    newest = _queue(client, token, world.officer1.email, sort="newest", limit=1).get_json()
+    assert newest["items"][0]["reference"] == waiting[-1].reference
+    # The park's reviewer (through a park's client) sees the park's queue instead.
+    park_row, park_secret = api_clients.register(world.park, "园区系统", ["read"], world.admin)
+    park_token = _token(client, park_row.client_id, park_secret)
+    park_items = _queue(client, park_token, world.park_reviewer.email).get_json()["items"]
+    assert [i["status"] for i in park_items] == ["park_review"]
+
+
+def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, bank_client):
+    row, secret = bank_client
+    token = _token(client, row.client_id, secret)
+    refused = _queue(client, token, world.officer1.email, limit=0, sort="sideways",
+                     min_amount_fen="lots")
+    assert refused.status_code == 422
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert set(refused.get_json()["errors"]["query"]) == {"limit", "sort", "min_amount_fen"}
+    bad_cursor = _queue(client, token, world.officer1.email, after="not-a-cursor")
+    assert bad_cursor.status_code == 400 and bad_cursor.get_json()["detail"]

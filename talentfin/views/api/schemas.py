@@ -5,7 +5,9 @@ from datetime import UTC
 
 import marshmallow as ma
 from marshmallow import fields
+from marshmallow import validate
 
+from talentfin.models import TALENT_TIERS
 from talentfin.workflows.labels import state_label
 
 
@@ -78,3 +80,46 @@ class ApplicationSchema(ma.Schema):
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     dossiers = fields.List(fields.Nested(DossierSchema))
+
+
+class QueueArgsSchema(ma.Schema):
+    """The queue's filters, as the page's (amounts in fen)."""
+
+    status = fields.String(load_default="", validate=validate.Length(max=40),
+                           metadata={"description": "a state; empty: the states the person "
+                                                    "acts on; all: everything visible"})
+    product = fields.String(load_default="", validate=validate.Length(max=20))
+    tier = fields.String(load_default="", validate=validate.OneOf(["", *TALENT_TIERS]))
+    min_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    max_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    mine = fields.Boolean(load_default=False, metadata={"description": "claimed by the person"})
+    sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    after = fields.String(load_default=None, validate=validate.Length(max=200),
+                          metadata={"description": "the cursor a page's next gave"})
+
+
+class QueueItemSchema(ma.Schema):
+    """One application waiting."""
+
+    id = fields.Integer()
+    reference = fields.String(allow_none=True)
+    product = fields.String()
+    company_name = fields.String(attribute="enterprise_name")
+    talent_tier = fields.String(allow_none=True)
+    amount_fen = fields.Integer(allow_none=True)
+    status = fields.String()
+    status_label = fields.Method("label")
+    waiting_since = Moment(attribute="status_changed_at", format="iso")
+    claimed_by = fields.String(attribute="claimed_by_name", allow_none=True)
+
+    def label(self, row) -> str:
+        """The state's name in the caller's language."""
+        return str(state_label(row.product, row.status))
+
+
+class QueuePageSchema(ma.Schema):
+    """A page of the queue and the cursor of the next."""
+
+    items = fields.List(fields.Nested(QueueItemSchema))
+    next = fields.String(allow_none=True)

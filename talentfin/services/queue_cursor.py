@@ -1,0 +1,77 @@
+"""The review queue read in keyset order, for the partner API: a page continues after the
+last row of the page before (its cursor), so no item repeats or is skipped when others
+arrive or leave in between, and the thousandth page costs what the first does.
+
+Same visibility, filters and states as the page (``services.queues``); the waiting-time
+sorts only, which are the queue's index order.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy import select
+from sqlalchemy import tuple_
+
+from talentfin.extensions import db
+from talentfin.institutions import FOUNDER
+from talentfin.models import Application
+from talentfin.models import Enterprise
+from talentfin.models import User
+from talentfin.services.queues import CLAIMER
+from talentfin.services.queues import QueueFilter
+from talentfin.services.queues import QueueRow
+from talentfin.services.queues import queue_conditions
+from talentfin.services.queues import state_pairs
+
+KEYSET_SORTS = ("oldest", "newest")
+
+
+def encode_cursor(row: QueueRow) -> str:
+    """The position after ``row``, as an opaque string."""
+    raw = f"{row.status_changed_at.isoformat()}|{row.id}".encode("ascii")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int]:
+    """The position a cursor names; ValueError for anything that is not one."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        moment, _bar, row_id = raw.partition("|")
+        return datetime.fromisoformat(moment), int(row_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError("not a cursor of this queue") from exc
+
+
+def queue_after(user: User, wanted: QueueFilter, after: tuple[datetime, int] | None,
+                limit: int) -> tuple[list[QueueRow], str | None]:
+    """Up to ``limit`` rows of the user's queue after the position ``after`` (None: from
+    the start), and the cursor of the next page (None at the end)."""
+    if user.role == FOUNDER or wanted.sort not in KEYSET_SORTS:
+        return [], None
+    conditions, statuses = queue_conditions(user, wanted)
+    newest = wanted.sort == "newest"
+    position = tuple_(Application.status_changed_at, Application.id)
+    query = (
+        select(Application.id, Application.reference, Application.product,
+               func.coalesce(Application.firm_name, Enterprise.name),
+               Application.talent_tier, Application.amount_fen, Application.status,
+               Application.status_changed_at, CLAIMER.name)
+        .join(Enterprise, Enterprise.id == Application.enterprise_id)
+        .outerjoin(CLAIMER, CLAIMER.id == Application.claimed_by_id)
+        .where(*conditions))
+    if statuses is not None:
+        query = query.where(state_pairs(statuses))
+    if after is not None:
+        query = query.where(position < tuple_(*after) if newest else position > tuple_(*after))
+    order = (Application.status_changed_at.desc(), Application.id.desc()) if newest else \
+        (Application.status_changed_at.asc(), Application.id.asc())
+    params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
+              "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
+              "max_amount_fen": wanted.max_amount_fen}
+    rows = [QueueRow(*row) for row in
+            db.session.execute(query.order_by(*order).limit(limit + 1), params)]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, encode_cursor(rows[-1]) if more else None

@@ -1,0 +1,34 @@
+"""The organisation's review queue through the API, page after page by cursor."""
+
+from flask import abort
+from flask import g
+from flask_smorest import Blueprint
+
+from talentfin.i18n import _
+from talentfin.services.queue_cursor import decode_cursor
+from talentfin.services.queue_cursor import queue_after
+from talentfin.services.queues import QueueFilter
+from talentfin.views.api.oauth import requires
+from talentfin.views.api.schemas import QueueArgsSchema
+from talentfin.views.api.schemas import QueuePageSchema
+
+blp = Blueprint("api_queue", __name__, description="The review queue")
+
+
+@blp.get("/")
+@blp.arguments(QueueArgsSchema, location="query", as_kwargs=True)
+@blp.response(200, QueuePageSchema)
+@blp.doc(security=[{"oauth2": ["read"]}])
+@requires("read")
+def queue(limit: int, after: str | None = None, **filters):
+    """What waits for the person the call is made for, as their queue page lists it (the
+    same states, filters and visibility), oldest first by default; ``next`` is the cursor
+    of the following page (``after=``), null at the end."""
+    position = None
+    if after:
+        try:
+            position = decode_cursor(after)
+        except ValueError:
+            abort(400, _("The cursor is not one this queue gave; start again without it."))
+    items, following = queue_after(g.person, QueueFilter(**filters), position, limit)
+    return {"items": items, "next": following}
