@@ -173,5 +173,7 @@ def page_context(application: Application, actions: list[Action]) -> dict:
         "own": own_page(application, current_user) if own_page else {},
         "partner_kind_label": kind_label(product.partner_kind),
         "may_reveal_identity": personal_data.may_reveal_identity(current_user, application),
+        "readable_comments": {log.id for log in logs
+                              if access.comment_visible(current_user, application, log)},
         "identity_revealed": False,
     }

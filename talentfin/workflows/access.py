@@ -72,6 +72,18 @@ def _since(product, party: Party):
     return Application.id.in_(select(table.c.id).where(table.c[party.since].is_not(None)))
 
 
+def comment_visible(user: User, application: Application, log) -> bool:
+    """Whether the user reads a transition's comment: an internal note (an officer's to
+    their approver) is read in the institution that wrote it and by those who read every
+    application; any other comment by all who see the application."""
+    if not log.comment:
+        return False
+    step = product_for(application.product).workflow.transition(log.trigger)
+    if not (step and step.internal) or may(user.role, READ_ALL):
+        return True
+    return bool(log.actor and log.actor.org_id and log.actor.org_id == user.org_id)
+
+
 def visibility_clause(user):
     """A SQL condition selecting the applications this user may see.
 

@@ -207,3 +207,15 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
     assert set(refused.get_json()["errors"]["query"]) == {"limit", "sort", "min_amount_fen"}
     bad_cursor = _queue(client, token, world.officer1.email, after="not-a-cursor")
     assert bad_cursor.status_code == 400 and bad_cursor.get_json()["detail"]
+
+
+def test_an_internal_note_is_read_in_its_own_institution_only(client, world, bank_client):
+    row, secret = bank_client
+    application = factories.loan_in(world, "bank_approval")  # the officer's note: "good"
+    bank_token = _token(client, row.client_id, secret)
+    ours = _read(client, application.id, bank_token, world.approver1.email).get_json()
+    assert {e["trigger"]: e["comment"] for e in ours["timeline"]}["recommend"] == "good"
+    park_row, park_secret = api_clients.register(world.park, "园区系统", ["read"], world.admin)
+    park_token = _token(client, park_row.client_id, park_secret)
+    theirs = _read(client, application.id, park_token, world.park_reviewer.email).get_json()
+    assert {e["trigger"]: e["comment"] for e in theirs["timeline"]}["recommend"] == ""

@@ -27,7 +27,8 @@ def read(application_id: int):
         abort(404)
     return {
         "application": application,
-        "timeline": service.history(application),
+        "timeline": [{"log": log, "comment": log.comment if access.comment_visible(
+            g.person, application, log) else ""} for log in service.history(application)],
         "documents": [a for a in service.current_attachments(application)
                       if access.may_read_document(g.person, application, a.kind)],
         "dossiers": [d for d in dossiers_for(application)

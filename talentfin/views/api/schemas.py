@@ -23,11 +23,13 @@ class Moment(fields.DateTime):
 class TimelineEntrySchema(ma.Schema):
     """One transition of the application."""
 
-    trigger = fields.String()
-    from_state = fields.String(data_key="from")
-    to_state = fields.String(data_key="to")
-    at = Moment(attribute="created_at", format="iso")
-    comment = fields.String()
+    trigger = fields.String(attribute="log.trigger")
+    from_state = fields.String(attribute="log.from_state", data_key="from")
+    to_state = fields.String(attribute="log.to_state", data_key="to")
+    at = Moment(attribute="log.created_at", format="iso")
+    comment = fields.String(metadata={"description": "empty when the person may not read "
+                                                    "it (another institution's internal "
+                                                    "note)"})
 
 
 class DocumentSchema(ma.Schema):
