@@ -20,6 +20,7 @@ class FireContext:
     data: dict = field(default_factory=dict)
     comment: str = ""
     today: date = field(default_factory=business_today)
+    via: str = ""  # the channel when not the pages: "api:<client id>"
 
     @property
     def actor_role(self) -> str:

@@ -63,18 +63,20 @@ def available_actions(user: User, application: Application) -> list[Transition]:
 
 
 def fire(application: Application, trigger: str, user: User | None, *, comment: str = "",
-         data: dict | None = None, today: date | None = None, commit: bool = True) -> Fired:
+         data: dict | None = None, today: date | None = None, commit: bool = True,
+         via: str = "") -> Fired:
     """Fire ``trigger`` on ``application`` for ``user`` (None: the scheduler) and commit.
 
     With ``commit=False`` the caller owns the transaction (several firings that must land
     together, such as one bank report file); any failure still rolls everything back.
+    ``via`` names the channel when it is not the pages (``api:<client id>``); the log keeps it.
     """
     transition = workflow_for(application.product).transition(trigger)
     if transition is None:
         raise Forbidden(_("Unknown action."))
     authorize(application, transition, user)
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
-                      today or business_today())
+                      today or business_today(), via)
     try:
         _preload(application)
         with cached():
@@ -189,7 +191,8 @@ def _move(ctx: FireContext) -> TransitionLog:
         actor_id=ctx.user.id if ctx.user else None,
         comment=ctx.comment,
         # The policy table is append-only and dated: the date names the version in force.
-        payload=_jsonable({**ctx.data, "policy_on": ctx.today}),
+        payload=_jsonable({**ctx.data, "policy_on": ctx.today,
+                           **({"via": ctx.via} if ctx.via else {})}),
         created_at=utcnow(),
     )
     snapshot = None

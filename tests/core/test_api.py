@@ -12,8 +12,10 @@ from sqlalchemy import select
 from talentfin.models import ApiClient
 from talentfin.models import ApiToken
 from talentfin.models import SecurityEvent
+from talentfin.models import TransitionLog
 from talentfin.services import api_clients
 from tests import factories
+from tests.web import login
 
 TOKEN_URL = "/api/v1/oauth/token"
 
@@ -219,3 +221,45 @@ def test_an_internal_note_is_read_in_its_own_institution_only(client, world, ban
     park_token = _token(client, park_row.client_id, park_secret)
     theirs = _read(client, application.id, park_token, world.park_reviewer.email).get_json()
     assert {e["trigger"]: e["comment"] for e in theirs["timeline"]}["recommend"] == ""
+
+
+def _decide(client, token: str, person: str, application_id: int, trigger: str, body: dict,
+            **headers):
+    return client.post(f"/api/v1/applications/{application_id}/transitions/{trigger}",
+                       json=body, headers={"Authorization": f"Bearer {token}",
+                                           "On-Behalf-Of": person, **headers})
+
+
+def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, db):
+    row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
+                                       world.admin)
+    token = _token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    terms = {"amount": "800000", "rate": "3.45", "term_months": "24",
+             "security": "pure_credit", "comment": "经营稳定，建议批准。"}
+    # The page's validation, field by field, in the caller's language.
+    refresh()
+    bad = _decide(client, token, world.officer1.email, application.id, "recommend",
+                  {**terms, "amount": "lots"}, **{"Accept-Language": "en"})
+    assert bad.status_code == 422, bad.get_json()
+    assert "amount" in bad.get_json()["errors"]["body"]
+    # An approver may not recommend; the officer may.
+    assert _decide(client, token, world.approver1.email, application.id, "recommend",
+                   terms).status_code == 403
+    done = _decide(client, token, world.officer1.email, application.id, "recommend", terms)
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["application"]["status"] == "bank_approval"
+    log = db.session.scalars(select(TransitionLog).where(
+        TransitionLog.trigger == "recommend")).one()
+    assert log.actor_id == world.officer1.id and log.payload["via"] == f"api:{row.client_id}"
+    login(auth, world.approver1)  # the page says who decided, and through which client
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    assert f"through the API, client {row.client_id}" in page
+    # The same decision again: someone acted first.
+    again = _decide(client, token, world.officer1.email, application.id, "recommend", terms)
+    assert again.status_code == 409 and again.get_json()["type"].endswith("/409")
+    # A read-only client cannot decide.
+    reader, reader_secret = api_clients.register(world.bank1, "只读", ["read"], world.admin)
+    reader_token = _token(client, reader.client_id, reader_secret)
+    assert _decide(client, reader_token, world.approver1.email, application.id,
+                   "bank_approve", {}).status_code == 403

@@ -3,16 +3,30 @@
 from flask import abort
 from flask import g
 from flask_smorest import Blueprint
+from flask_smorest import abort as refuse
+from werkzeug.datastructures import MultiDict
 
 from talentfin.extensions import db
+from talentfin.forms.decisions import form_for
 from talentfin.models import Application
 from talentfin.services import applications as service
 from talentfin.services.dossier_files import dossiers_for
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import ApplicationSchema
+from talentfin.views.api.schemas import TransitionBodySchema
 from talentfin.workflows import access
+from talentfin.workflows import engine
+from talentfin.workflows.registry import product_for
 
 blp = Blueprint("api_applications", __name__, description="Applications")
+
+
+def _visible(application_id: int) -> Application:
+    """The application if the person may see it; 404 otherwise, as a page answers."""
+    application = db.session.get(Application, application_id)
+    if application is None or not access.can_view(g.person, application):
+        abort(404)
+    return application
 
 
 @blp.get("/<int:application_id>")
@@ -22,9 +36,51 @@ blp = Blueprint("api_applications", __name__, description="Applications")
 def read(application_id: int):
     """One application: its fields, its timeline, its documents and dossiers with their
     SHA-256, as the person the call is made for may see them (404 otherwise, as a page)."""
-    application = db.session.get(Application, application_id)
-    if application is None or not access.can_view(g.person, application):
+    return _shown(_visible(application_id))
+
+
+@blp.post("/<int:application_id>/transitions/<trigger>")
+@blp.arguments(TransitionBodySchema, as_kwargs=False)
+@blp.response(200, ApplicationSchema)
+@blp.alt_response(409, description="Someone acted first: reload and decide again.")
+@blp.alt_response(422, description="A field or a rule refused it (the same reasons as the "
+                                   "page, in the caller's language).")
+@blp.doc(security=[{"oauth2": ["decide"]}])
+@requires("decide")
+def fire(body: dict, application_id: int, trigger: str):
+    """Take a decision (fire a transition) for the person: the fields of the page's form
+    by their names (``comment``, amounts in yuan as typed on the page, dates as
+    YYYY-MM-DD), the same validation, rules and maker/checker checks; the log records
+    the person and the client."""
+    application = _visible(application_id)
+    transition = product_for(application.product).workflow.transition(trigger)
+    if transition is None:
         abort(404)
+    formdata = MultiDict()
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            formdata.add(f"{trigger}-{name}", "" if item is None else str(item))
+    form = form_for(transition.form, application, prefix=trigger, formdata=formdata,
+                    meta={"csrf": False})
+    try:
+        engine.authorize(application, transition, g.person)
+        if not form.validate():
+            refuse(422, messages={"body": {name.removeprefix(f"{trigger}-"): errors
+                                          for name, errors in form.errors.items()}})
+        engine.fire(application, trigger, g.person, comment=form.comment.data or "",
+                    data=form.engine_data(), via=f"api:{g.api_client.client_id}")
+    except engine.Conflict as exc:
+        abort(409, exc.message)
+    except engine.Forbidden as exc:
+        abort(403, exc.message)
+    except engine.Refused as exc:
+        abort(422, exc.message)
+    db.session.refresh(application)
+    return _shown(application)
+
+
+def _shown(application: Application) -> dict:
+    """What the application's schema shows of it for the person."""
     return {
         "application": application,
         "timeline": [{"log": log, "comment": log.comment if access.comment_visible(

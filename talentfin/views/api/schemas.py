@@ -125,3 +125,12 @@ class QueuePageSchema(ma.Schema):
 
     items = fields.List(fields.Nested(QueueItemSchema))
     next = fields.String(allow_none=True)
+
+
+class TransitionBodySchema(ma.Schema):
+    """A decision's fields by the names of the page's form (any of them; the form checks)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+    comment = fields.String(load_default="", validate=validate.Length(max=4000))
