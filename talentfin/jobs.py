@@ -35,6 +35,7 @@ from talentfin.models.base import utcnow
 from talentfin.pool.standing import check_suspensions
 from talentfin.pool.statements import statement_for_last_month
 from talentfin.services import backup
+from talentfin.services import idempotency
 from talentfin.services import rates
 from talentfin.services.outbox import retry_failed
 from talentfin.services.registration import prune_registrations
@@ -107,8 +108,10 @@ CORE_JOBS = (
     Job("upload_retention", remove_expired_uploads, "cron", {"hour": 2, "minute": 20}),
     # A backup into BACKUP_FOLDER, when one is configured, keeping the newest BACKUP_KEEP.
     Job("nightly_backup", backup.nightly, "cron", {"hour": 3, "minute": 0}),
-    # The rate limits' old counts and the registrations nobody confirmed in time.
-    Job("prune_rate_events", lambda _day: rates.prune() + prune_registrations(),
+    # The rate limits' old counts, the registrations nobody confirmed in time and the API's
+    # idempotency keys past their 24 hours.
+    Job("prune_rate_events",
+        lambda _day: rates.prune() + prune_registrations() + idempotency.prune(),
         "cron", {"hour": 2, "minute": 10}),
     # 08:30 Beijing time: the start of the working day (and the same date in UTC).
     Job("sla_reminders", send_sla_reminders, "cron", {"hour": 8, "minute": 30}),

@@ -7,6 +7,7 @@ A product's own models live in its package, the pool's in ``talentfin.pool.model
 
 from talentfin.models.api import ApiClient
 from talentfin.models.api import ApiToken
+from talentfin.models.api import IdempotencyKey
 from talentfin.models.application import Application
 from talentfin.models.application import TransitionLog
 from talentfin.models.chain import ChainHead
@@ -33,7 +34,7 @@ from talentfin.models.user import User
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS",
     "ApiClient", "ApiToken", "Application", "Attachment", "AuditSignOff", "ChainHead",
-    "Dossier", "Enterprise",
+    "Dossier", "Enterprise", "IdempotencyKey",
     "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
     "Organisation", "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent",
     "SecurityEvent", "TalentProfile", "TransitionLog", "User",

@@ -10,9 +10,12 @@ import hashlib
 import hmac
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
+from sqlalchemy import Integer
 from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -133,3 +136,19 @@ class ApiToken(db.Model):
         """Revoked itself, or its client revoked (or its secret changed since)."""
         return (self.revoked_at is not None or not self.client.active
                 or self.issued_at < self.client.secret_set_at)
+
+
+class IdempotencyKey(db.Model):
+    """A POST made with an ``Idempotency-Key``: the request's digest and, once answered,
+    the response, replayed to a retry with the same key and body for 24 hours."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("client_pk", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_pk: Mapped[int] = mapped_column(ForeignKey("api_clients.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_digest: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)  # None while being answered
+    response_body: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -11,6 +11,8 @@ from talentfin.forms.decisions import form_for
 from talentfin.models import Application
 from talentfin.services import applications as service
 from talentfin.services.dossier_files import dossiers_for
+from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
+from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import ApplicationSchema
 from talentfin.views.api.schemas import TransitionBodySchema
@@ -45,8 +47,9 @@ def read(application_id: int):
 @blp.alt_response(409, description="Someone acted first: reload and decide again.")
 @blp.alt_response(422, description="A field or a rule refused it (the same reasons as the "
                                    "page, in the caller's language).")
-@blp.doc(security=[{"oauth2": ["decide"]}])
+@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY])
 @requires("decide")
+@idempotent(ApplicationSchema)
 def fire(body: dict, application_id: int, trigger: str):
     """Take a decision (fire a transition) for the person: the fields of the page's form
     by their names (``comment``, amounts in yuan as typed on the page, dates as

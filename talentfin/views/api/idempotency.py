@@ -1,0 +1,75 @@
+"""The ``Idempotency-Key`` header on the API's POSTs (see services.idempotency)."""
+
+from functools import wraps
+
+from flask import abort
+from flask import g
+from flask import jsonify
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from talentfin.i18n import _
+from talentfin.services import idempotency
+from talentfin.views.errors import problem
+
+MAX_KEY = 255
+# The header as the OpenAPI document describes it on each POST.
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+    "description": "A retry with the same key and body gets the first response and changes "
+                   "nothing; the same key with another body is refused (422); kept 24 hours."}
+
+
+def idempotent(schema):
+    """A POST whose response (``schema`` dumps a success) is kept under its key and
+    replayed to a retry; place it under ``requires`` (it needs the client)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return view(*args, **kwargs)
+            if not key.strip() or len(key) > MAX_KEY or not key.isprintable():
+                abort(400, _("An Idempotency-Key is 1 to 255 printable characters."))
+            digest = idempotency.request_digest(request.method, request.path,
+                                                request.get_data())
+            claim = idempotency.claim(g.api_client, key, digest)
+            if claim.outcome == "other":
+                abort(422, _("This Idempotency-Key was used for another request; use a new "
+                             "key for a new request."))
+            if claim.outcome == "busy":
+                abort(409, _("A request with this Idempotency-Key is still being answered; "
+                             "retry in a moment."))
+            if claim.outcome == "replay":
+                return _replayed(claim.record.response_body, claim.record.status_code)
+            try:
+                result = view(*args, **kwargs)
+            except HTTPException as exc:
+                if exc.code is None or exc.code >= 500:
+                    idempotency.release(claim.record)
+                    raise
+                response, code, headers = problem(exc.code, exc)
+                idempotency.complete(claim.record, code, response.get_json())
+                response.status_code = code
+                response.headers.update(headers)
+                return response
+            except Exception:
+                idempotency.release(claim.record)
+                raise
+            body = schema().dump(result)
+            idempotency.complete(claim.record, 200, body)
+            return jsonify(body)
+
+        return wrapper
+
+    return decorate
+
+
+def _replayed(body: dict, status_code: int):
+    response = jsonify(body)
+    response.status_code = status_code
+    if status_code >= 400:
+        response.mimetype = "application/problem+json"
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
