@@ -35,6 +35,9 @@ class Defaults:
     # Other limits per network address, counted in the database (talentfin.services.rates).
     REGISTER_MAX_PER_ADDRESS = 10  # registrations an hour
     VERIFY_MAX_PER_ADDRESS = 60  # dossier lookups on the public page in ten minutes
+    # Calls of one partner-API client in a window (each call counted in the database).
+    API_RATE_LIMIT = 600
+    API_RATE_WINDOW_SECONDS = 60
     # The scheduler's nightly backup (off unless a folder is set) and how many it keeps.
     BACKUP_FOLDER = None
     BACKUP_KEEP = 7

@@ -298,7 +298,7 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_changes_nothing(
     # The same key with another body: refused, nothing done.
     other = _decide(client, token, world.officer1.email, application.id, "recommend",
                     {**TERMS, "amount": "700000"}, **key)
-    assert other.status_code == 422 and "another request" in other.get_json()["detail"]
+    assert other.status_code == 422 and "另一个请求" in other.get_json()["detail"]
     # A refusal is kept too: the retry of a refused request is refused the same way.
     second = factories.loan_in(world, "partner_review")
     key = {"Idempotency-Key": "9f1c6a7e-0002"}
@@ -382,3 +382,28 @@ def test_one_key_sent_twice_at_once_runs_once(app, client, world, db, decider):
     assert codes in ([200, 200], [200, 409]), [r.get_json() for r in results]
     assert db.session.scalar(select(func.count(TransitionLog.id)).where(
         TransitionLog.trigger == "recommend")) == 1
+
+
+def test_each_client_has_its_rate_limit_and_is_told_where_it_stands(
+        app, client, world, bank_client, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", 3)
+    row, secret = bank_client
+    token = _token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    remaining = []
+    for _call in range(3):
+        response = _read(client, application.id, token, world.officer1.email)
+        assert response.status_code == 200
+        assert response.headers["RateLimit-Limit"] == "3"
+        remaining.append(response.headers["RateLimit-Remaining"])
+    assert remaining == ["2", "1", "0"]
+    refresh()
+    over = _read(client, application.id, token, world.officer1.email,
+                 **{"Accept-Language": "en"})
+    assert over.status_code == 429 and over.headers["Retry-After"] == "60"
+    assert over.headers["Content-Type"] == "application/problem+json"
+    assert "more than 3 calls" in over.get_json()["detail"]
+    # Another client of the same bank has its own count.
+    other, other_secret = api_clients.register(world.bank1, "另一系统", ["read"], world.admin)
+    other_token = _token(client, other.client_id, other_secret)
+    assert _read(client, application.id, other_token, world.officer1.email).status_code == 200

@@ -46,6 +46,7 @@ def register_api(app: Flask) -> None:
     app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"client_credentials": TOKEN_SECONDS})
+    app.after_request(oauth.add_rate_headers)
     api = PartnerApi(app, spec_kwargs={"components": {"securitySchemes": {"oauth2": {
         "type": "oauth2", "flows": {"clientCredentials": {
             "tokenUrl": f"{PREFIX}/oauth/token",

@@ -19,6 +19,7 @@ from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import User
 from talentfin.services import api_clients
+from talentfin.services import rates
 
 bp = Blueprint("api_oauth", __name__)
 
@@ -55,6 +56,32 @@ def person() -> User:
     return user
 
 
+def within_rate_limit(client) -> None:
+    """Count the call against the client's limit (``API_RATE_LIMIT`` calls in
+    ``API_RATE_WINDOW_SECONDS``, counted in the database: it holds across processes and
+    hosts); the response says where the client stands (RateLimit headers, IETF draft); past
+    the limit a 429 with ``Retry-After``."""
+    limit = current_app.config["API_RATE_LIMIT"]
+    window = current_app.config["API_RATE_WINDOW_SECONDS"]
+    allowed = rates.allow("api", client.client_id, limit, window)
+    used = rates.recent("api", client.client_id, window)
+    g.rate_headers = {"RateLimit-Limit": str(limit),
+                      "RateLimit-Remaining": str(max(limit - used, 0)),
+                      "RateLimit-Reset": str(window),
+                      "RateLimit-Policy": f"{limit};w={window}"}
+    if not allowed:
+        g.rate_headers["Retry-After"] = str(window)
+        abort(429, _("This client made more than %(limit)d calls in %(window)d seconds; "
+                     "wait and retry.", limit=limit, window=window))
+
+
+def add_rate_headers(response):
+    """After an API call: the client's RateLimit headers (set by ``within_rate_limit``)."""
+    for name, value in (g.get("rate_headers") or {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
 def requires(scope: str):
     """An endpoint needing a valid token with ``scope``, made for a person (``g.person``).
     A missing or bad token is a 401, a token without the scope a 403 (problem details)."""
@@ -71,6 +98,7 @@ def requires(scope: str):
                 abort(401, _("Send a valid access token: Authorization: Bearer <token>, "
                              "from the token endpoint."))
             g.api_client = current_token.client
+            within_rate_limit(g.api_client)
             g.person = person()
             return view(*args, **kwargs)
 
