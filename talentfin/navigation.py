@@ -33,6 +33,7 @@ ENTRIES: list[Entry] = [
     Entry("profile.company", _l("Company profile"), lambda role: role == FOUNDER, 11),
     Entry("admin.users", _l("Accounts"), permission("accounts.manage"), 20),
     Entry("admin.organisations", _l("Institutions"), permission("accounts.manage"), 21),
+    Entry("admin.clients", _l("API clients"), permission("accounts.manage"), 22),
     Entry("queue.index", _l("Review queue"), permission("queue"), 30),
 ]
 

@@ -1,4 +1,4 @@
-"""Administrator forms: staff accounts and institutions."""
+"""Administrator forms: staff accounts, institutions and the partner API's clients."""
 
 from wtforms import EmailField
 from wtforms import PasswordField
@@ -11,6 +11,7 @@ from wtforms.validators import Regexp
 
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
+from talentfin.forms.decisions import MultiCheckboxField
 from talentfin.i18n import _l
 from talentfin.institutions import KINDS
 from talentfin.institutions import role_label
@@ -39,3 +40,17 @@ class OrganisationForm(BaseForm):
         Regexp(r"^[a-z0-9-]+$", message=_l("Use lower-case letters, digits and hyphens."))])
     name = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=120)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=160)])
+
+
+SCOPE_LABELS = {"read": _l("read: the queue and the applications"),
+                "decide": _l("decide: take decisions"),
+                "report": _l("report: repayments and arrears")}
+
+
+class ApiClientForm(BaseForm):
+    """A partner system's client of the API, for one organisation."""
+
+    org_code = ChoiceField(_l("Organisation"))
+    name = StringField(_l("What the client is"), validators=[DataRequired(), Length(max=120)])
+    scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired()],
+                                choices=lambda: [(k, str(v)) for k, v in SCOPE_LABELS.items()])

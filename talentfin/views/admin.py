@@ -1,4 +1,4 @@
-"""Administration: staff accounts and institutions."""
+"""Administration: staff accounts, institutions and the partner API's clients."""
 
 from flask import Blueprint
 from flask import abort
@@ -12,14 +12,18 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.forms.account import ResetPasswordForm
+from talentfin.forms.admin import SCOPE_LABELS
+from talentfin.forms.admin import ApiClientForm
 from talentfin.forms.admin import OrganisationForm
 from talentfin.forms.admin import StaffUserForm
 from talentfin.i18n import _
 from talentfin.institutions import kind_label
+from talentfin.models import ApiClient
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.policy import ACCOUNTS
 from talentfin.services import accounts
+from talentfin.services import api_clients
 from talentfin.services import second_factor
 from talentfin.views.access import permitted
 from talentfin.views.access import sensitive
@@ -145,3 +149,64 @@ def organisations():
         select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
     return render_template("admin/organisations.html", form=form, orgs=orgs,
                            kind_label=kind_label), status
+
+
+@bp.route("/api-clients", methods=["GET", "POST"])
+@admin_required
+@sensitive
+def clients():
+    """The partner API's clients; register one (its secret is shown this once)."""
+    form = ApiClientForm()
+    orgs = db.session.scalars(
+        select(Organisation).where(Organisation.active.is_(True))
+        .order_by(Organisation.kind, Organisation.name)).all()
+    form.org_code.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name,
+                                        kind=kind_label(o.kind))) for o in orgs]
+    status = 200
+    if form.validate_on_submit():
+        org = next(o for o in orgs if o.code == form.org_code.data)
+        try:
+            client, secret = api_clients.register(org, form.name.data, form.scopes.data,
+                                                  current_user._get_current_object())
+        except api_clients.ClientRefused as exc:
+            flash(str(exc), "danger")
+            status = 422
+        else:
+            return render_template("admin/api_client_secret.html", client=client,
+                                   secret=secret)
+    elif form.is_submitted():
+        status = 422
+    listed = db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None),
+                                                           ApiClient.created_at.desc())).all()
+    return render_template("admin/api_clients.html", form=form, clients=listed,
+                           scope_labels=SCOPE_LABELS), status
+
+
+def _client_or_404(client_pk: int) -> ApiClient:
+    client = db.session.get(ApiClient, client_pk)
+    if client is None:
+        abort(404)
+    return client
+
+
+@bp.post("/api-clients/<int:client_pk>/rotate")
+@admin_required
+@sensitive
+def rotate_client(client_pk: int):
+    """A new secret for a client (shown this once); the old one and its tokens end."""
+    client = _client_or_404(client_pk)
+    if client.revoked_at is not None:
+        abort(409, _("This client is revoked; register a new one."))
+    secret = api_clients.rotate(client, current_user._get_current_object())
+    return render_template("admin/api_client_secret.html", client=client, secret=secret)
+
+
+@bp.post("/api-clients/<int:client_pk>/revoke")
+@admin_required
+@sensitive
+def revoke_client(client_pk: int):
+    """Revoke a client: no new tokens, its tokens end now."""
+    client = _client_or_404(client_pk)
+    api_clients.revoke(client, current_user._get_current_object())
+    flash(_("The client %(client)s is revoked.", client=client.client_id), "success")
+    return redirect(url_for("admin.clients"))

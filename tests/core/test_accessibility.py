@@ -51,7 +51,8 @@ def _pages(world, files) -> dict[str, list[str]]:
         world.officer1.email: ["/queue/?status=all", f"/applications/{loan.id}"],
         world.pool_admin.email: ["/pool/", "/pool/ledger", "/pool/loans", "/queue/"],
         world.auditor.email: ["/queue/?status=all", "/audit/", f"/applications/{loan.id}"],
-        world.admin.email: ["/admin/users", "/admin/organisations", "/policy/"],
+        world.admin.email: ["/admin/users", "/admin/organisations", "/admin/api-clients",
+                            "/policy/"],
     }
 
 

@@ -3,6 +3,7 @@ reading an application for a person of the client's organisation, problem detail
 OpenAPI document."""
 
 import base64
+import re
 import threading
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from talentfin.services import api_clients
 from talentfin.services import idempotency
 from tests import factories
 from tests.web import login
+from tests.web import switch_to
 
 TOKEN_URL = "/api/v1/oauth/token"
 
@@ -407,3 +409,42 @@ def test_each_client_has_its_rate_limit_and_is_told_where_it_stands(
     other, other_secret = api_clients.register(world.bank1, "另一系统", ["read"], world.admin)
     other_token = _token(client, other.client_id, other_secret)
     assert _read(client, application.id, other_token, world.officer1.email).status_code == 200
+
+
+def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
+        client, auth, world, db):
+    login(auth, world.admin)
+    page = client.get("/admin/api-clients")
+    assert page.status_code == 200 and "No API clients yet." in page.get_data(as_text=True)
+    refused = client.post("/admin/api-clients", data={"org_code": world.bank1.code,
+                                                      "name": "核心系统"})
+    assert refused.status_code == 422  # no scope chosen
+    shown = client.post("/admin/api-clients", data={
+        "org_code": world.bank1.code, "name": "核心系统", "scopes": ["read", "decide"]})
+    assert shown.status_code == 200
+    html = shown.get_data(as_text=True)
+    client_id = re.search(r'id="client-id">([^<]+)<', html).group(1)
+    secret = re.search(r'id="client-secret">([^<]+)<', html).group(1)
+    assert _token(client, client_id, secret)
+    row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
+    listing = client.get("/admin/api-clients").get_data(as_text=True)
+    assert client_id in listing and secret not in listing  # shown once only
+
+    rotated = client.post(f"/admin/api-clients/{row.id}/rotate").get_data(as_text=True)
+    new_secret = re.search(r'id="client-secret">([^<]+)<', rotated).group(1)
+    assert new_secret != secret
+    assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                       headers=_basic(client_id, secret)).status_code == 401
+    assert _token(client, client_id, new_secret)
+    assert client.post(f"/admin/api-clients/{row.id}/revoke").status_code == 302
+    assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                       headers=_basic(client_id, new_secret)).status_code == 401
+    assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == 409
+    assert client.post("/admin/api-clients/999999/revoke").status_code == 404
+    # Nobody else manages clients (the page is hidden, as the accounts page is).
+    for user in (world.officer1, world.auditor, world.pool_admin):
+        switch_to(auth, user)
+        hidden = client.get("/admin/users").status_code
+        assert hidden in (403, 404)
+        assert client.get("/admin/api-clients").status_code == hidden
+        assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == hidden
