@@ -7,13 +7,10 @@ A code is good once (its time step is kept); failures are limited per account; a
 that proved the second factor more than ``REAUTH_MINUTES`` ago proves it again before a
 sensitive action (approving money, changing the policy or an account).
 
-The TOTP secrets are stored sealed (Fernet, from ``cryptography``) under
-``DATA_ENCRYPTION_KEYS`` (the first key seals, every key opens: keys rotate), or under a key
-derived from ``SECRET_KEY`` when none is set: a copy of the database or a backup alone
-does not give anyone the staff's second factors.
+The TOTP secrets are stored sealed (``services.sealing``): a copy of the database or a
+backup alone does not give anyone the staff's second factors.
 """
 
-import base64
 import hashlib
 import io
 import logging
@@ -23,11 +20,6 @@ import time
 import pyotp
 import qrcode
 import qrcode.image.svg
-from cryptography.fernet import Fernet
-from cryptography.fernet import InvalidToken
-from cryptography.fernet import MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy import update
 
@@ -38,13 +30,15 @@ from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.services import rates
 from talentfin.services import security_log
+from talentfin.services.sealing import SEALED_PREFIX
+from talentfin.services.sealing import seal
+from talentfin.services.sealing import unseal
 
 ISSUER = "talentfin"
 RECOVERY_CODES = 10
 REAUTH_MINUTES = 15
 MAX_FAILURES = 5  # codes wrong in 15 minutes before the account waits
 FAILURES = "second_factor"  # the rate bucket of wrong codes
-SEALED_PREFIX = "gAAAAA"  # how every Fernet token starts (its version byte and a time)
 log = logging.getLogger(__name__)
 
 
@@ -79,39 +73,6 @@ def qr_svg(uri: str) -> str:
     out = io.BytesIO()
     image.save(out)
     return out.getvalue().decode("utf-8")
-
-
-def _keys() -> MultiFernet:
-    """The configured data keys, or one derived from SECRET_KEY (HKDF-SHA256)."""
-    configured = current_app.config.get("DATA_ENCRYPTION_KEYS") or ()
-    if isinstance(configured, str):
-        configured = [key.strip() for key in configured.split(",") if key.strip()]
-    if not configured:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                       info=b"talentfin second-factor secrets").derive(
-            str(current_app.config["SECRET_KEY"]).encode("utf-8"))
-        configured = [base64.urlsafe_b64encode(derived)]
-    return MultiFernet([Fernet(key) for key in configured])
-
-
-def seal(secret: str) -> str:
-    """A TOTP secret as it is stored."""
-    return _keys().encrypt(secret.encode("ascii")).decode("ascii")
-
-
-def unseal(stored: str | None) -> str:
-    """The TOTP secret of a stored value ("" when there is none or no key opens it); a
-    secret stored before sealing existed is read as it is (and sealed at its next use)."""
-    if not stored:
-        return ""
-    if not stored.startswith(SEALED_PREFIX):
-        return stored
-    try:
-        return _keys().decrypt(stored.encode("ascii")).decode("ascii")
-    except InvalidToken:
-        log.error("a second-factor secret cannot be opened with DATA_ENCRYPTION_KEYS or "
-                  "SECRET_KEY (were they changed?); an administrator resets it")
-        return ""
 
 
 def _digest(code: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from talentfin.extensions import db
 from talentfin.models import SecurityEvent
 from talentfin.models import User
-from talentfin.services import second_factor
+from talentfin.services import sealing
 from tests import factories
 from tests.web import fire
 from tests.web import text
@@ -170,11 +170,11 @@ def test_the_secret_is_stored_sealed_and_a_copy_of_the_database_alone_opens_noth
         client, auth, world, required, app, monkeypatch):
     totp = _enrol(client, auth, world.approver1)
     stored = db.session.get(User, world.approver1.id).totp_secret
-    assert stored.startswith(second_factor.SEALED_PREFIX) and totp.secret not in stored
-    assert second_factor.unseal(stored) == totp.secret
+    assert stored.startswith(sealing.SEALED_PREFIX) and totp.secret not in stored
+    assert sealing.unseal(stored) == totp.secret
     # Another installation (another SECRET_KEY) with a copy of the rows opens nothing.
     monkeypatch.setitem(app.config, "SECRET_KEY", "another-installation")
-    assert second_factor.unseal(stored) == ""
+    assert sealing.unseal(stored) == ""
     assert _log_in_with(client, auth, world.approver1, _later(totp)) == 422
 
 
@@ -187,8 +187,8 @@ def test_data_keys_rotate_and_a_secret_stored_in_clear_is_sealed_at_its_next_use
     monkeypatch.setitem(app.config, "DATA_ENCRYPTION_KEYS", f"{new},{old}")
     assert _log_in_with(client, auth, world.approver1, _later(totp)) == 302
     # The first key seals from now on; the old one still opens what it sealed.
-    assert Fernet(new.encode()).decrypt(second_factor.seal("ABC").encode()) == b"ABC"
-    assert second_factor.unseal(sealed_with_old) == totp.secret
+    assert Fernet(new.encode()).decrypt(sealing.seal("ABC").encode()) == b"ABC"
+    assert sealing.unseal(sealed_with_old) == totp.secret
 
     # A secret from before sealing (the clear base32 text) still works, once sealed.
     user = db.session.get(User, world.approver1.id)
@@ -196,5 +196,5 @@ def test_data_keys_rotate_and_a_secret_stored_in_clear_is_sealed_at_its_next_use
     db.session.commit()
     assert _log_in_with(client, auth, world.approver1, _later(totp)) == 302
     stored = db.session.get(User, world.approver1.id).totp_secret
-    assert stored.startswith(second_factor.SEALED_PREFIX)
-    assert second_factor.unseal(stored) == totp.secret
+    assert stored.startswith(sealing.SEALED_PREFIX)
+    assert sealing.unseal(stored) == totp.secret
