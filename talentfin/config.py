@@ -38,6 +38,8 @@ class Defaults:
     # Calls of one partner-API client in a window (each call counted in the database).
     API_RATE_LIMIT = 600
     API_RATE_WINDOW_SECONDS = 60
+    # How long the worker waits for a webhook's receiver before counting the attempt failed.
+    WEBHOOK_TIMEOUT_SECONDS = 10
     # The scheduler's nightly backup (off unless a folder is set) and how many it keeps.
     BACKUP_FOLDER = None
     BACKUP_KEEP = 7

@@ -34,6 +34,7 @@ ENTRIES: list[Entry] = [
     Entry("admin.users", _l("Accounts"), permission("accounts.manage"), 20),
     Entry("admin.organisations", _l("Institutions"), permission("accounts.manage"), 21),
     Entry("admin.clients", _l("API clients"), permission("accounts.manage"), 22),
+    Entry("webhooks.index", _l("Webhooks"), permission("accounts.manage"), 23),
     Entry("queue.index", _l("Review queue"), permission("queue"), 30),
 ]
 

@@ -3,6 +3,7 @@
 from wtforms import EmailField
 from wtforms import PasswordField
 from wtforms import StringField
+from wtforms import URLField
 from wtforms.validators import DataRequired
 from wtforms.validators import Email
 from wtforms.validators import Length
@@ -54,3 +55,18 @@ class ApiClientForm(BaseForm):
     name = StringField(_l("What the client is"), validators=[DataRequired(), Length(max=120)])
     scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired()],
                                 choices=lambda: [(k, str(v)) for k, v in SCOPE_LABELS.items()])
+
+
+EVENT_LABELS = {"application.queued": _l("application.queued: a file reached the queue"),
+                "application.transition": _l("application.transition: any step of a file "
+                                             "the organisation sees")}
+
+
+class WebhookForm(BaseForm):
+    """An organisation's receiver of events."""
+
+    org_code = ChoiceField(_l("Organisation"))
+    url = URLField(_l("Receiver's address (https://…)"),
+                   validators=[DataRequired(), Length(max=500)])
+    events = MultiCheckboxField(_l("Events"), validators=[DataRequired()],
+                                choices=lambda: [(k, str(v)) for k, v in EVENT_LABELS.items()])

@@ -30,12 +30,17 @@ from talentfin.models.user import PendingRegistration
 from talentfin.models.user import RateEvent
 from talentfin.models.user import SecurityEvent
 from talentfin.models.user import User
+from talentfin.models.webhooks import WEBHOOK_EVENTS
+from talentfin.models.webhooks import WebhookAttempt
+from talentfin.models.webhooks import WebhookDelivery
+from talentfin.models.webhooks import WebhookSubscription
 
 __all__ = [
-    "NOTIFICATION_KINDS", "TALENT_TIERS",
+    "NOTIFICATION_KINDS", "TALENT_TIERS", "WEBHOOK_EVENTS",
     "ApiClient", "ApiToken", "Application", "Attachment", "AuditSignOff", "ChainHead",
     "Dossier", "Enterprise", "IdempotencyKey",
     "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
     "Organisation", "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent",
-    "SecurityEvent", "TalentProfile", "TransitionLog", "User",
+    "SecurityEvent", "TalentProfile", "TransitionLog", "User", "WebhookAttempt",
+    "WebhookDelivery", "WebhookSubscription",
 ]

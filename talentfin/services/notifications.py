@@ -42,6 +42,7 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.services import webhooks
 from talentfin.services.mail import mail_enabled
 from talentfin.services.mail import send_mail
 from talentfin.services.mail import smtp_connection
@@ -103,6 +104,8 @@ def notify_transition(payload: dict) -> None:
     params = {"trigger": log.trigger, "from": log.from_state, "to": log.to_state}
     notifications = record(users, "status_change", application, f"log:{log.id}", params,
                            log_id=log.id)
+    # The organisations' systems hear of it too (each delivery made once, sent by its task).
+    webhooks.transition_events(application, log)
     deliver_email([n.id for n in notifications])
 
 

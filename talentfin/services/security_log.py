@@ -34,6 +34,8 @@ KINDS = {
     "api_client_created": _l("API client registered"),
     "api_client_rotated": _l("API client's secret replaced"),
     "api_client_revoked": _l("API client revoked"),
+    "webhook_subscribed": _l("Webhook subscribed"),
+    "webhook_ended": _l("Webhook ended"),
 }
 
 

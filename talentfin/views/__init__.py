@@ -22,10 +22,12 @@ from talentfin.views import profile
 from talentfin.views import queue
 from talentfin.views import subsidies
 from talentfin.views import verify
+from talentfin.views import webhooks
 
 # The pages of every module, the products' and the pool's included; the navigation bar
 # lists their links in this order.
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
+              webhooks.bp,
               verify.bp, notifications.bp, pool.bp, banks.bp, policy.bp, audit.bp,
               subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp)
 

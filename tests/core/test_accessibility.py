@@ -52,6 +52,7 @@ def _pages(world, files) -> dict[str, list[str]]:
         world.pool_admin.email: ["/pool/", "/pool/ledger", "/pool/loans", "/queue/"],
         world.auditor.email: ["/queue/?status=all", "/audit/", f"/applications/{loan.id}"],
         world.admin.email: ["/admin/users", "/admin/organisations", "/admin/api-clients",
+                            "/admin/webhooks/",
                             "/policy/"],
     }
 

@@ -1,0 +1,199 @@
+"""Webhooks: an organisation's system told at once when something happens to the files it
+sees, signed the Standard Webhooks way (``webhook-id``, ``webhook-timestamp``,
+``webhook-signature``: HMAC-SHA256, by the ``standardwebhooks`` package).
+
+Events are made by the outbox worker after the transition's commit (never before, never
+inside the request: a slow receiver slows no decision), once per event and subscription
+(the delivery's message id is derived from them, so a rerun adds none). Each attempt is
+kept; a failed one is retried on the Standard Webhooks schedule, about a day in all, then
+the delivery is failed until an administrator sends it again.
+"""
+
+import base64
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from standardwebhooks import Webhook
+
+from talentfin.extensions import db
+from talentfin.i18n import _
+from talentfin.institutions import kind_of
+from talentfin.models import WEBHOOK_EVENTS
+from talentfin.models import Application
+from talentfin.models import Organisation
+from talentfin.models import OutboxTask
+from talentfin.models import TransitionLog
+from talentfin.models import User
+from talentfin.models import WebhookAttempt
+from talentfin.models import WebhookDelivery
+from talentfin.models import WebhookSubscription
+from talentfin.models.base import utcnow
+from talentfin.services import security_log
+from talentfin.services.sealing import seal
+from talentfin.services.sealing import unseal
+from talentfin.workflows.access import can_view
+from talentfin.workflows.access import named_organisation
+from talentfin.workflows.registry import product_for
+
+# Seconds before each retry after a failed attempt (Standard Webhooks' schedule: 5 s,
+# 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; about 27 hours in all).
+RETRIES = (5, 300, 1800, 7200, 18000, 36000, 36000)
+TASK = "deliver_webhook"
+
+
+class SubscriptionRefused(ValueError):
+    """A subscription refused; the message says why."""
+
+
+def subscribe(org: Organisation, url: str, events: list[str],
+              admin: User) -> tuple[WebhookSubscription, str]:
+    """Subscribe ``url`` of ``org`` to ``events``; returns it and its signing secret (shown
+    once; kept sealed for the worker). Commits."""
+    url = url.strip()
+    if not url.startswith(("https://", "http://")) or len(url) > 500 or " " in url:
+        raise SubscriptionRefused(_("Give the receiver's address as https://… (or http://…)."))
+    if not events or set(events) - set(WEBHOOK_EVENTS):
+        raise SubscriptionRefused(_("Choose at least one event."))
+    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
+    subscription = WebhookSubscription(
+        org_id=org.id, url=url, events=" ".join(e for e in WEBHOOK_EVENTS if e in events),
+        sealed_secret=seal(secret), created_by_id=admin.id)
+    db.session.add(subscription)
+    db.session.flush()
+    security_log.record("webhook_subscribed", actor=admin, detail=f"{org.code}: {url}")
+    db.session.commit()
+    return subscription, secret
+
+
+def end(subscription: WebhookSubscription, admin: User) -> None:
+    """Stop sending to a subscription (its pending deliveries are not sent). Commits."""
+    subscription.active = False
+    security_log.record("webhook_ended", actor=admin,
+                        detail=f"{subscription.org.code}: {subscription.url}")
+    db.session.commit()
+
+
+def _sees(org_id: int, application: Application) -> bool:
+    """Whether the organisation's staff see the application (the pages' rule)."""
+    staff = db.session.scalars(select(User).where(User.org_id == org_id,
+                                                  User.active.is_(True)).limit(50))
+    return any(can_view(user, application) for user in staff)
+
+
+def _actor(application: Application, state: str) -> str | None:
+    """The role whose queue the state is, if it is one."""
+    meta = product_for(application.product).workflow.state(state)
+    return meta.actor if meta else None
+
+
+def transition_events(application: Application, log: TransitionLog) -> int:
+    """Deliveries of a transition's events to the subscriptions of the organisations that
+    see the file (queued: of the one whose queue it entered); none twice. Commits."""
+    org_ids = {i for i in (application.park_id, application.partner_org_id) if i}
+    actor = _actor(application, log.to_state)
+    named, queue_org = named_organisation(application, actor) if actor else (True, None)
+    queue_kind = None if named else kind_of(actor)  # a kind with one organisation (the pool)
+    subscriptions = db.session.scalars(select(WebhookSubscription).where(
+        WebhookSubscription.active.is_(True))).all()
+    made = 0
+    for subscription in subscriptions:
+        org = subscription.org
+        queued = org.id == queue_org or (queue_kind is not None and org.kind == queue_kind)
+        if (org.id not in org_ids and not queued) or not _sees(org.id, application):
+            continue
+        for event in subscription.event_list():
+            if event != "application.queued" or queued:
+                made += _add(subscription, event, log, application)
+    db.session.commit()
+    return made
+
+
+def _add(subscription: WebhookSubscription, event: str, log: TransitionLog,
+         application: Application) -> int:
+    message_id = f"tf_{event.split('.')[1][0]}_{log.id}_{subscription.id}"
+    if db.session.scalar(select(WebhookDelivery.id).where(
+            WebhookDelivery.message_id == message_id)):
+        return 0
+    payload = {"type": event, "timestamp": log.created_at.replace(tzinfo=UTC).isoformat(),
+               "data": {"application_id": application.id, "reference": application.reference,
+                        "product": application.product, "trigger": log.trigger,
+                        "from": log.from_state, "to": log.to_state,
+                        "organisation": subscription.org.code}}
+    delivery = WebhookDelivery(subscription_id=subscription.id, event=event,
+                               message_id=message_id, payload=payload)
+    db.session.add(delivery)
+    db.session.flush()
+    db.session.add(OutboxTask(kind=TASK, payload={"delivery_id": delivery.id}))
+    return 1
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A receiver answers itself: a redirection is a failed attempt, not followed."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def deliver(payload: dict) -> None:
+    """Outbox handler: one attempt of a delivery; a failure schedules the next attempt
+    itself (the Standard Webhooks schedule), so the handler does not raise."""
+    delivery = db.session.get(WebhookDelivery, payload["delivery_id"])
+    if delivery is None or delivery.status == "delivered":
+        return
+    subscription = delivery.subscription
+    if not subscription.active:
+        delivery.status = "cancelled"
+        db.session.commit()
+        return
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":"))
+    now = datetime.now(UTC)
+    headers = {
+        "Content-Type": "application/json", "User-Agent": "talentfin-webhooks/1",
+        "webhook-id": delivery.message_id, "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(unseal(subscription.sealed_secret)).sign(
+            delivery.message_id, now, body)}
+    status_code, error = None, ""
+    started = time.monotonic()
+    try:
+        # The address is http(s), checked when the subscription was made.
+        request = urllib.request.Request(subscription.url,  # noqa: S310
+                                         data=body.encode("utf-8"), headers=headers,
+                                         method="POST")
+        with _OPENER.open(request, timeout=current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) \
+                as response:
+            status_code = response.status
+    except urllib.error.HTTPError as exc:
+        status_code, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = str(getattr(exc, "reason", exc))[:500]
+    delivery.attempts += 1
+    db.session.add(WebhookAttempt(delivery_id=delivery.id, status_code=status_code,
+                                  error=error, duration_ms=int(
+                                      (time.monotonic() - started) * 1000)))
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.status, delivery.delivered_at = "delivered", utcnow()
+    elif delivery.attempts <= len(RETRIES):
+        db.session.add(OutboxTask(kind=TASK, payload={"delivery_id": delivery.id},
+                                  available_at=utcnow() + timedelta(
+                                      seconds=RETRIES[delivery.attempts - 1])))
+    else:
+        delivery.status = "failed"
+    db.session.commit()
+
+
+def send_again(delivery: WebhookDelivery) -> None:
+    """An administrator's "send again": a new attempt now, whatever came before. Commits."""
+    delivery.status = "pending"
+    db.session.add(OutboxTask(kind=TASK, payload={"delivery_id": delivery.id}))
+    db.session.commit()

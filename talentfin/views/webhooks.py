@@ -1,0 +1,100 @@
+"""The administrator's webhook pages: subscriptions, their deliveries with every attempt,
+and "send again"."""
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from talentfin.extensions import db
+from talentfin.forms.admin import WebhookForm
+from talentfin.i18n import _
+from talentfin.institutions import kind_label
+from talentfin.models import Organisation
+from talentfin.models import WebhookDelivery
+from talentfin.models import WebhookSubscription
+from talentfin.policy import ACCOUNTS
+from talentfin.services import webhooks
+from talentfin.views.access import permitted
+from talentfin.views.access import sensitive
+
+bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
+admin_required = permitted("manage", ACCOUNTS)
+SHOWN_DELIVERIES = 50
+
+
+@bp.route("/", methods=["GET", "POST"])
+@admin_required
+@sensitive
+def index():
+    """The subscriptions; subscribe a receiver (its signing secret is shown this once)."""
+    form = WebhookForm()
+    orgs = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
+                              .order_by(Organisation.kind, Organisation.name)).all()
+    form.org_code.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name,
+                                        kind=kind_label(o.kind))) for o in orgs]
+    status = 200
+    if form.validate_on_submit():
+        org = next(o for o in orgs if o.code == form.org_code.data)
+        try:
+            subscription, secret = webhooks.subscribe(
+                org, form.url.data, form.events.data, current_user._get_current_object())
+        except webhooks.SubscriptionRefused as exc:
+            flash(str(exc), "danger")
+            status = 422
+        else:
+            return render_template("webhooks/secret.html", subscription=subscription,
+                                   secret=secret)
+    elif form.is_submitted():
+        status = 422
+    subscriptions = db.session.scalars(select(WebhookSubscription).order_by(
+        WebhookSubscription.active.desc(), WebhookSubscription.created_at.desc())).all()
+    return render_template("webhooks/index.html", form=form,
+                           subscriptions=subscriptions), status
+
+
+def _subscription_or_404(subscription_id: int) -> WebhookSubscription:
+    subscription = db.session.get(WebhookSubscription, subscription_id)
+    if subscription is None:
+        abort(404)
+    return subscription
+
+
+@bp.get("/<int:subscription_id>")
+@admin_required
+def deliveries(subscription_id: int):
+    """A subscription's latest deliveries, each attempt with what the receiver answered."""
+    subscription = _subscription_or_404(subscription_id)
+    shown = db.session.scalars(select(WebhookDelivery).where(
+        WebhookDelivery.subscription_id == subscription.id)
+        .order_by(WebhookDelivery.id.desc()).limit(SHOWN_DELIVERIES)).all()
+    return render_template("webhooks/deliveries.html", subscription=subscription,
+                           deliveries=shown)
+
+
+@bp.post("/<int:subscription_id>/end")
+@admin_required
+@sensitive
+def end(subscription_id: int):
+    """Stop sending to a subscription."""
+    webhooks.end(_subscription_or_404(subscription_id), current_user._get_current_object())
+    flash(_("The webhook is ended: nothing more is sent to it."), "success")
+    return redirect(url_for("webhooks.index"))
+
+
+@bp.post("/deliveries/<int:delivery_id>/again")
+@admin_required
+def send_again(delivery_id: int):
+    """A new attempt of a delivery now (the worker sends it)."""
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None:
+        abort(404)
+    if not delivery.subscription.active:
+        abort(409, _("This webhook is ended; nothing is sent to it."))
+    webhooks.send_again(delivery)
+    flash(_("It is sent again in a moment."), "success")
+    return redirect(url_for("webhooks.deliveries", subscription_id=delivery.subscription_id))

@@ -1,0 +1,216 @@
+"""Webhooks: the organisations' systems told after each commit, signed the Standard Webhooks
+way and verified by a receiver in the test; failures retried on the schedule, each attempt
+kept; a slow or failing receiver never holds a decision."""
+
+import json
+import re
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy import update
+from standardwebhooks import Webhook
+
+from talentfin.models import OutboxTask
+from talentfin.models import TransitionLog
+from talentfin.models import WebhookDelivery
+from talentfin.models import WebhookSubscription
+from talentfin.services import outbox
+from talentfin.services import webhooks
+from tests import factories
+from tests.web import fire
+from tests.web import login
+from tests.web import switch_to
+
+
+class Receiver:
+    """A partner's webhook endpoint: keeps what it receives, answers ``status``."""
+
+    def __init__(self):
+        self.received: list[tuple[dict, bytes]] = []
+        self.status = 204
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                receiver.received.append(({k.lower(): v for k, v in self.headers.items()},
+                                          body))
+                self.send_response(receiver.status)
+                self.end_headers()
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self, secret: str) -> list[dict]:
+        """Each received body, its signature verified as a partner's receiver would."""
+        return [Webhook(secret).verify(body, headers) for headers, body in self.received]
+
+
+@pytest.fixture
+def receiver():
+    """A webhook receiver on a free port."""
+    running = Receiver()
+    yield running
+    running.server.shutdown()
+
+
+def _work() -> None:
+    """The worker's loop until nothing is due (a task may queue the next: a delivery)."""
+    for _round in range(5):
+        if outbox.run_pending() == (0, 0):
+            return
+
+
+def _run_due(db) -> None:
+    db.session.execute(update(OutboxTask).where(OutboxTask.status == "pending")
+                       .values(available_at=datetime(2000, 1, 1)))
+    db.session.commit()
+    outbox.run_pending()
+
+
+def test_the_bank_hears_its_queue_and_its_transitions_signed_after_the_commit(
+        client, auth, world, db, receiver):
+    subscription, secret = webhooks.subscribe(
+        world.bank1, receiver.url, ["application.queued", "application.transition"],
+        world.admin)
+    application = factories.loan_in(world, "park_review")
+    _work()
+    assert receiver.received == []  # not the bank's yet: the park reviews it
+
+    login(auth, world.park_reviewer)
+    assert fire(client, application.id, "park_approve", comment="同意").status_code == 302
+    assert receiver.received == []  # nothing inside the request, nothing before the commit
+    _work()
+    events = receiver.events(secret)
+    assert sorted(e["type"] for e in events) == ["application.queued",
+                                                 "application.transition"]
+    assert {e["data"]["reference"] for e in events} == {application.reference}
+    assert {e["data"]["to"] for e in events} == {"partner_review"}
+    headers = receiver.received[0][0]
+    assert headers["webhook-id"].startswith("tf_") and headers["webhook-signature"]
+    # A forged or altered body does not verify with the secret.
+    with pytest.raises(Exception):  # noqa: B017,PT011 (the library's verification error)
+        Webhook(secret).verify(receiver.received[0][1] + b" ", receiver.received[0][0])
+    # Rerunning the notification task makes no second delivery.
+    count = db.session.query(WebhookDelivery).count()
+    log = db.session.scalars(select(TransitionLog).where(
+        TransitionLog.trigger == "park_approve")).one()
+    assert webhooks.transition_events(application, log) == 0
+    assert db.session.query(WebhookDelivery).count() == count
+
+
+def test_another_bank_hears_nothing_of_it(world, db, receiver):
+    webhooks.subscribe(world.bank2, receiver.url, ["application.transition"], world.admin)
+    factories.loan_in(world, "partner_review")
+    _work()
+    assert receiver.received == []
+    assert db.session.query(WebhookDelivery).count() == 0
+
+
+def test_a_failing_receiver_is_retried_on_the_schedule_and_each_attempt_kept(
+        world, db, receiver):
+    receiver.status = 500
+    subscription, secret = webhooks.subscribe(world.bank1, receiver.url,
+                                              ["application.queued"], world.admin)
+    factories.loan_in(world, "partner_review")
+    _work()
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    assert delivery.status == "pending" and delivery.attempts == 1
+    assert [(a.status_code, a.error) for a in delivery.tries] == [(500, "HTTP 500")]
+    retry = db.session.scalars(select(OutboxTask).where(
+        OutboxTask.kind == webhooks.TASK, OutboxTask.status == "pending")).one()
+    waited = (retry.available_at - delivery.tries[0].at).total_seconds()
+    assert 4 <= waited <= 6  # the first retry after 5 seconds
+    # It keeps failing: after the last retry (about a day) the delivery is failed.
+    for _attempt in webhooks.RETRIES:
+        _run_due(db)
+    db.session.expire_all()
+    delivery = db.session.get(WebhookDelivery, delivery.id)
+    assert delivery.status == "failed" and delivery.attempts == len(webhooks.RETRIES) + 1
+    assert sum(webhooks.RETRIES) / 3600 > 24
+    # The administrator sends it again once the receiver is mended: delivered, verified.
+    receiver.status = 200
+    webhooks.send_again(delivery)
+    _work()
+    db.session.expire_all()
+    delivery = db.session.get(WebhookDelivery, delivery.id)
+    assert delivery.status == "delivered" and delivery.tries[-1].status_code == 200
+    assert receiver.events(secret)[-1]["type"] == "application.queued"
+
+
+def test_a_receiver_that_cannot_be_reached_is_an_attempt_failed_not_an_error(world, db):
+    webhooks.subscribe(world.bank1, "http://127.0.0.1:9/nobody", ["application.queued"],
+                       world.admin)
+    factories.loan_in(world, "partner_review")
+    _work()
+    assert db.session.scalar(select(OutboxTask.id).where(OutboxTask.status == "failed")) \
+        is None  # the task itself succeeded: it scheduled a retry
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    assert delivery.tries[0].status_code is None and delivery.tries[0].error
+
+
+def test_subscriptions_are_checked(world):
+    with pytest.raises(webhooks.SubscriptionRefused):
+        webhooks.subscribe(world.bank1, "ftp://bank/hooks", ["application.queued"], world.admin)
+    with pytest.raises(webhooks.SubscriptionRefused):
+        webhooks.subscribe(world.bank1, "https://bank/hooks", ["everything"], world.admin)
+
+
+def test_payload_is_the_standard_webhooks_shape(world, db, receiver):
+    _subscription, secret = webhooks.subscribe(world.bank1, receiver.url,
+                                               ["application.queued"], world.admin)
+    factories.loan_in(world, "partner_review")
+    _work()
+    [event] = receiver.events(secret)
+    assert set(event) == {"type", "timestamp", "data"}
+    assert datetime.fromisoformat(event["timestamp"]).tzinfo is not None
+    assert json.loads(receiver.received[0][1])["data"]["organisation"] == world.bank1.code
+
+
+def test_the_administrator_subscribes_reads_the_attempts_and_sends_again(
+        client, auth, world, db, receiver):
+    login(auth, world.admin)
+    assert "No webhooks yet." in client.get("/admin/webhooks/").get_data(as_text=True)
+    assert client.post("/admin/webhooks/", data={
+        "org_code": world.bank1.code, "url": receiver.url}).status_code == 422  # no event
+    shown = client.post("/admin/webhooks/", data={
+        "org_code": world.bank1.code, "url": receiver.url, "events": ["application.queued"]})
+    assert shown.status_code == 200
+    secret = re.search(r'id="signing-secret">([^<]+)<', shown.get_data(as_text=True)).group(1)
+    assert secret.startswith("whsec_")
+    subscription = db.session.scalars(select(WebhookSubscription)).one()
+    assert secret not in subscription.sealed_secret  # kept sealed
+
+    receiver.status = 503
+    factories.loan_in(world, "partner_review")
+    _work()
+    page = client.get(f"/admin/webhooks/{subscription.id}").get_data(as_text=True)
+    assert "HTTP 503" in page and "being sent" in page
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    # Failed for good, then sent again once the receiver works.
+    delivery.status = "failed"
+    db.session.commit()
+    receiver.status = 200
+    assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 302
+    _work()
+    page = client.get(f"/admin/webhooks/{subscription.id}").get_data(as_text=True)
+    assert "HTTP 200" in page and "delivered" in page
+    assert receiver.events(secret)[-1]["data"]["organisation"] == world.bank1.code
+
+    assert client.post(f"/admin/webhooks/{subscription.id}/end").status_code == 302
+    factories.loan_in(world, "partner_review")
+    _work()
+    assert db.session.query(WebhookDelivery).count() == 1  # nothing for an ended webhook
+    assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 409
+    switch_to(auth, world.officer1)
+    hidden = client.get("/admin/users").status_code
+    assert client.get("/admin/webhooks/").status_code == hidden
+    assert client.get(f"/admin/webhooks/{subscription.id}").status_code == hidden
