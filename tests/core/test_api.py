@@ -448,3 +448,16 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
         assert hidden in (403, 404)
         assert client.get("/admin/api-clients").status_code == hidden
         assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == hidden
+
+
+def test_the_documentation_page_is_served_with_its_own_assets(client):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/v1/openapi.json" in html and "https://" not in html  # nothing from a CDN
+    assert "<script>" not in html  # the CSP allows no inline script
+    for name in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        asset = client.get(f"/api/v1/docs/assets/{name}")
+        assert asset.status_code == 200 and len(asset.data) > 10_000
+    assert client.get("/api/v1/docs/assets/index.html").status_code == 404
+    assert client.get("/static/api-docs.js").status_code == 200

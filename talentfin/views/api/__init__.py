@@ -18,6 +18,7 @@ from talentfin.extensions import csrf
 from talentfin.services import api_clients
 from talentfin.services.api_clients import TOKEN_SECONDS
 from talentfin.views.api import applications
+from talentfin.views.api import docs
 from talentfin.views.api import oauth
 from talentfin.views.api import queue
 
@@ -59,6 +60,7 @@ def register_api(app: Flask) -> None:
     csrf.exempt(applications.blp)
     csrf.exempt(queue.blp)
     app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
+    app.register_blueprint(docs.bp, url_prefix=PREFIX)
     server = AuthorizationServer(app, query_client=api_clients.query_client,
                                  save_token=api_clients.save_token)
     server.register_grant(ClientCredentials)
