@@ -57,7 +57,7 @@ test-faults: deps
 	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m faults tests/faults
 
 lint: $(STAMP)
-	$(BIN)/ruff check talentfin tests
+	$(BIN)/ruff check talentfin tests examples
 	$(BIN)/lint-imports
 
 bench: deps

@@ -16,6 +16,7 @@ from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import ApplicationSchema
 from talentfin.views.api.schemas import TransitionBodySchema
+from talentfin.views.api.schemas import problems
 from talentfin.workflows import access
 from talentfin.workflows import engine
 from talentfin.workflows.registry import product_for
@@ -33,6 +34,7 @@ def _visible(application_id: int) -> Application:
 
 @blp.get("/<int:application_id>")
 @blp.response(200, ApplicationSchema)
+@problems(blp, 400, 401, 403, 404, 429)
 @blp.doc(security=[{"oauth2": ["read"]}])
 @requires("read")
 def read(application_id: int):
@@ -44,9 +46,7 @@ def read(application_id: int):
 @blp.post("/<int:application_id>/transitions/<trigger>")
 @blp.arguments(TransitionBodySchema, as_kwargs=False)
 @blp.response(200, ApplicationSchema)
-@blp.alt_response(409, description="Someone acted first: reload and decide again.")
-@blp.alt_response(422, description="A field or a rule refused it (the same reasons as the "
-                                   "page, in the caller's language).")
+@problems(blp, 400, 401, 403, 404, 409, 422, 429)
 @blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY])
 @requires("decide")
 @idempotent(ApplicationSchema)

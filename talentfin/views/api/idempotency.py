@@ -1,5 +1,6 @@
 """The ``Idempotency-Key`` header on the API's POSTs (see services.idempotency)."""
 
+import re
 from functools import wraps
 
 from flask import abort
@@ -12,10 +13,11 @@ from talentfin.i18n import _
 from talentfin.services import idempotency
 from talentfin.views.errors import problem
 
-MAX_KEY = 255
+KEY = re.compile(r"[!-~]{1,255}")  # visible ASCII, as the document says
 # The header as the OpenAPI document describes it on each POST.
 IDEMPOTENCY_KEY = {
-    "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string"},
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "pattern": "^[!-~]{1,255}$"},
     "description": "A retry with the same key and body gets the first response and changes "
                    "nothing; the same key with another body is refused (422); kept 24 hours."}
 
@@ -30,8 +32,9 @@ def idempotent(schema):
             key = request.headers.get("Idempotency-Key")
             if key is None:
                 return view(*args, **kwargs)
-            if not key.strip() or len(key) > MAX_KEY or not key.isprintable():
-                abort(400, _("An Idempotency-Key is 1 to 255 printable characters."))
+            if not KEY.fullmatch(key):
+                abort(400, _("An Idempotency-Key is 1 to 255 visible ASCII characters (a "
+                             "UUID, say)."))
             digest = idempotency.request_digest(request.method, request.path,
                                                 request.get_data())
             claim = idempotency.claim(g.api_client, key, digest)

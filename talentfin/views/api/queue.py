@@ -11,6 +11,7 @@ from talentfin.services.queues import QueueFilter
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import QueueArgsSchema
 from talentfin.views.api.schemas import QueuePageSchema
+from talentfin.views.api.schemas import problems
 
 blp = Blueprint("api_queue", __name__, description="The review queue")
 
@@ -18,6 +19,7 @@ blp = Blueprint("api_queue", __name__, description="The review queue")
 @blp.get("/")
 @blp.arguments(QueueArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, QueuePageSchema)
+@problems(blp, 400, 401, 403, 422, 429)
 @blp.doc(security=[{"oauth2": ["read"]}])
 @requires("read")
 def queue(limit: int, after: str | None = None, **filters):

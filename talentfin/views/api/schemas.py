@@ -134,3 +134,36 @@ class TransitionBodySchema(ma.Schema):
         unknown = ma.INCLUDE
 
     comment = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(metadata={"description": "a stable address per kind of refusal"})
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String(metadata={"description": "the reason, in the caller's language"})
+    errors = fields.Dict(metadata={"description": "each refused field's messages"})
+
+
+PROBLEM_TYPE = "application/problem+json"
+PROBLEMS = {400: "The request is incomplete (On-Behalf-Of, a cursor, a key).",
+            401: "No valid access token.",
+            403: "The token's scope, or the person, may not do this.",
+            404: "No such application, or the person may not see it.",
+            409: "Someone acted first, or the same Idempotency-Key is being answered.",
+            422: "A field or a rule refused it.",
+            429: "The client's rate limit is reached (Retry-After)."}
+
+
+def problems(blueprint, *codes: int):
+    """Document the problem responses an operation can give (``codes``)."""
+
+    def decorate(view):
+        for code in codes:
+            view = blueprint.alt_response(code, schema=ProblemSchema,
+                                          content_type=PROBLEM_TYPE,
+                                          description=PROBLEMS[code])(view)
+        return view
+
+    return decorate
