@@ -10,6 +10,7 @@ from wtforms import DateField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
+from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
@@ -88,6 +89,12 @@ class ChoiceField(_NamedChoices, SelectField):
 
 class RadioChoiceField(_NamedChoices, RadioField):
     """Radio buttons that name their choices when they refuse one (``_NamedChoices``)."""
+
+
+class MultipleChoiceField(_NamedChoices, SelectMultipleField):
+    """Several choices that name the choices when they refuse one (``_NamedChoices``):
+    WTForms' "'x' is not a valid choice for this field." is only a fuzzy entry of its
+    Chinese catalogue, shown in English."""
 
 
 class ParsedTextField(StringField):

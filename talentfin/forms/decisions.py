@@ -6,20 +6,20 @@ may fill itself from the application (``prefill``), and a request for informatio
 only the product's own fields and documents (``for_application``).
 """
 
-from wtforms import SelectMultipleField
 from wtforms import TextAreaField
 from wtforms import widgets
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
+from talentfin.forms.base import MultipleChoiceField
 from talentfin.i18n import _l
 from talentfin.models import Application
 from talentfin.workflows.registry import product_for
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes."""
+class MultiCheckboxField(MultipleChoiceField):
+    """Several choices as checkboxes (a refused one names the choices)."""
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()

@@ -2,6 +2,7 @@
 agreement signed, the money paid in with the registration of the change, and the exit
 (method, date, proceeds) with the multiple and the IRR of the dated cash flows."""
 
+import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP
 from decimal import Decimal
@@ -20,6 +21,8 @@ from talentfin.workflows.equity.labels import EXIT_METHODS
 from talentfin.workflows.equity.labels import FUNDING_PAPERS
 from talentfin.workflows.equity.models import CashFlow
 from talentfin.workflows.equity.models import EquityApplication
+
+MAX_RATE = 1e9  # an annual rate (as a fraction) worth showing
 
 
 def start_publicity(ctx: FireContext) -> None:
@@ -164,6 +167,9 @@ def returns(application: EquityApplication, proceeds_fen: int | None = None,
             rate = Decimal(-1)
         else:
             found = xirr([d for d, _ in flows], [a for _, a in flows])
+            # A rate that does not exist or is beyond any meaning (a fortune a day after
+            # the investment) is not shown as a number.
             rate = Decimal(str(found)).quantize(Decimal("0.0001"), ROUND_HALF_UP) \
-                if found is not None else None
+                if found is not None and math.isfinite(found) and abs(found) < MAX_RATE \
+                else None
     return Returns(invested, proceeds, multiple, rate)
