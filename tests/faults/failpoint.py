@@ -1,7 +1,7 @@
 """A worker or scheduler process with a failpoint, for the fault tests to kill.
 
 ``python -m tests.faults.failpoint worker|scheduler POINT SIGNAL_FILE`` starts the real
-process (``run_worker`` or ``run_scheduler`` on the app the ``TALENTFIN_*`` variables
+process (``run_worker``, or ``run_scheduler`` once, on the app the ``TALENTFIN_*`` variables
 configure), with one function wrapped: when the process reaches POINT it creates
 SIGNAL_FILE and hangs there until it is killed. The points:
 
@@ -50,7 +50,9 @@ def main() -> int:
     hang_after(module, name, signal_file, before)
     app = create_app()
     if role == "scheduler":
-        return jobs.run_scheduler(app)
+        # Every job for the current period, whatever the hour (``--once``): the test must
+        # not depend on whether the monthly statement's time has come today.
+        return jobs.run_scheduler(app, once=True)
     with app.app_context():
         run_worker(0.2)
     return 0
