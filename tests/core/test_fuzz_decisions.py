@@ -469,9 +469,14 @@ def _bond_setup(_world) -> SimpleNamespace:
 
 
 def _bond_build(world, extras, state: str, founder: User) -> Application:
+    """A bond in ``state``, or an allocation of the open bond (a new one when the last is
+    allocated in full: every allocation walked past the approval takes its part)."""
     if state in issue_demo.PATHS:
         return bond.bond_in(extras.uw, state)
-    if extras.bond_id is None:
+    left = None if extras.bond_id is None else db.session.scalar(
+        select(BondIssue.size_fen - BondIssue.allocated_fen)
+        .where(BondIssue.id == extras.bond_id))
+    if left is None or left < bond.AMOUNT_FEN:
         extras.bond_id = bond.bond_in(extras.uw, "allocating").id
     return bond.allocation_in(world, extras.uw, state, founder=founder,
                               bond=db.session.get(BondIssue, extras.bond_id))
