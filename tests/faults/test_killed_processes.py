@@ -46,9 +46,10 @@ def test_a_worker_killed_while_making_a_dossier_leaves_it_to_another_exactly_onc
 
     second = processes.flask(["worker"], env, log)
     try:
-        processes.wait_for(lambda: db.session.scalar(select(func.count(Dossier.id)).where(
-            Dossier.status == "ready")) == len(expected), 120,
-            "another worker to finish the dossiers", second, log)
+        # The dossiers ready and their tasks marked done (a commit after the render's).
+        processes.wait_for(lambda: db.session.scalar(select(func.count(OutboxTask.id)).where(
+            OutboxTask.kind == "render_dossier", OutboxTask.status == "done"))
+            == len(expected), 120, "another worker to finish the dossiers", second, log)
     finally:
         processes.stop(second)
 
