@@ -9,6 +9,7 @@ back to it, and a 409 shows what the user typed so a long comment is not lost.
 import logging
 
 from flask import Flask
+from flask import abort
 from flask import current_app
 from flask import g
 from flask import jsonify
@@ -62,6 +63,17 @@ def register(app: Flask) -> None:
     # checks connections before use (pool_pre_ping), so the site recovers by itself.
     for error in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(error, database_unavailable)
+    app.before_request(refuse_nul)
+
+
+def refuse_nul() -> None:
+    """A NUL in the query string or a header means nothing in any field and PostgreSQL
+    refuses it in text: the request is refused whole (400) before anything reads it.
+    (Form fields drop it instead, so what was typed is kept: ``forms.base``.)"""
+    if any("\x00" in key or "\x00" in value for key, value in request.args.items(multi=True)) \
+            or any("\x00" in value for _name, value in request.headers.items()):
+        abort(400, str(_l("The address or a header holds a NUL character, which no field "
+                          "takes.")))
 
 
 def database_unavailable(error):

@@ -215,6 +215,22 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
     assert set(refused.get_json()["errors"]["query"]) == {"limit", "sort", "min_amount_fen"}
     bad_cursor = _queue(client, token, world.officer1.email, after="not-a-cursor")
     assert bad_cursor.status_code == 400 and bad_cursor.get_json()["detail"]
+    unknown = _queue(client, token, world.officer1.email, status="sleeping", product="lottery")
+    assert unknown.status_code == 422
+    assert set(unknown.get_json()["errors"]["query"]) == {"status", "product"}
+    assert _queue(client, token, world.officer1.email, status="all").status_code == 200
+
+
+def test_a_nul_in_the_query_or_a_header_is_refused_before_the_database_sees_it(
+        client, world, bank_client):
+    row, secret = bank_client
+    token = _token(client, row.client_id, secret)
+    in_query = _queue(client, token, world.officer1.email, status="\x00")
+    assert in_query.status_code == 400 and "NUL" in in_query.get_json()["detail"]
+    in_header = _queue(client, token, world.officer1.email + "\x00")
+    assert in_header.status_code == 400
+    # A page's address too (PostgreSQL would refuse the text; the page says 400, not 500).
+    assert client.get("/queue/?status=%00").status_code == 400
 
 
 def test_an_internal_note_is_read_in_its_own_institution_only(client, world, bank_client):

@@ -71,11 +71,14 @@ def test_another_founders_token_opens_a_draft_of_ones_own(client, auth, world):
 def test_two_requests_of_one_page_at_once_open_one_draft(app, world):
     barrier = threading.Barrier(2)
     opened: list = [None, None]
+    # Read in this thread: the fixture's objects belong to its session, which two threads
+    # must not load through at once.
+    founder_id = world.founder.id
 
     def press(index: int) -> None:
         with app.test_request_context():
             try:
-                founder = db.session.get(User, world.founder.id)
+                founder = db.session.get(User, founder_id)
                 barrier.wait(timeout=30)
                 opened[index] = service.start_application(founder, "loan", "same-page-token").id
             except Exception as exc:  # noqa: BLE001 - the test inspects what each got

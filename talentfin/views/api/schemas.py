@@ -7,8 +7,11 @@ import marshmallow as ma
 from marshmallow import fields
 from marshmallow import validate
 
+from talentfin.i18n import _
 from talentfin.models import TALENT_TIERS
+from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
+from talentfin.workflows.registry import products
 
 
 class Moment(fields.DateTime):
@@ -84,13 +87,26 @@ class ApplicationSchema(ma.Schema):
     dossiers = fields.List(fields.Nested(DossierSchema))
 
 
+def _known_state(value: str) -> None:
+    """A state of some product, "" or "all" (as the page offers; the registry is read at
+    each call, since products are registered at start)."""
+    if value not in ("", "all") and value not in all_states():
+        raise ma.ValidationError(str(_("No product has this state.")))
+
+
+def _known_product(value: str) -> None:
+    """A registered product's key, or "" for every product."""
+    if value and value not in {product.key for product in products()}:
+        raise ma.ValidationError(str(_("There is no such product.")))
+
+
 class QueueArgsSchema(ma.Schema):
     """The queue's filters, as the page's (amounts in fen)."""
 
-    status = fields.String(load_default="", validate=validate.Length(max=40),
+    status = fields.String(load_default="", validate=_known_state,
                            metadata={"description": "a state; empty: the states the person "
                                                     "acts on; all: everything visible"})
-    product = fields.String(load_default="", validate=validate.Length(max=20))
+    product = fields.String(load_default="", validate=_known_product)
     tier = fields.String(load_default="", validate=validate.OneOf(["", *TALENT_TIERS]))
     min_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
     max_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
