@@ -34,16 +34,26 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_required = permitted("manage", ACCOUNTS)
 
 
+def offer_organisations(field, *, active_only: bool = True) -> list[Organisation]:
+    """Offer the organisations (by kind, then name; the active ones only unless told) as the
+    field's choices, each with its kind; returned, for the view to find the one chosen."""
+    query = select(Organisation).order_by(Organisation.kind, Organisation.name)
+    if active_only:
+        query = query.where(Organisation.active.is_(True))
+    orgs = db.session.scalars(query).all()
+    field.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name, kind=kind_label(o.kind)))
+                     for o in orgs]
+    return orgs
+
+
 @bp.route("/users", methods=["GET", "POST"])
 @admin_required
 @sensitive
 def users():
     """List accounts and create staff accounts."""
     form = StaffUserForm()
-    orgs = db.session.scalars(
-        select(Organisation).order_by(Organisation.kind, Organisation.name)).all()
-    form.org_code.choices = [("", _("(none)"))] + [
-        (o.code, _("%(name)s (%(kind)s)", name=o.name, kind=kind_label(o.kind))) for o in orgs]
+    offer_organisations(form.org_code, active_only=False)
+    form.org_code.choices.insert(0, ("", _("(none)")))
     status = 200
     if form.validate_on_submit():
         try:
@@ -157,11 +167,7 @@ def organisations():
 def clients():
     """The partner API's clients; register one (its secret is shown this once)."""
     form = ApiClientForm()
-    orgs = db.session.scalars(
-        select(Organisation).where(Organisation.active.is_(True))
-        .order_by(Organisation.kind, Organisation.name)).all()
-    form.org_code.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name,
-                                        kind=kind_label(o.kind))) for o in orgs]
+    orgs = offer_organisations(form.org_code)
     status = 200
     if form.validate_on_submit():
         org = next(o for o in orgs if o.code == form.org_code.data)

@@ -13,14 +13,13 @@ from sqlalchemy import select
 from talentfin.extensions import db
 from talentfin.forms.admin import WebhookForm
 from talentfin.i18n import _
-from talentfin.institutions import kind_label
-from talentfin.models import Organisation
 from talentfin.models import WebhookDelivery
 from talentfin.models import WebhookSubscription
 from talentfin.policy import ACCOUNTS
 from talentfin.services import webhooks
 from talentfin.views.access import permitted
 from talentfin.views.access import sensitive
+from talentfin.views.admin import offer_organisations
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 admin_required = permitted("manage", ACCOUNTS)
@@ -33,10 +32,7 @@ SHOWN_DELIVERIES = 50
 def index():
     """The subscriptions; subscribe a receiver (its signing secret is shown this once)."""
     form = WebhookForm()
-    orgs = db.session.scalars(select(Organisation).where(Organisation.active.is_(True))
-                              .order_by(Organisation.kind, Organisation.name)).all()
-    form.org_code.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name,
-                                        kind=kind_label(o.kind))) for o in orgs]
+    orgs = offer_organisations(form.org_code)
     status = 200
     if form.validate_on_submit():
         org = next(o for o in orgs if o.code == form.org_code.data)
