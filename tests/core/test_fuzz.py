@@ -5,14 +5,11 @@ control character, an amount beyond the money's bounds); a refusal in a Chinese 
 is in Chinese. ``make test`` runs a bounded share; ``make fuzz`` runs 10,000 cases and more
 (the ``fuzz`` profile)."""
 
-import os
 import re
 
 import pytest
-from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
-from hypothesis import strategies as st
 from sqlalchemy import select
 
 from talentfin.extensions import db
@@ -20,33 +17,14 @@ from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.money import MAX_FEN
 from tests import factories
+from tests.fuzzing import CASES
+from tests.fuzzing import ENGLISH
+from tests.fuzzing import ODD
+from tests.fuzzing import STATUSES
 from tests.web import login
-
-settings.register_profile("default", max_examples=15, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=2_500, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.too_slow])
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 pytestmark = pytest.mark.fuzz
 
-# What people and attackers type: any text, numbers in every shape, control and bidi
-# characters, digits of other scripts, very long strings.
-ODD = st.one_of(
-    st.text(max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
-    st.sampled_from(["", " ", "0", "-1", "1e9", "١٢٣", "²", "9" * 30, "1,000,000.005",
-                     "\x00", "\u202e12", "NaN", "inf", "2026-02-30", "0000-00-00",
-                     "<script>x</script>", "' OR 1=1 --", "=cmd|' /C calc'!A0"]),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
-    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-)
-# Strings the English WTForms and our own English messages would show untranslated.
-ENGLISH = re.compile(r"This field is required|Not a valid|Invalid Choice|Enter a whole "
-                     r"number|must be at")
-STATUSES = (200, 302, 400, 403, 404, 409, 422, 429)
 
 
 def _stored_text_is_clean() -> None:
@@ -66,7 +44,7 @@ def _check(response, chinese: bool) -> None:
         assert not ENGLISH.search(response.get_data(as_text=True))
 
 
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(amount=ODD, term=ODD, purpose=ODD, partner=ODD)
 def test_the_loan_request_step(client, auth, world, amount, term, purpose, partner):
     application = factories.draft(world) if not hasattr(world, "fuzz_draft") else None
@@ -81,7 +59,7 @@ def test_the_loan_request_step(client, auth, world, amount, term, purpose, partn
     _stored_text_is_clean()
 
 
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(name=ODD, uscc=ODD, founded=ODD, capital=ODD, employees=ODD, address=ODD)
 def test_the_company_profile(client, auth, world, name, uscc, founded, capital, employees,
                              address):
@@ -98,7 +76,7 @@ def test_the_company_profile(client, auth, world, name, uscc, founded, capital, 
     _stored_text_is_clean()
 
 
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(status=ODD, product=ODD, tier=ODD, low=ODD, high=ODD, page=ODD, sort=ODD)
 def test_the_queue_filters(client, auth, world, status, product, tier, low, high, page,
                            sort):
@@ -111,7 +89,7 @@ def test_the_queue_filters(client, auth, world, status, product, tier, low, high
     _check(response, chinese=False)
 
 
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(amount=ODD, rate=ODD, term=ODD, comment=ODD)
 def test_the_banks_recommendation(client, auth, world, amount, rate, term, comment):
     if not hasattr(world, "fuzz_loan"):
@@ -125,7 +103,7 @@ def test_the_banks_recommendation(client, auth, world, amount, rate, term, comme
     _stored_text_is_clean()
 
 
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(email=ODD, password=ODD, name=ODD, company=ODD, uscc=ODD)
 def test_registration_and_login(client, world, email, password, name, company, uscc):
     response = client.post("/register", data={

@@ -13,7 +13,6 @@ those and of the rest listed (``long_run_only``). The application is built once 
 Hypothesis run, in the transition's source state, for a founder of its own, and built
 again when a firing moved it on; its actor is logged in once, in Chinese."""
 
-import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -24,7 +23,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -58,33 +56,19 @@ from tests import factories
 from tests.board import factories as board
 from tests.bond import factories as bond
 from tests.equity import factories as equity
+from tests.fuzzing import CASES
+from tests.fuzzing import ENGLISH
+from tests.fuzzing import ODD
+from tests.fuzzing import PROFILE
+from tests.fuzzing import STATUSES
 from tests.insurance import factories as insurance
 from tests.web import login
 from tests.web import switch_to
-
-settings.register_profile("default", max_examples=15, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.too_slow])
-settings.register_profile("fuzz", max_examples=2_500, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                 HealthCheck.too_slow])
-PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 pytestmark = pytest.mark.fuzz
 
 TODAY = business_today()
 
-# What people and attackers type: any text, numbers in every shape, control and bidi
-# characters, digits of other scripts, very long strings.
-ODD = st.one_of(
-    st.text(max_size=40),
-    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
-    st.sampled_from(["", " ", "0", "-1", "1e9", "١٢٣", "²", "9" * 30, "1,000,000.005",
-                     "\x00", "\u202e12", "NaN", "inf", "2026-02-30", "0000-00-00",
-                     "<script>x</script>", "' OR 1=1 --", "=cmd|' /C calc'!A0"]),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
-    st.decimals(allow_nan=False, allow_infinity=False, places=3).map(str),
-)
 # Values of a field's own shape, at and beyond its bounds: the firing goes through now
 # and then, and the effects meet the extremes a form lets pass.
 AMOUNTS = st.one_of(
@@ -116,14 +100,6 @@ TICKS = st.sampled_from(["y", "on", "1", "", "false"])
 TYPED = {"amount": AMOUNTS, "rate": RATES, "percent": RATES, "date": DATES, "count": COUNTS,
          "text": WORDS, "bool": TICKS}
 
-# Strings the English WTForms and our own English messages (the fields' of
-# ``talentfin.forms.base``, the page's) would show untranslated.
-ENGLISH = re.compile(r"This field is required|Not a valid|Invalid Choice|could not be "
-                     r"coerced|Field must be|Enter a whole number|must be at|Enter an "
-                     r"amount|Enter the date as|Choose one of|Enter a positive rate|A rate "
-                     r"is at most|cannot be in the future|Write the amount|is too large|"
-                     r"Please correct", re.IGNORECASE)
-STATUSES = (200, 302, 400, 403, 404, 409, 422, 429)
 # C0 controls but tab and line breaks, DEL and the C1 controls, the bidi embeddings,
 # overrides and isolates: what ``talentfin.text.clean_text`` takes out of every form.
 UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -374,7 +350,7 @@ LOAN = (
 
 
 @pytest.mark.parametrize("case", _cases(LOAN))
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(data=st.data())
 def test_the_loans_decision_forms_take_any_input(app, client, auth, world, case, data):
     """The bank's and the park's forms on a loan (amounts, rates, terms, dates, grades,
@@ -411,7 +387,7 @@ INSURANCE = (
 
 
 @pytest.mark.parametrize("case", _cases(INSURANCE))
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(data=st.data())
 def test_the_insurers_decision_forms_take_any_input(app, client, auth, world, case, data):
     """The insurer's and the founder's forms on a policy (proposal, sum insured, rate,
@@ -451,7 +427,7 @@ EQUITY = (
 
 
 @pytest.mark.parametrize("case", _cases(EQUITY))
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(data=st.data())
 def test_the_funds_decision_forms_take_any_input(app, client, auth, world, case, data):
     """The fund's forms on a deal (workstream owners, valuation and ticket, dates, the
@@ -512,7 +488,7 @@ BOND = (
 
 
 @pytest.mark.parametrize("case", _cases(BOND))
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(data=st.data())
 def test_the_underwriters_decision_forms_take_any_input(app, client, auth, world, case,
                                                         data):
@@ -549,7 +525,7 @@ BOARD = (
 
 
 @pytest.mark.parametrize("case", _cases(BOARD))
-@settings(settings.get_profile(PROFILE))
+@settings(CASES)
 @given(data=st.data())
 def test_the_exchanges_decision_forms_take_any_input(app, client, auth, world, case, data):
     """The exchange's and the founder's forms on a listing (listing code, tier, day, the
