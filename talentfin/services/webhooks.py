@@ -104,10 +104,15 @@ def transition_events(application: Application, log: TransitionLog) -> int:
     subscriptions = db.session.scalars(select(WebhookSubscription).where(
         WebhookSubscription.active.is_(True))).all()
     made = 0
+    sees: dict[int, bool] = {}  # by organisation: several subscriptions share one answer
     for subscription in subscriptions:
         org = subscription.org
         queued = org.id == queue_org or (queue_kind is not None and org.kind == queue_kind)
-        if (org.id not in org_ids and not queued) or not _sees(org.id, application):
+        if org.id not in org_ids and not queued:
+            continue
+        if org.id not in sees:
+            sees[org.id] = _sees(org.id, application)
+        if not sees[org.id]:
             continue
         for event in subscription.event_list():
             if event != "application.queued" or queued:

@@ -63,8 +63,9 @@ def within_rate_limit(client) -> None:
     the limit a 429 with ``Retry-After``."""
     limit = current_app.config["API_RATE_LIMIT"]
     window = current_app.config["API_RATE_WINDOW_SECONDS"]
-    allowed = rates.allow("api", client.client_id, limit, window)
+    rates.record("api", client.client_id)  # recorded first, then counted: see rates.allow
     used = rates.recent("api", client.client_id, window)
+    allowed = used <= limit
     g.rate_headers = {"RateLimit-Limit": str(limit),
                       "RateLimit-Remaining": str(max(limit - used, 0)),
                       "RateLimit-Reset": str(window),
