@@ -259,6 +259,12 @@ class CountField(IntegerField):
             raise StopValidation(self._bound_message(self.maximum))
 
 
+# The dates a form takes: a firm founded in 1900 or later, a maturity or a deadline before
+# 2200 (a year 0001 or 9999 is a slip of the keyboard; 9999 also overflows date arithmetic).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
 class DateInputField(DateField):
     """A date typed as YYYY-MM-DD: a text that is not one says so, not "required".
 
@@ -282,12 +288,17 @@ class DateInputField(DateField):
             raise ValueError(_("Enter the date as YYYY-MM-DD, e.g. 2026-03-15.")) from exc
 
     def pre_validate(self, form):
-        """Stop on a parse error; refuse a future date of a past fact."""
+        """Stop on a parse error; refuse a date no record of the programme can hold and a
+        future date of a past fact."""
         if self.process_errors:
             raise StopValidation()
         if self.not_after_today and isinstance(self.data, date) \
                 and self.data > business_today():
             raise StopValidation(_("This date cannot be in the future."))
+        if isinstance(self.data, date) and not EARLIEST_DATE <= self.data <= LATEST_DATE:
+            raise StopValidation(_("Enter a date between %(earliest)s and %(latest)s.",
+                                   earliest=EARLIEST_DATE.isoformat(),
+                                   latest=LATEST_DATE.isoformat()))
 
 
 USCC_MESSAGES = {

@@ -54,4 +54,11 @@ def test_policy_proposals_refuse_a_bad_date_and_an_oversized_value(client, auth,
         "effective_from": business_today().isoformat(), "reason": "通知"})
     assert response.status_code == 422
     assert "The value is too large." in text(response)
+    # A year of four digits that no record holds (a slip: 0001, 9999) is refused, named.
+    for slip in ("9999-12-31", "0001-01-01"):
+        response = client.post("/policy/", data={
+            "key": "compensation_ratio_bp", "value": "6500", "effective_from": slip,
+            "reason": "通知"})
+        assert response.status_code == 422
+        assert "Enter a date between 1900-01-01 and 2199-12-31." in text(response)
     assert db.session.query(PolicyParameter).count() == before
