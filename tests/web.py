@@ -1,5 +1,6 @@
 """Helpers for tests that drive the app through the web client as a user would."""
 
+import base64
 import io
 import re
 
@@ -118,3 +119,26 @@ def registration_link(email: str) -> str:
     assert found, task.payload["body"]
     return found.group(1)
 
+
+def api_basic(client_id: str, secret: str) -> dict:
+    """The Basic authorization header of an API client's id and secret."""
+    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return {"Authorization": f"Basic {pair}"}
+
+
+def api_token(client, client_id: str, secret: str) -> str:
+    """An access token of the partner API, through the client-credentials flow."""
+    response = client.post("/api/v1/oauth/token", data={"grant_type": "client_credentials"},
+                           headers=api_basic(client_id, secret))
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    return body["access_token"]
+
+
+def api_decide(client, token: str, person: str, application_id: int, trigger: str,
+               body: dict, **headers):
+    """Fire a transition through the partner API for ``person`` (On-Behalf-Of)."""
+    return client.post(f"/api/v1/applications/{application_id}/transitions/{trigger}",
+                       json=body, headers={"Authorization": f"Bearer {token}",
+                                           "On-Behalf-Of": person, **headers})

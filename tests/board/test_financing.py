@@ -14,6 +14,7 @@ from datetime import date
 from datetime import timedelta
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ from talentfin.models import TransitionLog
 from talentfin.pool import ledger
 from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import LedgerLine
+from talentfin.services import api_clients
 from talentfin.services.board import desk
 from talentfin.workflows import engine
 from talentfin.workflows.board import financing
@@ -44,6 +46,8 @@ from tests.board.factories import refusal
 from tests.board.factories import refused
 from tests.board.factories import set_parameter
 from tests.conftest import PG_URL
+from tests.web import api_decide
+from tests.web import api_token
 
 PG = bool(PG_URL)
 
@@ -511,3 +515,32 @@ def test_a_declined_rewards_dossier_states_what_the_year_earns_at_the_decision(
     advance(world, exchange, listed, "decline_reward")
     assert _decision(listed) == {"year": YEAR, "raised_fen": 6 * M, "reward_fen": 350_000_00,
                                  "paid": False, "entry_id": None}
+
+
+def test_through_the_api_too_the_recommender_does_not_approve_the_reward(
+        client, world, exchange, listed):
+    """Maker and checker hold through the partner API: the person a client acts for
+    (On-Behalf-Of) is the one the rule looks at, as in the pages."""
+    record(listed, exchange.officer, on=TODAY, amount_fen=6 * M)
+    advance(world, exchange, listed, "request_reward", data={"year": YEAR})
+    recommender = factories.user("pool2@t.cn", "pool_admin", world.pool)
+    row, secret = api_clients.register(world.pool, "资金池系统", ["read", "decide"],
+                                       world.admin)
+    token = api_token(client, row.client_id, secret)
+    recommended = api_decide(client, token, recommender.email, listed.id, "recommend_reward",
+                             {"comment": "融资已核实，建议给予奖励。"})
+    assert recommended.status_code == 200, recommended.get_json()
+    recommender.role = "pool_committee"  # since moved to the committee
+    db.session.commit()
+    refresh()
+    refused_call = api_decide(client, token, recommender.email, listed.id, "approve_reward",
+                              {"comment": "同意拨付。"}, **{"Accept-Language": "en"})
+    assert refused_call.status_code == 422
+    assert refused_call.get_json()["detail"] == (
+        "You recommended this reward; a second person decides it.")
+    assert db.session.scalar(select(func.count(Reward.id))) == 0
+    approved = api_decide(client, token, world.committee.email, listed.id, "approve_reward",
+                          {"comment": "同意拨付。"})
+    assert approved.status_code == 200, approved.get_json()
+    reward = financing.rewards_of(fresh(BoardListing, listed.id))[0]
+    assert (reward.maker_id, reward.checker_id) == (recommender.id, world.committee.id)

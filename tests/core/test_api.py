@@ -2,7 +2,6 @@
 reading an application for a person of the client's organisation, problem details, the
 OpenAPI document."""
 
-import base64
 import re
 import threading
 from datetime import timedelta
@@ -20,24 +19,13 @@ from talentfin.models import TransitionLog
 from talentfin.services import api_clients
 from talentfin.services import idempotency
 from tests import factories
+from tests.web import api_basic
+from tests.web import api_decide
+from tests.web import api_token
 from tests.web import login
 from tests.web import switch_to
 
 TOKEN_URL = "/api/v1/oauth/token"
-
-
-def _basic(client_id: str, secret: str) -> dict:
-    pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    return {"Authorization": f"Basic {pair}"}
-
-
-def _token(client, client_id: str, secret: str) -> str:
-    response = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
-                           headers=_basic(client_id, secret))
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
-    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
-    return body["access_token"]
 
 
 @pytest.fixture
@@ -56,7 +44,7 @@ def _read(client, application_id: int, token: str, person: str | None, **headers
 def test_a_client_reads_an_application_as_its_officer_sees_it(client, world, bank_client):
     row, secret = bank_client
     application = factories.loan_in(world, "partner_review")
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     response = _read(client, application.id, token, world.officer1.email)
     assert response.status_code == 200
     body = response.get_json()
@@ -76,7 +64,7 @@ def test_a_client_reads_an_application_as_its_officer_sees_it(client, world, ban
 
 def test_the_client_sees_no_more_than_its_organisation(client, world, bank_client):
     row, secret = bank_client
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     other_bank = factories.loan_in(world, "partner_review", founder=world.founder2,
                                    bank=world.bank2)
     ours = factories.loan_in(world, "partner_review")
@@ -97,12 +85,12 @@ def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client
     row, secret = bank_client
     application = factories.loan_in(world, "partner_review")
     wrong = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
-                        headers=_basic(row.client_id, "not-the-secret"))
+                        headers=api_basic(row.client_id, "not-the-secret"))
     assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_client"
     by_form = client.post(TOKEN_URL, data={"grant_type": "client_credentials",
                                            "client_id": row.client_id, "client_secret": secret})
     assert by_form.status_code == 200
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     missing = client.get(f"/api/v1/applications/{application.id}")
     assert missing.status_code == 401 and missing.headers["WWW-Authenticate"] == "Bearer"
     assert missing.headers["Content-Type"] == "application/problem+json"
@@ -118,12 +106,12 @@ def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client
     expired.expires_at = expired.issued_at - timedelta(seconds=1)
     db.session.commit()
     assert _read(client, application.id, token, world.officer1.email).status_code == 401
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     new_secret = api_clients.rotate(stored, world.admin)
     assert _read(client, application.id, token, world.officer1.email).status_code == 401
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
-                       headers=_basic(row.client_id, secret)).status_code == 401
-    token = _token(client, row.client_id, new_secret)
+                       headers=api_basic(row.client_id, secret)).status_code == 401
+    token = api_token(client, row.client_id, new_secret)
     assert _read(client, application.id, token, world.officer1.email).status_code == 200
     api_clients.revoke(stored, world.admin)
     assert _read(client, application.id, token, world.officer1.email).status_code == 401
@@ -134,7 +122,7 @@ def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client
 def test_a_token_without_the_scope_is_refused(client, world):
     row, secret = api_clients.register(world.bank1, "报送系统", ["report"], world.admin)
     application = factories.loan_in(world, "partner_review")
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     refused = _read(client, application.id, token, world.officer1.email)
     assert refused.status_code == 403 and "read" in refused.get_json()["detail"]
 
@@ -175,7 +163,7 @@ def _queue(client, token: str, person: str, **args):
 def test_the_queue_comes_page_after_page_by_cursor_as_the_officer_sees_it(
         client, world, bank_client, db):
     row, secret = bank_client
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     waiting = [factories.loan_in(world, "partner_review") for _ in range(5)]
     factories.loan_in(world, "partner_review", founder=world.founder2, bank=world.bank2)
     factories.loan_in(world, "park_review")  # not the bank's yet
@@ -200,14 +188,14 @@ def test_the_queue_comes_page_after_page_by_cursor_as_the_officer_sees_it(
     assert newest["items"][0]["reference"] == waiting[-1].reference
     # The park's reviewer (through a park's client) sees the park's queue instead.
     park_row, park_secret = api_clients.register(world.park, "园区系统", ["read"], world.admin)
-    park_token = _token(client, park_row.client_id, park_secret)
+    park_token = api_token(client, park_row.client_id, park_secret)
     park_items = _queue(client, park_token, world.park_reviewer.email).get_json()["items"]
     assert [i["status"] for i in park_items] == ["park_review"]
 
 
 def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, bank_client):
     row, secret = bank_client
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     refused = _queue(client, token, world.officer1.email, limit=0, sort="sideways",
                      min_amount_fen="lots")
     assert refused.status_code == 422
@@ -224,7 +212,7 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
 def test_a_nul_in_the_query_or_a_header_is_refused_before_the_database_sees_it(
         client, world, bank_client):
     row, secret = bank_client
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     in_query = _queue(client, token, world.officer1.email, status="\x00")
     assert in_query.status_code == 400 and "NUL" in in_query.get_json()["detail"]
     in_header = _queue(client, token, world.officer1.email + "\x00")
@@ -236,39 +224,32 @@ def test_a_nul_in_the_query_or_a_header_is_refused_before_the_database_sees_it(
 def test_an_internal_note_is_read_in_its_own_institution_only(client, world, bank_client):
     row, secret = bank_client
     application = factories.loan_in(world, "bank_approval")  # the officer's note: "good"
-    bank_token = _token(client, row.client_id, secret)
+    bank_token = api_token(client, row.client_id, secret)
     ours = _read(client, application.id, bank_token, world.approver1.email).get_json()
     assert {e["trigger"]: e["comment"] for e in ours["timeline"]}["recommend"] == "good"
     park_row, park_secret = api_clients.register(world.park, "园区系统", ["read"], world.admin)
-    park_token = _token(client, park_row.client_id, park_secret)
+    park_token = api_token(client, park_row.client_id, park_secret)
     theirs = _read(client, application.id, park_token, world.park_reviewer.email).get_json()
     assert {e["trigger"]: e["comment"] for e in theirs["timeline"]}["recommend"] == ""
-
-
-def _decide(client, token: str, person: str, application_id: int, trigger: str, body: dict,
-            **headers):
-    return client.post(f"/api/v1/applications/{application_id}/transitions/{trigger}",
-                       json=body, headers={"Authorization": f"Bearer {token}",
-                                           "On-Behalf-Of": person, **headers})
 
 
 def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, db):
     row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
                                        world.admin)
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     application = factories.loan_in(world, "partner_review")
     terms = {"amount": "800000", "rate": "3.45", "term_months": "24",
              "security": "pure_credit", "comment": "经营稳定，建议批准。"}
     # The page's validation, field by field, in the caller's language.
     refresh()
-    bad = _decide(client, token, world.officer1.email, application.id, "recommend",
+    bad = api_decide(client, token, world.officer1.email, application.id, "recommend",
                   {**terms, "amount": "lots"}, **{"Accept-Language": "en"})
     assert bad.status_code == 422, bad.get_json()
     assert "amount" in bad.get_json()["errors"]["body"]
     # An approver may not recommend; the officer may.
-    assert _decide(client, token, world.approver1.email, application.id, "recommend",
+    assert api_decide(client, token, world.approver1.email, application.id, "recommend",
                    terms).status_code == 403
-    done = _decide(client, token, world.officer1.email, application.id, "recommend", terms)
+    done = api_decide(client, token, world.officer1.email, application.id, "recommend", terms)
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["application"]["status"] == "bank_approval"
     log = db.session.scalars(select(TransitionLog).where(
@@ -278,12 +259,12 @@ def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, d
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert f"through the API, client {row.client_id}" in page
     # The same decision again: someone acted first.
-    again = _decide(client, token, world.officer1.email, application.id, "recommend", terms)
+    again = api_decide(client, token, world.officer1.email, application.id, "recommend", terms)
     assert again.status_code == 409 and again.get_json()["type"].endswith("/409")
     # A read-only client cannot decide.
     reader, reader_secret = api_clients.register(world.bank1, "只读", ["read"], world.admin)
-    reader_token = _token(client, reader.client_id, reader_secret)
-    assert _decide(client, reader_token, world.approver1.email, application.id,
+    reader_token = api_token(client, reader.client_id, reader_secret)
+    assert api_decide(client, reader_token, world.approver1.email, application.id,
                    "bank_approve", {}).status_code == 403
 
 
@@ -296,7 +277,7 @@ def decider(client, world):
     """A bank 1 client that may decide, and its token."""
     row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
                                        world.admin)
-    return row, _token(client, row.client_id, secret)
+    return row, api_token(client, row.client_id, secret)
 
 
 def test_a_retry_with_the_same_key_gets_the_first_answer_and_changes_nothing(
@@ -304,30 +285,30 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_changes_nothing(
     row, token = decider
     application = factories.loan_in(world, "partner_review")
     key = {"Idempotency-Key": "9f1c6a7e-0001"}
-    first = _decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
+    first = api_decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
                     **key)
     assert first.status_code == 200 and "Idempotent-Replayed" not in first.headers
-    retry = _decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
+    retry = api_decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
                     **key)
     assert retry.status_code == 200 and retry.headers["Idempotent-Replayed"] == "true"
     assert retry.get_json() == first.get_json()
     assert db.session.scalar(select(func.count(TransitionLog.id)).where(
         TransitionLog.trigger == "recommend")) == 1
     # The same key with another body: refused, nothing done.
-    other = _decide(client, token, world.officer1.email, application.id, "recommend",
+    other = api_decide(client, token, world.officer1.email, application.id, "recommend",
                     {**TERMS, "amount": "700000"}, **key)
     assert other.status_code == 422 and "另一个请求" in other.get_json()["detail"]
     # A refusal is kept too: the retry of a refused request is refused the same way.
     second = factories.loan_in(world, "partner_review")
     key = {"Idempotency-Key": "9f1c6a7e-0002"}
     bad = {**TERMS, "amount": "lots"}
-    refused = _decide(client, token, world.officer1.email, second.id, "recommend", bad, **key)
-    replayed = _decide(client, token, world.officer1.email, second.id, "recommend", bad, **key)
+    refused = api_decide(client, token, world.officer1.email, second.id, "recommend", bad, **key)
+    replayed = api_decide(client, token, world.officer1.email, second.id, "recommend", bad, **key)
     assert refused.status_code == replayed.status_code == 422
     assert replayed.get_json() == refused.get_json()
     assert replayed.headers["Content-Type"] == "application/problem+json"
     # Another client's key of the same text is its own.
-    assert _decide(client, token, world.officer1.email, second.id, "recommend", TERMS,
+    assert api_decide(client, token, world.officer1.email, second.id, "recommend", TERMS,
                    **{"Idempotency-Key": "9f1c6a7e-0003"}).status_code == 200
 
 
@@ -335,13 +316,13 @@ def test_keys_expire_after_a_day(client, world, db, decider):
     row, token = decider
     application = factories.loan_in(world, "partner_review")
     key = {"Idempotency-Key": "day-old"}
-    assert _decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
+    assert api_decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
                    **key).status_code == 200
     record = db.session.scalars(select(IdempotencyKey)).one()
     record.created_at -= timedelta(hours=25)
     db.session.commit()
     # Past its day the key is new again: the request runs (and meets the state it left).
-    again = _decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
+    again = api_decide(client, token, world.officer1.email, application.id, "recommend", TERMS,
                     **key)
     assert again.status_code == 409 and "Idempotent-Replayed" not in again.headers
     assert idempotency.prune() == 0  # the new record is fresh
@@ -352,7 +333,7 @@ def test_two_clients_deciding_at_once_one_wins_the_other_gets_409(app, client, w
     _row, token = decider
     other, other_secret = api_clients.register(world.bank1, "另一系统", ["read", "decide"],
                                                world.admin)
-    other_token = _token(client, other.client_id, other_secret)
+    other_token = api_token(client, other.client_id, other_secret)
     application_id = factories.loan_in(world, "partner_review").id
     officer = world.officer1.email
     barrier = threading.Barrier(2)
@@ -361,7 +342,7 @@ def test_two_clients_deciding_at_once_one_wins_the_other_gets_409(app, client, w
     def decide(index: int, bearer: str) -> None:
         local = app.test_client()
         barrier.wait(timeout=30)
-        results[index] = _decide(local, bearer, officer, application_id, "recommend", TERMS)
+        results[index] = api_decide(local, bearer, officer, application_id, "recommend", TERMS)
 
     threads = [threading.Thread(target=decide, args=(i, t))
                for i, t in enumerate((token, other_token))]
@@ -387,7 +368,7 @@ def test_one_key_sent_twice_at_once_runs_once(app, client, world, db, decider):
     def decide(index: int) -> None:
         local = app.test_client()
         barrier.wait(timeout=30)
-        results[index] = _decide(local, token, officer, application_id, "recommend", TERMS,
+        results[index] = api_decide(local, token, officer, application_id, "recommend", TERMS,
                                  **{"Idempotency-Key": "twice"})
 
     threads = [threading.Thread(target=decide, args=(i,)) for i in range(2)]
@@ -406,7 +387,7 @@ def test_each_client_has_its_rate_limit_and_is_told_where_it_stands(
         app, client, world, bank_client, monkeypatch):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", 3)
     row, secret = bank_client
-    token = _token(client, row.client_id, secret)
+    token = api_token(client, row.client_id, secret)
     application = factories.loan_in(world, "partner_review")
     remaining = []
     for _call in range(3):
@@ -423,7 +404,7 @@ def test_each_client_has_its_rate_limit_and_is_told_where_it_stands(
     assert "more than 3 calls" in over.get_json()["detail"]
     # Another client of the same bank has its own count.
     other, other_secret = api_clients.register(world.bank1, "另一系统", ["read"], world.admin)
-    other_token = _token(client, other.client_id, other_secret)
+    other_token = api_token(client, other.client_id, other_secret)
     assert _read(client, application.id, other_token, world.officer1.email).status_code == 200
 
 
@@ -441,7 +422,7 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     html = shown.get_data(as_text=True)
     client_id = re.search(r'id="client-id">([^<]+)<', html).group(1)
     secret = re.search(r'id="client-secret">([^<]+)<', html).group(1)
-    assert _token(client, client_id, secret)
+    assert api_token(client, client_id, secret)
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     listing = client.get("/admin/api-clients").get_data(as_text=True)
     assert client_id in listing and secret not in listing  # shown once only
@@ -450,11 +431,11 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     new_secret = re.search(r'id="client-secret">([^<]+)<', rotated).group(1)
     assert new_secret != secret
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
-                       headers=_basic(client_id, secret)).status_code == 401
-    assert _token(client, client_id, new_secret)
+                       headers=api_basic(client_id, secret)).status_code == 401
+    assert api_token(client, client_id, new_secret)
     assert client.post(f"/admin/api-clients/{row.id}/revoke").status_code == 302
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
-                       headers=_basic(client_id, new_secret)).status_code == 401
+                       headers=api_basic(client_id, new_secret)).status_code == 401
     assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == 409
     assert client.post("/admin/api-clients/999999/revoke").status_code == 404
     # Nobody else manages clients (the page is hidden, as the accounts page is).
