@@ -19,6 +19,7 @@ from talentfin.services import api_clients
 from talentfin.services.api_clients import TOKEN_SECONDS
 from talentfin.views.api import applications
 from talentfin.views.api import docs
+from talentfin.views.api import files
 from talentfin.views.api import oauth
 from talentfin.views.api import queue
 
@@ -55,10 +56,10 @@ def register_api(app: Flask) -> None:
                        "decide": "fire transitions", "report": "report repayments"}}}}}}})
     api.spec.options["security"] = [{"oauth2": []}]
     api.register_blueprint(applications.blp, url_prefix=f"{PREFIX}/applications")
+    api.register_blueprint(files.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(queue.blp, url_prefix=f"{PREFIX}/queue")
-    csrf.exempt(oauth.bp)
-    csrf.exempt(applications.blp)
-    csrf.exempt(queue.blp)
+    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp):
+        csrf.exempt(blueprint)
     app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
     app.register_blueprint(docs.bp, url_prefix=PREFIX)
     server = AuthorizationServer(app, query_client=api_clients.query_client,

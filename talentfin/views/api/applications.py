@@ -24,7 +24,7 @@ from talentfin.workflows.registry import product_for
 blp = Blueprint("api_applications", __name__, description="Applications")
 
 
-def _visible(application_id: int) -> Application:
+def visible(application_id: int) -> Application:
     """The application if the person may see it; 404 otherwise, as a page answers."""
     application = db.session.get(Application, application_id)
     if application is None or not access.can_view(g.person, application):
@@ -40,7 +40,7 @@ def _visible(application_id: int) -> Application:
 def read(application_id: int):
     """One application: its fields, its timeline, its documents and dossiers with their
     SHA-256, as the person the call is made for may see them (404 otherwise, as a page)."""
-    return _shown(_visible(application_id))
+    return _shown(visible(application_id))
 
 
 @blp.post("/<int:application_id>/transitions/<trigger>")
@@ -55,7 +55,7 @@ def fire(body: dict, application_id: int, trigger: str):
     by their names (``comment``, amounts in yuan as typed on the page, dates as
     YYYY-MM-DD), the same validation, rules and maker/checker checks; the log records
     the person and the client."""
-    application = _visible(application_id)
+    application = visible(application_id)
     transition = product_for(application.product).workflow.transition(trigger)
     if transition is None:
         abort(404)

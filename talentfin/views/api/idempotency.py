@@ -1,5 +1,6 @@
 """The ``Idempotency-Key`` header on the API's POSTs (see services.idempotency)."""
 
+import hashlib
 import re
 from functools import wraps
 
@@ -22,9 +23,23 @@ IDEMPOTENCY_KEY = {
                    "nothing; the same key with another body is refused (422); kept 24 hours."}
 
 
-def idempotent(schema):
-    """A POST whose response (``schema`` dumps a success) is kept under its key and
-    replayed to a retry; place it under ``requires`` (it needs the client)."""
+def _body() -> bytes:
+    """The request's body as the key's digest sees it: the raw bytes, or for a multipart
+    upload (whose stream the form parser has read) its fields and its files' hashes."""
+    if request.mimetype != "multipart/form-data":
+        return request.get_data()
+    parts = [f"{name}={value}" for name, value in sorted(request.form.items(multi=True))]
+    for name, storage in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        content = storage.stream.read()
+        storage.stream.seek(0)
+        parts.append(f"{name}:{storage.filename}:{hashlib.sha256(content).hexdigest()}")
+    return "\n".join(parts).encode()
+
+
+def idempotent(schema, status: int = 200):
+    """A POST whose response (``schema`` dumps a success, answered with ``status``) is kept
+    under its key and replayed to a retry; place it under ``requires`` (it needs the
+    client)."""
 
     def decorate(view):
         @wraps(view)
@@ -35,8 +50,7 @@ def idempotent(schema):
             if not KEY.fullmatch(key):
                 abort(400, _("An Idempotency-Key is 1 to 255 visible ASCII characters (a "
                              "UUID, say)."))
-            digest = idempotency.request_digest(request.method, request.path,
-                                                request.get_data())
+            digest = idempotency.request_digest(request.method, request.path, _body())
             claim = idempotency.claim(g.api_client, key, digest)
             if claim.outcome == "other":
                 abort(422, _("This Idempotency-Key was used for another request; use a new "
@@ -61,8 +75,10 @@ def idempotent(schema):
                 idempotency.release(claim.record)
                 raise
             body = schema().dump(result)
-            idempotency.complete(claim.record, 200, body)
-            return jsonify(body)
+            idempotency.complete(claim.record, status, body)
+            response = jsonify(body)
+            response.status_code = status
+            return response
 
         return wrapper
 

@@ -45,6 +45,12 @@ class DocumentSchema(ma.Schema):
     size_bytes = fields.Integer()
     sha256 = fields.String()
     uploaded_at = Moment(format="iso")
+    download = fields.Method("address", metadata={"description": "where to download it"})
+
+    def address(self, attachment) -> str:
+        """The API address of the file."""
+        return (f"/api/v1/applications/{attachment.application_id}/documents/"
+                f"{attachment.id}")
 
 
 class DossierSchema(ma.Schema):
@@ -57,6 +63,15 @@ class DossierSchema(ma.Schema):
     sha256 = fields.String(allow_none=True)
     verify_code = fields.String()
     made_at = Moment(format="iso")
+    download = fields.Method("address", allow_none=True,
+                             metadata={"description": "where to download it; null while "
+                                                      "it is being rendered"})
+
+    def address(self, dossier) -> str | None:
+        """The API address of the PDF, once rendered."""
+        if dossier.status != "ready":
+            return None
+        return f"/api/v1/applications/{dossier.application_id}/dossiers/{dossier.id}"
 
 
 class ApplicationFieldsSchema(ma.Schema):
@@ -168,6 +183,7 @@ PROBLEMS = {400: "The request is incomplete (On-Behalf-Of, a cursor, a key).",
             403: "The token's scope, or the person, may not do this.",
             404: "No such application, or the person may not see it.",
             409: "Someone acted first, or the same Idempotency-Key is being answered.",
+            413: "The upload is larger than the site takes.",
             422: "A field or a rule refused it.",
             429: "The client's rate limit is reached (Retry-After)."}
 
