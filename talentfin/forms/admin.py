@@ -59,7 +59,11 @@ class ApiClientForm(BaseForm):
 
 EVENT_LABELS = {"application.queued": _l("application.queued: a file reached the queue"),
                 "application.transition": _l("application.transition: any step of a file "
-                                             "the organisation sees")}
+                                             "the organisation sees"),
+                "dossier.ready": _l("dossier.ready: a dossier the organisation may read is "
+                                    "rendered"),
+                "repayments.processed": _l("repayments.processed: a file or a batch of the "
+                                           "bank's repayments was applied or refused")}
 
 
 class WebhookForm(BaseForm):

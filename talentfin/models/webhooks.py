@@ -20,7 +20,8 @@ from talentfin.models.base import utcnow
 from talentfin.models.org import Organisation
 
 # The events an organisation can subscribe to.
-WEBHOOK_EVENTS = ("application.queued", "application.transition")
+WEBHOOK_EVENTS = ("application.queued", "application.transition", "dossier.ready",
+                  "repayments.processed")
 
 
 class WebhookSubscription(db.Model):

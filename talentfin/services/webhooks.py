@@ -40,6 +40,7 @@ from talentfin.services import security_log
 from talentfin.services.sealing import seal
 from talentfin.services.sealing import unseal
 from talentfin.workflows.access import can_view
+from talentfin.workflows.access import may_read_dossier
 from talentfin.workflows.access import named_organisation
 from talentfin.workflows.registry import product_for
 
@@ -115,7 +116,7 @@ def transition_events(application: Application, log: TransitionLog) -> int:
         if not sees[org.id]:
             continue
         for event in subscription.event_list():
-            if event != "application.queued" or queued:
+            if event == "application.transition" or (event == "application.queued" and queued):
                 made += _add(subscription, event, log, application)
     db.session.commit()
     return made
@@ -123,21 +124,74 @@ def transition_events(application: Application, log: TransitionLog) -> int:
 
 def _add(subscription: WebhookSubscription, event: str, log: TransitionLog,
          application: Application) -> int:
-    message_id = f"tf_{event.split('.')[1][0]}_{log.id}_{subscription.id}"
+    return _queue(subscription, event, f"tf_{event.split('.')[1][0]}_{log.id}_{subscription.id}",
+                  log.created_at, {"application_id": application.id,
+                                   "reference": application.reference,
+                                   "product": application.product, "trigger": log.trigger,
+                                   "from": log.from_state, "to": log.to_state})
+
+
+def _queue(subscription: WebhookSubscription, event: str, message_id: str, at: datetime,
+           data: dict) -> int:
+    """A delivery of ``event`` to the subscription and its outbox task (in the caller's
+    transaction), unless one with this message id exists; how many were made."""
     if db.session.scalar(select(WebhookDelivery.id).where(
             WebhookDelivery.message_id == message_id)):
         return 0
-    payload = {"type": event, "timestamp": log.created_at.replace(tzinfo=UTC).isoformat(),
-               "data": {"application_id": application.id, "reference": application.reference,
-                        "product": application.product, "trigger": log.trigger,
-                        "from": log.from_state, "to": log.to_state,
-                        "organisation": subscription.org.code}}
+    payload = {"type": event, "timestamp": at.replace(tzinfo=UTC).isoformat(),
+               "data": {**data, "organisation": subscription.org.code}}
     delivery = WebhookDelivery(subscription_id=subscription.id, event=event,
                                message_id=message_id, payload=payload)
     db.session.add(delivery)
     db.session.flush()
     db.session.add(OutboxTask(kind=TASK, payload={"delivery_id": delivery.id}))
     return 1
+
+
+def _subscribed(event: str, org_ids) -> list[WebhookSubscription]:
+    """The active subscriptions of these organisations to ``event``."""
+    return [subscription for subscription in db.session.scalars(
+        select(WebhookSubscription).where(WebhookSubscription.active.is_(True),
+                                          WebhookSubscription.org_id.in_(org_ids)))
+            if event in subscription.event_list()]
+
+
+def dossier_events(dossier, sha256: str) -> int:
+    """"dossier.ready" to the organisations whose staff may read the rendered dossier; in
+    the caller's transaction (the one that marks it ready), so both commit together."""
+    application = db.session.get(Application, dossier.application_id)
+    org_ids = {i for i in (application.park_id, application.partner_org_id) if i}
+    made = 0
+    for subscription in _subscribed("dossier.ready", org_ids):
+        staff = db.session.scalars(select(User).where(
+            User.org_id == subscription.org_id, User.active.is_(True)).limit(50))
+        if not any(can_view(user, application)
+                   and may_read_dossier(user, application, dossier.stage) for user in staff):
+            continue
+        made += _queue(subscription, "dossier.ready", f"tf_d_{dossier.id}_{subscription.id}",
+                       utcnow(), {
+                           "application_id": application.id,
+                           "reference": application.reference,
+                           "product": application.product, "dossier_id": dossier.id,
+                           "stage": dossier.stage, "version": dossier.version,
+                           "sha256": sha256,
+                           "download": f"/api/v1/applications/{application.id}/dossiers/"
+                                       f"{dossier.id}"})
+    return made
+
+
+def repayments_events(org_id: int, batch: str, applied: int, refused_lines: list[int],
+                      references: list[str]) -> int:
+    """"repayments.processed" to the bank's subscriptions: a file or an API batch of
+    repayments applied whole or refused whole; in the caller's transaction."""
+    made = 0
+    for subscription in _subscribed("repayments.processed", {org_id}):
+        made += _queue(subscription, "repayments.processed",
+                       f"tf_r_{batch}_{subscription.id}", utcnow(), {
+                           "batch": batch, "outcome": "refused" if refused_lines else "applied",
+                           "applied": applied, "refused_lines": refused_lines,
+                           "references": references})
+    return made
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

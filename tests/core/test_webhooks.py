@@ -14,13 +14,17 @@ from sqlalchemy import select
 from sqlalchemy import update
 from standardwebhooks import Webhook
 
+from talentfin.models import Dossier
 from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.models import WebhookDelivery
 from talentfin.models import WebhookSubscription
 from talentfin.services import outbox
 from talentfin.services import webhooks
+from talentfin.services.loan import repayments
 from tests import factories
+from tests.loan.test_servicing import due
+from tests.loan.test_servicing import on
 from tests.web import fire
 from tests.web import login
 from tests.web import switch_to
@@ -214,3 +218,44 @@ def test_the_administrator_subscribes_reads_the_attempts_and_sends_again(
     hidden = client.get("/admin/users").status_code
     assert client.get("/admin/webhooks/").status_code == hidden
     assert client.get(f"/admin/webhooks/{subscription.id}").status_code == hidden
+
+
+def test_a_rendered_dossier_and_a_processed_repayment_batch_are_told(
+        client, world, db, receiver):
+    """dossier.ready to the organisations that may read the dossier, in the commit that
+    marks it ready; repayments.processed to the reporting bank, applied or refused."""
+    _park_sub, park_secret = webhooks.subscribe(world.park, receiver.url, ["dossier.ready"],
+                                                world.admin)
+    webhooks.subscribe(world.bank2, receiver.url, ["dossier.ready", "repayments.processed"],
+                       world.admin)
+    application = factories.loan_in(world, "partner_review")  # the park's opinion is due
+    _work()
+    told = receiver.events(park_secret)
+    ready = db.session.scalars(select(Dossier).where(
+        Dossier.application_id == application.id, Dossier.status == "ready")).all()
+    assert ready and sorted(e["data"]["dossier_id"] for e in told) == sorted(
+        d.id for d in ready)
+    assert {e["type"] for e in told} == {"dossier.ready"}
+    assert {e["data"]["sha256"] for e in told} == {d.sha256 for d in ready}
+    assert all(e["data"]["organisation"] == world.park.code for e in told)
+    receiver.received.clear()
+
+    _bank_sub, bank_secret = webhooks.subscribe(world.bank1, receiver.url,
+                                                ["repayments.processed"], world.admin)
+    loan = factories.loan_in(world, "covered")
+    _work()
+    receiver.received.clear()
+    row = f"{loan.reference},{due(loan, 1)},{on(loan, 1)},100000,3000"
+    header = "reference,due_on,paid_on,principal_yuan,interest_yuan\n"
+    applied = repayments.import_repayments((header + row).encode(), world.officer1)
+    refused = repayments.import_repayments((header + row + "\n" + row).encode(),
+                                           world.officer1)
+    assert applied.applied == 1 and refused.problems
+    assert receiver.received == []  # sent by the worker, after the commit
+    _work()
+    told = {e["data"]["batch"]: e["data"] for e in receiver.events(bank_secret)}
+    assert told[applied.batch]["outcome"] == "applied" and told[applied.batch]["applied"] == 1
+    assert told[refused.batch]["outcome"] == "refused"
+    assert told[refused.batch]["refused_lines"] == [p.line for p in refused.problems]
+    assert told[refused.batch]["references"] == [loan.reference]
+    assert len(receiver.received) == 2  # bank 2 heard nothing of bank 1's

@@ -16,6 +16,7 @@ from talentfin.models import User
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
 from talentfin.policy import rule
+from talentfin.services import webhooks
 from talentfin.workflows import engine
 from talentfin.workflows.access import can_view
 from talentfin.workflows.loan.definition import WORKFLOW
@@ -71,17 +72,22 @@ def _parse(content: bytes) -> tuple[list[tuple[int, dict]], list[RowProblem]]:
         if line - 1 > MAX_ROWS:
             problems.append(RowProblem(line, _("At most %(n)s rows per file.", n=MAX_ROWS)))
             break
-        try:
-            rows.append((line, {
-                "reference": (row["reference"] or "").strip(),
-                "due_on": _date(row["due_on"]), "paid_on": _date(row["paid_on"]),
-                "principal_fen": parse_yuan(row["principal_yuan"] or "0"),
-                "interest_fen": parse_yuan(row["interest_yuan"] or "0"),
-            }))
-        except (ValueError, MoneyError, TypeError, AttributeError):
-            problems.append(RowProblem(line, _("Dates must be YYYY-MM-DD and amounts in yuan "
-                                               "with at most two decimals.")))
+        _read_row(line, row, rows, problems)
     return rows, problems
+
+
+def _read_row(line: int, row: dict, rows: list, problems: list) -> None:
+    """One row of the CSV's columns (text as typed) into ``rows``, or its problem."""
+    try:
+        rows.append((line, {
+            "reference": (row["reference"] or "").strip(),
+            "due_on": _date(row["due_on"]), "paid_on": _date(row["paid_on"]),
+            "principal_fen": parse_yuan(row["principal_yuan"] or "0"),
+            "interest_fen": parse_yuan(row["interest_yuan"] or "0"),
+        }))
+    except (ValueError, MoneyError, TypeError, AttributeError, KeyError):
+        problems.append(RowProblem(line, _("Dates must be YYYY-MM-DD and amounts in yuan "
+                                           "with at most two decimals.")))
 
 
 def import_repayments(content: bytes, user: User, today: date | None = None) -> ImportResult:
@@ -93,6 +99,30 @@ def import_repayments(content: bytes, user: User, today: date | None = None) -> 
     if not rows and not problems:
         result.problems.append(RowProblem(1, _("The file has no rows.")))
         return result
+    return _apply(rows, result, user, today)
+
+
+def report_repayments(items: list[dict], user: User, via: str,
+                      today: date | None = None) -> ImportResult:
+    """Apply repayments sent by a partner's system (each with the CSV's columns; a problem's
+    ``line`` is the item's place, from 1), all in one transaction or none, as a file;
+    ``via`` is recorded on each transition (``api:<client id>``)."""
+    rows, problems = [], []
+    for place, item in enumerate(items[:MAX_ROWS + 1], start=1):
+        if place > MAX_ROWS:
+            problems.append(RowProblem(place, _("At most %(n)s rows per file.", n=MAX_ROWS)))
+            break
+        _read_row(place, item, rows, problems)
+    result = ImportResult(problems=problems, batch=f"api-{secrets.token_hex(6)}")
+    if not rows and not problems:
+        result.problems.append(RowProblem(1, _("The file has no rows.")))
+        return result
+    return _apply(rows, result, user, today, via)
+
+
+def _apply(rows: list, result: ImportResult, user: User, today: date | None,
+           via: str | None = None) -> ImportResult:
+    """Check every row against its loan, then fire them all in one transaction."""
     references = {row["reference"] for _line, row in rows}
     loans = {a.reference: a for a in db.session.scalars(
         select(Application).where(Application.reference.in_(references),
@@ -117,16 +147,28 @@ def import_repayments(content: bytes, user: User, today: date | None = None) -> 
         checked.append((line, application, row))
     if result.problems:
         result.problems.sort(key=lambda problem: problem.line)
-        return result
+        return _told(result, user, references)
     for line, application, row in checked:
         try:  # rows of one loan build on each other: a later row can still fail here
             engine.fire(application, "report_repayment", user, today=today, commit=False,
-                        data={**row, "batch": result.batch})
+                        data={**row, "batch": result.batch}, via=via)
         except engine.TransitionError as exc:
             result.problems.append(RowProblem(line, exc.message))
-            return _refuse_all(result, rows, line)
-    db.session.commit()
+            return _told(_refuse_all(result, rows, line), user, references)
     result.applied = len(rows)
+    return _told(result, user, references)
+
+
+def _told(result: ImportResult, user: User, references: set[str]) -> ImportResult:
+    """Commit what the batch did (all of it, or nothing: a refusal rolls back) with the
+    bank's "repayments.processed" webhook deliveries."""
+    if result.problems:
+        db.session.rollback()
+    if user.org_id is not None:
+        webhooks.repayments_events(user.org_id, result.batch, result.applied,
+                                   sorted({p.line for p in result.problems}),
+                                   sorted(references))
+    db.session.commit()
     return result
 
 

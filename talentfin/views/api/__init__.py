@@ -22,6 +22,7 @@ from talentfin.views.api import docs
 from talentfin.views.api import files
 from talentfin.views.api import oauth
 from talentfin.views.api import queue
+from talentfin.views.api import reports
 
 PREFIX = "/api/v1"
 
@@ -58,7 +59,8 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(applications.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(files.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(queue.blp, url_prefix=f"{PREFIX}/queue")
-    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp):
+    api.register_blueprint(reports.blp, url_prefix=f"{PREFIX}/loans")
+    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp, reports.blp):
         csrf.exempt(blueprint)
     app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
     app.register_blueprint(docs.bp, url_prefix=PREFIX)
