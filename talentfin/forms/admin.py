@@ -62,6 +62,8 @@ EVENT_LABELS = {"application.queued": _l("application.queued: a file reached the
                                              "the organisation sees"),
                 "dossier.ready": _l("dossier.ready: a dossier the organisation may read is "
                                     "rendered"),
+                "claim.decided": _l("claim.decided: a compensation or an insurance claim "
+                                    "the organisation sees is decided"),
                 "repayments.processed": _l("repayments.processed: a file or a batch of the "
                                            "bank's repayments was applied or refused")}
 

@@ -21,7 +21,7 @@ from talentfin.models.org import Organisation
 
 # The events an organisation can subscribe to.
 WEBHOOK_EVENTS = ("application.queued", "application.transition", "dossier.ready",
-                  "repayments.processed")
+                  "claim.decided", "repayments.processed")
 
 
 class WebhookSubscription(db.Model):

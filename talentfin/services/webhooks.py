@@ -104,27 +104,40 @@ def transition_events(application: Application, log: TransitionLog) -> int:
     queue_kind = None if named else kind_of(actor)  # a kind with one organisation (the pool)
     subscriptions = db.session.scalars(select(WebhookSubscription).where(
         WebhookSubscription.active.is_(True))).all()
+    transition = product_for(application.product).workflow.transition(log.trigger)
+    claim = transition is not None and transition.event == "claim.decided"
     made = 0
     sees: dict[int, bool] = {}  # by organisation: several subscriptions share one answer
     for subscription in subscriptions:
         org = subscription.org
         queued = org.id == queue_org or (queue_kind is not None and org.kind == queue_kind)
-        if org.id not in org_ids and not queued:
+        concerned = org.id in org_ids or queued
+        # A file's steps go to its park and institution (and the queue it entered); a
+        # claim's decision to every organisation whose staff see the file (the pool's too).
+        wanted = [event for event in subscription.event_list()
+                  if (event == "application.transition" and concerned)
+                  or (event == "application.queued" and queued)
+                  or (event == "claim.decided" and claim)]
+        if not wanted:
             continue
         if org.id not in sees:
             sees[org.id] = _sees(org.id, application)
         if not sees[org.id]:
             continue
-        for event in subscription.event_list():
-            if event == "application.transition" or (event == "application.queued" and queued):
-                made += _add(subscription, event, log, application)
+        for event in wanted:
+            made += _add(subscription, event, log, application)
     db.session.commit()
     return made
 
 
+# The webhook-id's letter per event made of a transition (a dossier's is "d", a repayment
+# batch's "r").
+ID_LETTERS = {"application.queued": "q", "application.transition": "t", "claim.decided": "c"}
+
+
 def _add(subscription: WebhookSubscription, event: str, log: TransitionLog,
          application: Application) -> int:
-    return _queue(subscription, event, f"tf_{event.split('.')[1][0]}_{log.id}_{subscription.id}",
+    return _queue(subscription, event, f"tf_{ID_LETTERS[event]}_{log.id}_{subscription.id}",
                   log.created_at, {"application_id": application.id,
                                    "reference": application.reference,
                                    "product": application.product, "trigger": log.trigger,

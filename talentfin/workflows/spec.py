@@ -55,6 +55,9 @@ class Transition:
     # case (an approver approves an acceptance, or a counter-offer), or one person's (the
     # committee's chair records the resolution).
     when: Callable[..., bool] | None = None
+    # The partners' webhook event this decision is besides "application.transition"
+    # ("claim.decided": a compensation or an insurance claim decided).
+    event: str | None = None
 
 
 @dataclass(frozen=True)

@@ -259,3 +259,26 @@ def test_a_rendered_dossier_and_a_processed_repayment_batch_are_told(
     assert told[refused.batch]["refused_lines"] == [p.line for p in refused.problems]
     assert told[refused.batch]["references"] == [loan.reference]
     assert len(receiver.received) == 2  # bank 2 heard nothing of bank 1's
+
+
+def test_a_claim_decided_is_told_to_every_organisation_that_sees_it(world, db, receiver):
+    """claim.decided: to the bank, the park and the pool (whose committee decided), not to
+    another bank; a plain step of the claim is not one."""
+    secrets_by_org = {}
+    for org in (world.bank1, world.park, world.pool, world.bank2):
+        _subscription, secret = webhooks.subscribe(org, receiver.url, ["claim.decided"],
+                                                   world.admin)
+        secrets_by_org[org.code] = secret
+    application = factories.loan_in(world, "committee_review")  # lodged, then assessed
+    _work()
+    assert receiver.received == []
+    factories.advance(world, application, "approve_compensation")
+    _work()
+    heard = {}
+    for headers, body in receiver.received:
+        organisation = json.loads(body)["data"]["organisation"]
+        heard[organisation] = Webhook(secrets_by_org[organisation]).verify(body, headers)
+    assert set(heard) == {world.bank1.code, world.park.code, world.pool.code}
+    assert {e["type"] for e in heard.values()} == {"claim.decided"}
+    assert {e["data"]["trigger"] for e in heard.values()} == {"approve_compensation"}
+    assert {e["data"]["to"] for e in heard.values()} == {"compensated"}
