@@ -21,6 +21,7 @@ from talentfin.views.api import applications
 from talentfin.views.api import docs
 from talentfin.views.api import files
 from talentfin.views.api import oauth
+from talentfin.views.api import pool
 from talentfin.views.api import queue
 from talentfin.views.api import reports
 
@@ -60,7 +61,8 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(files.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(queue.blp, url_prefix=f"{PREFIX}/queue")
     api.register_blueprint(reports.blp, url_prefix=f"{PREFIX}/loans")
-    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp, reports.blp):
+    api.register_blueprint(pool.blp, url_prefix=PREFIX)
+    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp, reports.blp, pool.blp):
         csrf.exempt(blueprint)
     app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
     app.register_blueprint(docs.bp, url_prefix=PREFIX)

@@ -28,8 +28,9 @@ def _body() -> bytes:
     upload (whose stream the form parser has read) its fields and its files' hashes."""
     if request.mimetype != "multipart/form-data":
         return request.get_data()
-    parts = [f"{name}={value}" for name, value in sorted(request.form.items(multi=True))]
-    for name, storage in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+    # Sorted as text: a part's name may be anything a client sends (even None-like).
+    parts = sorted(f"{name}={value}" for name, value in request.form.items(multi=True))
+    for name, storage in sorted(request.files.items(multi=True), key=lambda item: str(item[0])):
         content = storage.stream.read()
         storage.stream.seek(0)
         parts.append(f"{name}:{storage.filename}:{hashlib.sha256(content).hexdigest()}")
