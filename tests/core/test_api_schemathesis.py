@@ -42,3 +42,42 @@ def test_every_operation_answers_as_documented(app, client, world):
 
         answers_as_documented()
     app.config["API_RATE_LIMIT"] = 600
+
+
+def test_the_linked_operations_hold_together(app, client, world):
+    """Schemathesis's stateful run: sequences that follow the document's links (the queue to
+    an application, an application to its document and dossier, an upload to its download,
+    a decision to the application, a page to the next) with the values a response gave;
+    no server error and every response as documented along the way."""
+    for _ in range(3):
+        factories.loan_in(world, "partner_review")
+    factories.loan_in(world, "npl")
+    row, secret = api_clients.register(world.bank1, "schemathesis-stateful",
+                                       ["read", "decide", "report"], world.admin)
+    token = client.post("/api/v1/oauth/token", data={
+        "grant_type": "client_credentials", "client_id": row.client_id,
+        "client_secret": secret}).get_json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}", "On-Behalf-Of": world.officer1.email}
+    app.config["API_RATE_LIMIT"] = 1_000_000
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+
+    answered = set()
+
+    class Calls(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def after_call(self, response, case):
+            answered.add((case.operation.label, response.status_code))
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=[positive_data_acceptance],
+                                   transport_kwargs=kwargs)
+
+    Calls.run(settings=settings(max_examples=60, stateful_step_count=8, deadline=None,
+                                database=None, suppress_health_check=list(HealthCheck)))
+    app.config["API_RATE_LIMIT"] = 600
+    # A document found through the links was downloaded (no guess finds an application's
+    # document by its two ids).
+    assert ("GET /api/v1/applications/{application_id}/documents/{document_id}", 200) \
+        in answered, "\n".join(map(str, sorted(answered)))

@@ -35,7 +35,14 @@ def visible(application_id: int) -> Application:
 @blp.get("/<int:application_id>")
 @blp.response(200, ApplicationSchema)
 @problems(blp, 400, 401, 403, 404, 429)
-@blp.doc(security=[{"oauth2": ["read"]}])
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="readApplication",
+         responses={200: {"links": {
+             "DownloadDocument": {"operationId": "downloadDocument", "parameters": {
+                 "application_id": "$response.body#/application/id",
+                 "document_id": "$response.body#/documents/0/id"}},
+             "DownloadDossier": {"operationId": "downloadDossier", "parameters": {
+                 "application_id": "$response.body#/application/id",
+                 "dossier_id": "$response.body#/dossiers/0/id"}}}}})
 @requires("read")
 def read(application_id: int):
     """One application: its fields, its timeline, its documents and dossiers with their
@@ -47,7 +54,10 @@ def read(application_id: int):
 @blp.arguments(TransitionBodySchema, as_kwargs=False)
 @blp.response(200, ApplicationSchema)
 @problems(blp, 400, 401, 403, 404, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY])
+@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY],
+         operationId="fireTransition", responses={200: {"links": {
+             "ReadApplication": {"operationId": "readApplication", "parameters": {
+                 "application_id": "$response.body#/application/id"}}}}})
 @requires("decide")
 @idempotent(ApplicationSchema)
 def fire(body: dict, application_id: int, trigger: str):

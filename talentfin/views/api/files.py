@@ -16,6 +16,7 @@ from talentfin import policy
 from talentfin.extensions import db
 from talentfin.models import Attachment
 from talentfin.models import Dossier
+from talentfin.services.uploads import ALLOWED_TYPES
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
@@ -30,9 +31,10 @@ from talentfin.views.api.schemas import problems
 
 blp = Blueprint("api_files", __name__, description="Documents and dossiers")
 
-def _file_response(content_type: str) -> dict:
-    """The OpenAPI description of a download's body."""
-    return {"content": {content_type: {"schema": {"type": "string", "format": "binary"}}}}
+def _file_response(*content_types: str) -> dict:
+    """The OpenAPI description of a download's body, in any of its types."""
+    return {"content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                        for kind in content_types}}
 
 
 class UploadSchema(ma.Schema):
@@ -61,10 +63,10 @@ def _sent(path, mimetype: str, name: str, sha256: str | None):
 @blp.get("/<int:application_id>/documents/<int:document_id>")
 @blp.response(200, description="The document as uploaded; X-Content-SHA256 repeats the "
                                "hash the application lists.",
-              content_type="application/octet-stream")
+              content_type="application/pdf")
 @problems(blp, 401, 403, 404, 429)
-@blp.doc(security=[{"oauth2": ["read"]}],
-         responses={"200": _file_response("application/octet-stream")})
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="downloadDocument",
+         responses={200: _file_response(*ALLOWED_TYPES)})
 @requires("read")
 def document(application_id: int, document_id: int):
     """Download a document the person may read (404 otherwise, as a page answers)."""
@@ -83,7 +85,8 @@ def document(application_id: int, document_id: int):
 @blp.response(200, description="The dossier's PDF; X-Content-SHA256 repeats its hash.",
               content_type="application/pdf")
 @problems(blp, 401, 403, 404, 429)
-@blp.doc(security=[{"oauth2": ["read"]}], responses={"200": _file_response("application/pdf")})
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="downloadDossier",
+         responses={200: _file_response("application/pdf")})
 @requires("read")
 def dossier(application_id: int, dossier_id: int):
     """Download a ready dossier the person may read (404 otherwise, or while rendering)."""
@@ -102,7 +105,10 @@ def dossier(application_id: int, dossier_id: int):
 @blp.response(201, DocumentSchema)
 @problems(blp, 400, 401, 403, 404, 409, 413, 422, 429)
 @blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY],
-         requestBody=UPLOAD_BODY)
+         requestBody=UPLOAD_BODY, operationId="uploadDocument", responses={201: {"links": {
+             "DownloadDocument": {"operationId": "downloadDocument", "parameters": {
+                 "application_id": "$request.path.application_id",
+                 "document_id": "$response.body#/id"}}}}})
 @requires("decide")
 @idempotent(DocumentSchema, status=201)
 def upload(application_id: int):

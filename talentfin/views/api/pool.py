@@ -114,7 +114,7 @@ class PolicySchema(Schema):
 @blp.get("/pool/figures")
 @blp.response(200, FiguresSchema)
 @problems(blp, 400, 401, 403, 404, 429)
-@blp.doc(security=[{"oauth2": ["read"]}])
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="readPoolFigures")
 @requires("read")
 def figures():
     """The pool's balance per funder, its covered book, exposure and leverage against the
@@ -135,7 +135,7 @@ def figures():
 @blp.arguments(PolicyArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, PolicySchema)
 @problems(blp, 400, 401, 403, 404, 422, 429)
-@blp.doc(security=[{"oauth2": ["read"]}])
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="readPolicy")
 @requires("read")
 def policy_on(on=None):
     """Every parameter's value in force on a day (a past day: what applied to a decision

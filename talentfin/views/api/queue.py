@@ -20,7 +20,12 @@ blp = Blueprint("api_queue", __name__, description="The review queue")
 @blp.arguments(QueueArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, QueuePageSchema)
 @problems(blp, 400, 401, 403, 422, 429)
-@blp.doc(security=[{"oauth2": ["read"]}])
+@blp.doc(security=[{"oauth2": ["read"]}], operationId="listQueue",
+         responses={200: {"links": {
+             "ReadApplication": {"operationId": "readApplication", "parameters": {
+                 "application_id": "$response.body#/items/0/id"}},
+             "NextPage": {"operationId": "listQueue", "parameters": {
+                 "after": "$response.body#/next"}}}}})
 @requires("read")
 def queue(limit: int, after: str | None = None, **filters):
     """What waits for the person the call is made for, as their queue page lists it (the

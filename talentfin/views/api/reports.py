@@ -50,7 +50,8 @@ class BatchSchema(ma.Schema):
 @blp.arguments(RepaymentsSchema)
 @blp.response(200, BatchSchema)
 @problems(blp, 400, 401, 403, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY])
+@blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
+         operationId="reportRepayments")
 @requires("report")
 @idempotent(BatchSchema)
 def repayments(body: dict):
