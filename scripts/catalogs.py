@@ -30,7 +30,7 @@ def main() -> int:
     """Extract, update, fill the English catalog, report the Chinese gaps."""
     template = FOLDER / "messages.pot"
     subprocess.run([BIN / "pybabel", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k",
-                    "lazy_gettext", "-k", "_", "-k", "ngettext:1,2", "-o", template,
+                    "lazy_gettext", "-k", "_", "-k", "NO", "-k", "ngettext:1,2", "-o", template,
                     "--no-location", "--project", "talentfin", "."], cwd=ROOT, check=True)
     for locale in ("en", "zh"):
         subprocess.run([BIN / "pybabel", "-q", "update", "-i", template, "-d", FOLDER, "-l",

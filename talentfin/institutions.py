@@ -119,6 +119,13 @@ SECOND_FACTOR_PERMISSIONS = frozenset({"accounts.manage", "audit.sign", "pool.su
                                        "policy.propose", "policy.decide"})
 
 
+def supervising_staff(key: str | None) -> bool:
+    """An organisation's approvers and committees (they may take over a colleague's claim
+    and read their organisation's webhooks)."""
+    role = ROLES.get(key or "")
+    return role is not None and role.supervises and role.kind is not None
+
+
 def needs_second_factor(key: str | None) -> bool:
     """Whether the role signs in with a second factor: the approvers and committees (who
     decide money and admissions), the pool's staff, the auditors and the administrators."""

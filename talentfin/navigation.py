@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from talentfin.i18n import _l
 from talentfin.institutions import FOUNDER
 from talentfin.institutions import may
+from talentfin.institutions import supervising_staff
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ ENTRIES: list[Entry] = [
     Entry("admin.organisations", _l("Institutions"), permission("accounts.manage"), 21),
     Entry("admin.clients", _l("API clients"), permission("accounts.manage"), 22),
     Entry("webhooks.index", _l("Webhooks"), permission("accounts.manage"), 23),
+    Entry("webhooks.organisation", _l("Our webhooks"), supervising_staff, 60),
     Entry("queue.index", _l("Review queue"), permission("queue"), 30),
 ]
 

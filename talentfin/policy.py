@@ -23,6 +23,7 @@ from sqlalchemy import true
 from talentfin.i18n import _
 from talentfin.institutions import FOUNDER
 from talentfin.institutions import may
+from talentfin.institutions import supervising_staff
 from talentfin.models import Application
 from talentfin.models import Attachment
 from talentfin.models import AuditSignOff
@@ -31,6 +32,7 @@ from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
 from talentfin.models import User
+from talentfin.models import WebhookSubscription
 from talentfin.pool.models import Claim
 from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import PoolStatement
@@ -47,6 +49,8 @@ POOL = Area("pool")
 QUEUE = Area("queue")
 OWN = Area("own applications")
 ACCOUNTS = Area("accounts")
+# An organisation's own webhooks, as its supervising staff read them.
+ORG_WEBHOOKS = Area("organisation webhooks")
 
 Rule = Callable[[User, object, str], tuple[bool, str]]
 RULES: dict[tuple[object, str], Rule] = {}
@@ -265,6 +269,31 @@ FILTERS[AuditSignOff] = lambda user: true() if may(user.role, "pool.read") else 
 @rule(ACCOUNTS, "manage")
 def _manage(user: User, _obj, _action: str) -> tuple[bool, str]:
     return _granted(user, "accounts.manage", NO("Only the administrator manages accounts."))
+
+
+def _supervises_in_an_organisation(user: User) -> bool:
+    return supervising_staff(user.role) and user.org_id is not None
+
+
+@rule(ORG_WEBHOOKS, "read")
+def _org_webhooks(user: User, _area, _action: str) -> tuple[bool, str]:
+    """An organisation's supervising staff (its approvers, its committees) read its
+    webhooks' deliveries."""
+    if _supervises_in_an_organisation(user):
+        return True, ""
+    return False, NO("Only an organisation's approvers read its webhooks.")
+
+
+@rule(WebhookSubscription, "read")
+@rule(WebhookSubscription, "resend")
+def _webhook(user: User, subscription, _action: str) -> tuple[bool, str]:
+    """The administrator, and the subscribing organisation's supervising staff, read a
+    webhook's deliveries and send one again."""
+    if may(user.role, "accounts.manage") or (
+            _supervises_in_an_organisation(user) and user.org_id == subscription.org_id):
+        return True, ""
+    return False, NO("Only the administrator and the organisation's approvers read its "
+                     "webhooks.")
 
 
 @rule(Enterprise, "edit")

@@ -1,5 +1,7 @@
-"""The administrator's webhook pages: subscriptions, their deliveries with every attempt,
-and "send again"."""
+"""The webhook pages: the administrator's subscriptions; their deliveries with every
+attempt and "send again", for the administrator and for the subscribing organisation's
+supervising staff (its approvers, its committees), who list their organisation's
+webhooks on a page of their own."""
 
 from flask import Blueprint
 from flask import abort
@@ -8,16 +10,20 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_login import current_user
+from flask_login import login_required
 from sqlalchemy import select
 
+from talentfin import policy
 from talentfin.extensions import db
 from talentfin.forms.admin import WebhookForm
 from talentfin.i18n import _
 from talentfin.models import WebhookDelivery
 from talentfin.models import WebhookSubscription
 from talentfin.policy import ACCOUNTS
+from talentfin.policy import ORG_WEBHOOKS
 from talentfin.services import webhooks
 from talentfin.views.access import permitted
+from talentfin.views.access import require_or_404
 from talentfin.views.access import sensitive
 from talentfin.views.admin import offer_organisations
 
@@ -60,16 +66,28 @@ def _subscription_or_404(subscription_id: int) -> WebhookSubscription:
     return subscription
 
 
+@bp.get("/organisation")
+@permitted("read", ORG_WEBHOOKS)
+def organisation():
+    """The user's organisation's webhooks (read only: the administrator subscribes)."""
+    subscriptions = db.session.scalars(select(WebhookSubscription).where(
+        WebhookSubscription.org_id == current_user.org_id).order_by(
+        WebhookSubscription.active.desc(), WebhookSubscription.created_at.desc())).all()
+    return render_template("webhooks/organisation.html", subscriptions=subscriptions)
+
+
 @bp.get("/<int:subscription_id>")
-@admin_required
+@login_required
 def deliveries(subscription_id: int):
     """A subscription's latest deliveries, each attempt with what the receiver answered."""
     subscription = _subscription_or_404(subscription_id)
+    require_or_404("read", subscription)
     shown = db.session.scalars(select(WebhookDelivery).where(
         WebhookDelivery.subscription_id == subscription.id)
         .order_by(WebhookDelivery.id.desc()).limit(SHOWN_DELIVERIES)).all()
     return render_template("webhooks/deliveries.html", subscription=subscription,
-                           deliveries=shown)
+                           deliveries=shown,
+                           manages=policy.allowed(current_user, "manage", ACCOUNTS))
 
 
 @bp.post("/<int:subscription_id>/end")
@@ -83,12 +101,13 @@ def end(subscription_id: int):
 
 
 @bp.post("/deliveries/<int:delivery_id>/again")
-@admin_required
+@login_required
 def send_again(delivery_id: int):
     """A new attempt of a delivery now (the worker sends it)."""
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None:
         abort(404)
+    require_or_404("resend", delivery.subscription)
     if not delivery.subscription.active:
         abort(409, _("This webhook is ended; nothing is sent to it."))
     webhooks.send_again(delivery)

@@ -282,3 +282,46 @@ def test_a_claim_decided_is_told_to_every_organisation_that_sees_it(world, db, r
     assert {e["type"] for e in heard.values()} == {"claim.decided"}
     assert {e["data"]["trigger"] for e in heard.values()} == {"approve_compensation"}
     assert {e["data"]["to"] for e in heard.values()} == {"compensated"}
+
+
+def test_the_organisations_approver_reads_its_deliveries_and_sends_one_again(
+        client, auth, world, db, receiver):
+    """The bank's approver sees the bank's webhooks (a link in the navigation), their
+    attempts, and sends a failed one again; another bank's approver and the bank's officer
+    get what any page they may not open gives."""
+    ours, secret = webhooks.subscribe(world.bank1, receiver.url, ["application.queued"],
+                                      world.admin)
+    theirs, _their_secret = webhooks.subscribe(world.bank2, receiver.url,
+                                               ["application.queued"], world.admin)
+    receiver.status = 500
+    factories.loan_in(world, "partner_review")
+    _work()
+    delivery = db.session.scalars(select(WebhookDelivery)).one()
+    delivery.status = "failed"
+    db.session.commit()
+
+    login(auth, world.approver1)
+    start = client.get("/queue/").get_data(as_text=True)
+    assert 'href="/admin/webhooks/organisation"' in start
+    listed = client.get("/admin/webhooks/organisation").get_data(as_text=True)
+    assert receiver.url in listed and f"/admin/webhooks/{ours.id}" in listed
+    assert f"/admin/webhooks/{theirs.id}" not in listed
+    page = client.get(f"/admin/webhooks/{ours.id}").get_data(as_text=True)
+    assert "HTTP 500" in page and "failed" in page
+    assert 'href="/admin/webhooks/organisation"' in page  # back to their own list
+    receiver.status = 204
+    assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 302
+    _work()
+    assert "delivered" in client.get(f"/admin/webhooks/{ours.id}").get_data(as_text=True)
+    assert receiver.events(secret)[-1]["type"] == "application.queued"
+    # Not another organisation's, and no subscribing: that stays the administrator's.
+    missing = client.get("/admin/webhooks/999999").status_code
+    assert client.get(f"/admin/webhooks/{theirs.id}").status_code == missing == 404
+    assert client.get("/admin/webhooks/").status_code == 404
+
+    switch_to(auth, world.officer1)
+    assert client.get("/admin/webhooks/organisation").status_code == 404
+    assert client.get(f"/admin/webhooks/{ours.id}").status_code == 404
+    assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 404
+    switch_to(auth, world.approver2)
+    assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 404
