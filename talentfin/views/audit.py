@@ -84,9 +84,13 @@ def security_csv():
     kind = kind if kind in security_log.KINDS else ""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["time (UTC)", "event", "account", "user id", "address", "by", "detail"])
+    # Headers and event names in the reader's language; the event's code stays beside its
+    # name, for filters and scripts.
+    writer.writerow([_("Time (UTC)"), _("Event"), _("Event code"), _("Account (e-mail)"),
+                     _("User id"), _("Address"), _("By (user id)"), _("Detail")])
     for event in security_log.events(kind, request.args.get("email", ""), limit=100_000):
-        writer.writerow([event.created_at.isoformat(timespec="seconds"), event.kind,
+        writer.writerow([event.created_at.isoformat(timespec="seconds"),
+                         str(security_log.KINDS.get(event.kind, event.kind)), event.kind,
                          _cell(event.email), event.user_id or "", event.address,
                          event.actor_id or "", _cell(event.detail)])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",

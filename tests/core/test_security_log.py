@@ -67,8 +67,14 @@ def test_the_auditor_reads_and_exports_the_log_others_do_not_know_it(client, aut
     assert world.founder.email in page and "Login failed" in page
     rows = list(csv.reader(io.StringIO(
         client.get("/audit/security.csv").get_data().decode("utf-8-sig"))))
-    assert rows[0][:3] == ["time (UTC)", "event", "account"]
-    assert any(row[1] == "login_failed" and row[2] == world.founder.email for row in rows)
+    assert rows[0][:4] == ["Time (UTC)", "Event", "Event code", "Account (e-mail)"]
+    assert any(row[1:4] == ["Login failed", "login_failed", world.founder.email]
+               for row in rows)
+    client.post("/language", data={"lang": "zh"})  # the reader's language, headers included
+    rows = list(csv.reader(io.StringIO(
+        client.get("/audit/security.csv").get_data().decode("utf-8-sig"))))
+    assert rows[0][:4] == ["时间（UTC）", "事件", "事件代码", "账户（邮箱）"]
+    assert any(row[1] == "登录失败" and row[2] == "login_failed" for row in rows)
     for user in (world.founder, world.officer1, world.pool_admin, world.park_reviewer):
         switch_to(auth, user)
         assert client.get("/audit/security").status_code == 404
