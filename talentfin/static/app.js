@@ -1,6 +1,7 @@
 // talentfin: confirm before destructive actions (buttons with data-confirm), and send a
 // form only once: a second click (or Enter) while the first request is on its way would
 // otherwise fire the same action twice and land on a "page was out of date" error.
+// The language switch keeps what was typed into the page's forms (see "typed" below).
 // Served as a file: the Content-Security-Policy allows no inline script.
 (function () {
   "use strict";
@@ -43,6 +44,84 @@
       });
     }, 0);
   });
+
+  // Switching the language fetches the page anew (a GET): what was typed into the page's
+  // forms (a refused form's values, a long comment) is kept in sessionStorage for the page
+  // the switch returns to, and put back into the same fields of the same forms there.
+  // Never a password, a file, a token or a hidden field.
+  var TYPED = "talentfin-typed";
+
+  function keptFields(form) {
+    return Array.prototype.filter.call(form.elements, function (element) {
+      return element.name && !/csrf_token$/.test(element.name) &&
+        !/^(password|file|hidden|submit|button|reset|image)$/.test(element.type);
+    });
+  }
+
+  function postForms() {
+    return Array.prototype.filter.call(document.forms, function (form) {
+      return form.id !== "language-switch" &&
+        (form.getAttribute("method") || "get").toLowerCase() === "post";
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var switcher = event.target;
+    if (switcher.id !== "language-switch") {
+      return;
+    }
+    var typed = [];
+    postForms().forEach(function (form) {
+      var action = form.getAttribute("action") || "";
+      keptFields(form).forEach(function (element) {
+        if (element.type === "checkbox" || element.type === "radio") {
+          typed.push([action, element.name, element.value, element.checked]);
+        } else if (element.value) {
+          typed.push([action, element.name, element.value, null]);
+        }
+      });
+    });
+    try {
+      window.sessionStorage.setItem(TYPED, JSON.stringify(
+        {page: switcher.elements.next.value, fields: typed}));
+    } catch (ignored) {
+      // Storage full or refused: the switch goes on without it.
+    }
+  }, true);
+
+  function restoreTyped() {
+    var saved;
+    try {
+      saved = JSON.parse(window.sessionStorage.getItem(TYPED) || "null");
+      window.sessionStorage.removeItem(TYPED);
+    } catch (ignored) {
+      return;
+    }
+    if (!saved || saved.page !== window.location.pathname + window.location.search) {
+      return;
+    }
+    postForms().forEach(function (form) {
+      var action = form.getAttribute("action") || "";
+      keptFields(form).forEach(function (element) {
+        saved.fields.forEach(function (field) {
+          if (field[0] !== action || field[1] !== element.name) {
+            return;
+          }
+          if (field[3] === null) {
+            element.value = field[2];
+          } else if (element.value === field[2]) {
+            element.checked = field[3];
+          }
+        });
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", restoreTyped);
+  } else {
+    restoreTyped();
+  }
 
   // Back/forward can restore the page as it was left (bfcache): make its forms usable again.
   window.addEventListener("pageshow", function () {

@@ -113,3 +113,33 @@ def test_the_clicked_decision_button_still_sends_its_value(app, world, live_serv
         decide.locator("button[value=approve]").click()
     db.session.expire_all()
     assert db.session.get(PolicyParameter, proposal.id).status == "in_force"
+
+
+def test_switching_the_language_after_a_refusal_keeps_what_was_typed(
+        app, world, live_server, new_page):  # noqa: F811
+    page, console = new_page
+    application = factories.loan_in(world, "partner_review")
+    base = live_server.url
+    log_in(page, base, world.officer1.email)
+    page.goto(f"{base}/applications/{application.id}")
+    comment = "经营稳定，现金流良好，建议授信。" * 5
+    page.locator("input[name='recommend-amount']").fill("九十万")
+    page.locator("input[name='recommend-rate']").fill("3.65")
+    page.locator("textarea[name='recommend-comment']").fill(comment)
+    with page.expect_navigation():
+        page.locator("#action-recommend").click()
+    assert "recommend" in page.url  # the refused form, shown again with its message
+    # Chromium logs the refusal's 422 as a failed resource; it is the expected answer.
+    console.errors[:] = [e for e in console.errors if "422" not in e]
+    # The officer switches to English to read the message: the page is fetched again, in
+    # English, with what they typed still in the fields.
+    with page.expect_navigation():
+        page.locator("#language-switch button").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.url.endswith(f"/applications/{application.id}")
+    assert page.locator("textarea[name='recommend-comment']").input_value() == comment
+    assert page.locator("input[name='recommend-amount']").input_value() == "九十万"
+    assert page.locator("input[name='recommend-rate']").input_value() == "3.65"
+    # Kept once: opened again later, the page has its own values.
+    page.reload()
+    assert page.locator("textarea[name='recommend-comment']").input_value() == ""
