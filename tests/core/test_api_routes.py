@@ -1,21 +1,24 @@
-"""人才板 and 人才债 through the partner API: every staff step of the route, from the park's
-recommendation to the last decision, taken through the client of the acting person's
-organisation with the fields of the page's form (the founder's steps in the engine, as the
-founder's pages take them); each logged as through its client. (人才贷 and 人才险:
-tests/loan/test_api_route.py and tests/insurance/test_api_route.py; 人才投's committee
-votes and findings have pages of their own, not transitions.)"""
+"""人才投, 人才板 and 人才债 through the partner API: every staff step of the route, from the
+park's recommendation to the last decision, taken through the client of the acting
+person's organisation with the fields of the page's form (the founder's steps in the
+engine, as the founder's pages take them; 人才投's findings, meeting and votes, which are
+not transitions, by their services); each logged as through its client. (人才贷 and
+人才险: tests/loan/test_api_route.py and tests/insurance/test_api_route.py.)"""
 
 from datetime import date
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from talentfin.clock import business_today
 from talentfin.models import TransitionLog
 from talentfin.money import format_fen
 from talentfin.services import api_clients
 from talentfin.workflows.registry import product_for
 from tests.board import factories as board
 from tests.bond import factories as bond
+from tests.equity import factories as equity
 from tests.web import api_decide
 from tests.web import api_token
 from tests.web import fresh
@@ -36,6 +39,9 @@ def _form(data: dict) -> dict:
     for key, value in data.items():
         if key.endswith("_fen") and isinstance(value, int):
             fields[key.removesuffix("_fen")] = format_fen(value)
+        elif isinstance(value, dict):  # {"owners": {"legal": 3}}: the field legal_owner
+            for part, each in value.items():
+                fields[f"{part}_{key.removesuffix('s')}"] = _form_value(each)
         elif key.endswith("_bp") and isinstance(value, int):
             fields[key.removesuffix("_bp")] = f"{value / 100:.2f}"
         else:
@@ -68,7 +74,7 @@ class Walker:
         self.through.add(trigger)
 
 
-@pytest.mark.parametrize("product", ["board", "bond"])
+@pytest.mark.parametrize("product", ["board", "bond", "equity"])
 def test_the_partner_steps_of_a_route_through_the_api(client, world, db, product):
     walker = Walker(client, world, db)
     if product == "board":
@@ -82,6 +88,27 @@ def test_the_partner_steps_of_a_route_through_the_api(client, world, db, product
             actor, comment, data = board.step(world, ex, application, trigger)
             walker.step(application, trigger, actor, comment, data,
                         lambda t=trigger: board.advance(world, ex, application, t))
+    elif product == "equity":
+        funds = equity.make_funds()
+        application = equity.draft(world, funds)
+        path = equity.PATHS["exited"]
+        funded_on = business_today() - timedelta(days=equity.FUNDED_DAYS_AGO)
+        for trigger in path:
+            equity.prepare(application, trigger, funded_on)
+            data = {"sign": {"signed_on": funded_on},
+                    "record_funding": {"funded_on": funded_on}}.get(trigger, {})
+            who = equity.people(world, funds, application)
+            for kind in equity.equity_demo.PAPERS_BEFORE.get(trigger, ()):
+                equity.upload(application, kind,
+                              who.founder if kind == "registration_change" else who.officer)
+            if trigger in equity.equity_demo.WAITED_BEFORE:
+                application.status_changed_at -= timedelta(
+                    days=equity.equity_demo.WAITED_BEFORE[trigger])
+                db.session.commit()
+            actor, comment, step_data = equity.step(world, funds, application, trigger)
+            walker.step(application, trigger, actor, comment, {**step_data, **data},
+                        lambda t=trigger, d=data: equity.advance(world, funds, application, t,
+                                                                 data=d))
     else:
         uw = bond.make_underwriters()
         application = bond.draft(world, uw, bond.bond_in(uw, "allocating"))
@@ -94,7 +121,8 @@ def test_the_partner_steps_of_a_route_through_the_api(client, world, db, product
                         lambda t=trigger: bond.advance(world, uw, application, t))
     workflow = product_for(product).workflow
     assert fresh(application.id).status == workflow.transition(path[-1]).dest
-    staff_steps = {t for t in path if "founder" not in workflow.transition(t).roles}
+    staff_steps = {t for t in path  # neither the founder's nor the scheduler's
+                   if not {"founder", "system"} & set(workflow.transition(t).roles)}
     assert walker.through == staff_steps and len(staff_steps) >= 4
     vias = {log.trigger: log.payload.get("via") for log in db.session.scalars(
         select(TransitionLog).where(TransitionLog.application_id == application.id))}
