@@ -1,6 +1,7 @@
-"""A bank's system reports repayments through the partner API: one or many, every one
-checked as a row of the CSV is, all applied in one transaction or none, each refused one
-named by its place; the log says which client reported them."""
+"""A bank's system reports repayments and arrears through the partner API: one or many,
+every one checked as a row of the CSV (a repayment) or the page's form (arrears) is, all
+applied in one transaction or none, each refused one named by its place; the log says
+which client reported them."""
 
 import pytest
 from sqlalchemy import func
@@ -109,3 +110,39 @@ def test_a_retried_report_is_applied_once(client, world, reporter):
     again = _report(client, token, world.officer1.email, items, **{"Idempotency-Key": "r-1"})
     assert first.status_code == again.status_code == 200
     assert again.get_json() == first.get_json() and _repayments() == 1
+
+
+def _arrears(client, token: str, person: str, items: list[dict]):
+    return client.post("/api/v1/loans/arrears", json={"arrears": items},
+                       headers={"Authorization": f"Bearer {token}", "On-Behalf-Of": person})
+
+
+def test_arrears_are_reported_together_or_not_at_all(client, world, reporter):
+    _row, token = reporter
+    first, second = factories.loan_in(world, "covered"), factories.loan_in(world, "covered")
+    foreign = factories.loan_in(world, "covered", founder=world.founder2, bank=world.bank2)
+    since = fresh(first.id).disbursed_on.isoformat()
+    refused = _arrears(client, token, world.officer1.email, [
+        {"reference": first.reference, "overdue_since": since,
+         "classification": "special_mention"},
+        {"reference": second.reference, "overdue_since": "2099-01-01",
+         "classification": "special_mention"},
+        {"reference": foreign.reference, "overdue_since": since},
+        {"reference": first.reference, "overdue_since": since},
+        {"reference": second.reference, "overdue_since": since, "classification": "lost?"}])
+    assert refused.status_code == 422
+    assert set(refused.get_json()["errors"]["arrears"]) == {"2", "3", "4", "5"}
+    assert fresh(first.id).status == fresh(second.id).status == "covered"
+    done = _arrears(client, token, world.officer1.email, [
+        {"reference": first.reference, "overdue_since": since,
+         "classification": "special_mention"},
+        {"reference": second.reference, "overdue_since": since,
+         "classification": "substandard", "comment": "连续两期未还"}])
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["applied"] == 2
+    assert fresh(first.id).status == fresh(second.id).status == "overdue"
+    assert fresh(first.id).overdue_since.isoformat() == since
+    # The same again: the loans are overdue already; nothing changes.
+    again = _arrears(client, token, world.officer1.email, [
+        {"reference": first.reference, "overdue_since": since}])
+    assert again.status_code == 422 and set(again.get_json()["errors"]["arrears"]) == {"1"}

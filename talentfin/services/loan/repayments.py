@@ -124,9 +124,7 @@ def _apply(rows: list, result: ImportResult, user: User, today: date | None,
            via: str | None = None) -> ImportResult:
     """Check every row against its loan, then fire them all in one transaction."""
     references = {row["reference"] for _line, row in rows}
-    loans = {a.reference: a for a in db.session.scalars(
-        select(Application).where(Application.reference.in_(references),
-                                  Application.product == "loan"))}
+    loans = loans_by_reference(references)
     checked = []
     first_line: dict[tuple, int] = {}
     for line, row in rows:
@@ -170,6 +168,13 @@ def _told(result: ImportResult, user: User, references: set[str]) -> ImportResul
                                    sorted(references))
     db.session.commit()
     return result
+
+
+def loans_by_reference(references: set[str]) -> dict[str, Application]:
+    """The loans with these references (of any bank: the caller checks who sees them)."""
+    return {a.reference: a for a in db.session.scalars(
+        select(Application).where(Application.reference.in_(references),
+                                  Application.product == "loan"))}
 
 
 def _identity(row: dict) -> tuple:

@@ -1,21 +1,30 @@
-"""A bank's reports on its covered loans through the API: repayments, one or many, applied
-all together or not at all, as the CSV upload (``services.loan.repayments``)."""
+"""A bank's reports on its covered loans through the API: repayments and arrears, one or
+many, applied all together or not at all, as the CSV upload of repayments
+(``services.loan.repayments``); each checked as its page checks it."""
+
+import secrets
 
 import marshmallow as ma
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields
 from marshmallow import validate
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnprocessableEntity
 
+from talentfin.extensions import db
+from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.services.loan import repayments as service
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import problems
+from talentfin.workflows import access
+from talentfin.workflows import engine
 
 blp = Blueprint("api_reports", __name__, description="Loan servicing reports")
+TRIGGER = "report_overdue"
 
 
 class RepaymentSchema(ma.Schema):
@@ -37,6 +46,24 @@ class RepaymentsSchema(ma.Schema):
 
     repayments = fields.List(fields.Nested(RepaymentSchema), required=True,
                              validate=validate.Length(min=1, max=service.MAX_ROWS))
+
+
+class ArrearSchema(ma.Schema):
+    """One loan's arrears, by the fields of the page's form "Report arrears"."""
+
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    overdue_since = fields.String(required=True, validate=validate.Length(max=20),
+                                  metadata={"example": "2026-11-20"})
+    classification = fields.String(load_default="", validate=validate.Length(max=20),
+                                   metadata={"example": "special_mention"})
+    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+
+
+class ArrearsSchema(ma.Schema):
+    """Arrears reported together (one per loan)."""
+
+    arrears = fields.List(fields.Nested(ArrearSchema), required=True,
+                          validate=validate.Length(min=1, max=service.MAX_ROWS))
 
 
 class BatchSchema(ma.Schema):
@@ -64,8 +91,67 @@ def repayments(body: dict):
         named: dict[str, list[str]] = {}
         for problem in result.problems:
             named.setdefault(str(problem.line), []).append(problem.reason)
-        refusal = UnprocessableEntity(_("The repayments were refused; nothing was applied. "
-                                        "Correct the ones named and send them all again."))
-        refusal.data = {"messages": {"repayments": named}}
-        raise refusal
+        _refuse("repayments", named)
     return {"batch": result.batch, "applied": result.applied}
+
+
+@blp.post("/arrears")
+@blp.arguments(ArrearsSchema)
+@blp.response(200, BatchSchema)
+@problems(blp, 400, 401, 403, 409, 422, 429)
+@blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
+         operationId="reportArrears")
+@requires("report")
+@idempotent(BatchSchema)
+def arrears(body: dict):
+    """Report arrears on the bank's covered loans: each checked as the page's form "Report
+    arrears" checks it (its fields, the loan's state and dates), all applied in one
+    transaction, or none with each refused one named by its place (from 1) under
+    ``errors.arrears``."""
+    items = body["arrears"]
+    loans = service.loans_by_reference({item["reference"].strip() for item in items})
+    named: dict[str, list[str]] = {}
+    checked = []
+    for place, item in enumerate(items, start=1):
+        reference = item["reference"].strip()
+        application = loans.get(reference)
+        if application is None or not access.can_view(g.person, application):
+            named[str(place)] = [_("No loan of your bank has the reference %(ref)s.",
+                                   ref=reference)]
+            continue
+        if any(reference == other.reference for other, _data in checked):
+            named[str(place)] = [_("This loan is named twice; report its arrears once.")]
+            continue
+        formdata = MultiDict({f"{TRIGGER}-{key}": value for key, value in item.items()
+                              if key != "reference"})
+        form = form_for("overdue", application, prefix=TRIGGER, formdata=formdata,
+                        meta={"csrf": False})
+        if not form.validate():
+            named[str(place)] = [message for errors in form.errors.values()
+                                 for message in errors]
+            continue
+        reason = engine.check(application, TRIGGER, g.person, data=form.engine_data())
+        if reason:
+            named[str(place)] = [reason]
+            continue
+        checked.append((application, form))
+    if named:
+        _refuse("arrears", named)
+    batch = f"api-{secrets.token_hex(6)}"
+    for place, (application, form) in enumerate(checked, start=1):
+        try:
+            engine.fire(application, TRIGGER, g.person, comment=form.comment.data or "",
+                        data=form.engine_data(), commit=False,
+                        via=f"api:{g.api_client.client_id}")
+        except engine.TransitionError as exc:  # rolled back: nothing of the batch stays
+            _refuse("arrears", {str(place): [exc.message]})
+    db.session.commit()
+    return {"batch": batch, "applied": len(checked)}
+
+
+def _refuse(name: str, named: dict[str, list[str]]):
+    """422: nothing was applied; each refused item named by its place."""
+    refusal = UnprocessableEntity(_("Nothing was applied. Correct the items named and send "
+                                    "them all again."))
+    refusal.data = {"messages": {name: named}}
+    raise refusal
