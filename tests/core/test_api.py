@@ -56,6 +56,8 @@ def test_a_client_reads_an_application_as_its_officer_sees_it(client, world, ban
     assert {d["kind"] for d in body["documents"]} >= {"business_plan", "business_licence"}
     assert all(len(d["sha256"]) == 64 for d in body["documents"])
     assert len(body["dossiers"]) == 2 and body["dossiers"][0]["verify_code"]
+    assert body["request"]["purpose"] == application.purpose
+    assert body["request"]["requested_term_months"] == application.requested_term_months
     refresh()  # the test client's app context outlives a request, and Babel caches there
     english = _read(client, application.id, token, world.officer1.email,
                     **{"Accept-Language": "en"})

@@ -14,6 +14,7 @@ from talentfin.demo import DEMO_PDF
 from talentfin.extensions import db
 from talentfin.models import TransitionLog
 from talentfin.services import api_clients
+from talentfin.text import mask_id_number
 from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.models import PremiumPayment
 from tests import factories
@@ -110,3 +111,16 @@ def test_a_policy_and_its_claim_through_the_api(client, auth, world, insurers):
     assert {vias[t] for t in ("propose", "approve_acceptance", "bind", "start_adjusting",
                               "agree_claim", "pay_claim")} == {f"api:{insurer_id}"}
     assert vias["pay_premium"] is None  # the founder's, in the page
+
+
+def test_the_insurer_reads_the_quote_with_the_key_persons_id_masked(client, world, insurers):
+    """The quote as asked, through the API: the key person's ID number masked as on the
+    page (the whole number is shown there on request, and logged)."""
+    application = policy_in(world, insurers, "underwriting", cover="key_person")
+    _insurer_id, insurer = _client(client, world, insurers.insurer1)
+    asked = client.get(f"/api/v1/applications/{application.id}", headers={
+        "Authorization": f"Bearer {insurer}",
+        "On-Behalf-Of": insurers.underwriter1.email}).get_json()["request"]
+    whole = fresh(application.id).insured_id_number
+    assert asked["cover"] == "key_person" and asked["insured_name"] == "刘首席"
+    assert asked["insured_id_number"] == mask_id_number(whole) != whole

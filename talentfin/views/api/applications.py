@@ -11,6 +11,7 @@ from talentfin.forms.decisions import form_for
 from talentfin.models import Application
 from talentfin.services import applications as service
 from talentfin.services.dossier_files import dossiers_for
+from talentfin.text import mask_id_number
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
@@ -92,10 +93,20 @@ def fire(body: dict, application_id: int, trigger: str):
     return _shown(application)
 
 
+def _request(application: Application) -> dict:
+    """What the founder asked for: the purpose and the product's own fields (those a
+    resubmission compares), ID numbers masked as on the page."""
+    own = product_for(application.product).hooks.get("snapshot")
+    asked = {"purpose": application.purpose, **(own(application) if own else {})}
+    return {key: mask_id_number(value) if key.endswith("id_number") and value else value
+            for key, value in asked.items()}
+
+
 def _shown(application: Application) -> dict:
     """What the application's schema shows of it for the person."""
     return {
         "application": application,
+        "request": _request(application),
         "timeline": [{"log": log, "comment": log.comment if access.comment_visible(
             g.person, application, log) else ""} for log in service.history(application)],
         "documents": [a for a in service.current_attachments(application)

@@ -97,6 +97,9 @@ class ApplicationSchema(ma.Schema):
     """An application with its timeline, documents and dossiers."""
 
     application = fields.Nested(ApplicationFieldsSchema)
+    request = fields.Dict(metadata={"description": "what the founder asked for: the purpose "
+                                                   "and the product's own fields (amounts in "
+                                                   "fen, ID numbers masked)"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     dossiers = fields.List(fields.Nested(DossierSchema))
