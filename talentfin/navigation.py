@@ -38,6 +38,7 @@ ENTRIES: list[Entry] = [
     Entry("webhooks.index", _l("Webhooks"), permission("accounts.manage"), 23),
     Entry("webhooks.organisation", _l("Our webhooks"), supervising_staff, 60),
     Entry("queue.index", _l("Review queue"), permission("queue"), 30),
+    Entry("diagrams.index", _l("Routes"), lambda role: True, 90),
 ]
 
 

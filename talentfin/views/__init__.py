@@ -11,6 +11,7 @@ from talentfin.views import auth
 from talentfin.views import banks
 from talentfin.views import board
 from talentfin.views import bond
+from talentfin.views import diagrams
 from talentfin.views import equity
 from talentfin.views import insurance
 from talentfin.views import loan
@@ -29,7 +30,7 @@ from talentfin.views import webhooks
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
               webhooks.bp,
               verify.bp, notifications.bp, pool.bp, banks.bp, policy.bp, audit.bp,
-              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp)
+              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp, diagrams.bp)
 
 
 def register_all(app: Flask) -> None:
