@@ -25,6 +25,7 @@ from talentfin.models import ApiClient
 from talentfin.models import Organisation
 from talentfin.services import api_clients
 from talentfin.services import backup
+from talentfin.services import bundles
 from talentfin.services.accounts import AccountError
 from talentfin.services.accounts import create_user
 from talentfin.services.audit_chains import verify_all
@@ -39,6 +40,20 @@ workflows_cli = AppGroup("workflows", help="Workflow definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 backup_cli = AppGroup("backup", help="Backups of the database and the stored files.")
 api_client_cli = AppGroup("api-client", help="The partner API's clients.")
+bundle_cli = AppGroup("bundle", help="Applications' archival bundles.")
+
+
+@bundle_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def bundle_verify(path: str) -> None:
+    """Check a bundle offline: every file its manifest lists is there and matches its
+    SHA-256, and nothing else is. Exits 1 naming each file that does not."""
+    verdict = bundles.verify(path)
+    for problem in verdict.problems:
+        click.echo(problem, err=True)
+    if verdict.problems:
+        raise SystemExit(1)
+    click.echo(f"{path}: {verdict.checked} files match the manifest")
 
 
 @api_client_cli.command("create")

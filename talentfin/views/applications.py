@@ -23,6 +23,7 @@ from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.policy import OWN
 from talentfin.services import applications as service
+from talentfin.services import bundles
 from talentfin.services import personal_data
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import attachment_file
@@ -212,6 +213,17 @@ def attachment(application_id: int, attachment_id: int):
         abort(404)
     return send_file(path, mimetype=item.content_type, as_attachment=True,
                      download_name=download_name(item))
+
+
+@bp.get("/<int:application_id>/bundle.zip")
+@login_required
+def bundle(application_id: int):
+    """The application's archival bundle: its dossiers and documents the user may read, its
+    log and ledger lines (CSV and JSON), and a manifest of every file's SHA-256."""
+    application = visible_application_or_404(application_id)
+    name = f"{application.reference or application.id}-bundle.zip"
+    return send_file(bundles.build(application, current_user._get_current_object()),
+                     mimetype="application/zip", as_attachment=True, download_name=name)
 
 
 @bp.get("/<int:application_id>/dossiers/<int:dossier_id>")
