@@ -10,13 +10,16 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
 from talentfin import navigation
 from talentfin import policy
+from talentfin.clock import business_today
 from talentfin.extensions import db
+from talentfin.forms.prescreen import PrescreenForm
 from talentfin.forms.profile import CompanyForm
 from talentfin.forms.profile import IdentityChangeForm
 from talentfin.forms.profile import IdentityDecisionForm
@@ -28,11 +31,14 @@ from talentfin.services import enterprises
 from talentfin.services import personal_data
 from talentfin.services import security_log
 from talentfin.services.accounts import AccountError
+from talentfin.services.prescreen import prescreen
 from talentfin.views.access import form_errors
 
 bp = Blueprint("profile", __name__, url_prefix="/company")
 navigation.add(navigation.Entry("profile.identity_changes", _l("Company identity changes"),
-                                lambda role: role == "park_reviewer", 85))
+                                lambda role: role == "park_reviewer", 85),
+               navigation.Entry("profile.eligibility", _l("What may I apply for?"),
+                                lambda role: role == "founder", 12))
 
 
 def founder_required(view):
@@ -47,6 +53,19 @@ def founder_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+@bp.get("/eligibility")
+@founder_required
+def eligibility():
+    """What the firm may apply for today, product by product, or each rule that stops it
+    with its figures (the products' own checks on the policy in force; nothing stored)."""
+    form = PrescreenForm(request.args)
+    form.validate()
+    verdicts = prescreen(current_user._get_current_object(), business_today(),
+                         form.answers())
+    return render_template("profile/eligibility.html", form=form, verdicts=verdicts,
+                           asked=any(request.args.values())), 422 if form.errors else 200
 
 
 @bp.route("/", methods=["GET", "POST"])
