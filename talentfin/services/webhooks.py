@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC
 from datetime import datetime
@@ -21,6 +22,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy import update
 from standardwebhooks import Webhook
 
 from talentfin.extensions import db
@@ -58,11 +60,15 @@ def subscribe(org: Organisation, url: str, events: list[str],
               admin: User) -> tuple[WebhookSubscription, str]:
     """Subscribe ``url`` of ``org`` to ``events``; returns it and its signing secret (shown
     once; kept sealed for the worker). Commits."""
-    url = url.strip()
-    if not url.startswith(("https://", "http://")) or len(url) > 500 or " " in url:
-        raise SubscriptionRefused(_("Give the receiver's address as https://… (or http://…)."))
+    url = _receiver_address(url)
     if not events or set(events) - set(WEBHOOK_EVENTS):
         raise SubscriptionRefused(_("Choose at least one event."))
+    if db.session.scalar(select(WebhookSubscription.id).where(
+            WebhookSubscription.org_id == org.id, WebhookSubscription.url == url,
+            WebhookSubscription.active.is_(True))):
+        # A second one would send every event twice (a form sent again after Back, say).
+        raise SubscriptionRefused(_("This organisation already has a webhook to this "
+                                    "address; end it first to subscribe it anew."))
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
     subscription = WebhookSubscription(
         org_id=org.id, url=url, events=" ".join(e for e in WEBHOOK_EVENTS if e in events),
@@ -74,9 +80,31 @@ def subscribe(org: Organisation, url: str, events: list[str],
     return subscription, secret
 
 
+def _receiver_address(url: str) -> str:
+    """The address as stored (scheme in lower case), or the refusal: an http(s) URL with a
+    host, no space or control character, at most 500 characters."""
+    url = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, scheme = parts.hostname, parts.scheme.lower()
+        parts.port  # noqa: B018 (read to check: a port out of range raises)
+    except ValueError:  # a malformed port or address
+        host, scheme = None, ""
+    if not host or scheme not in ("https", "http") or len(url) > 500 \
+            or any(c.isspace() or ord(c) < 32 for c in url):
+        raise SubscriptionRefused(_("Give the receiver's address as https://… (or http://…)."))
+    return urllib.parse.urlunsplit(parts._replace(scheme=parts.scheme.lower()))
+
+
 def end(subscription: WebhookSubscription, admin: User) -> None:
-    """Stop sending to a subscription (its pending deliveries are not sent). Commits."""
+    """Stop sending to a subscription: its pending deliveries are marked not sent at once.
+    Commits."""
+    if not subscription.active:
+        raise SubscriptionRefused(_("This webhook is ended already."))
     subscription.active = False
+    db.session.execute(update(WebhookDelivery).where(
+        WebhookDelivery.subscription_id == subscription.id,
+        WebhookDelivery.status == "pending").values(status="cancelled"))
     security_log.record("webhook_ended", actor=admin,
                         detail=f"{subscription.org.code}: {subscription.url}")
     db.session.commit()

@@ -7,6 +7,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -41,8 +42,9 @@ def offer_organisations(field, *, active_only: bool = True) -> list[Organisation
     if active_only:
         query = query.where(Organisation.active.is_(True))
     orgs = db.session.scalars(query).all()
-    field.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.name, kind=kind_label(o.kind)))
-                     for o in orgs]
+    locale = str(get_locale() or "zh")
+    field.choices = [(o.code, _("%(name)s (%(kind)s)", name=o.display_name(locale),
+                                kind=kind_label(o.kind))) for o in orgs]
     return orgs
 
 

@@ -26,6 +26,8 @@ from talentfin.views.access import permitted
 from talentfin.views.access import require_or_404
 from talentfin.views.access import sensitive
 from talentfin.views.admin import offer_organisations
+from talentfin.workflows.labels import trigger_label
+from talentfin.workflows.registry import product_for
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 admin_required = permitted("manage", ACCOUNTS)
@@ -86,8 +88,24 @@ def deliveries(subscription_id: int):
         WebhookDelivery.subscription_id == subscription.id)
         .order_by(WebhookDelivery.id.desc()).limit(SHOWN_DELIVERIES)).all()
     return render_template("webhooks/deliveries.html", subscription=subscription,
-                           deliveries=shown,
+                           deliveries=shown, detail=_detail,
                            manages=policy.allowed(current_user, "manage", ACCOUNTS))
+
+
+def _detail(delivery: WebhookDelivery) -> str:
+    """What a delivery is about, in the reader's language: the file and its step or
+    dossier, or the repayment batch and how it ended."""
+    data = delivery.payload.get("data") or {}
+    product, reference = data.get("product"), data.get("reference") or ""
+    if data.get("trigger"):
+        return f"{reference} · {trigger_label(product, data['trigger'])}"
+    if data.get("stage"):
+        kind = product_for(product).dossiers.get(data["stage"]) if product else None
+        return f"{reference} · {kind.title if kind else data['stage']}"
+    if data.get("batch"):
+        outcome = _("applied") if data.get("outcome") == "applied" else _("refused whole")
+        return f"{data['batch']} · {outcome}"
+    return reference
 
 
 @bp.post("/<int:subscription_id>/end")
@@ -95,7 +113,11 @@ def deliveries(subscription_id: int):
 @sensitive
 def end(subscription_id: int):
     """Stop sending to a subscription."""
-    webhooks.end(_subscription_or_404(subscription_id), current_user._get_current_object())
+    try:
+        webhooks.end(_subscription_or_404(subscription_id),
+                     current_user._get_current_object())
+    except webhooks.SubscriptionRefused as exc:  # ended already (a stale tab, a 2nd click)
+        abort(409, str(exc))
     flash(_("The webhook is ended: nothing more is sent to it."), "success")
     return redirect(url_for("webhooks.index"))
 

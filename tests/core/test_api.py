@@ -209,6 +209,11 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
     assert unknown.status_code == 422
     assert set(unknown.get_json()["errors"]["query"]) == {"status", "product"}
     assert _queue(client, token, world.officer1.email, status="all").status_code == 200
+    # Beyond any amount (past the database's integers): refused, named, not a 500.
+    huge = _queue(client, token, world.officer1.email, min_amount_fen=2**63,
+                  max_amount_fen=10**30)
+    assert huge.status_code == 422
+    assert set(huge.get_json()["errors"]["query"]) == {"min_amount_fen", "max_amount_fen"}
 
 
 def test_a_nul_in_the_query_or_a_header_is_refused_before_the_database_sees_it(

@@ -161,11 +161,31 @@ def test_a_receiver_that_cannot_be_reached_is_an_attempt_failed_not_an_error(wor
     assert delivery.tries[0].status_code is None and delivery.tries[0].error
 
 
-def test_subscriptions_are_checked(world):
-    with pytest.raises(webhooks.SubscriptionRefused):
-        webhooks.subscribe(world.bank1, "ftp://bank/hooks", ["application.queued"], world.admin)
+def test_subscriptions_are_checked(world, db):
+    for address in ("ftp://bank/hooks", "http://", "https:///hooks", "https://bank:99999/h",
+                    "https://bank/ho oks", "https://bank/\x07", "javascript:alert(1)"):
+        with pytest.raises(webhooks.SubscriptionRefused):
+            webhooks.subscribe(world.bank1, address, ["application.queued"], world.admin)
     with pytest.raises(webhooks.SubscriptionRefused):
         webhooks.subscribe(world.bank1, "https://bank/hooks", ["everything"], world.admin)
+    # The scheme in capitals is an address like any other (kept in lower case).
+    made, _secret = webhooks.subscribe(world.bank1, "HTTP://127.0.0.1:9/H",
+                                       ["application.queued"], world.admin)
+    assert made.url == "http://127.0.0.1:9/H"  # a closed port: each attempt fails at once
+    # The same address again (the form sent again after Back): every event would go twice.
+    with pytest.raises(webhooks.SubscriptionRefused, match="已有推送到这个地址"):
+        webhooks.subscribe(world.bank1, "http://127.0.0.1:9/H", ["dossier.ready"],
+                           world.admin)
+    # Ended, its pending deliveries are not sent (at once, not at their next retry), and
+    # ending it again is refused; then the address may be subscribed anew.
+    factories.loan_in(world, "partner_review")
+    _work()  # made, tried, failed: to be retried
+    assert db.session.query(WebhookDelivery).filter_by(status="pending").count() == 1
+    webhooks.end(made, world.admin)
+    assert db.session.query(WebhookDelivery).filter_by(status="cancelled").count() == 1
+    with pytest.raises(webhooks.SubscriptionRefused, match="已经停用"):
+        webhooks.end(made, world.admin)
+    webhooks.subscribe(world.bank1, "http://127.0.0.1:9/H", ["dossier.ready"], world.admin)
 
 
 def test_payload_is_the_standard_webhooks_shape(world, db, receiver):
@@ -308,6 +328,7 @@ def test_the_organisations_approver_reads_its_deliveries_and_sends_one_again(
     assert f"/admin/webhooks/{theirs.id}" not in listed
     page = client.get(f"/admin/webhooks/{ours.id}").get_data(as_text=True)
     assert "HTTP 500" in page and "failed" in page
+    assert "Recommend to the bank" in page and "park_approve" not in page  # the step's name
     assert 'href="/admin/webhooks/organisation"' in page  # back to their own list
     receiver.status = 204
     assert client.post(f"/admin/webhooks/deliveries/{delivery.id}/again").status_code == 302

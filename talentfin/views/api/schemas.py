@@ -9,6 +9,7 @@ from marshmallow import validate
 
 from talentfin.i18n import _
 from talentfin.models import TALENT_TIERS
+from talentfin.money import MAX_FEN
 from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
 from talentfin.workflows.registry import products
@@ -126,8 +127,10 @@ class QueueArgsSchema(ma.Schema):
                                                     "acts on; all: everything visible"})
     product = fields.String(load_default="", validate=_known_product)
     tier = fields.String(load_default="", validate=validate.OneOf(["", *TALENT_TIERS]))
-    min_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
-    max_amount_fen = fields.Integer(load_default=None, validate=validate.Range(min=0))
+    min_amount_fen = fields.Integer(load_default=None,
+                                    validate=validate.Range(min=0, max=MAX_FEN))
+    max_amount_fen = fields.Integer(load_default=None,
+                                    validate=validate.Range(min=0, max=MAX_FEN))
     mine = fields.Boolean(load_default=False, metadata={"description": "claimed by the person"})
     sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
