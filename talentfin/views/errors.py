@@ -123,11 +123,22 @@ def problem(code: int, error):
         body["detail"] = reason
     data = getattr(error, "data", None) or {}
     if data.get("messages"):
-        body["errors"] = data["messages"]
+        body["errors"] = _messages(data["messages"])
     headers = {"Content-Type": "application/problem+json"}
     if code == 401:
         headers["WWW-Authenticate"] = "Bearer"
     return jsonify(body), code, headers
+
+
+def _messages(messages):
+    """A refusal's field messages as JSON wants them: each field's a list of text in the
+    caller's language (marshmallow keeps a translated message as it was given, lazily)."""
+    if isinstance(messages, dict):
+        return {str(key): _messages(value) for key, value in messages.items()}
+    if isinstance(messages, list | tuple):
+        return [str(each) if not isinstance(each, dict | list) else _messages(each)
+                for each in messages]
+    return [str(messages)]
 
 
 def reason_given(error) -> str | None:

@@ -203,6 +203,16 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
     assert refused.status_code == 422
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert set(refused.get_json()["errors"]["query"]) == {"limit", "sort", "min_amount_fen"}
+    # Each field's messages, a list, in the caller's language (Chinese unless asked).
+    assert refused.get_json()["errors"]["query"]["limit"] == ["请输入 1 至 100 之间的数。"]
+    assert refused.get_json()["errors"]["query"]["min_amount_fen"] == ["请输入整数。"]
+    refresh()
+    english = client.get("/api/v1/queue/", query_string={"sort": "sideways"}, headers={
+        "Authorization": f"Bearer {token}", "On-Behalf-Of": world.officer1.email,
+        "Accept-Language": "en"})
+    assert english.get_json()["errors"]["query"] == {"sort": ["Choose one of: oldest, "
+                                                              "newest."]}
+    refresh()
     bad_cursor = _queue(client, token, world.officer1.email, after="not-a-cursor")
     assert bad_cursor.status_code == 400 and bad_cursor.get_json()["detail"]
     unknown = _queue(client, token, world.officer1.email, status="sleeping", product="lottery")

@@ -25,6 +25,7 @@ from talentfin.storage import dossier_path
 from talentfin.views.api.applications import visible
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
+from talentfin.views.api.messages import length
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import DocumentSchema
 from talentfin.views.api.schemas import problems
@@ -41,7 +42,7 @@ class UploadSchema(ma.Schema):
     """A document upload (multipart/form-data): its kind, one the person uploads at this
     stage, and the file, a PDF, JPEG or PNG within the size limit."""
 
-    kind = fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
+    kind = fields.String(required=True, validate=length(1, 40))
     file = Upload(required=True)
 
 

@@ -8,7 +8,6 @@ import marshmallow as ma
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields
-from marshmallow import validate
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnprocessableEntity
 
@@ -18,6 +17,7 @@ from talentfin.i18n import _
 from talentfin.services.loan import repayments as service
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
+from talentfin.views.api.messages import length
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import problems
 from talentfin.workflows import access
@@ -30,14 +30,14 @@ TRIGGER = "report_overdue"
 class RepaymentSchema(ma.Schema):
     """One repayment, by the CSV's columns (amounts in yuan as typed, dates YYYY-MM-DD)."""
 
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    due_on = fields.String(required=True, validate=validate.Length(max=20),
+    reference = fields.String(required=True, validate=length(1, 40))
+    due_on = fields.String(required=True, validate=length(high=20),
                            metadata={"example": "2026-11-20"})
-    paid_on = fields.String(required=True, validate=validate.Length(max=20),
+    paid_on = fields.String(required=True, validate=length(high=20),
                             metadata={"example": "2026-11-20"})
-    principal_yuan = fields.String(load_default="0", validate=validate.Length(max=30),
+    principal_yuan = fields.String(load_default="0", validate=length(high=30),
                                    metadata={"example": "20000.00"})
-    interest_yuan = fields.String(load_default="0", validate=validate.Length(max=30),
+    interest_yuan = fields.String(load_default="0", validate=length(high=30),
                                   metadata={"example": "2875.00"})
 
 
@@ -45,25 +45,25 @@ class RepaymentsSchema(ma.Schema):
     """Repayments reported together."""
 
     repayments = fields.List(fields.Nested(RepaymentSchema), required=True,
-                             validate=validate.Length(min=1, max=service.MAX_ROWS))
+                             validate=length(1, service.MAX_ROWS))
 
 
 class ArrearSchema(ma.Schema):
     """One loan's arrears, by the fields of the page's form "Report arrears"."""
 
-    reference = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    overdue_since = fields.String(required=True, validate=validate.Length(max=20),
+    reference = fields.String(required=True, validate=length(1, 40))
+    overdue_since = fields.String(required=True, validate=length(high=20),
                                   metadata={"example": "2026-11-20"})
-    classification = fields.String(load_default="", validate=validate.Length(max=20),
+    classification = fields.String(load_default="", validate=length(high=20),
                                    metadata={"example": "special_mention"})
-    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+    comment = fields.String(load_default="", validate=length(high=4000))
 
 
 class ArrearsSchema(ma.Schema):
     """Arrears reported together (one per loan)."""
 
     arrears = fields.List(fields.Nested(ArrearSchema), required=True,
-                          validate=validate.Length(min=1, max=service.MAX_ROWS))
+                          validate=length(1, service.MAX_ROWS))
 
 
 class BatchSchema(ma.Schema):

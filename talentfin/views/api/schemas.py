@@ -5,11 +5,13 @@ from datetime import UTC
 
 import marshmallow as ma
 from marshmallow import fields
-from marshmallow import validate
 
 from talentfin.i18n import _
 from talentfin.models import TALENT_TIERS
 from talentfin.money import MAX_FEN
+from talentfin.views.api.messages import between
+from talentfin.views.api.messages import length
+from talentfin.views.api.messages import one_of
 from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
 from talentfin.workflows.registry import products
@@ -126,15 +128,15 @@ class QueueArgsSchema(ma.Schema):
                            metadata={"description": "a state; empty: the states the person "
                                                     "acts on; all: everything visible"})
     product = fields.String(load_default="", validate=_known_product)
-    tier = fields.String(load_default="", validate=validate.OneOf(["", *TALENT_TIERS]))
+    tier = fields.String(load_default="", validate=one_of(["", *TALENT_TIERS]))
     min_amount_fen = fields.Integer(load_default=None,
-                                    validate=validate.Range(min=0, max=MAX_FEN))
+                                    validate=between(0, MAX_FEN))
     max_amount_fen = fields.Integer(load_default=None,
-                                    validate=validate.Range(min=0, max=MAX_FEN))
+                                    validate=between(0, MAX_FEN))
     mine = fields.Boolean(load_default=False, metadata={"description": "claimed by the person"})
-    sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "newest"]))
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-    after = fields.String(load_default=None, validate=validate.Length(max=200),
+    sort = fields.String(load_default="oldest", validate=one_of(["oldest", "newest"]))
+    limit = fields.Integer(load_default=20, validate=between(1, 100))
+    after = fields.String(load_default=None, validate=length(high=200),
                           metadata={"description": "the cursor a page's next gave"})
 
 
@@ -170,7 +172,7 @@ class TransitionBodySchema(ma.Schema):
     class Meta:
         unknown = ma.INCLUDE
 
-    comment = fields.String(load_default="", validate=validate.Length(max=4000))
+    comment = fields.String(load_default="", validate=length(high=4000))
 
 
 class ProblemSchema(ma.Schema):
