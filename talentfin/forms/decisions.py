@@ -18,11 +18,21 @@ from talentfin.models import Application
 from talentfin.workflows.registry import product_for
 
 
+class _OptionalBox(widgets.CheckboxInput):
+    """A checkbox of a group: never "required" itself (the group may be; one box is enough,
+    and a screen reader would otherwise call every box required)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("required", False)
+        return super().__call__(field, **kwargs)
+
+
 class MultiCheckboxField(MultipleChoiceField):
-    """Several choices as checkboxes (a refused one names the choices)."""
+    """Several choices as checkboxes (a refused one names the choices); rendered as a
+    fieldset whose legend is the label (``_macros/forms.html``)."""
 
     widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+    option_widget = _OptionalBox()
 
 
 class DecisionForm(BaseForm):
