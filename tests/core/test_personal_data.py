@@ -105,6 +105,10 @@ def test_the_deciding_staff_see_a_whole_id_number_on_request_and_the_view_is_rec
         if page.status_code == 200:
             assert whole not in page.get_data(as_text=True)
             assert "Show the whole number" not in page.get_data(as_text=True)
+            # The founder is told where their whole number is; nobody else is.
+            told = "the whole number is on your talent certification" in page.get_data(
+                as_text=True)
+            assert told == (user is world.founder)
         expected = 403 if page.status_code == 200 else 404
         assert client.post(f"/applications/{application.id}/identity").status_code == expected
         assert user not in (world.founder, world.auditor) or expected == 403
