@@ -73,14 +73,22 @@ class BatchSchema(ma.Schema):
     applied = fields.Integer()
 
 
-@blp.post("/repayments")
-@blp.arguments(RepaymentsSchema)
-@blp.response(200, BatchSchema)
-@problems(blp, 400, 401, 403, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
-         operationId="reportRepayments")
-@requires("report")
-@idempotent(BatchSchema)
+def _report(path: str, schema, operation_id: str):
+    """A report operation: a POST of ``schema`` with the report scope, idempotent, answered
+    with the batch, its refusals documented."""
+    def decorate(view):
+        for step in (idempotent(BatchSchema), requires("report"),
+                     blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
+                             operationId=operation_id),
+                     problems(blp, 400, 401, 403, 409, 422, 429),
+                     blp.response(200, BatchSchema), blp.arguments(schema), blp.post(path)):
+            view = step(view)
+        return view
+
+    return decorate
+
+
+@_report("/repayments", RepaymentsSchema, "reportRepayments")
 def repayments(body: dict):
     """Report repayments of the bank's covered loans: every one is checked as a row of the
     CSV is, and all are applied in one transaction, or none with each refused one named
@@ -95,14 +103,7 @@ def repayments(body: dict):
     return {"batch": result.batch, "applied": result.applied}
 
 
-@blp.post("/arrears")
-@blp.arguments(ArrearsSchema)
-@blp.response(200, BatchSchema)
-@problems(blp, 400, 401, 403, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
-         operationId="reportArrears")
-@requires("report")
-@idempotent(BatchSchema)
+@_report("/arrears", ArrearsSchema, "reportArrears")
 def arrears(body: dict):
     """Report arrears on the bank's covered loans: each checked as the page's form "Report
     arrears" checks it (its fields, the loan's state and dates), all applied in one
