@@ -199,7 +199,10 @@ def _subscribed(event: str, org_ids) -> list[WebhookSubscription]:
 
 def dossier_events(dossier, sha256: str) -> int:
     """"dossier.ready" to the organisations whose staff may read the rendered dossier; in
-    the caller's transaction (the one that marks it ready), so both commit together."""
+    the caller's transaction (the one that marks it ready), so both commit together. A
+    notice to a bank (of no application) is not one."""
+    if dossier.application_id is None:
+        return 0
     application = db.session.get(Application, dossier.application_id)
     org_ids = {i for i in (application.park_id, application.partner_org_id) if i}
     made = 0
