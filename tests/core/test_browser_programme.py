@@ -1,0 +1,76 @@
+"""In a real browser (Chromium, the app's CSP): a founder reads what they may apply for and
+asks again with the fund's facts; staff open an application's route, which the browser
+draws from the served SVG with where the file stands. No console error, no CSP violation.
+
+Uses the live server, Chromium and helpers of tests/core/test_browser.py.
+"""
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from talentfin.clock import business_today
+from talentfin.extensions import db
+from talentfin.workflows.registry import products
+from tests import factories
+from tests.core.test_browser import CHROMIUM
+from tests.core.test_browser import TIMEOUT_MS
+from tests.core.test_browser import ConsoleWatch
+from tests.core.test_browser import browser  # noqa: F401  (fixture)
+from tests.core.test_browser import live_server  # noqa: F401  (fixture)
+from tests.core.test_browser import log_in
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed"),
+]
+
+
+@pytest.fixture
+def new_page(browser):  # noqa: F811
+    """A Chinese page with the suite's timeouts; no console error or CSP violation."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    console = ConsoleWatch(page)
+    yield page
+    context.close()
+    assert not console.csp_violations, "\n".join(console.csp_violations)
+    assert not console.errors, "\n".join(console.errors)
+
+
+def test_the_founder_reads_what_the_firm_may_apply_for(app, world, live_server,  # noqa: F811
+                                                       new_page):
+    world.founder.enterprise.founded_on = business_today() - relativedelta(years=6)
+    db.session.commit()
+    page = new_page
+    log_in(page, live_server.url, world.founder.email)
+    with page.expect_navigation():
+        page.locator("nav a[href='/company/eligibility']").click()
+    loan = page.locator("#verdict-loan")
+    assert "暂不符合" in loan.inner_text() and "5 年" in loan.inner_text()
+    assert "可以申请" in page.locator("#verdict-insurance").inner_text()
+    page.locator("input[name=staff]").fill("400")
+    with page.expect_navigation():
+        page.locator("form[action='/company/eligibility'] button[type=submit]").click()
+    assert "400" in page.locator("#verdict-equity").inner_text()
+    assert page.locator("input[name=staff]").input_value() == "400"  # kept in the form
+
+
+def test_staff_open_an_applications_route_drawn_with_where_it_stands(
+        app, world, live_server, new_page):  # noqa: F811
+    application = factories.loan_in(world, "bank_approval")
+    page = new_page
+    log_in(page, live_server.url, world.officer1.email)
+    page.goto(f"{live_server.url}/applications/{application.id}")
+    page.locator("#route summary").click()
+    picture = page.locator("#route img")
+    picture.wait_for(state="visible")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=picture.element_handle())
+    assert "当前环节" in picture.get_attribute("alt")
+    with page.expect_navigation():
+        page.locator("nav a[href='/workflows/']").click()
+    # Every registered route (the five products' and the bond issue's own), each drawn.
+    assert page.locator("section[id^=route-] img").count() == len(products()) >= 5
