@@ -124,6 +124,9 @@ def problem(code: int, error):
     data = getattr(error, "data", None) or {}
     if data.get("messages"):
         body["errors"] = _messages(data["messages"])
+    if data.get("code"):  # a rule's refusal: its own type, and its code beside
+        body["type"] += f"/{data['code']}"
+        body["code"] = data["code"]
     headers = {"Content-Type": "application/problem+json"}
     if code == 401:
         headers["WWW-Authenticate"] = "Bearer"

@@ -80,9 +80,9 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     try:
         _preload(application)
         with cached():
-            reason = first_refusal(ctx)
-            if reason:
-                raise Refused(reason)
+            refusal = _first_guard_refusal(ctx)
+            if refusal:
+                raise Refused(*refusal)
             log = _move(ctx)
         if commit:
             db.session.commit()
@@ -102,10 +102,16 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
 
 def first_refusal(ctx: FireContext) -> str | None:
     """The first guard's reason to refuse, or None when every guard lets it through."""
+    refusal = _first_guard_refusal(ctx)
+    return refusal[0] if refusal else None
+
+
+def _first_guard_refusal(ctx: FireContext) -> tuple[str, str] | None:
+    """(reason, the guard's name as its stable code) of the first guard that refuses."""
     for guard in ctx.transition.guards:
         reason = guard(ctx)
         if reason:
-            return reason
+            return reason, getattr(guard, "__name__", "refused")
     return None
 
 

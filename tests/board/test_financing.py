@@ -538,6 +538,10 @@ def test_through_the_api_too_the_recommender_does_not_approve_the_reward(
     assert refused_call.status_code == 422
     assert refused_call.get_json()["detail"] == (
         "You recommended this reward; a second person decides it.")
+    # The rule that refused, by its stable code (the text may change, the code does not).
+    assert refused_call.get_json()["code"] == "not_maker"
+    assert refused_call.get_json()["type"] == ("https://talentfin.example.cn/problems/422/"
+                                               "not_maker")
     assert db.session.scalar(select(func.count(Reward.id))) == 0
     approved = api_decide(client, token, world.committee.email, listed.id, "approve_reward",
                           {"comment": "同意拨付。"})

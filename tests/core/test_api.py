@@ -277,7 +277,8 @@ def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, d
     assert f"through the API, client {row.client_id}" in page
     # The same decision again: someone acted first.
     again = api_decide(client, token, world.officer1.email, application.id, "recommend", terms)
-    assert again.status_code == 409 and again.get_json()["type"].endswith("/409")
+    assert again.status_code == 409 and again.get_json()["code"] == "changed_meanwhile"
+    assert again.get_json()["type"].endswith("/409/changed_meanwhile")
     # A read-only client cannot decide.
     reader, reader_secret = api_clients.register(world.bank1, "只读", ["read"], world.admin)
     reader_token = api_token(client, reader.client_id, reader_secret)

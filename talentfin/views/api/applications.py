@@ -1,6 +1,5 @@
 """Applications through the API: read one as its organisation's staff see it in the page."""
 
-from flask import abort
 from flask import g
 from flask_smorest import Blueprint
 from flask_smorest import abort as refuse
@@ -15,6 +14,7 @@ from talentfin.text import mask_id_number
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
+from talentfin.views.api.problems import abort
 from talentfin.views.api.schemas import ApplicationSchema
 from talentfin.views.api.schemas import TransitionBodySchema
 from talentfin.views.api.schemas import problems
@@ -83,12 +83,8 @@ def fire(body: dict, application_id: int, trigger: str):
                                           for name, errors in form.errors.items()}})
         engine.fire(application, trigger, g.person, comment=form.comment.data or "",
                     data=form.engine_data(), via=f"api:{g.api_client.client_id}")
-    except engine.Conflict as exc:
-        abort(409, exc.message)
-    except engine.Forbidden as exc:
-        abort(403, exc.message)
-    except engine.Refused as exc:
-        abort(422, exc.message)
+    except engine.TransitionError as exc:
+        abort(exc.status_code, exc.message, code=exc.code)
     db.session.refresh(application)
     return _shown(application)
 

@@ -178,7 +178,12 @@ class TransitionBodySchema(ma.Schema):
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details."""
 
-    type = fields.String(metadata={"description": "a stable address per kind of refusal"})
+    type = fields.String(metadata={"description": "a stable address per kind of refusal: "
+                                                  "per status, and for a decision refused "
+                                                  "by a rule, per rule (…/422/not_maker)"})
+    code = fields.String(metadata={"description": "a decision's refusal: the rule that "
+                                                  "refused (the guard's name), or forbidden, "
+                                                  "changed_meanwhile"})
     title = fields.String()
     status = fields.Integer()
     detail = fields.String(metadata={"description": "the reason, in the caller's language"})
