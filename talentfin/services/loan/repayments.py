@@ -171,7 +171,9 @@ def _told(result: ImportResult, user: User, references: set[str]) -> ImportResul
 
 
 def loans_by_reference(references: set[str]) -> dict[str, Application]:
-    """The loans with these references (of any bank: the caller checks who sees them)."""
+    """The loans with these references (of any bank: the caller checks who sees them); a
+    reference with a NUL (which PostgreSQL refuses in text) is none of them."""
+    references = {reference for reference in references if "\x00" not in reference}
     return {a.reference: a for a in db.session.scalars(
         select(Application).where(Application.reference.in_(references),
                                   Application.product == "loan"))}
