@@ -110,11 +110,13 @@ def end(subscription: WebhookSubscription, admin: User) -> None:
     db.session.commit()
 
 
-def _sees(org_id: int, application: Application) -> bool:
-    """Whether the organisation's staff see the application (the pages' rule)."""
+def _sees(org_id: int, application: Application, also=None) -> bool:
+    """Whether some of the organisation's staff see the application (the pages' rule) and,
+    when ``also(user)`` is given, pass it too (may read a dossier, say)."""
     staff = db.session.scalars(select(User).where(User.org_id == org_id,
                                                   User.active.is_(True)).limit(50))
-    return any(can_view(user, application) for user in staff)
+    return any(can_view(user, application) and (also is None or also(user))
+               for user in staff)
 
 
 def _actor(application: Application, state: str) -> str | None:
@@ -206,11 +208,13 @@ def dossier_events(dossier, sha256: str) -> int:
     application = db.session.get(Application, dossier.application_id)
     org_ids = {i for i in (application.park_id, application.partner_org_id) if i}
     made = 0
+    reads: dict[int, bool] = {}  # by organisation: several subscriptions share one answer
     for subscription in _subscribed("dossier.ready", org_ids):
-        staff = db.session.scalars(select(User).where(
-            User.org_id == subscription.org_id, User.active.is_(True)).limit(50))
-        if not any(can_view(user, application)
-                   and may_read_dossier(user, application, dossier.stage) for user in staff):
+        if subscription.org_id not in reads:
+            reads[subscription.org_id] = _sees(
+                subscription.org_id, application,
+                lambda user: may_read_dossier(user, application, dossier.stage))
+        if not reads[subscription.org_id]:
             continue
         made += _queue(subscription, "dossier.ready", f"tf_d_{dossier.id}_{subscription.id}",
                        utcnow(), {

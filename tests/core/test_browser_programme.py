@@ -1,6 +1,7 @@
-"""In a real browser (Chromium, the app's CSP): a founder reads what they may apply for and
-asks again with the fund's facts; staff open an application's route, which the browser
-draws from the served SVG with where the file stands. No console error, no CSP violation.
+"""In a real browser (Chromium, the app's CSP; the page fixture of test_browser_forms.py):
+a founder reads what they may apply for and asks again with the fund's facts; staff open an
+application's route, which the browser draws from the served SVG with where the file
+stands. No console error, no CSP violation.
 
 Uses the live server, Chromium and helpers of tests/core/test_browser.py.
 """
@@ -13,11 +14,10 @@ from talentfin.extensions import db
 from talentfin.workflows.registry import products
 from tests import factories
 from tests.core.test_browser import CHROMIUM
-from tests.core.test_browser import TIMEOUT_MS
-from tests.core.test_browser import ConsoleWatch
 from tests.core.test_browser import browser  # noqa: F401  (fixture)
 from tests.core.test_browser import live_server  # noqa: F401  (fixture)
 from tests.core.test_browser import log_in
+from tests.core.test_browser_forms import new_page  # noqa: F401  (fixture)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -27,24 +27,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def new_page(browser):  # noqa: F811
-    """A Chinese page with the suite's timeouts; no console error or CSP violation."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    console = ConsoleWatch(page)
-    yield page
-    context.close()
-    assert not console.csp_violations, "\n".join(console.csp_violations)
-    assert not console.errors, "\n".join(console.errors)
-
-
 def test_the_founder_reads_what_the_firm_may_apply_for(app, world, live_server,  # noqa: F811
-                                                       new_page):
+                                                       new_page):  # noqa: F811
     world.founder.enterprise.founded_on = business_today() - relativedelta(years=6)
     db.session.commit()
-    page = new_page
+    page, _console = new_page
     log_in(page, live_server.url, world.founder.email)
     with page.expect_navigation():
         page.locator("nav a[href='/company/eligibility']").click()
@@ -61,7 +48,7 @@ def test_the_founder_reads_what_the_firm_may_apply_for(app, world, live_server, 
 def test_staff_open_an_applications_route_drawn_with_where_it_stands(
         app, world, live_server, new_page):  # noqa: F811
     application = factories.loan_in(world, "bank_approval")
-    page = new_page
+    page, _console = new_page
     log_in(page, live_server.url, world.officer1.email)
     page.goto(f"{live_server.url}/applications/{application.id}")
     page.locator("#route summary").click()
