@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlalchemy import select
 from sqlalchemy import true
 
+from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.institutions import FOUNDER
 from talentfin.institutions import may
@@ -39,6 +40,7 @@ from talentfin.pool.models import PoolStatement
 from talentfin.pool.models import SubsidyClaim
 from talentfin.pool.subsidies import may_ask
 from talentfin.workflows import access
+from talentfin.workflows.registry import products_with_role
 
 
 class Area(str):
@@ -301,6 +303,35 @@ def _company(user: User, enterprise, _action: str) -> tuple[bool, str]:
     if user.role == FOUNDER and user.enterprise_id == enterprise.id:
         return True, ""
     return False, NO("Only the firm's founder keeps its profile.")
+
+
+def can_list_firms(role: str) -> bool:
+    """Whether a role lists firms: staff who see files (on some product's route, or all)."""
+    return role != FOUNDER and (may(role, "applications.read_all")
+                                or bool(products_with_role(role)))
+
+
+@rule(Enterprise, "view_firm")
+def _firm(user: User, enterprise, _action: str) -> tuple[bool, str]:
+    """The firm's page: its founder; staff who see one of its files (each figure is then
+    made of the files they see). The class: the list of firms, for staff who see files."""
+    if isinstance(enterprise, type):
+        if can_list_firms(user.role):
+            return True, ""
+        return False, NO("Only the programme's staff list firms.")
+    if user.role == FOUNDER:
+        if user.enterprise_id == enterprise.id:
+            return True, ""
+        return False, NO("You see only your own firm.")
+    if db.session.scalar(select(Application.id).where(
+            Application.enterprise_id == enterprise.id, access.visibility_clause(user))
+            .limit(1)) is not None:
+        return True, ""
+    return False, NO("None of this firm's files is yours to see.")
+
+
+FILTERS[Enterprise] = lambda user: exists().where(
+    Application.enterprise_id == Enterprise.id, access.visibility_clause(user))
 
 
 @rule(User, "change_password")

@@ -62,11 +62,15 @@ def entitlement(application: Application, year: int, on: date) -> Entitlement:
     basis = rule.basis(application, year)
     rate = int_parameter(rule.rate_key, on)
     cap = int_parameter(rule.cap_key, on)
-    paid = db.session.scalar(select(sum_fen(SubsidyClaim.amount_fen)).where(
-        SubsidyClaim.enterprise_id == application.enterprise_id, SubsidyClaim.year == year,
-        SubsidyClaim.status == "paid"))
-    room = max(0, cap - paid)
+    room = max(0, cap - paid_in_year(application.enterprise_id, year))
     return Entitlement(basis, min(basis * rate // 10_000, room), room)
+
+
+def paid_in_year(enterprise_id: int, year: int) -> int:
+    """The subsidies of a year the pool has paid the firm (what its yearly cap counts)."""
+    return db.session.scalar(select(sum_fen(SubsidyClaim.amount_fen)).where(
+        SubsidyClaim.enterprise_id == enterprise_id, SubsidyClaim.year == year,
+        SubsidyClaim.status == "paid"))
 
 
 def request(application: Application, year: int, user: User,

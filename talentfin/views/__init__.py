@@ -13,6 +13,7 @@ from talentfin.views import board
 from talentfin.views import bond
 from talentfin.views import diagrams
 from talentfin.views import equity
+from talentfin.views import firms
 from talentfin.views import insurance
 from talentfin.views import loan
 from talentfin.views import main
@@ -30,7 +31,8 @@ from talentfin.views import webhooks
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
               webhooks.bp,
               verify.bp, notifications.bp, pool.bp, banks.bp, policy.bp, audit.bp,
-              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp, diagrams.bp)
+              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp, diagrams.bp,
+              firms.bp)
 
 
 def register_all(app: Flask) -> None:

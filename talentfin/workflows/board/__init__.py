@@ -7,6 +7,7 @@ financing reward, its annual reports, tier moves and the end of the listing.
 
 from talentfin.i18n import _l
 from talentfin.workflows.board import demo
+from talentfin.workflows.board import firm
 from talentfin.workflows.board import keys
 from talentfin.workflows.board import labels
 from talentfin.workflows.board import page
@@ -41,6 +42,7 @@ BOARD = Product(
     request_form="board_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
+           "firm": firm.firm,
            "eligibility": programme_problems, "partner_refusal": partner.partner_refusal,
            "documents_due": documents_due},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},

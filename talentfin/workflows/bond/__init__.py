@@ -8,6 +8,7 @@ registers both, the bond first.
 
 from talentfin.i18n import _l
 from talentfin.workflows.bond import demo
+from talentfin.workflows.bond import firm
 from talentfin.workflows.bond import issue_demo
 from talentfin.workflows.bond import keys
 from talentfin.workflows.bond import labels
@@ -60,6 +61,7 @@ BOND = Product(
     request_form="bond_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
+           "firm": firm.firm,
            "partner_refusal": partner.partner_refusal},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5}},
     extensions={OUTSTANDING: COMMITTED},

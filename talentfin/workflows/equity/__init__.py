@@ -7,6 +7,7 @@ money paid in, the portfolio's reports and the exit.
 
 from talentfin.i18n import _l
 from talentfin.workflows.equity import demo
+from talentfin.workflows.equity import firm
 from talentfin.workflows.equity import keys
 from talentfin.workflows.equity import labels
 from talentfin.workflows.equity import page
@@ -37,6 +38,7 @@ EQUITY = Product(
     request_form="equity_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
+           "firm": firm.firm,
            "eligibility": request.eligibility_problems,
            "partner_refusal": partner.partner_refusal,
            "documents_due": documents_due},

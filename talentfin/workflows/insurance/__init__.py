@@ -8,6 +8,7 @@ from talentfin.i18n import _l
 from talentfin.pool.offsets import EXTENSION as POOL_OFFSETS
 from talentfin.workflows.insurance import demo
 from talentfin.workflows.insurance import eligibility
+from talentfin.workflows.insurance import firm
 from talentfin.workflows.insurance import keys
 from talentfin.workflows.insurance import labels
 from talentfin.workflows.insurance import page
@@ -39,6 +40,7 @@ INSURANCE = Product(
     request_form="insurance_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
+           "firm": firm.firm,
            "eligibility": eligibility.eligibility_problems,
            "partner_refusal": partner.partner_refusal},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},

@@ -145,16 +145,21 @@ def record_premium(ctx: FireContext) -> None:
     ctx.data["policy_year"] = year
 
 
+def subsidies_paid_in_year(enterprise_id: int, year: int) -> int:
+    """The premium subsidies paid the firm on premiums paid in a calendar year, every
+    policy (what its yearly cap counts)."""
+    return db.session.scalar(select(sum_fen(PremiumPayment.subsidy_fen)).where(
+        PremiumPayment.enterprise_id == enterprise_id, PremiumPayment.subsidy_status == "paid",
+        extract("year", PremiumPayment.paid_on) == year))
+
+
 def subsidy_on(payment: PremiumPayment, on: date) -> Subsidy:
     """A premium's subsidy as the rules give it on ``on`` (the firm's cap counts the
     subsidies already paid on premiums paid in the same calendar year, every policy)."""
     key = "premium_subsidy_first_year_bp" if payment.policy_year == 1 \
         else "premium_subsidy_later_bp"
     rate = int_parameter(key, on)
-    paid = db.session.scalar(select(sum_fen(PremiumPayment.subsidy_fen)).where(
-        PremiumPayment.enterprise_id == payment.enterprise_id,
-        PremiumPayment.subsidy_status == "paid",
-        extract("year", PremiumPayment.paid_on) == payment.paid_on.year))
+    paid = subsidies_paid_in_year(payment.enterprise_id, payment.paid_on.year)
     room = max(0, int_parameter("premium_subsidy_cap_fen", on) - paid)
     return Subsidy(payment, rate, room, min(payment.amount_fen * rate // 10_000, room))
 

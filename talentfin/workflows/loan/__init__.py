@@ -7,6 +7,7 @@ from talentfin.i18n import _l
 from talentfin.workflows.loan import bench
 from talentfin.workflows.loan import demo
 from talentfin.workflows.loan import eligibility
+from talentfin.workflows.loan import firm
 from talentfin.workflows.loan import keys
 from talentfin.workflows.loan import labels
 from talentfin.workflows.loan import page
@@ -37,6 +38,7 @@ LOAN = Product(
     request_form="loan_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
+           "firm": firm.firm,
            "eligibility": eligibility.eligibility_problems,
            "partner_refusal": partner.partner_refusal, "policy_problem": keys.policy_problem},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},

@@ -71,13 +71,25 @@ def rate_cap_bp(on: date | None = None) -> int:
     return int_parameter("lpr_1y_bp", on) + int_parameter("rate_cap_spread_bp", on)
 
 
+def _totals(enterprise: Enterprise, leaving_out: int | None) -> tuple[int, int]:
+    talent = enterprise.talent
+    firm_total, talent_total = db.session.execute(_outstanding(), {
+        "enterprise_id": enterprise.id, "application_id": leaving_out or 0,
+        "id_number": talent.id_number if talent is not None else None,
+    }).one()
+    return firm_total, talent_total
+
+
+def caps_used(enterprise: Enterprise) -> tuple[int, int]:
+    """What the outstanding caps count today: the firm's, and the talent's (every firm the
+    same person founded), as the caps' own check counts them."""
+    return _totals(enterprise, None)
+
+
 def outstanding_problem(application: Application, amount_fen: int, on: date) -> str | None:
     """Whether this amount breaks the per-talent or per-firm outstanding cap."""
     talent = application.enterprise.talent
-    firm_total, talent_total = db.session.execute(_outstanding(), {
-        "enterprise_id": application.enterprise_id, "application_id": application.id,
-        "id_number": talent.id_number if talent is not None else None,
-    }).one()
+    firm_total, talent_total = _totals(application.enterprise, application.id)
     firm_cap = int_parameter("cap_per_firm_fen", on)
     if firm_total + amount_fen > firm_cap:
         return _("The firm's outstanding talent loans would exceed %(cap)s yuan.",
