@@ -3,6 +3,7 @@ brought back, as financings of the firm."""
 
 from datetime import date
 
+from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.models import Enterprise
 from talentfin.money import format_rate_bp
@@ -20,7 +21,8 @@ def firm(_enterprise: Enterprise, investments: list[EquityApplication],
         if investment.funded_on is not None:
             part.facts.append(Fact(investment, "financing", _l("Investment by the talent fund"),
                                    on=investment.funded_on, amount_fen=investment.ticket_fen,
-                                   detail=format_rate_bp(investment.stake_bp)))
+                                   detail=_("the fund's stake after the round: %(stake)s",
+                                            stake=format_rate_bp(investment.stake_bp))))
         if investment.exited_on is not None:
             part.facts.append(Fact(investment, "financing", _l("The fund's exit"),
                                    on=investment.exited_on,
