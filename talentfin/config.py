@@ -10,7 +10,11 @@ import os
 class Defaults:
     """Production-safe defaults; development overrides come from the instance config."""
 
-    SECRET_KEY = None  # generated into instance/secret_key on first start when unset
+    # Unset: generated into instance/secret_key on first start (one host, ``make run``).
+    # With PRODUCTION (TALENTFIN_PRODUCTION=true) the app refuses to start without a key
+    # of its own, shared by every host, and without its public address.
+    SECRET_KEY = None
+    PRODUCTION = False
     SQLALCHEMY_DATABASE_URI = None  # instance/talentfin.sqlite3 when unset
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_TRACK_MODIFICATIONS = False

@@ -31,6 +31,9 @@ from talentfin.views import register_all
 from talentfin.views.api import register_api
 from talentfin.views.errors import register as register_error_pages
 
+# A production key is random and long (secrets.token_hex(32) gives 64 characters).
+MIN_SECRET_KEY_LENGTH = 32
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then TALENTFIN_* variables."""
@@ -75,12 +78,30 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     app.config.setdefault("UPLOAD_FOLDER", None)
     app.config["UPLOAD_FOLDER"] = app.config["UPLOAD_FOLDER"] or str(instance / "uploads")
     app.config["DOSSIER_FOLDER"] = app.config["DOSSIER_FOLDER"] or str(instance / "dossiers")
+    if app.config.get("PRODUCTION"):
+        _refuse_unsafe_production(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance)
     if not app.testing and "127.0.0.1" in app.config["PUBLIC_BASE_URL"]:
         # Printed in every dossier's QR code, forever: a production site must set it.
         app.logger.warning("PUBLIC_BASE_URL is %s; set TALENTFIN_PUBLIC_BASE_URL to the "
                            "site's public address", app.config["PUBLIC_BASE_URL"])
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    """Production (``TALENTFIN_PRODUCTION=true``) starts only with a secret key of its own
+    (the same on every host: sessions, CSRF tokens and sealed secrets depend on it) and
+    the site's public address (printed in every dossier's QR code, forever)."""
+    key = app.config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            "production needs TALENTFIN_SECRET_KEY (at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters, the same on every host); "
+            "for example: python -c 'import secrets; print(secrets.token_hex(32))'")
+    if "127.0.0.1" in app.config["PUBLIC_BASE_URL"] or "localhost" in \
+            app.config["PUBLIC_BASE_URL"]:
+        raise RuntimeError("production needs TALENTFIN_PUBLIC_BASE_URL, the site's public "
+                           "address (it is printed in every dossier's QR code)")
 
 
 def _instance_secret(instance: Path) -> str:

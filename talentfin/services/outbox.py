@@ -1,7 +1,9 @@
 """The durable outbox: work recorded in a transaction, done after it, retried on failure.
 
 Tasks are claimed with a conditional UPDATE (a lease in ``locked_until``), so several
-workers never run the same task at once; a task whose worker died is taken again when
+workers, on one host or many, never run the same task at once; on PostgreSQL the claim
+skips the rows other workers are taking (``SKIP LOCKED``), so N workers spread over the
+queue instead of queueing on its first row. A task whose worker died is taken again when
 its lease runs out. Handlers must be safe to run twice.
 """
 
@@ -68,11 +70,8 @@ def _claim(task_id: int) -> bool:
 
 def due_task_ids(limit: int) -> list[int]:
     """Pending tasks whose time has come and that no live worker holds."""
-    now = utcnow()
     return list(db.session.scalars(
-        select(OutboxTask.id)
-        .where(OutboxTask.status == "pending", OutboxTask.available_at <= now,
-               or_(OutboxTask.locked_until.is_(None), OutboxTask.locked_until < now))
+        select(OutboxTask.id).where(*_due())
         .order_by(OutboxTask.available_at, OutboxTask.id).limit(limit)
     ))
 
@@ -108,12 +107,50 @@ def run_task(task_id: int) -> bool:
     return True
 
 
+def _due():
+    now = utcnow()
+    return (OutboxTask.status == "pending", OutboxTask.available_at <= now,
+            or_(OutboxTask.locked_until.is_(None), OutboxTask.locked_until < now))
+
+
+def claim_next() -> int | None:
+    """PostgreSQL: take the next due task no other worker holds, in one statement.
+
+    ``FOR UPDATE SKIP LOCKED`` passes over the rows other workers are claiming at this
+    moment, so N workers (on any number of hosts) each take a different task without
+    waiting for one another; the lease then keeps it theirs while it runs.
+    """
+    chosen = (select(OutboxTask.id).where(*_due())
+              .order_by(OutboxTask.available_at, OutboxTask.id).limit(1)
+              .with_for_update(skip_locked=True).scalar_subquery())
+    taken = db.session.execute(
+        update(OutboxTask).where(OutboxTask.id == chosen)
+        .values(locked_until=utcnow() + lease()).returning(OutboxTask.id)
+        .execution_options(synchronize_session=False)).scalar_one_or_none()
+    db.session.commit()
+    return taken
+
+
+def _claimed(limit: int):
+    """The tasks this worker takes, one at a time (each claimed just before it runs, so
+    its lease covers its own run only)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        for _ in range(limit):
+            task_id = claim_next()
+            if task_id is None:
+                return
+            yield task_id
+        return
+    # SQLite has one writer at a time: list the due tasks, claim each conditionally.
+    for task_id in due_task_ids(limit):
+        if _claim(task_id):
+            yield task_id
+
+
 def run_pending(limit: int = 100) -> tuple[int, int]:
     """Run due tasks once; returns (succeeded, failed)."""
     ok = failed = 0
-    for task_id in due_task_ids(limit):
-        if not _claim(task_id):
-            continue
+    for task_id in _claimed(limit):
         if run_task(task_id):
             ok += 1
         else:

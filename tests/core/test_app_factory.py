@@ -1,5 +1,9 @@
 """The app factory: several apps in one process (tests, the benchmark) stay independent."""
 
+from pathlib import Path
+
+import pytest
+
 from talentfin import create_app
 
 
@@ -12,3 +16,31 @@ def test_a_sqlite_app_does_not_leak_its_engine_options_into_the_next_app(tmp_pat
                            "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
     # psycopg refuses SQLite's "timeout" option: the PostgreSQL app could not connect.
     assert "connect_args" not in postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
+def _config(tmp_path, **changes) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path), **changes}
+
+
+def test_production_refuses_to_start_without_a_secret_key_of_its_own(tmp_path):
+    public = "https://talent.example.cn"
+    with pytest.raises(RuntimeError, match="TALENTFIN_SECRET_KEY"):
+        create_app(_config(tmp_path, PRODUCTION=True, SECRET_KEY=None,
+                           PUBLIC_BASE_URL=public))
+    with pytest.raises(RuntimeError, match="TALENTFIN_SECRET_KEY"):
+        create_app(_config(tmp_path, PRODUCTION=True, SECRET_KEY="short",
+                           PUBLIC_BASE_URL=public))
+    with pytest.raises(RuntimeError, match="TALENTFIN_PUBLIC_BASE_URL"):
+        create_app(_config(tmp_path, PRODUCTION=True, SECRET_KEY="k" * 64,
+                           PUBLIC_BASE_URL="http://127.0.0.1:5000"))
+    app = create_app(_config(tmp_path, PRODUCTION=True, SECRET_KEY="k" * 64,
+                             PUBLIC_BASE_URL=public))
+    assert app.config["SECRET_KEY"] == "k" * 64
+
+
+def test_without_production_a_missing_key_is_generated_into_the_instance_folder(tmp_path):
+    app = create_app(_config(tmp_path, SECRET_KEY=None))
+    kept = Path(app.instance_path) / "secret_key"
+    assert len(app.config["SECRET_KEY"]) == 64 and app.config["SECRET_KEY"] == \
+        kept.read_text().strip()
