@@ -111,7 +111,7 @@ def embedded_files(content: bytes) -> dict[str, tuple[str, bytes]]:
             return {name: (spec.get_file().mime_type, spec.get_file().read_bytes())
                     for name, spec in document.attachments.items()}
     except pikepdf.PdfError as exc:
-        raise ValueError(f"not a readable PDF: {exc}") from exc
+        raise ValueError("not a readable PDF") from exc
 
 
 def qr_data_uri(text: str) -> str:

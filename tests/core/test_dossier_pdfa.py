@@ -5,6 +5,7 @@ with pikepdf and check what ISO 19005-3 level B asks that can be seen in the obj
 XMP identification, the sRGB output intent, embedded fonts, no encryption nor JavaScript,
 the document ID, the info dictionary mirrored in XMP, and the associated file (its MIME
 subtype, AFRelationship, its place in the catalog's /AF, and its JSON: the summary).
+``flask bundle extract FILE.pdf`` prints that JSON from the file alone.
 """
 
 import hashlib
@@ -12,8 +13,10 @@ import io
 import json
 
 import pikepdf
+import pytest
 from sqlalchemy import select
 
+from talentfin import pdf
 from talentfin.demo import walk
 from talentfin.extensions import db
 from talentfin.models import Dossier
@@ -138,3 +141,27 @@ def test_a_retried_render_gives_the_same_bytes(db, world):
     application = factories.loan_in(world, "park_review")
     dossier = _ready_dossiers(application)[0]
     assert render_dossier_pdf(dossier) == dossier_path(dossier).read_bytes()
+
+
+def test_the_data_comes_back_out_of_the_pdf_alone(db, world, runner, tmp_path):
+    application = factories.loan_in(world, "approved")
+    dossier = _ready_dossiers(application)[-1]
+    copy = tmp_path / "received.pdf"
+    copy.write_bytes(dossier_path(dossier).read_bytes())
+    result = runner.invoke(["bundle", "extract", str(copy)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == dossier.summary
+    assert dossier.summary["decision"]["trigger"] in result.output
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"not a pdf", "not a readable PDF"),
+    (None, "carries no embedded JSON data"),  # a PDF of the same renderer, without data
+])
+def test_extracting_from_a_file_without_the_data_says_so(app, runner, tmp_path, content,
+                                                         message):
+    path = tmp_path / "other.pdf"
+    with app.app_context():
+        path.write_bytes(content or pdf.html_to_pdf("<p>no data here</p>"))
+    result = runner.invoke(["bundle", "extract", str(path)])
+    assert result.exit_code == 1 and message in result.output
