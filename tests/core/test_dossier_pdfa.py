@@ -1,18 +1,10 @@
-"""Dossiers are PDF/A-3b and carry their frozen summary as an embedded JSON file.
-
-veraPDF (the reference validator) cannot be installed here, so these tests read the PDF
-with pikepdf and check what ISO 19005-3 level B asks that can be seen in the objects: the
-XMP identification, the sRGB output intent, embedded fonts, no encryption nor JavaScript,
-the document ID, the info dictionary mirrored in XMP, and the associated file (its MIME
-subtype, AFRelationship, its place in the catalog's /AF, and its JSON: the summary).
-``flask bundle extract FILE.pdf`` prints that JSON from the file alone.
+"""Dossiers are PDF/A-3b and carry their frozen summary as an embedded JSON file (what is
+checked, and what not without veraPDF: tests/pdfa.py); ``flask bundle extract FILE.pdf``
+prints that JSON from the file alone.
 """
 
-import hashlib
-import io
 import json
 
-import pikepdf
 import pytest
 from sqlalchemy import select
 
@@ -26,11 +18,10 @@ from talentfin.storage import dossier_path
 from talentfin.workflows.insurance import INSURANCE
 from tests import factories
 from tests.insurance.factories import make_insurers
+from tests.pdfa import assert_carries
+from tests.pdfa import assert_pdfa_3b
 
-# Info dictionary keys and the XMP properties that must say the same (ISO 19005-3, 6.6.2.3).
-INFO_IN_XMP = {"/Title": "dc:title", "/Producer": "pdf:Producer", "/Author": "dc:creator",
-               "/Subject": "dc:description", "/Keywords": "pdf:Keywords",
-               "/Creator": "xmp:CreatorTool"}
+DESCRIPTION = "本文书所依据的数据，于决定时冻结（JSON）"  # the document is Chinese
 
 
 def _ready_dossiers(application) -> list[Dossier]:
@@ -49,71 +40,10 @@ def _insurance_in_underwriting(world):
     return walk(INSURANCE, world.founder, insurers.insurer1, "underwriting", 3)
 
 
-def _fonts(document: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    return [obj for obj in document.objects
-            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font"]
-
-
-def _has_font_file(font: pikepdf.Dictionary) -> bool:
-    if font.Subtype == "/Type3":  # glyphs drawn by the PDF's own content streams
-        return True
-    if font.Subtype == "/Type0":
-        font = font.DescendantFonts[0]
-    descriptor = font.get("/FontDescriptor")
-    return descriptor is not None and any(
-        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
-
-
-def _javascript(document: pikepdf.Pdf) -> list:
-    names = document.Root.get("/Names", {})
-    found = ["/JavaScript name tree"] if "/JavaScript" in names else []
-    for obj in document.objects:
-        if isinstance(obj, pikepdf.Dictionary) and (
-                "/JS" in obj or obj.get("/S") == "/JavaScript"):
-            found.append(obj)
-    return found
-
-
-def assert_pdfa_3b(content: bytes) -> None:
-    """What of PDF/A-3b can be checked without veraPDF."""
-    assert content.startswith(b"%PDF-1.7")
-    with pikepdf.open(io.BytesIO(content)) as document:
-        meta = document.open_metadata()
-        assert meta["pdfaid:part"] == "3" and meta["pdfaid:conformance"] == "B"
-        for key, prop in INFO_IN_XMP.items():
-            if key in document.docinfo:
-                assert str(document.docinfo[key]) in str(meta.get(prop)), key
-
-        intents = document.Root.OutputIntents
-        assert len(intents) == 1 and intents[0].S == "/GTS_PDFA1"
-        profile = intents[0].DestOutputProfile
-        assert profile.N == 3 and profile.read_bytes()[36:40] == b"acsp"  # an ICC profile
-
-        fonts = _fonts(document)
-        assert fonts and all(_has_font_file(font) for font in fonts)
-        assert not document.is_encrypted and "/Encrypt" not in document.trailer
-        assert not _javascript(document) and "/OpenAction" not in document.Root
-        assert "/AA" not in document.Root
-        assert len(document.trailer.ID) == 2
-
-
 def assert_carries_summary(content: bytes, dossier: Dossier) -> None:
     """The PDF's one associated file is the dossier's summary as JSON data."""
-    with pikepdf.open(io.BytesIO(content)) as document:
-        specs = document.attachments
-        name = f"dossier-{dossier.summary['reference']}-{dossier.stage}-v{dossier.version}.json"
-        assert list(specs) == [name]
-        spec = specs[name].obj
-        assert spec.AFRelationship == "/Data" and str(spec.UF) == name
-        assert str(spec.Desc) == "本文书所依据的数据，于决定时冻结（JSON）"  # a Chinese document
-        assert spec.objgen in {item.objgen for item in document.Root.AF}
-        stream = spec.EF.F
-        assert stream.Subtype == "/application/json"
-        data = stream.read_bytes()
-        assert int(stream.Params.Size) == len(data)
-        assert bytes(stream.Params.CheckSum) == hashlib.md5(data).digest()  # noqa: S324
-        assert json.loads(data.decode("utf-8")) == dossier.summary
-        assert data.decode() == json.dumps(dossier.summary, ensure_ascii=False, sort_keys=True)
+    name = f"dossier-{dossier.summary['reference']}-{dossier.stage}-v{dossier.version}.json"
+    assert_carries(content, name, dossier.summary, DESCRIPTION)
 
 
 def test_every_dossier_of_a_covered_loan_is_pdfa_3b_carrying_its_summary(db, world):
