@@ -14,7 +14,6 @@ from flask.cli import AppGroup
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from talentfin import pdf
 from talentfin import programme  # noqa: F401 (the products the commands act on)
 from talentfin.demo import seed_demo
 from talentfin.extensions import db
@@ -25,6 +24,7 @@ from talentfin.institutions import ROLES
 from talentfin.jobs import run_scheduler
 from talentfin.models import ApiClient
 from talentfin.models import Organisation
+from talentfin.pdf_files import embedded_files
 from talentfin.services import api_clients
 from talentfin.services import backup
 from talentfin.services import bundles
@@ -64,7 +64,7 @@ def bundle_extract(path: str) -> None:
     """Print the data a dossier PDF carries: the frozen summary it was rendered from, the
     JSON file embedded in it. Exits 1 if the file is no PDF or carries no JSON."""
     try:
-        files = pdf.embedded_files(Path(path).read_bytes())
+        files = embedded_files(Path(path).read_bytes())
     except ValueError as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
     found = [content for mime_type, content in files.values() if mime_type == "application/json"]

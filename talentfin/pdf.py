@@ -5,8 +5,8 @@ are Chinese, so the stylesheet asks for "Noto Sans CJK SC" (Debian's fonts-noto-
 which WeasyPrint subsets and embeds; without libharfbuzz-subset0 a render takes seconds.
 
 Every document is PDF/A-3b (ISO 19005-3, level B): an archival PDF that may carry files
-of its own, so a dossier embeds the data it attests (``json_attachment``) and
-``embedded_files`` reads them back out of the PDF alone.
+of its own, so a dossier embeds the data it attests (``json_attachment``);
+``talentfin.pdf_files`` reads them back out of the PDF alone.
 """
 
 import base64
@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
-import pikepdf
 import qrcode
 from flask import has_app_context
 from weasyprint import CSS
@@ -102,16 +101,6 @@ def json_attachment(name: str, value, description: str, at: datetime | None) -> 
     return Attachment(string=content, name=name, description=description,
                       relationship="Data", created=at, modified=at,
                       url_fetcher=LocalOnlyFetcher())
-
-
-def embedded_files(content: bytes) -> dict[str, tuple[str, bytes]]:
-    """The files a PDF carries: name -> (MIME type, content); ValueError if it is no PDF."""
-    try:
-        with pikepdf.open(io.BytesIO(content)) as document:
-            return {name: (spec.get_file().mime_type, spec.get_file().read_bytes())
-                    for name, spec in document.attachments.items()}
-    except pikepdf.PdfError as exc:
-        raise ValueError("not a readable PDF") from exc
 
 
 def qr_data_uri(text: str) -> str:
