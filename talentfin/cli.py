@@ -6,6 +6,7 @@ web process never does.
 
 import logging
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -23,6 +24,7 @@ from talentfin.institutions import ROLES
 from talentfin.jobs import run_scheduler
 from talentfin.models import ApiClient
 from talentfin.models import Organisation
+from talentfin.pdf_files import embedded_files
 from talentfin.services import api_clients
 from talentfin.services import backup
 from talentfin.services import bundles
@@ -40,7 +42,7 @@ workflows_cli = AppGroup("workflows", help="Workflow definitions.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit chains.")
 backup_cli = AppGroup("backup", help="Backups of the database and the stored files.")
 api_client_cli = AppGroup("api-client", help="The partner API's clients.")
-bundle_cli = AppGroup("bundle", help="Applications' archival bundles.")
+bundle_cli = AppGroup("bundle", help="Applications' archival bundles and their dossiers' data.")
 
 
 @bundle_cli.command("verify")
@@ -54,6 +56,22 @@ def bundle_verify(path: str) -> None:
     if verdict.problems:
         raise SystemExit(1)
     click.echo(f"{path}: {verdict.checked} files match the manifest")
+
+
+@bundle_cli.command("extract")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def bundle_extract(path: str) -> None:
+    """Print the data a dossier PDF carries: the frozen summary it was rendered from, the
+    JSON file embedded in it. Exits 1 if the file is no PDF or carries no JSON."""
+    try:
+        files = embedded_files(Path(path).read_bytes())
+    except ValueError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    found = [content for mime_type, content in files.values() if mime_type == "application/json"]
+    if not found:
+        raise click.ClickException(f"{path}: carries no embedded JSON data")
+    for content in found:
+        click.echo(content.decode())
 
 
 @api_client_cli.command("create")

@@ -1,12 +1,19 @@
-"""HTML -> PDF with WeasyPrint: fonts configured once per process, no network fetches.
+"""HTML -> PDF/A-3b with WeasyPrint: fonts configured once per process, no network fetches.
 
 Dossiers are rendered by the outbox worker from the app's own templates. The documents
 are Chinese, so the stylesheet asks for "Noto Sans CJK SC" (Debian's fonts-noto-cjk),
 which WeasyPrint subsets and embeds; without libharfbuzz-subset0 a render takes seconds.
+
+Every document is PDF/A-3b (ISO 19005-3, level B): an archival PDF that may carry files
+of its own, so a dossier embeds the data it attests (``json_attachment``);
+``talentfin.pdf_files`` reads them back out of the PDF alone.
 """
 
 import base64
 import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -15,6 +22,7 @@ import qrcode
 from flask import has_app_context
 from weasyprint import CSS
 from weasyprint import HTML
+from weasyprint import Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -27,6 +35,9 @@ ALLOWED_ROOTS = (PACKAGE_DIR / "templates", PACKAGE_DIR / "static")
 BASE_URL = (PACKAGE_DIR / "templates" / "pdf").as_uri() + "/"
 # The app's own subset first (talentfin/fonts.py), the full system font as the fallback.
 FONT_STACK = '"Talentfin CJK SC", "Noto Sans CJK SC", "Noto Sans SC", sans-serif'
+# WeasyPrint writes the XMP identification (pdfaid part 3, conformance B), the sRGB output
+# intent and, per embedded file, its AFRelationship and the catalog's /AF array.
+PDF_VARIANT = "pdf/a-3b"
 _font_face: list = []  # the @font-face stylesheet, made once per process (or nothing)
 
 # Building a FontConfiguration loads fontconfig's whole font list, and WeasyPrint caches
@@ -71,10 +82,25 @@ def _stylesheets() -> list:
     return list(_font_face)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render an HTML document to PDF bytes (relative URLs resolve in templates/pdf/)."""
+def html_to_pdf(html: str, attachments: Sequence[Attachment] = ()) -> bytes:
+    """Render an HTML document to PDF/A-3b bytes with ``attachments`` embedded (relative
+    URLs resolve in templates/pdf/)."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=LocalOnlyFetcher())
-    return document.write_pdf(stylesheets=_stylesheets(), font_config=FONT_CONFIG)
+    return document.write_pdf(stylesheets=_stylesheets(), font_config=FONT_CONFIG,
+                              pdf_variant=PDF_VARIANT, attachments=list(attachments))
+
+
+def json_attachment(name: str, value, description: str, at: datetime | None) -> Attachment:
+    """``value`` as a UTF-8 JSON file (sorted keys, CJK as is) to embed as the PDF's data.
+
+    Relationship "Data": the file is the data the document presents (ISO 32000-2, 7.11.3).
+    ``at`` (naive UTC) dates the file; a fixed date keeps a retried render's bytes the same,
+    where WeasyPrint would take the current time.
+    """
+    content = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+    return Attachment(string=content, name=name, description=description,
+                      relationship="Data", created=at, modified=at,
+                      url_fetcher=LocalOnlyFetcher())
 
 
 def qr_data_uri(text: str) -> str:

@@ -1,9 +1,10 @@
 """The monthly pool statement: the month's figures frozen, rendered to a Chinese PDF, stored.
 
 ``generate_statement`` computes the figures once into ``PoolStatement.summary`` and prints
-only that snapshot. Ledger figures (balances, movements) are as of the month's last day by
-effective date; loan figures (exposure, NPL, claims) are the loans as reported when the
-statement is made, which the scheduled job does on the first day of the next month.
+only that snapshot, which the PDF/A-3b file also carries as embedded JSON. Ledger figures
+(balances, movements) are as of the month's last day by effective date; loan figures
+(exposure, NPL, claims) are the loans as reported when the statement is made, which the
+scheduled job does on the first day of the next month.
 """
 
 import hashlib
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from talentfin import pdf
 from talentfin.clock import business_today
 from talentfin.extensions import db
+from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.models import ChainHead
 from talentfin.models import User
@@ -121,7 +123,10 @@ def render_statement_pdf(statement: PoolStatement) -> bytes:
         html = render_template("pdf/pool/pool_statement.html", s=statement.summary,
                                statement=statement, font_stack=pdf.FONT_STACK,
                                kinds=pool_exports.ZH_KINDS, accounts=pool_exports.ZH_ACCOUNTS)
-    return pdf.html_to_pdf(html)
+        snapshot = pdf.json_attachment(
+            f"pool-statement-{statement.month}-v{statement.version}.json", statement.summary,
+            _("The figures this statement was made from (JSON)"), statement.made_at)
+    return pdf.html_to_pdf(html, [snapshot])
 
 
 def generate_statement(month: str, user: User | None = None,

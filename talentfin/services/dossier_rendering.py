@@ -1,7 +1,9 @@
 """Rendering dossiers after the deciding commit: the worker's outbox handler.
 
 The worker renders only from the frozen summary (``talentfin.workflows.dossiers``), so a
-retry prints the same content and later edits never change an old dossier.
+retry prints the same content and later edits never change an old dossier. The PDF is
+PDF/A-3b and carries that summary as an embedded JSON file, so the file alone holds the
+data it attests (``flask --app talentfin bundle extract FILE.pdf`` prints it).
 """
 
 import hashlib
@@ -13,6 +15,7 @@ from sqlalchemy import update
 
 from talentfin import pdf
 from talentfin.extensions import db
+from talentfin.i18n import _
 from talentfin.institutions import role_zh
 from talentfin.models import Application
 from talentfin.models import Dossier
@@ -27,17 +30,31 @@ from talentfin.workflows.dossiers import build_summary
 def render_dossier_pdf(dossier: Dossier) -> bytes:
     """The dossier's PDF, from its frozen summary; the document is Chinese in any locale."""
     summary = dossier.summary
-    decided_at = summary["decision"]["at"]
+    at = summary["decision"]["at"]
+    decided_at = datetime.fromisoformat(at) if at else None
     template = template_of(dossier)
     with force_locale("zh"):
         html = render_template(
             template, s=summary, dossier=dossier, role_zh=role_zh,
             # The Chinese wording of the product's codes, beside its dossier templates.
             zh_words=template.rsplit("/", 1)[0] + "/_zh.html",
-            decided_at=datetime.fromisoformat(decided_at) if decided_at else None,
+            decided_at=decided_at,
             qr_code=pdf.qr_data_uri(summary["verify_url"]), font_stack=pdf.FONT_STACK,
         )
-    return pdf.html_to_pdf(html)
+        snapshot = pdf.json_attachment(
+            snapshot_name(dossier), summary,
+            _("The data this dossier was made from, frozen at the decision (JSON)"),
+            decided_at or dossier.made_at)
+    return pdf.html_to_pdf(html, [snapshot])
+
+
+def snapshot_name(dossier: Dossier) -> str:
+    """The name of the summary's JSON file in the PDF: dossier-<reference>-<stage>-v<n>.json."""
+    return f"dossier-{_file_stem(dossier)}-v{dossier.version}.json"
+
+
+def _file_stem(dossier: Dossier) -> str:
+    return f"{dossier.summary.get('reference') or dossier.application_id}-{dossier.stage}"
 
 
 def render_dossier_task(payload: dict) -> None:
@@ -54,8 +71,7 @@ def render_dossier_task(payload: dict) -> None:
     if not dossier.summary:
         _freeze_late(dossier)
     content = render_dossier_pdf(dossier)
-    base = f"{dossier.summary.get('reference') or dossier.application_id}-{dossier.stage}"
-    path = store_new_file(f"{base}-v{dossier.version}-{dossier.id}", content)
+    path = store_new_file(f"{_file_stem(dossier)}-v{dossier.version}-{dossier.id}", content)
     # Conditional on "pending": if another worker finished first, its file stands. If the
     # commit fails the new file stays as an unrecorded orphan (never delete what may be
     # recorded); the retry writes under the next free name.

@@ -13,6 +13,8 @@ from talentfin.pool import standing
 from talentfin.pool.models import StandingChange
 from talentfin.workflows import engine
 from tests import factories
+from tests.pdfa import assert_carries
+from tests.pdfa import assert_pdfa_3b
 
 
 def _policy(key: str, value: int) -> None:
@@ -105,6 +107,9 @@ def test_a_suspension_issues_a_notice_the_bank_can_download(client, auth, world)
     response = client.get(f"/banks/notices/{notice.id}")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "attachment" in response.headers["Content-Disposition"]
+    assert_pdfa_3b(response.data)  # the bank's copy carries the figures it was sent for
+    name = f"dossier-{notice.summary['reference']}-suspension_notice-v1.json"
+    assert_carries(response.data, name, notice.summary, "本文书所依据的数据，于决定时冻结（JSON）")
     auth.logout()
     login(auth, world.officer2)  # another bank
     assert client.get(f"/banks/notices/{notice.id}").status_code == 404

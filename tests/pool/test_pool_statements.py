@@ -22,6 +22,8 @@ from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import PoolStatement
 from talentfin.storage import dossier_folder
 from tests import pool_factories as pf
+from tests.pdfa import assert_carries
+from tests.pdfa import assert_pdfa_3b
 from tests.web import login
 from tests.web import text
 
@@ -59,7 +61,7 @@ def test_the_xlsx_export_of_covered_loans(book, client, auth, world):
     assert Decimal(str(by_reference[book.npl.reference][8])) == Decimal("200000.00")
 
 
-def test_the_monthly_statement_is_stored_with_its_hash_and_embeds_a_cjk_font(
+def test_the_monthly_statement_is_a_pdfa_with_its_figures_its_hash_and_a_cjk_font(
         book, client, auth, world, db):
     month = statements.previous_month(pf.months_ago(0))
     statement = statements.generate_statement(month)
@@ -67,6 +69,9 @@ def test_the_monthly_statement_is_stored_with_its_hash_and_embeds_a_cjk_font(
     content = path.read_bytes()
     assert statement.sha256 == hashlib.sha256(content).hexdigest()
     assert statement.summary["flows"]["recovered_fen"] == 1_000_000
+    assert_pdfa_3b(content)
+    assert_carries(content, f"pool-statement-{month}-v1.json", statement.summary,
+                   "本报告所依据的数据（JSON）")
     assert [f["closing_fen"] for f in statement.summary["funders"]] == [594_600_000,
                                                                        396_400_000]
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
