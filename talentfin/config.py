@@ -73,6 +73,15 @@ class Defaults:
     # A hard cap on the whole request; files over UPLOAD_MAX_BYTES are refused politely
     # by the form before this limit is reached.
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    # Where files are kept (talentfin.storage): "local" (the two folders below) or "s3"
+    # (an S3-compatible object store, for several hosts; boto3).
+    STORAGE_BACKEND = "local"
+    S3_ENDPOINT_URL = None  # None: AWS itself
+    S3_BUCKET = None
+    S3_REGION = "us-east-1"
+    S3_ACCESS_KEY_ID = None
+    S3_SECRET_ACCESS_KEY = None
+    S3_PREFIX = ""  # e.g. "talentfin/" to share a bucket
     UPLOAD_FOLDER = None  # instance/uploads when unset
     DOSSIER_FOLDER = None  # instance/dossiers when unset
 

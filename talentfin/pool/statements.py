@@ -142,8 +142,7 @@ def generate_statement(month: str, user: User | None = None,
     statement = PoolStatement(month=month, version=version, summary=build_summary(month),
                               made_by_id=user.id if user else None, made_at=utcnow())
     content = render_statement_pdf(statement)
-    path = store_new_file(f"pool-statement-{month}-v{version}", content)
-    statement.file_name = path.name
+    statement.file_name = store_new_file(f"pool-statement-{month}-v{version}", content)
     statement.sha256 = hashlib.sha256(content).hexdigest()
     statement.size_bytes = len(content)
     db.session.add(statement)

@@ -66,8 +66,17 @@ def _chain_heads() -> dict[str, dict]:
             for head in db.session.scalars(select(ChainHead).order_by(ChainHead.name))}
 
 
+def _local_files_only() -> None:
+    """Backups copy the local folders; files on object storage are the store's to keep."""
+    if (current_app.config.get("STORAGE_BACKEND") or "local") != "local":
+        raise BackupError("the files are on object storage (STORAGE_BACKEND = s3): back "
+                          "the bucket up with the store's own tools (versioning, replication) "
+                          "and the database with pg_dump; this command copies local folders")
+
+
 def create(destination: Path) -> dict:
     """Write a backup of this instance into ``destination`` (new or empty); its manifest."""
+    _local_files_only()
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(f"{destination} is not empty")
@@ -144,6 +153,7 @@ def _empty_instance() -> None:
 
 def restore(source: Path) -> dict:
     """Restore a checked backup into this empty instance; the manifest restored."""
+    _local_files_only()
     source = Path(source)
     manifest = check(source)
     if manifest["database"]["kind"] != _kind():

@@ -24,9 +24,10 @@ from talentfin.pool.models import LedgerEntry
 from talentfin.services.applications import current_attachments
 from talentfin.services.applications import history
 from talentfin.services.dossier_files import dossiers_for
-from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
-from talentfin.storage import dossier_path
+from talentfin.storage import DOSSIERS
+from talentfin.storage import UPLOADS
+from talentfin.storage import stored_bytes
 from talentfin.workflows import access
 
 MANIFEST = "manifest.json"
@@ -77,14 +78,15 @@ def _files(application: Application, reader: User) -> list[tuple[str, bytes]]:
         if dossier.status != "ready" \
                 or not access.may_read_dossier(reader, application, dossier.stage):
             continue  # one being rendered has no file yet
-        path = dossier_path(dossier)
-        if path.is_file():
-            files.append((f"dossiers/{dossier.file_name}", path.read_bytes()))
+        content = stored_bytes(DOSSIERS, dossier.file_name)
+        if content is not None:
+            files.append((f"dossiers/{dossier.file_name}", content))
     for attachment in current_attachments(application):
-        path = attachment_file(attachment)
-        if path is not None and access.may_read_document(reader, application, attachment.kind):
-            files.append((f"documents/{attachment.id}-{download_name(attachment)}",
-                          path.read_bytes()))
+        if not access.may_read_document(reader, application, attachment.kind):
+            continue
+        content = stored_bytes(UPLOADS, attachment.stored_name)
+        if content is not None:  # a replaced draft file's bytes are gone
+            files.append((f"documents/{attachment.id}-{download_name(attachment)}", content))
     return files
 
 

@@ -23,6 +23,8 @@ from talentfin.models import TransitionLog
 from talentfin.models.base import utcnow
 from talentfin.services import webhooks
 from talentfin.services.dossier_files import template_of
+from talentfin.storage import DOSSIERS
+from talentfin.storage import store
 from talentfin.storage import store_new_file
 from talentfin.workflows.dossiers import build_summary
 
@@ -71,14 +73,14 @@ def render_dossier_task(payload: dict) -> None:
     if not dossier.summary:
         _freeze_late(dossier)
     content = render_dossier_pdf(dossier)
-    path = store_new_file(f"{_file_stem(dossier)}-v{dossier.version}-{dossier.id}", content)
+    name = store_new_file(f"{_file_stem(dossier)}-v{dossier.version}-{dossier.id}", content)
     # Conditional on "pending": if another worker finished first, its file stands. If the
     # commit fails the new file stays as an unrecorded orphan (never delete what may be
     # recorded); the retry writes under the next free name.
     sha256 = hashlib.sha256(content).hexdigest()
     result = db.session.execute(
         update(Dossier).where(Dossier.id == dossier.id, Dossier.status == "pending")
-        .values(status="ready", file_name=path.name, sha256=sha256, size_bytes=len(content),
+        .values(status="ready", file_name=name, sha256=sha256, size_bytes=len(content),
                 rendered_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -86,7 +88,7 @@ def render_dossier_task(payload: dict) -> None:
         webhooks.dossier_events(dossier, sha256)
     db.session.commit()
     if result.rowcount != 1:
-        path.unlink(missing_ok=True)
+        store().remove(DOSSIERS, name)
 
 
 def _freeze_late(dossier: Dossier) -> None:

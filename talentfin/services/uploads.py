@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-import os
 import secrets
 from datetime import datetime
 from datetime import timedelta
@@ -23,6 +22,8 @@ from talentfin.models import Attachment
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.models.policy import int_parameter
+from talentfin.storage import UPLOADS
+from talentfin.storage import store
 from talentfin.text import clean_file_name
 from talentfin.workflows.access import may_upload
 
@@ -84,15 +85,10 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
     content, mime = read_checked(storage)
     _within_quotas(application, kind, user, len(content))
     stored_name = f"{secrets.token_hex(16)}.{ALLOWED_TYPES[mime]}"
-    path = upload_folder() / stored_name
     try:
-        with open(path, "xb") as handle:  # random name: never overwrites
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:  # the disk full (ENOSPC), a quota, a failing volume
+        store().put(UPLOADS, stored_name, content)  # a random name: never overwrites
+    except OSError as exc:  # the disk full (ENOSPC), a quota, a failing volume or store
         db.session.rollback()
-        path.unlink(missing_ok=True)
         log.error("upload for %s not stored: %s", application.id, exc)
         raise UploadRefused(_("The file could not be stored just now; nothing was saved. "
                               "Please try again later, and tell the programme office if "
@@ -117,7 +113,7 @@ def save_attachment(application: Application, kind: str, storage: FileStorage,
         db.session.commit()
     except Exception:
         db.session.rollback()
-        path.unlink(missing_ok=True)
+        store().remove(UPLOADS, stored_name)
         raise
     _remove_unreferenced(application, replaced)
     return attachment
@@ -162,7 +158,7 @@ def _remove_unreferenced(application: Application, replaced: list[Attachment]) -
     submitted = {item.get("sha256") for item in (snapshot.get("attachments") or {}).values()}
     for old in replaced:
         if old.sha256 not in submitted:
-            attachment_path(old).unlink(missing_ok=True)
+            store().remove(UPLOADS, old.stored_name)
 
 
 def download_name(attachment: Attachment) -> str:
@@ -172,14 +168,8 @@ def download_name(attachment: Attachment) -> str:
         attachment.content_type, "bin"))
 
 
-def attachment_file(attachment: Attachment) -> Path | None:
-    """The attachment's file, or None when its bytes were removed (a replaced draft file)."""
-    path = attachment_path(attachment)
-    return path if path.exists() else None
-
-
 def attachment_path(attachment: Attachment) -> Path:
-    """Where an attachment's bytes are stored."""
+    """Where an attachment's bytes are stored on this host (the local backend)."""
     return upload_folder() / attachment.stored_name
 
 
@@ -198,8 +188,7 @@ def remove_expired_uploads(today) -> int:
             select(Attachment).join(Application, Application.id == Attachment.application_id)
             .where(Application.status.in_(ENDED_WITHOUT_DECISION),
                    Application.status_changed_at < before)):
-        path = attachment_path(attachment)
-        if path.exists():
-            path.unlink()
+        if store().exists(UPLOADS, attachment.stored_name):
+            store().remove(UPLOADS, attachment.stored_name)
             removed += 1
     return removed

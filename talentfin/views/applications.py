@@ -14,6 +14,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from talentfin import policy
+from talentfin import storage
 from talentfin.extensions import db
 from talentfin.forms.application import UploadForm
 from talentfin.forms.decisions import form_for
@@ -26,10 +27,10 @@ from talentfin.services import applications as service
 from talentfin.services import bundles
 from talentfin.services import personal_data
 from talentfin.services.uploads import UploadRefused
-from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
 from talentfin.services.uploads import save_attachment
-from talentfin.storage import dossier_path
+from talentfin.storage import DOSSIERS
+from talentfin.storage import UPLOADS
 from talentfin.views.access import confirmation_needed
 from talentfin.views.access import require
 from talentfin.views.access import require_or_404
@@ -208,11 +209,8 @@ def attachment(application_id: int, attachment_id: int):
     if item is None or item.application_id != application.id:
         abort(404)
     require_or_404("download", item)
-    path = attachment_file(item)
-    if path is None:  # a replaced draft file: its row and hash stay, its bytes do not
-        abort(404)
-    return send_file(path, mimetype=item.content_type, as_attachment=True,
-                     download_name=download_name(item))
+    return storage.send(UPLOADS, item.stored_name, mimetype=item.content_type,
+                        as_attachment=True, download_name=download_name(item))
 
 
 @bp.get("/<int:application_id>/bundle.zip")
@@ -235,7 +233,5 @@ def dossier(application_id: int, dossier_id: int):
     if item is None or item.application_id != application.id or item.status != "ready":
         abort(404)
     require_or_404("download", item)
-    if not dossier_path(item).is_file():
-        abort(404)
-    return send_file(dossier_path(item), mimetype="application/pdf",
-                     as_attachment=True, download_name=item.file_name)
+    return storage.send(DOSSIERS, item.file_name, mimetype="application/pdf",
+                        as_attachment=True)

@@ -6,7 +6,6 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import send_file
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from talentfin import navigation
 from talentfin import policy
+from talentfin import storage
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -26,7 +26,7 @@ from talentfin.pool import figures as pool_figures
 from talentfin.pool import standing
 from talentfin.pool.cover import partner_kinds
 from talentfin.pool.notices import bank_notices
-from talentfin.storage import dossier_path
+from talentfin.storage import DOSSIERS
 from talentfin.views import pool_charts
 from talentfin.views.access import permitted
 from talentfin.views.access import require
@@ -94,7 +94,7 @@ def notice(dossier_id: int):
     if item is None or item.bank_id is None \
             or not policy.allowed(current_user, "download", item):
         abort(404)
-    if item.status != "ready" or not dossier_path(item).is_file():
+    if item.status != "ready":
         abort(404)
-    return send_file(dossier_path(item), mimetype="application/pdf",
-                     as_attachment=True, download_name=item.file_name)
+    return storage.send(DOSSIERS, item.file_name, mimetype="application/pdf",
+                        as_attachment=True)

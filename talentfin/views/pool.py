@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from flask_login import login_required
 
 from talentfin import navigation
+from talentfin import storage
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
@@ -34,7 +35,7 @@ from talentfin.pool.labels import ENTRY_KINDS as KINDS
 from talentfin.pool.labels import STANDINGS
 from talentfin.pool.models import ENTRY_KINDS
 from talentfin.pool.models import PoolStatement
-from talentfin.storage import dossier_folder
+from talentfin.storage import DOSSIERS
 from talentfin.text import whole_number
 from talentfin.views import pool_charts
 from talentfin.views.access import require_or_404
@@ -269,6 +270,6 @@ def statement_pdf(statement_id: int):
     statement = db.session.get(PoolStatement, statement_id)
     if statement is None:
         abort(404)
-    return send_file(dossier_folder() / statement.file_name, mimetype="application/pdf",
-                     as_attachment=True,
-                     download_name=f"pool-statement-{statement.month}-v{statement.version}.pdf")
+    return storage.send(DOSSIERS, statement.file_name, mimetype="application/pdf",
+                        as_attachment=True, download_name=f"pool-statement-{statement.month}"
+                                                          f"-v{statement.version}.pdf")

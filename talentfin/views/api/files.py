@@ -6,22 +6,22 @@ import marshmallow as ma
 from flask import abort
 from flask import g
 from flask import request
-from flask import send_file
 from flask_smorest import Blueprint
 from flask_smorest import abort as refuse
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
 from talentfin import policy
+from talentfin import storage
 from talentfin.extensions import db
 from talentfin.models import Attachment
 from talentfin.models import Dossier
 from talentfin.services.uploads import ALLOWED_TYPES
 from talentfin.services.uploads import UploadRefused
-from talentfin.services.uploads import attachment_file
 from talentfin.services.uploads import download_name
 from talentfin.services.uploads import save_attachment
-from talentfin.storage import dossier_path
+from talentfin.storage import DOSSIERS
+from talentfin.storage import UPLOADS
 from talentfin.views.api.applications import visible
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
@@ -54,8 +54,9 @@ UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
                    "file": {"type": "string", "format": "binary"}}}}}}
 
 
-def _sent(path, mimetype: str, name: str, sha256: str | None):
-    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=name)
+def _sent(area: str, stored: str, mimetype: str, name: str, sha256: str | None):
+    response = storage.send(area, stored, mimetype=mimetype, as_attachment=True,
+                            download_name=name)
     if sha256:
         response.headers["X-Content-SHA256"] = sha256
     return response
@@ -76,10 +77,9 @@ def document(application_id: int, document_id: int):
     if item is None or item.application_id != application.id \
             or not policy.allowed(g.person, "download", item):
         abort(404)
-    path = attachment_file(item)
-    if path is None:  # a replaced draft file: its row and hash stay, its bytes do not
-        abort(404)
-    return _sent(path, item.content_type, download_name(item), item.sha256)
+    # A replaced draft file: its row and hash stay, its bytes do not (a 404).
+    return _sent(UPLOADS, item.stored_name, item.content_type, download_name(item),
+                 item.sha256)
 
 
 @blp.get("/<int:application_id>/dossiers/<int:dossier_id>")
@@ -96,10 +96,7 @@ def dossier(application_id: int, dossier_id: int):
     if item is None or item.application_id != application.id or item.status != "ready" \
             or not policy.allowed(g.person, "download", item):
         abort(404)
-    path = dossier_path(item)
-    if not path.is_file():
-        abort(404)
-    return _sent(path, "application/pdf", item.file_name, item.sha256)
+    return _sent(DOSSIERS, item.file_name, "application/pdf", item.file_name, item.sha256)
 
 
 @blp.post("/<int:application_id>/documents")
