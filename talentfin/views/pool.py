@@ -251,7 +251,14 @@ def export(dataset: str, fmt: str):
         title = "在保贷款"
     else:
         abort(404)
-    name = f"talentfin-{dataset}-{business_today():%Y%m%d}.{fmt}"
+    return send_table(fmt, f"talentfin-{dataset}-{business_today():%Y%m%d}", title, headers,
+                      rows)
+
+
+def send_table(fmt: str, name: str, title: str, headers, rows):
+    """A table as a CSV download (streamed) or an XLSX one (sheet ``title``); 404 for any
+    other format. ``name`` is the file's name without its extension."""
+    name = f"{name}.{fmt}"
     if fmt == "csv":
         return Response(stream_with_context(pool_exports.csv_stream(headers, rows)),
                         mimetype="text/csv",
