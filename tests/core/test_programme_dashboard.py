@@ -232,7 +232,7 @@ def test_the_page_in_chinese(files, client, auth, world):
     with force_locale("zh"):
         assert state_label("loan", "bank_approval") in page
     drill = text(client.get("/programme/applications?figure=approved&product=loan"))
-    assert "2 件申请" in drill or "2" in drill
+    assert "2 笔申请" in drill and "合作机构已批准" in drill and "金额合计：1,500,000.00 元" in drill
 
 
 def test_the_administrator_sees_the_files_but_opens_none(files, client, auth, world):
