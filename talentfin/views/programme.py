@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 
+from talentfin import charts
 from talentfin import navigation
 from talentfin import policy
 from talentfin.clock import business_today
@@ -33,7 +34,9 @@ from talentfin.views import programme_exports
 from talentfin.views.access import require_or_404
 from talentfin.views.pool import MONTH
 from talentfin.views.pool import send_table
+from talentfin.views.pool import svg_response
 from talentfin.views.pool_charts import pct
+from talentfin.views.pool_charts import whole_yuan
 from talentfin.workflows.registry import product_for
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
@@ -144,3 +147,19 @@ def export(dataset: str, fmt: str):
     title, headers, rows = made(period, business_today())
     return send_table(fmt, f"talentfin-programme-{dataset}-{business_today():%Y%m%d}", title,
                       headers, rows)
+
+
+CHART_MONTHS = 12
+
+
+@bp.get("/charts/months.svg")
+def months_chart():
+    """Columns: the amounts approved per month of each product (the last 12 months with
+    approvals of the period's files), as an SVG shown with <img>."""
+    period, _errors = read_period()
+    months = figures.amounts_by_month(period)[-CHART_MONTHS:]
+    series = [(str(p.label), [m.products[p.key][1] for m in months])
+              for p in figures.programme_products()]
+    return svg_response(charts.grouped_columns(
+        _("Amounts approved per month (yuan)"), [m.month[2:] for m in months], series,
+        whole_yuan))

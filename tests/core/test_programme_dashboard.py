@@ -232,7 +232,8 @@ def test_the_page_in_chinese(files, client, auth, world):
     with force_locale("zh"):
         assert state_label("loan", "bank_approval") in page
     drill = text(client.get("/programme/applications?figure=approved&product=loan"))
-    assert "2 笔申请" in drill and "合作机构已批准" in drill and "金额合计：1,500,000.00 元" in drill
+    assert "2 笔申请" in drill and "合作机构已批准" in drill
+    assert "金额合计：1,500,000.00 元" in drill
 
 
 def test_the_administrator_sees_the_files_but_opens_none(files, client, auth, world):
@@ -243,3 +244,14 @@ def test_the_administrator_sees_the_files_but_opens_none(files, client, auth, wo
     switch_to(auth, world.auditor)
     page = text(client.get("/programme/applications?figure=approved&product=loan"))
     assert f'href="/applications/{files["A"].id}"' in page
+
+
+def test_the_monthly_chart_is_an_svg_with_its_own_csp(files, client, auth, world):
+    login(auth, world.auditor)
+    assert 'src="/programme/charts/months.svg"' in text(client.get("/programme/"))
+    response = client.get("/programme/charts/months.svg?from=2025-10-01")
+    assert response.mimetype == "image/svg+xml"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    body = text(response)
+    assert body.startswith("<svg") and "<script" not in body
+    assert ">25-11<" in body and ">Talent loan<" in body and ">Talent board<" in body
