@@ -255,3 +255,10 @@ def test_the_monthly_chart_is_an_svg_with_its_own_csp(files, client, auth, world
     body = text(response)
     assert body.startswith("<svg") and "<script" not in body
     assert ">25-11<" in body and ">Talent loan<" in body and ">Talent board<" in body
+
+
+def test_every_product_names_its_partners_yes_and_no():
+    for product in figures.programme_products():
+        assert figures.outcome_triggers(product, figures.APPROVED), product.key
+        assert figures.outcome_triggers(product, ("refuse",)), product.key
+    assert figures.product_keys() == ("loan", "insurance", "equity", "bond", "board")
