@@ -262,3 +262,13 @@ def test_every_product_names_its_partners_yes_and_no():
         assert figures.outcome_triggers(product, figures.APPROVED), product.key
         assert figures.outcome_triggers(product, ("refuse",)), product.key
     assert figures.product_keys() == ("loan", "insurance", "equity", "bond", "board")
+
+
+def test_the_list_pages_and_keeps_its_figure(files, app, client, auth, world, monkeypatch):
+    monkeypatch.setitem(app.config, "POOL_PAGE_SIZE", 2)
+    login(auth, world.auditor)
+    url = "/programme/applications?figure=partner&product=loan"
+    first, second = text(client.get(url)), client.get(url + "&page=2")
+    assert _references(second) == _refs(files, "C", "F")  # by submission: A, B, then C, F
+    assert "4 applications" in first and "Page 1 of 2" in first
+    assert "figure=partner&amp;product=loan&amp;page=2" in first
