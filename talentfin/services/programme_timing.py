@@ -27,6 +27,7 @@ from sqlalchemy import select
 from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import Organisation
 from talentfin.models import TransitionLog
 from talentfin.services.programme_figures import Period
 from talentfin.services.programme_figures import programme_products
@@ -104,13 +105,16 @@ def stage_times(period: Period, today: date, only: str | None = None) -> dict[st
     found = {(p.key, s): StageTime(p.key, s) for p in chosen for s in stages(p)}
     spent: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     over: dict[tuple, set[int]] = defaultdict(set)
+    limits = {(p.key, s.name): thresholds(p.key, s.name, today)[1]
+              for p in chosen for s in p.workflow.states if s.actor and s.sla}
     for app_id, product, state, entered, left_at, status in _stays(period, only):
         key = (product, state)
         if status == state:  # in it now: no time yet
             continue
         days = working_days_between(business_date(entered), business_date(left_at))
         spent[key][app_id] += days
-        if _past_limit(product, state, entered, left_at, days, today):
+        if key in limits and _past_limit(product, state, entered, left_at, days,
+                                         limits[key]):
             over[key].add(app_id)
     for (product, state), stage in found.items():
         files = spent.get((product, state), {})
@@ -127,15 +131,12 @@ def stage_times(period: Period, today: date, only: str | None = None) -> dict[st
     return {p.key: [found[(p.key, s)] for s in stages(p)] for p in chosen}
 
 
-def _past_limit(product: str, state: str, entered, left_at, days: int, today: date) -> bool:
+def _past_limit(product: str, state: str, entered, left_at, days: int, limit: int) -> bool:
     """Whether a stay outlasted its state's service level (today's limit; calendar days
     where the limit is a legal clock)."""
-    sla = workflow_for(product).state(state).sla
-    if sla is None:
-        return False
-    if sla.calendar:
+    if workflow_for(product).state(state).sla.calendar:
         days = (business_date(left_at) - business_date(entered)).days
-    return days > thresholds(product, state, today)[1]
+    return days > limit
 
 
 @dataclass(frozen=True)
@@ -159,3 +160,11 @@ def breaches(period: Period, today: date) -> list[Breach]:
     return [Breach(org, product, tuple(sorted(ids)))
             for (org, product), ids in sorted(groups.items(),
                                               key=lambda i: (i[0][0] or 0, order[i[0][1]]))]
+
+
+def organisations(found: list[Breach]) -> dict[int, Organisation]:
+    """The organisations the breaches name, by id."""
+    ids = {b.org_id for b in found if b.org_id is not None}
+    rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))).all() \
+        if ids else []
+    return {o.id: o for o in rows}

@@ -5,6 +5,7 @@ For the administrator and the auditors (``programme.read``); everyone else gets 
 on the pool's pages. Everything here reads; nothing writes.
 """
 
+import re
 from datetime import date
 
 from flask import Blueprint
@@ -15,16 +16,13 @@ from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_login import login_required
-from sqlalchemy import select
 
 from talentfin import charts
 from talentfin import navigation
 from talentfin import policy
 from talentfin.clock import business_today
-from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
-from talentfin.models import Organisation
 from talentfin.policy import PROGRAMME
 from talentfin.services import programme_drill
 from talentfin.services import programme_figures as figures
@@ -40,6 +38,7 @@ from talentfin.views.pool_charts import whole_yuan
 from talentfin.workflows.registry import product_for
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 navigation.add(navigation.Entry("programme.index", _l("Programme overview"),
                                 navigation.permission("programme.read"), 59))
 
@@ -51,14 +50,18 @@ def _programme_readers_only():
 
 
 def _date_arg(name: str) -> tuple[date | None, str | None]:
-    """A date from the query string (YYYY-MM-DD), or the reason it is not used."""
+    """A date from the query string (YYYY-MM-DD, in this millennium or the next), or the
+    reason it is not used."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None, None
     try:
-        return date.fromisoformat(raw), None
+        found = date.fromisoformat(raw) if DATE.match(raw) else None
     except ValueError:
+        found = None
+    if found is None or not 2000 <= found.year <= 2999:
         return None, _("Enter a date as YYYY-MM-DD.")
+    return found, None
 
 
 def read_period() -> tuple[figures.Period, dict]:
@@ -70,13 +73,10 @@ def read_period() -> tuple[figures.Period, dict]:
     return figures.Period(start, end), {"from": start_error, "to": end_error}
 
 
-def org_names(ids) -> dict[int, str]:
-    """The organisations' names in the reader's language."""
-    wanted = [i for i in set(ids) if i is not None]
-    rows = db.session.scalars(select(Organisation).where(Organisation.id.in_(wanted))).all() \
-        if wanted else []
+def org_names(breaches) -> dict[int, str]:
+    """The names of the organisations holding the breaches, in the reader's language."""
     locale = str(get_locale() or "zh")
-    return {o.id: o.display_name(locale) for o in rows}
+    return {key: org.display_name(locale) for key, org in timing.organisations(breaches).items()}
 
 
 @bp.get("/")
@@ -90,7 +90,7 @@ def index():
         products=figures.programme_products(), states=figures.state_counts(period),
         funnels=figures.funnels(period), steps=figures.Funnel.steps(),
         stages=timing.stage_times(period, today), breaches=found,
-        org_names=org_names(b.org_id for b in found),
+        org_names=org_names(found),
         months=list(reversed(figures.amounts_by_month(period))), pct=pct,
         query=_period_args(period))
 
@@ -118,6 +118,8 @@ def read_drill() -> programme_drill.Drill:
     if figure == "month" and not MONTH.match(month):
         abort(404)
     org = whole_number(args.get("org")) if args.get("org") else None
+    if args.get("org") and org is None:
+        abort(404)
     return programme_drill.Drill(figure, product, state, org, month)
 
 
@@ -132,9 +134,15 @@ def applications():
                                         size)
     return render_template(
         "programme/applications.html", drill=drill, result=result, period=period,
-        org_name=org_names([drill.org]).get(drill.org, "") if drill.org else "",
+        org_name=_org_name(drill),
         may_open=lambda application: policy.allowed(current_user, "view", application),
         query=_period_args(period))
+
+
+def _org_name(drill: programme_drill.Drill) -> str:
+    if drill.figure != "breach" or drill.org is None:
+        return ""
+    return org_names([timing.Breach(drill.org, drill.product, ())]).get(drill.org, "")
 
 
 @bp.get("/export/<dataset>.<fmt>")

@@ -9,10 +9,7 @@ Chinese text, product and state names the definitions' Chinese ones. Amounts are
 from datetime import date
 
 from flask_babel import force_locale
-from sqlalchemy import select
 
-from talentfin.extensions import db
-from talentfin.models import Organisation
 from talentfin.money import fen_to_yuan
 from talentfin.services import programme_figures as figures
 from talentfin.services import programme_timing as timing
@@ -61,10 +58,7 @@ def stage_rows(period: figures.Period, today: date):
 def breach_rows(period: figures.Period, today: date):
     """Open items past their service level per organisation."""
     found = timing.breaches(period, today)
-    ids = {b.org_id for b in found if b.org_id is not None}
-    names = dict(db.session.execute(select(Organisation.id, Organisation.name)
-                                    .where(Organisation.id.in_(ids))).tuples().all()) \
-        if ids else {}
+    names = {key: org.name for key, org in timing.organisations(found).items()}
     with force_locale("zh"):
         rows = [[names.get(b.org_id, ""), product_label(b.product), len(b.ids)]
                 for b in found]

@@ -272,3 +272,14 @@ def test_the_list_pages_and_keeps_its_figure(files, app, client, auth, world, mo
     assert _references(second) == _refs(files, "C", "F")  # by submission: A, B, then C, F
     assert "4 applications" in first and "Page 1 of 2" in first
     assert "figure=partner&amp;product=loan&amp;page=2" in first
+
+
+@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "20251001", "2025-W40-1",
+                                   "2025-02-30"])
+def test_a_date_out_of_reach_is_said_not_crashed_on(world, client, auth, typed):
+    login(auth, world.auditor)
+    page = text(client.get(f"/programme/?from={typed}&to={typed}"))
+    assert page.count("Enter a date as YYYY-MM-DD.") == 2
+    assert client.get(f"/programme/export/funnel.csv?to={typed}").status_code == 200
+    assert client.get("/programme/applications?figure=breach&product=loan&org=x") \
+        .status_code == 404
