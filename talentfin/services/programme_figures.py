@@ -118,11 +118,11 @@ class Funnel:
         return ("submitted", "partner", "decided", "approved")
 
     def conversion_bp(self, step: str) -> int | None:
-        """A step's count as basis points of the step before (None for the first, or when
-        the step before has none)."""
+        """A step's count as whole basis points of the step before, half up (None for the
+        first, or when the step before has none)."""
         index = self.steps().index(step)
         before = getattr(self, self.steps()[index - 1]) if index else 0
-        return getattr(self, step) * 10_000 // before if before else None
+        return (getattr(self, step) * 20_000 + before) // (2 * before) if before else None
 
 
 def funnels(period: Period) -> dict[str, Funnel]:

@@ -96,7 +96,7 @@ def test_applications_by_state_and_the_funnel(files):
     assert all(counts[key] == [] for key in ("insurance", "equity", "bond", "board"))
     funnel = figures.funnels(ALL)["loan"]
     assert (funnel.submitted, funnel.partner, funnel.decided, funnel.approved) == (6, 4, 3, 2)
-    assert [funnel.conversion_bp(step) for step in funnel.steps()] == [None, 6666, 7500, 6666]
+    assert [funnel.conversion_bp(step) for step in funnel.steps()] == [None, 6667, 7500, 6667]
     october = figures.funnels(OCTOBER)["loan"]  # B and E (C was submitted on 1 Nov in China)
     assert (october.submitted, october.partner, october.decided, october.approved) == (
         2, 1, 1, 0)
@@ -145,7 +145,7 @@ def test_the_page_shows_the_figures_and_each_number_links_to_its_files(
     assert "Programme overview" in page and "<script>" not in page
     funnel = re.search(r'<tr data-product="loan">.*?</tr>', page, re.S).group(0)
     assert re.findall(r">(\d+)</a>", funnel) == ["6", "4", "3", "2"]
-    assert "(66.66%)" in funnel and "(75.00%)" in funnel
+    assert "(66.67%)" in funnel and "(75.00%)" in funnel
     assert "1,500,000.00" in page
     links = {
         "figure=approved&product=loan": ("A", "F"),
