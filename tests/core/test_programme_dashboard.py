@@ -26,6 +26,7 @@ from talentfin.services import programme_figures as figures
 from talentfin.services import programme_timing as timing
 from talentfin.workflows.labels import state_label
 from tests import factories
+from tests.insurance import factories as insurance_factories
 from tests.web import login
 from tests.web import switch_to
 from tests.web import text
@@ -283,3 +284,21 @@ def test_a_date_out_of_reach_is_said_not_crashed_on(world, client, auth, typed):
     assert client.get(f"/programme/export/funnel.csv?to={typed}").status_code == 200
     assert client.get("/programme/applications?figure=breach&product=loan&org=x") \
         .status_code == 404
+
+
+def test_another_products_funnel_reads_its_own_definition(world, client, auth):
+    """Insurance: counter-terms are the insurer's yes, even when the founder then refuses
+    them; a park's rejection never reached the insurer."""
+    insurers = insurance_factories.make_insurers()
+    for state in ("counter_offered", "refused", "declined", "rejected", "underwriting"):
+        insurance_factories.policy_in(world, insurers, state)
+    funnel = figures.funnels(ALL)["insurance"]
+    assert (funnel.submitted, funnel.partner, funnel.decided, funnel.approved) == (5, 4, 3, 2)
+    assert figures.funnels(ALL)["loan"] == figures.Funnel()
+    login(auth, world.auditor)
+    response = client.get("/programme/applications?figure=approved&product=insurance")
+    with force_locale("en"):
+        shown = {state_label("insurance", "counter_offered"),
+                 state_label("insurance", "refused")}
+    assert set(re.findall(r"<td>([^<]*)</td>", text(response))) >= shown
+    assert "Counter-terms refused" in shown
