@@ -71,8 +71,9 @@ def grouped_columns(title: str, categories: Sequence[str],
     plot_width, plot_height = WIDTH - left - right, height - top - bottom
     scale = nice_ceiling(max([value for _, values in series for value in values] + [1]))
     body = [_text(10, 20, title, size=14)]
+    spacing = min(150, plot_width // max(1, len(series)))  # five products fit the width
     for index, (name, _values) in enumerate(series):
-        x = left + index * 150
+        x = left + index * spacing
         body.append(f'<rect x="{x}" y="28" width="12" height="12" '
                     f'fill="{PALETTE[index % len(PALETTE)]}"/>')
         body.append(_text(x + 18, 39, name))

@@ -26,3 +26,8 @@ def business_date(moment: datetime) -> date:
 def business_datetime(moment: datetime) -> datetime:
     """A stored (naive UTC) timestamp as naive local time in China."""
     return moment.replace(tzinfo=UTC).astimezone(ZONE).replace(tzinfo=None)
+
+
+def day_start(day: date) -> datetime:
+    """The stored (naive UTC) timestamp at which a day in China begins."""
+    return datetime.combine(day, datetime.min.time(), ZONE).astimezone(UTC).replace(tzinfo=None)

@@ -14,7 +14,8 @@ Permissions (strings, checked by ``talentfin.policy``):
 - ``pool.subsidies``: decides subsidy requests; ``pool.reinstate``: lifts a suspension;
 - ``policy.read`` / ``policy.propose`` / ``policy.decide``: the policy table;
 - ``audit.sign``: signs off the audit chains;
-- ``accounts.manage``: accounts and institutions (the administrator).
+- ``accounts.manage``: accounts and institutions (the administrator);
+- ``programme.read``: the programme dashboard, its figures and the files behind them.
 """
 
 from dataclasses import dataclass
@@ -86,9 +87,11 @@ def _partner(key: str, label, officer: tuple, approver: tuple, *committees: tupl
 
 _register_role(Role(FOUNDER, _l("Founder"), "申请人"))
 _register_role(Role("auditor", _l("Auditor"), "审计员",
-                    permissions=POOL_READ | {"applications.read_all", "audit.sign"}))
+                    permissions=POOL_READ | {"applications.read_all", "audit.sign",
+                                             "programme.read"}))
 _register_role(Role("admin", _l("Administrator"), "系统管理员",
-                    permissions=frozenset({"accounts.manage", "policy.read"})))
+                    permissions=frozenset({"accounts.manage", "policy.read",
+                                           "programme.read"})))
 register_kind(Kind("park", _l("Park")),
               Role("park_reviewer", _l("Park reviewer"), "园区审核人", "park", STAFF))
 register_kind(Kind("pool", _l("Pool")),

@@ -53,6 +53,8 @@ OWN = Area("own applications")
 ACCOUNTS = Area("accounts")
 # An organisation's own webhooks, as its supervising staff read them.
 ORG_WEBHOOKS = Area("organisation webhooks")
+# The programme dashboard: every product's figures and the files behind them.
+PROGRAMME = Area("programme")
 
 Rule = Callable[[User, object, str], tuple[bool, str]]
 RULES: dict[tuple[object, str], Rule] = {}
@@ -134,6 +136,12 @@ def _founders(user: User, _obj, _action: str) -> tuple[bool, str]:
 @rule(QUEUE, "read")
 def _queue(user: User, _area, _action: str) -> tuple[bool, str]:
     return _granted(user, "queue", NO("You have no review queue."))
+
+
+@rule(PROGRAMME, "read")
+def _programme(user: User, _area, _action: str) -> tuple[bool, str]:
+    return _granted(user, "programme.read",
+                    NO("Only the administrator and auditors see the programme's figures."))
 
 
 @rule(Attachment, "download")

@@ -89,7 +89,8 @@ class LedgerFilter:
         return conditions
 
 
-def _paged(count: int, page: int, size: int) -> tuple[int, int]:
+def paged(count: int, page: int, size: int) -> tuple[int, int]:
+    """The page to show of ``count`` rows (the asked one, kept in range) and the pages."""
     pages = max(1, -(-count // size))
     return min(max(1, page), pages), pages
 
@@ -130,7 +131,7 @@ def loans_page(wanted: LoanFilter, page: int, size: int) -> Page:
     count, total = db.session.execute(
         select(func.count(ex.c.id), func.coalesce(func.sum(ex.c.outstanding_fen), 0))
         .where(*conditions)).one()
-    page, pages = _paged(int(count), page, size)
+    page, pages = paged(int(count), page, size)
     items = db.session.execute(
         _loan_rows(ex, conditions).order_by(ex.c.outstanding_fen.desc(), ex.c.id)
         .limit(size).offset((page - 1) * size)
@@ -155,7 +156,7 @@ def claims_page(wanted: LoanFilter, page: int, size: int) -> Page:
     count, total = db.session.execute(
         select(func.count(Claim.id), func.coalesce(func.sum(Claim.principal_loss_fen), 0))
         .join(Application, Application.id == Claim.application_id).where(*conditions)).one()
-    page, pages = _paged(int(count), page, size)
+    page, pages = paged(int(count), page, size)
     rows = db.session.execute(
         select(Claim, Application).join(Application, Application.id == Claim.application_id)
         .options(joinedload(Application.enterprise), joinedload(Application.partner))
@@ -183,7 +184,7 @@ def ledger_page(wanted: LedgerFilter, page: int, size: int) -> Page:
     """
     query = _entries_query(wanted)
     count = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page, pages = _paged(int(count), page, size)
+    page, pages = paged(int(count), page, size)
     items = list(db.session.scalars(
         query.options(selectinload(LedgerEntry.lines)).order_by(LedgerEntry.seq.desc())
         .limit(size).offset((page - 1) * size)

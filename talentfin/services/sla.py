@@ -91,6 +91,11 @@ def overdue_items(today: date, which: int) -> list[tuple[Application, int, int]]
     escalation (1) threshold of its state; none on days off."""
     if not is_working_day(today):
         return []
+    return waiting_past(today, which)
+
+
+def waiting_past(today: date, which: int) -> list[tuple[Application, int, int]]:
+    """``overdue_items`` on any day (the programme dashboard reads it on days off too)."""
     pairs = sla_states()
     if not pairs:
         return []
@@ -121,13 +126,20 @@ def _calendar(application: Application) -> bool:
     return sla is not None and sla.calendar
 
 
-def _record_sla(kind: str, application: Application, users: list[User], days: int,
-                threshold: int, today: date) -> int:
+def queue_organisation(application: Application) -> int | None:
+    """The organisation whose queue the application waits in (the one the application
+    names for the state's role, or the programme's one organisation of that kind)."""
     actor = queue_role(application, application.status)
     named, org_id = named_organisation(application, actor)
     if not named:  # the programme's one organisation of that kind (the pool)
         org_id = db.session.scalar(select(Organisation.id).where(
             Organisation.kind == kind_of(actor)).order_by(Organisation.id).limit(1))
+    return org_id
+
+
+def _record_sla(kind: str, application: Application, users: list[User], days: int,
+                threshold: int, today: date) -> int:
+    org_id = queue_organisation(application)
     # The state's service level itself (a reminder comes before it, an escalation after it).
     limit = thresholds(application.product, application.status, today)[1]
     params = {"state": application.status, "days": days, "threshold": threshold,

@@ -21,6 +21,7 @@ from talentfin.views import notifications
 from talentfin.views import policy
 from talentfin.views import pool
 from talentfin.views import profile
+from talentfin.views import programme
 from talentfin.views import queue
 from talentfin.views import subsidies
 from talentfin.views import verify
@@ -30,7 +31,7 @@ from talentfin.views import webhooks
 # lists their links in this order.
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
               webhooks.bp,
-              verify.bp, notifications.bp, pool.bp, banks.bp, policy.bp, audit.bp,
+              verify.bp, notifications.bp, programme.bp, pool.bp, banks.bp, policy.bp, audit.bp,
               subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp, diagrams.bp,
               firms.bp)
 

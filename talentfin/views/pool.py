@@ -208,7 +208,13 @@ def chart(name: str):
     draw = pool_charts.CHARTS.get(name)
     if draw is None:
         abort(404)
-    response = Response(draw(business_today()), mimetype="image/svg+xml")
+    return svg_response(draw(business_today()))
+
+
+def svg_response(svg: str) -> Response:
+    """A chart as a standalone SVG document with its own CSP (it carries no script), not
+    cached: it shows figures of now."""
+    response = Response(svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -252,7 +258,14 @@ def export(dataset: str, fmt: str):
         title = "在保贷款"
     else:
         abort(404)
-    name = f"talentfin-{dataset}-{business_today():%Y%m%d}.{fmt}"
+    return send_table(fmt, f"talentfin-{dataset}-{business_today():%Y%m%d}", title, headers,
+                      rows)
+
+
+def send_table(fmt: str, name: str, title: str, headers, rows):
+    """A table as a CSV download (streamed) or an XLSX one (sheet ``title``); 404 for any
+    other format. ``name`` is the file's name without its extension."""
+    name = f"{name}.{fmt}"
     if fmt == "csv":
         return Response(stream_with_context(pool_exports.csv_stream(headers, rows)),
                         mimetype="text/csv",

@@ -6,6 +6,8 @@ from talentfin.institutions import FOUNDER
 from talentfin.institutions import ROLES
 from talentfin.institutions import kind_of
 from talentfin.institutions import may
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Product
 from talentfin.workflows.spec import Workflow
@@ -61,6 +63,8 @@ def _transition_defects(workflow: Workflow, t, known_forms) -> list[str]:
         found.append(f"{where} decides but names no dossier")
     if t.label is None:
         found.append(f"{where} has no label")
+    if t.outcome not in (None, APPROVE, REFUSE):
+        found.append(f"{where} has outcome {t.outcome!r}, neither {APPROVE!r} nor {REFUSE!r}")
     if t.job and SYSTEM not in t.roles:
         found.append(f"{where} is scheduled but the system may not fire it")
     terminal_sources = {s for s in t.sources if workflow.state(s) and workflow.state(s).terminal}

@@ -14,6 +14,7 @@ from dataclasses import field
 from talentfin.institutions import FOUNDER
 
 SYSTEM = "system"  # the scheduler; fires time-based transitions
+APPROVE, REFUSE = "approve", "refuse"  # a partner's answer (``Transition.outcome``)
 
 Check = Callable[..., str | None]  # (FireContext) -> reason to refuse, or None
 Effect = Callable[..., None]  # (FireContext) -> None; changes the session only
@@ -58,6 +59,9 @@ class Transition:
     # The partners' webhook event this decision is besides "application.transition"
     # ("claim.decided": a compensation or an insurance claim decided).
     event: str | None = None
+    # The partner's answer to the application (APPROVE or REFUSE): the programme's funnel
+    # counts a file decided, and approved, by the first such step fired on it.
+    outcome: str | None = None
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,14 @@ def _pages(world, files) -> dict[str, list[str]]:
                                     "/company/identity-changes", "/firms/"],
         world.officer1.email: ["/queue/?status=all", f"/applications/{loan.id}"],
         world.pool_admin.email: ["/pool/", "/pool/ledger", "/pool/loans", "/queue/"],
-        world.auditor.email: ["/queue/?status=all", "/audit/", f"/applications/{loan.id}"],
+        world.auditor.email: ["/queue/?status=all", "/audit/", f"/applications/{loan.id}",
+                              "/programme/",
+                              "/programme/applications?figure=submitted&product=loan"],
         world.admin.email: ["/admin/users", "/admin/organisations", "/admin/api-clients",
                             "/admin/webhooks/",
-                            "/policy/"],
+                            "/policy/", "/programme/?from=2026-13-01",
+                            "/programme/applications?figure=state&product=loan"
+                            "&state=covered"],
     }
 
 

@@ -101,6 +101,9 @@ BROKEN = {
         "transition 'reject' is scheduled but the system may not fire it"),
     "a transition without a label": (
         _replacing("approve", label=None), "transition 'approve' has no label"),
+    "an outcome that is no partner's answer": (
+        _replacing("approve", outcome="maybe"),
+        "transition 'approve' has outcome 'maybe', neither 'approve' nor 'refuse'"),
 }
 
 

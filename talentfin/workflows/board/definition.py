@@ -23,6 +23,8 @@ from talentfin.workflows.board.labels import BROKER_APPROVER
 from talentfin.workflows.board.labels import COMMITTEE
 from talentfin.workflows.board.labels import OFFICER
 from talentfin.workflows.eligibility import programme_problems
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
@@ -93,15 +95,15 @@ TRANSITIONS = (
       dossier="broker_recommendation", decides=True, style="success"),
     T("broker_decline", ("broker_dd", "broker_approval"), "declined", BROKERS,
       _l("Do not recommend"), guards=(common.comment_given,), form="decision",
-      dossier="broker_recommendation", decides=True, style="danger"),
+      dossier="broker_recommendation", decides=True, style="danger", outcome=REFUSE),
     T("exchange_pass", ("exchange_review",), "committee_review", (OFFICER,),
       _l("Pass to the listing committee"), form="decision", style="success", internal=True),
     T("exchange_refuse", ("exchange_review", "committee_review"), "refused",
       (OFFICER, COMMITTEE), _l("Refuse the listing"), guards=(common.comment_given,),
-      form="decision", dossier="listing_notice", decides=True, style="danger"),
+      form="decision", dossier="listing_notice", decides=True, style="danger", outcome=REFUSE),
     T("approve_listing", ("committee_review",), "listed", (COMMITTEE,), _l("List the firm"),
       guards=(listing.listing_valid,), effects=(listing.record_listing,), form="listing",
-      dossier="listing_notice", decides=True, style="success"),
+      dossier="listing_notice", decides=True, style="success", outcome=APPROVE),
     T("move_tier", ("listed",), "listed", (OFFICER,), _l("Move to another tier"),
       guards=(listing.tier_move_valid,), effects=(listing.record_tier,), form="tier_move",
       style="secondary", queued=False),

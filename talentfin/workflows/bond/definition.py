@@ -16,6 +16,8 @@ from talentfin.workflows.bond.labels import OFFICER
 from talentfin.workflows.bond.labels import UNDERWRITER
 from talentfin.workflows.eligibility import programme_problems
 from talentfin.workflows.loan import servicing as loan_servicing
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
 from talentfin.workflows.spec import Transition as T
@@ -109,10 +111,10 @@ TRANSITIONS = (
     T("approve_allocation", ("allocation_approval",), "allocated", (APPROVER,),
       _l("Approve the allocation"), guards=(allocation.bond_open, allocation.approval_valid),
       effects=(allocation.take_headroom,), form="decision", dossier="allocation_notice",
-      decides=True, style="success"),
+      decides=True, style="success", outcome=APPROVE),
     T("decline", ("credit_review", "allocation_approval"), "declined", UNDERWRITER,
       _l("Decline the allocation"), guards=(common.comment_given,), form="decision",
-      dossier="allocation_notice", decides=True, style="danger"),
+      dossier="allocation_notice", decides=True, style="danger", outcome=REFUSE),
     T("sign_contract", ("allocated",), "contracted", (OFFICER,),
       _l("Record the on-lending contract"), guards=(allocation.contract_valid,),
       effects=(allocation.record_contract,), form="bond_contract", style="success"),

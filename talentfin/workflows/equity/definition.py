@@ -19,6 +19,8 @@ from talentfin.workflows.equity.labels import APPROVER
 from talentfin.workflows.equity.labels import COMMITTEE
 from talentfin.workflows.equity.labels import FUND_STAFF
 from talentfin.workflows.equity.labels import MANAGER
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
@@ -66,7 +68,7 @@ TRANSITIONS = (
       _l("Pass the prescreen: propose the project"), guards=(common.comment_given,),
       form="decision", style="success", internal=True),
     T("prescreen_decline", ("prescreen",), "declined", (MANAGER,), _l("Decline the investment"),
-      guards=(common.comment_given,), form="decision", style="danger"),
+      guards=(common.comment_given,), form="decision", style="danger", outcome=REFUSE),
     *common.partner_info_request("fund", ("prescreen",), "prescreen", FUND_STAFF,
                                  _l("Resubmit to the fund"), (request.request_complete,)),
     T("approve_project", ("project_approval",), "due_diligence", (APPROVER,),
@@ -78,14 +80,14 @@ TRANSITIONS = (
       form="decision", style="secondary", internal=True),
     T("decline_project", ("project_approval",), "declined", (APPROVER,),
       _l("Decline the project"), guards=(common.comment_given,), form="decision",
-      dossier="project_approval", decides=True, style="danger"),
+      dossier="project_approval", decides=True, style="danger", outcome=REFUSE),
     T("complete_dd", ("due_diligence",), "valuation", (MANAGER,),
       _l("Complete due diligence"),
       guards=(diligence.diligence_complete, diligence.red_flags_answered),
       form="decision", dossier="dd_summary", decides=True, style="success"),
     T("dd_decline", ("due_diligence",), "declined", (APPROVER,),
       _l("Decline after due diligence"), guards=(common.comment_given,), form="decision",
-      dossier="dd_summary", decides=True, style="danger"),
+      dossier="dd_summary", decides=True, style="danger", outcome=REFUSE),
     T("file_valuation", ("valuation",), "ic_review", (MANAGER,),
       _l("File the valuation for the committee"), guards=(valuation.valuation_valid,),
       effects=(valuation.record_valuation,), form="valuation", style="success"),
@@ -93,11 +95,11 @@ TRANSITIONS = (
       _l("Record the resolution: approved"), guards=(committee.resolution("approved"),),
       effects=(committee.close_meeting, deal.start_publicity), form="decision",
       dossier="ic_resolution", decides=True, style="success",
-      when=committee.decided("approved")),
+      when=committee.decided("approved"), outcome=APPROVE),
     T("ic_reject", ("ic_review",), "ic_rejected", (COMMITTEE,),
       _l("Record the resolution: not approved"), guards=(committee.resolution("rejected"),),
       effects=(committee.close_meeting,), form="decision", dossier="ic_resolution",
-      decides=True, style="danger", when=committee.decided("rejected")),
+      decides=True, style="danger", when=committee.decided("rejected"), outcome=REFUSE),
     T("close_publicity", ("publicity",), "signing", (SYSTEM,),
       _l("End of the publicity period"), guards=(deal.publicity_over,),
       dossier="investment_notice", job="close_publicity"),

@@ -19,6 +19,8 @@ from talentfin.workflows.insurance import underwriting as uw
 from talentfin.workflows.insurance.labels import APPROVER
 from talentfin.workflows.insurance.labels import IN_FORCE
 from talentfin.workflows.insurance.labels import OFFICER
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
@@ -83,14 +85,15 @@ TRANSITIONS = (
     T("approve_acceptance", ("underwriting_approval",), "accepted", (APPROVER,),
       _l("Approve: accept the cover"), guards=(uw.not_self_approval,),
       effects=(uw.record_decision,), form="decision", dossier="underwriting_decision",
-      decides=True, style="success", when=uw.proposes("accept")),
+      decides=True, style="success", when=uw.proposes("accept"), outcome=APPROVE),
     T("approve_counter", ("underwriting_approval",), "counter_offered", (APPROVER,),
       _l("Approve: offer the counter-terms"), guards=(uw.not_self_approval,),
       effects=(uw.record_decision,), form="decision", dossier="underwriting_decision",
-      decides=True, style="success", when=uw.proposes("counter")),
+      decides=True, style="success", when=uw.proposes("counter"), outcome=APPROVE),
     T("decline", ("underwriting_approval",), "declined", (APPROVER,), _l("Decline the cover"),
       guards=(common.comment_given, uw.not_self_approval), effects=(uw.record_decision,),
-      form="decision", dossier="underwriting_decision", decides=True, style="danger"),
+      form="decision", dossier="underwriting_decision", decides=True, style="danger",
+      outcome=REFUSE),
     T("accept_counter", ("counter_offered",), "accepted", (FOUNDER,),
       _l("Accept the counter-terms"), form="decision", style="success"),
     T("refuse_counter", ("counter_offered",), "refused", (FOUNDER,),

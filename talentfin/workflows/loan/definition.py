@@ -16,6 +16,8 @@ from talentfin.workflows.loan import eligibility
 from talentfin.workflows.loan import partner
 from talentfin.workflows.loan import servicing
 from talentfin.workflows.loan import terms
+from talentfin.workflows.spec import APPROVE
+from talentfin.workflows.spec import REFUSE
 from talentfin.workflows.spec import SYSTEM
 from talentfin.workflows.spec import Sla
 from talentfin.workflows.spec import State
@@ -82,11 +84,11 @@ TRANSITIONS = (
       guards=(terms.not_self_approval, terms.terms_within_rules,
               partner.bank_takes_applications),
       effects=(terms.hold_approved_within_caps, effects.record_approval), form="decision",
-      dossier="bank_decision", decides=True, style="success"),
+      dossier="bank_decision", decides=True, style="success", outcome=APPROVE),
     T("bank_reject", ("bank_approval", "partner_review"), "rejected", (APPROVER,),
       _l("Reject loan"), guards=(common.comment_given, terms.not_self_approval),
       effects=(effects.record_approval,), form="decision", dossier="bank_decision",
-      decides=True, style="danger"),
+      decides=True, style="danger", outcome=REFUSE),
     T("contract", ("approved",), "contracted", BANK, _l("Record contract"),
       guards=(effects.contract_valid,), effects=(effects.record_contract,), form="contract"),
     T("disburse", ("contracted",), "disbursed", BANK, _l("Record disbursement"),
