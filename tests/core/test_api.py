@@ -286,6 +286,77 @@ def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, d
                    "bank_approve", {}).status_code == 403
 
 
+def test_the_document_lists_each_triggers_body_by_the_pages_form(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/applications/{application_id}/transitions/{trigger}"][
+        "post"]["requestBody"]
+    listed = {ref["$ref"].rsplit("/", 1)[1]
+              for ref in body["content"]["application/json"]["schema"]["anyOf"]}
+    schemas = spec["components"]["schemas"]
+    assert listed <= set(schemas)
+    # Which body a product's trigger takes is said; the officer's recommendation, in full.
+    assert "`RecommendationBody`: loan.recommend" in body["description"]
+    assert "loan.report_overdue" in body["description"]
+    assert "loan.submit" not in body["description"]  # the founder's, in the pages
+    recommend = schemas["RecommendationBody"]
+    assert recommend["additionalProperties"] is False
+    assert set(recommend["properties"]) == {"comment", "amount", "rate", "term_months",
+                                            "security"}
+    assert set(recommend["required"]) == {"amount", "rate", "term_months", "security"}
+    assert recommend["properties"]["term_months"] == {
+        "type": "integer", "enum": [12, 24, 36],
+        "description": "Term: 12 (12 months); 24 (24 months); 36 (36 months)"}
+    assert recommend["properties"]["security"]["enum"] == ["pure_credit", "guarantee",
+                                                           "pledge", "collateral"]
+    assert recommend["properties"]["amount"]["format"] == "decimal"
+    assert "yuan" in recommend["properties"]["amount"]["description"]
+    assert recommend["properties"]["comment"]["maxLength"] == 4000
+    overdue = schemas["OverdueBody"]["properties"]
+    assert overdue["overdue_since"]["format"] == "date"
+    assert overdue["classification"]["enum"] == ["special_mention", "substandard",
+                                                 "doubtful", "loss"]
+    # Choices that depend on the application say so instead of listing codes.
+    assert "enum" not in schemas["InfoRequestBody"]["properties"]["fields"]["items"]
+    assert schemas["InfoRequestBody"]["properties"]["fields"]["type"] == "array"
+
+
+def test_a_decision_refuses_a_field_its_form_does_not_have(client, world, db):
+    row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
+                                       world.admin)
+    token = api_token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    misspelt = {**TERMS, "amout": "900000"}
+    refused = api_decide(client, token, world.officer1.email, application.id, "recommend",
+                         misspelt, **{"Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["body"] == {
+        "amout": ["This field is not one the operation takes."]}
+    db.session.refresh(application)
+    assert application.status == "partner_review"
+    assert api_decide(client, token, world.officer1.email, application.id, "recommend",
+                      TERMS).status_code == 200
+
+
+def test_a_refused_choice_through_the_api_names_the_codes_the_page_names_labels(
+        client, auth, world):
+    row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
+                                       world.admin)
+    token = api_token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    refused = api_decide(client, token, world.officer1.email, application.id, "recommend",
+                         {**TERMS, "term_months": "18", "security": "貌似担保"})
+    errors = refused.get_json()["errors"]["body"]
+    assert errors["term_months"] == ["请从以下代码中选择：12, 24, 36。"]
+    assert errors["security"] == ["请从以下代码中选择：pure_credit, guarantee, pledge, "
+                                  "collateral。"]
+    login(auth, world.officer1)  # the page's form keeps naming what the person reads
+    page = client.post(f"/applications/{application.id}/fire/recommend", data={
+        **{f"recommend-{k}": v for k, v in TERMS.items()}, "recommend-term_months": "18"})
+    assert page.status_code == 422  # (the officer's account reads English)
+    assert "Choose one of: 12 months, 24 months, 36 months." in page.get_data(as_text=True)
+    assert "Choose one of the codes" not in page.get_data(as_text=True)
+
+
 TERMS = {"amount": "800000", "rate": "3.45", "term_months": "24", "security": "pure_credit",
          "comment": "经营稳定，建议批准。"}
 

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnprocessableEntity
 
 from talentfin.extensions import db
+from talentfin.forms.decisions import API_FORM_META
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.services.loan import repayments as service
@@ -126,7 +127,7 @@ def arrears(body: dict):
         formdata = MultiDict({f"{TRIGGER}-{key}": value for key, value in item.items()
                               if key != "reference"})
         form = form_for("overdue", application, prefix=TRIGGER, formdata=formdata,
-                        meta={"csrf": False})
+                        meta=API_FORM_META)
         if not form.validate():
             named[str(place)] = [message for errors in form.errors.values()
                                  for message in errors]
