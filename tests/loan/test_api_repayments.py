@@ -89,8 +89,12 @@ def test_the_list_is_checked_and_the_scope_and_person_too(client, world, reporte
     empty = _report(client, token, world.officer1.email, [])
     assert empty.status_code == 422 and "repayments" in empty.get_json()["errors"]["json"]
     no_reference = _report(client, token, world.officer1.email,
-                           [{"due_on": due(loan, 1), "paid_on": on(loan, 1)}])
+                           [_item(loan, 1, 1, "1"),
+                            {"due_on": due(loan, 1), "paid_on": on(loan, 1)}])
     assert no_reference.status_code == 422
+    # The second item is "2" whether its fields or a rule refused it (as above).
+    assert set(no_reference.get_json()["errors"]["json"]["repayments"]) == {"2"}
+    assert "reference" in no_reference.get_json()["errors"]["json"]["repayments"]["2"]
     # The person must be of the client's bank (a founder is not), and the token's scope
     # must be "report".
     assert _report(client, token, world.founder.email,
