@@ -505,8 +505,10 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     refused = client.post("/admin/api-clients", data={"org_code": world.bank1.code,
                                                       "name": "核心系统"})
     assert refused.status_code == 422  # no scope chosen
-    shown = client.post("/admin/api-clients", data={
+    made = client.post("/admin/api-clients", data={
         "org_code": world.bank1.code, "name": "核心系统", "scopes": ["read", "decide"]})
+    assert made.status_code == 302  # POST-redirect-GET: the secret's page is a GET
+    shown = client.get(made.headers["Location"])
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     client_id = re.search(r'id="client-id">([^<]+)<', html).group(1)
@@ -515,16 +517,31 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     listing = client.get("/admin/api-clients").get_data(as_text=True)
     assert client_id in listing and secret not in listing  # shown once only
+    reloaded = client.get(made.headers["Location"], follow_redirects=True)
+    assert secret not in reloaded.get_data(as_text=True)  # a reload shows it no more
+    assert "is not kept" in reloaded.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ApiClient.id))) == 1  # nor makes another
 
-    rotated = client.post(f"/admin/api-clients/{row.id}/rotate").get_data(as_text=True)
+    rotation = client.post(f"/admin/api-clients/{row.id}/rotate")
+    assert rotation.status_code == 302
+    rotated = client.get(rotation.headers["Location"]).get_data(as_text=True)
     new_secret = re.search(r'id="client-secret">([^<]+)<', rotated).group(1)
     assert new_secret != secret
+    again = client.get(rotation.headers["Location"], follow_redirects=True)
+    assert new_secret not in again.get_data(as_text=True)
+    assert api_token(client, client_id, new_secret)  # the reload rotated nothing
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
                        headers=api_basic(client_id, secret)).status_code == 401
     assert api_token(client, client_id, new_secret)
-    assert client.post(f"/admin/api-clients/{row.id}/revoke").status_code == 302
+    revoked = client.post(f"/admin/api-clients/{row.id}/revoke", follow_redirects=True)
+    assert f"The client {client_id} is revoked." in revoked.get_data(as_text=True)
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
                        headers=api_basic(client_id, new_secret)).status_code == 401
+    twice = client.post(f"/admin/api-clients/{row.id}/revoke", follow_redirects=True)
+    assert f"The client {client_id} was already revoked on" in twice.get_data(as_text=True)
+    assert f"The client {client_id} is revoked." not in twice.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SecurityEvent.id)).where(
+        SecurityEvent.kind == "api_client_revoked")) == 1
     assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == 409
     assert client.post("/admin/api-clients/999999/revoke").status_code == 404
     # Nobody else manages clients (the page is hidden, as the accounts page is).
