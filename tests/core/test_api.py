@@ -121,6 +121,22 @@ def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client
     assert {"api_client_created", "api_client_rotated", "api_client_revoked"} <= kinds
 
 
+def test_a_refused_token_request_says_why_in_the_callers_language(client, world, bank_client):
+    row, _secret = bank_client
+    wrong = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                        headers=api_basic(row.client_id, "not-the-secret"))
+    assert wrong.status_code == 401 and wrong.get_json() == {
+        "error": "invalid_client", "error_description": "客户端编号或密钥不对，或客户端已吊销。"}
+    assert wrong.headers.get("WWW-Authenticate")  # Authlib's headers stay
+    refresh()  # (the suite's app context keeps the locale it found first)
+    other = client.post(TOKEN_URL, data={"grant_type": "password"},
+                        headers={**api_basic(row.client_id, _secret),
+                                 "Accept-Language": "en"})
+    assert other.status_code == 400 and other.get_json() == {
+        "error": "unsupported_grant_type",
+        "error_description": "Only grant_type=client_credentials is supported."}
+
+
 def test_a_token_without_the_scope_is_refused(client, world):
     row, secret = api_clients.register(world.bank1, "报送系统", ["report"], world.admin)
     application = factories.loan_in(world, "partner_review")
