@@ -167,9 +167,12 @@ def test_the_command_line_registers_and_revokes_a_client(runner, world, db):
     client_id = result.output.split("client_id: ")[1].split()[0]
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     assert row.scope_list() == ["read", "decide"]
-    assert runner.invoke(["api-client", "revoke", client_id]).exit_code == 0
+    revoked = runner.invoke(["api-client", "revoke", client_id])
+    assert revoked.exit_code == 0 and revoked.output == f"{client_id} revoked\n"
     db.session.expire_all()
     assert db.session.get(ApiClient, row.id).revoked_at is not None
+    again = runner.invoke(["api-client", "revoke", client_id])
+    assert again.exit_code == 0 and f"{client_id} was already revoked on" in again.output
     assert runner.invoke(["api-client", "create", "no-such-org"]).exit_code != 0
 
 
