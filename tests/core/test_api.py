@@ -583,3 +583,6 @@ def test_the_documentation_page_is_served_with_its_own_assets(client):
         assert asset.status_code == 200 and len(asset.data) > 10_000
     assert client.get("/api/v1/docs/assets/index.html").status_code == 404
     assert client.get("/static/api-docs.js").status_code == 200
+    # our stylesheet over Swagger UI's (its contrast; tests/core/test_accessibility.py)
+    assert html.index("swagger-ui.css") < html.index("/static/api-docs.css")
+    assert client.get("/static/api-docs.css").status_code == 200

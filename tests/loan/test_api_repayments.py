@@ -150,3 +150,20 @@ def test_arrears_are_reported_together_or_not_at_all(client, world, reporter):
     again = _arrears(client, token, world.officer1.email, [
         {"reference": first.reference, "overdue_since": since}])
     assert again.status_code == 422 and set(again.get_json()["errors"]["arrears"]) == {"1"}
+
+
+def test_a_refused_classification_names_its_codes_and_an_unknown_field_its_place(
+        client, world, reporter):
+    _row, token = reporter
+    loan = factories.loan_in(world, "covered")
+    since = fresh(loan.id).disbursed_on.isoformat()
+    refused = _arrears(client, token, world.officer1.email, [
+        {"reference": loan.reference, "overdue_since": since, "classification": "关注"}])
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["arrears"] == {"1": [
+        "请从以下代码中选择：special_mention, substandard, doubtful, loss。"]}
+    misspelt = _arrears(client, token, world.officer1.email, [
+        {"reference": loan.reference, "overdue_since": since},
+        {"reference": loan.reference, "overdue_since": since, "clasification": "loss"}])
+    assert set(misspelt.get_json()["errors"]["json"]["arrears"]) == {"2"}
+    assert fresh(loan.id).status == "covered"
