@@ -317,6 +317,10 @@ def test_the_document_lists_each_triggers_body_by_the_pages_form(client):
     assert "`RecommendationBody`: loan.recommend" in body["description"]
     assert "loan.report_overdue" in body["description"]
     assert "loan.submit" not in body["description"]  # the founder's, in the pages
+    operation = spec["paths"]["/api/v1/applications/{application_id}/transitions/{trigger}"]
+    trigger = next(p for p in operation["post"]["parameters"] if p["name"] == "trigger")
+    assert {"recommend", "report_overdue", "approve_reward"} <= set(trigger["schema"]["enum"])
+    assert "submit" not in trigger["schema"]["enum"]
     recommend = schemas["RecommendationBody"]
     assert recommend["additionalProperties"] is False
     assert set(recommend["properties"]) == {"comment", "amount", "rate", "term_months",

@@ -15,6 +15,7 @@ from talentfin.services import applications as service
 from talentfin.services.dossier_files import dossiers_for
 from talentfin.text import mask_id_number
 from talentfin.views.api.decision_bodies import request_body
+from talentfin.views.api.decision_bodies import trigger_parameter
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
@@ -59,7 +60,7 @@ def read(application_id: int):
 @blp.arguments(TransitionBodySchema, as_kwargs=False)
 @blp.response(200, ApplicationSchema)
 @problems(blp, 400, 401, 403, 404, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY],
+@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[trigger_parameter(), IDEMPOTENCY_KEY],
          operationId="fireTransition", requestBody=request_body(), responses={200: {"links": {
              "ReadApplication": {"operationId": "readApplication", "parameters": {
                  "application_id": "$response.body#/application/id"}}}}})

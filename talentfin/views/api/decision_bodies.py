@@ -156,3 +156,13 @@ def request_body() -> dict:
                        "field the form does not have is refused (422 naming it). Which "
                        "body each product's trigger takes (product.trigger):\n\n"
                        + "\n".join(uses)}
+
+
+def trigger_parameter() -> dict:
+    """The decision operation's ``trigger``: one of the products' decisions."""
+    triggers = sorted({trigger for pairs in decision_forms().values()
+                       for _product, trigger in pairs})
+    return {"in": "path", "name": "trigger", "required": True,
+            "schema": {"type": "string", "enum": triggers},
+            "description": "the decision (a trigger of the application's product; another "
+                           "product's, or one its state does not allow, is refused)"}
