@@ -99,8 +99,10 @@ def api_client_revoke(client_id: str) -> None:
     client = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     if client is None:
         raise click.ClickException(f"no API client {client_id}")
-    api_clients.revoke(client, None)
-    click.echo(f"{client_id} revoked")
+    if api_clients.revoke(client, None):
+        click.echo(f"{client_id} revoked")
+    else:
+        click.echo(f"{client_id} was already revoked on {client.revoked_at:%Y-%m-%d %H:%M} UTC")
 
 
 def _backup(step, folder: str) -> dict:

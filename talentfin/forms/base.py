@@ -52,14 +52,27 @@ class BaseForm(FlaskForm):
     Meta = _Meta
 
 
+# A form filled by a partner's system (the API) sends a choice's code, not its label: its
+# refusal names the codes. Set as the form's meta: ``meta={"choice_codes": True}``.
+CHOICE_CODES = "choice_codes"
+MAX_CODES_NAMED = 40
+
+
 class _NamedChoices:
     """A choice whose refusal says what may be chosen ("Choose one of: 12 months, 24
     months, 36 months.") instead of WTForms' "Not a valid choice." or, for a value that is
-    not even a number, "Invalid Choice: could not coerce."."""
+    not even a number, "Invalid Choice: could not coerce."; through the API, by the codes
+    ("Choose one of the codes: 12, 24, 36.")."""
 
     def _refusal(self) -> str:
-        labels = [str(choice.label) for choice in self._iter_choices_normalized()
-                  if choice.value not in ("", 0, "0", None)]
+        offered = [choice for choice in self._iter_choices_normalized()
+                   if choice.value not in ("", 0, "0", None)]
+        if getattr(self.meta, CHOICE_CODES, False):
+            if not offered or len(offered) > MAX_CODES_NAMED:
+                return _("Send one of the codes this field offers.")
+            return _("Choose one of the codes: %(codes)s.",
+                     codes=", ".join(str(choice.value) for choice in offered))
+        labels = [str(choice.label) for choice in offered]
         if not labels or len(labels) > 8:
             return _("Choose one of the options offered.")
         return _("Choose one of: %(choices)s.", choices=", ".join(labels))

@@ -11,6 +11,7 @@ from wtforms import widgets
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from talentfin.forms.base import CHOICE_CODES
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import MultipleChoiceField
 from talentfin.i18n import _l
@@ -69,6 +70,10 @@ class InfoRequestForm(DecisionForm):
         """The named fields and documents."""
         return {"fields": self.fields.data or [], "documents": self.documents.data or []}
 
+
+# A decision's form filled through the API: no CSRF token (a bearer token instead), and a
+# refused choice names the codes the caller sends.
+API_FORM_META = {"csrf": False, CHOICE_CODES: True}
 
 FORMS: dict[str, type[DecisionForm]] = {
     "decision": DecisionForm,

@@ -8,6 +8,7 @@ which spills rows to a temporary file instead of holding the sheet in memory.
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -48,6 +49,32 @@ ZH_CLASSIFICATIONS = {
     "loss": "损失",
 }
 
+# The memos the code writes when it posts an entry (English, hashed into the chain as
+# written; the pages describe such entries from their references): the export says them in
+# Chinese. A memo a person typed (a reversal's reason) is exported as typed.
+_REF = r"(?P<ref>\S+)"
+_YEAR = _REF + r" (?P<n>\d{4})"
+_DEFAULT = _REF + r" default"
+GENERATED_MEMOS = {kind: (re.compile(shape), text) for kind, shape, text in (
+    ("compensation_payout", _REF + r" claim (?P<n>\d+)", "贷款 {ref} 第 {n} 号代偿申请的代偿支付"),
+    ("recovery_receipt", _REF + r" recovery", "贷款 {ref} 的追偿回收（按出资比例返还）"),
+    ("interest_subsidy_payout", _YEAR, "贷款 {ref} {n} 年度贴息"),
+    ("premium_subsidy_payout", _YEAR, "{ref} {n} 年度保费补贴"),
+    ("financing_reward", _YEAR, "挂牌企业 {ref} {n} 年度融资奖励"),
+    ("bond_reserve_receipt", _REF + r" spread", "人才债分配 {ref} 利差计提风险准备金"),
+    ("bond_reserve_draw", _DEFAULT, "人才债分配 {ref} 违约：动用风险准备金"),
+    ("bond_government_draw", _DEFAULT, "人才债分配 {ref} 违约：政府风险分担"),
+    ("bond_issuer_draw", _DEFAULT, "人才债分配 {ref} 违约：发行人自有资金承担"),
+)}
+
+
+def zh_memo(kind: str, memo: str) -> str:
+    """The memo in Chinese when the code wrote it, else as stored."""
+    shape, text = GENERATED_MEMOS.get(kind, (None, ""))
+    found = shape.fullmatch(memo or "") if shape else None
+    return text.format(**found.groupdict()) if found else memo
+
+
 LEDGER_HEADERS = ("链上序号", "分录编号", "记账日期", "业务类型", "摘要", "关联贷款",
                   "冲正分录编号", "制单人", "复核人", "科目", "出资方", "机构",
                   "借方金额（元）", "贷方金额（元）", "登记时间（UTC）", "本行哈希")
@@ -62,7 +89,7 @@ def ledger_cells(row) -> list:
      account, funder, org, amount_fen, created_at, row_hash) = row
     debit = fen_to_yuan(amount_fen) if amount_fen > 0 else None
     credit = fen_to_yuan(-amount_fen) if amount_fen < 0 else None
-    return [seq, entry_id, effective_on, ZH_KINDS.get(kind, kind), memo, reference,
+    return [seq, entry_id, effective_on, ZH_KINDS.get(kind, kind), zh_memo(kind, memo), reference,
             reverses_id, maker, checker, ZH_ACCOUNTS.get(account, account), funder, org,
             debit, credit, created_at.replace(microsecond=0), row_hash]
 

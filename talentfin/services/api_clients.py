@@ -64,12 +64,15 @@ def rotate(client: ApiClient, admin: User) -> str:
     return secret
 
 
-def revoke(client: ApiClient, admin: User) -> None:
-    """The client may no longer obtain tokens or call; its tokens end now."""
-    if client.revoked_at is None:
-        client.revoked_at = utcnow()
-        security_log.record("api_client_revoked", actor=admin, detail=client.client_id)
-        db.session.commit()
+def revoke(client: ApiClient, admin: User) -> bool:
+    """The client may no longer obtain tokens or call; its tokens end now. False when it
+    was revoked already (nothing changes, nothing is logged again)."""
+    if client.revoked_at is not None:
+        return False
+    client.revoked_at = utcnow()
+    security_log.record("api_client_revoked", actor=admin, detail=client.client_id)
+    db.session.commit()
+    return True
 
 
 def query_client(client_id: str) -> ApiClient | None:

@@ -6,7 +6,9 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
+from flask_babel import format_datetime
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,6 +32,8 @@ from talentfin.views.access import permitted
 from talentfin.views.access import sensitive
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+# A secret just made waits here for the page that shows it once (POST-redirect-GET).
+SHOWN_ONCE = "api_client_new"  # the session key
 
 
 admin_required = permitted("manage", ACCOUNTS)
@@ -180,8 +184,7 @@ def clients():
             flash(str(exc), "danger")
             status = 422
         else:
-            return render_template("admin/api_client_secret.html", client=client,
-                                   secret=secret)
+            return _show_once(client, secret)
     elif form.is_submitted():
         status = 422
     listed = db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None),
@@ -206,15 +209,44 @@ def rotate_client(client_pk: int):
     if client.revoked_at is not None:
         abort(409, _("This client is revoked; register a new one."))
     secret = api_clients.rotate(client, current_user._get_current_object())
-    return render_template("admin/api_client_secret.html", client=client, secret=secret)
+    return _show_once(client, secret)
+
+
+def _show_once(client: ApiClient, secret: str):
+    """Redirect to the page that shows the new secret: a reload of that page neither
+    registers nor rotates again. The secret waits in the session (the signed cookie of the
+    administrator who made it) until that page takes it out."""
+    session[SHOWN_ONCE] = {"client": client.id, "secret": secret}
+    return redirect(url_for("admin.client_secret", client_pk=client.id))
+
+
+@bp.get("/api-clients/<int:client_pk>/secret")
+@admin_required
+@sensitive
+def client_secret(client_pk: int):
+    """A client's new secret, this once; afterwards the list, saying it is not kept."""
+    client = _client_or_404(client_pk)
+    shown = session.get(SHOWN_ONCE)
+    if not shown or shown.get("client") != client.id:
+        flash(_("The secret was shown once and is not kept. If it was not copied, make "
+                "a new one with \"New secret\"."), "info")
+        return redirect(url_for("admin.clients"))
+    session.pop(SHOWN_ONCE)
+    return render_template("admin/api_client_secret.html", client=client,
+                           secret=shown["secret"])
 
 
 @bp.post("/api-clients/<int:client_pk>/revoke")
 @admin_required
 @sensitive
 def revoke_client(client_pk: int):
-    """Revoke a client: no new tokens, its tokens end now."""
+    """Revoke a client: no new tokens, its tokens end now (said so once: a second click
+    is told it was revoked already)."""
     client = _client_or_404(client_pk)
-    api_clients.revoke(client, current_user._get_current_object())
-    flash(_("The client %(client)s is revoked.", client=client.client_id), "success")
+    if api_clients.revoke(client, current_user._get_current_object()):
+        flash(_("The client %(client)s is revoked.", client=client.client_id), "success")
+    else:
+        revoked_on = format_datetime(client.revoked_at, "yyyy-MM-dd HH:mm")
+        flash(_("The client %(client)s was already revoked on %(at)s.",
+                client=client.client_id, at=revoked_on), "info")
     return redirect(url_for("admin.clients"))

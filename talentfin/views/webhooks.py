@@ -22,6 +22,8 @@ from talentfin.models import WebhookSubscription
 from talentfin.policy import ACCOUNTS
 from talentfin.policy import ORG_WEBHOOKS
 from talentfin.services import webhooks
+from talentfin.services.webhook_attempts import error_text
+from talentfin.services.webhook_attempts import next_attempts
 from talentfin.views.access import permitted
 from talentfin.views.access import require_or_404
 from talentfin.views.access import sensitive
@@ -88,7 +90,8 @@ def deliveries(subscription_id: int):
         WebhookDelivery.subscription_id == subscription.id)
         .order_by(WebhookDelivery.id.desc()).limit(SHOWN_DELIVERIES)).all()
     return render_template("webhooks/deliveries.html", subscription=subscription,
-                           deliveries=shown, detail=_detail,
+                           deliveries=shown, detail=_detail, error_text=error_text,
+                           next_attempts=next_attempts(shown),
                            manages=policy.allowed(current_user, "manage", ACCOUNTS))
 
 

@@ -108,3 +108,32 @@ def test_a_founder_on_a_phone_applies_without_scrolling_sideways(
         if width > 390:
             wide.append(f"{path}: {width} px")
     assert wide == [], wide
+
+
+def test_the_api_documentation_page_passes_with_its_operations_open(
+        app, live_server, browser):  # noqa: F811
+    """Swagger UI's page (our stylesheet and plugin over its markup), every operation open
+    so the rules see the summaries, parameters and code samples."""
+    found = []
+    for locale in ("zh-CN", "en"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                      bypass_csp=True)  # to add axe to the page
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(live_server.url + "/api/v1/docs")
+        summaries = page.locator(".opblock-summary-control")
+        summaries.first.wait_for()
+        assert summaries.count() >= 8  # every operation of the document is listed
+        summaries.first.focus()  # the keyboard opens an operation
+        page.keyboard.press("Enter")
+        page.locator(".opblock.is-open").first.wait_for()
+        # deep linking still names the open operation in the address (our plugin only
+        # takes the link out of the summary's button)
+        assert page.evaluate("() => location.hash").startswith("#/api_")
+        assert page.locator(".opblock-summary-control a[href]").count() == 0
+        for index in range(1, summaries.count()):  # and the rules see them all open
+            summaries.nth(index).click()
+        assert page.locator(".opblock.is-open").count() == summaries.count()
+        found += [f"{locale}: {v}" for v in _violations(page)]
+        context.close()
+    assert found == [], "\n".join(found)

@@ -121,6 +121,22 @@ def test_tokens_are_checked_and_end_with_their_client(client, world, bank_client
     assert {"api_client_created", "api_client_rotated", "api_client_revoked"} <= kinds
 
 
+def test_a_refused_token_request_says_why_in_the_callers_language(client, world, bank_client):
+    row, _secret = bank_client
+    wrong = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
+                        headers=api_basic(row.client_id, "not-the-secret"))
+    assert wrong.status_code == 401 and wrong.get_json() == {
+        "error": "invalid_client", "error_description": "客户端编号或密钥不对，或客户端已吊销。"}
+    assert wrong.headers.get("WWW-Authenticate")  # Authlib's headers stay
+    refresh()  # (the suite's app context keeps the locale it found first)
+    other = client.post(TOKEN_URL, data={"grant_type": "password"},
+                        headers={**api_basic(row.client_id, _secret),
+                                 "Accept-Language": "en"})
+    assert other.status_code == 400 and other.get_json() == {
+        "error": "unsupported_grant_type",
+        "error_description": "Only grant_type=client_credentials is supported."}
+
+
 def test_a_token_without_the_scope_is_refused(client, world):
     row, secret = api_clients.register(world.bank1, "报送系统", ["report"], world.admin)
     application = factories.loan_in(world, "partner_review")
@@ -151,9 +167,12 @@ def test_the_command_line_registers_and_revokes_a_client(runner, world, db):
     client_id = result.output.split("client_id: ")[1].split()[0]
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     assert row.scope_list() == ["read", "decide"]
-    assert runner.invoke(["api-client", "revoke", client_id]).exit_code == 0
+    revoked = runner.invoke(["api-client", "revoke", client_id])
+    assert revoked.exit_code == 0 and revoked.output == f"{client_id} revoked\n"
     db.session.expire_all()
     assert db.session.get(ApiClient, row.id).revoked_at is not None
+    again = runner.invoke(["api-client", "revoke", client_id])
+    assert again.exit_code == 0 and f"{client_id} was already revoked on" in again.output
     assert runner.invoke(["api-client", "create", "no-such-org"]).exit_code != 0
 
 
@@ -284,6 +303,81 @@ def test_a_decision_through_the_api_is_the_pages_decision(client, auth, world, d
     reader_token = api_token(client, reader.client_id, reader_secret)
     assert api_decide(client, reader_token, world.approver1.email, application.id,
                    "bank_approve", {}).status_code == 403
+
+
+def test_the_document_lists_each_triggers_body_by_the_pages_form(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/api/v1/applications/{application_id}/transitions/{trigger}"][
+        "post"]["requestBody"]
+    listed = {ref["$ref"].rsplit("/", 1)[1]
+              for ref in body["content"]["application/json"]["schema"]["anyOf"]}
+    schemas = spec["components"]["schemas"]
+    assert listed <= set(schemas)
+    # Which body a product's trigger takes is said; the officer's recommendation, in full.
+    assert "`RecommendationBody`: loan.recommend" in body["description"]
+    assert "loan.report_overdue" in body["description"]
+    assert "loan.submit" not in body["description"]  # the founder's, in the pages
+    operation = spec["paths"]["/api/v1/applications/{application_id}/transitions/{trigger}"]
+    trigger = next(p for p in operation["post"]["parameters"] if p["name"] == "trigger")
+    assert {"recommend", "report_overdue", "approve_reward"} <= set(trigger["schema"]["enum"])
+    assert "submit" not in trigger["schema"]["enum"]
+    recommend = schemas["RecommendationBody"]
+    assert recommend["additionalProperties"] is False
+    assert set(recommend["properties"]) == {"comment", "amount", "rate", "term_months",
+                                            "security"}
+    assert set(recommend["required"]) == {"amount", "rate", "term_months", "security"}
+    assert recommend["properties"]["term_months"] == {
+        "type": "integer", "enum": [12, 24, 36],
+        "description": "Term: 12 (12 months); 24 (24 months); 36 (36 months)"}
+    assert recommend["properties"]["security"]["enum"] == ["pure_credit", "guarantee",
+                                                           "pledge", "collateral"]
+    assert recommend["properties"]["amount"]["format"] == "decimal"
+    assert "yuan" in recommend["properties"]["amount"]["description"]
+    assert recommend["properties"]["comment"]["maxLength"] == 4000
+    overdue = schemas["OverdueBody"]["properties"]
+    assert overdue["overdue_since"]["format"] == "date"
+    assert overdue["classification"]["enum"] == ["special_mention", "substandard",
+                                                 "doubtful", "loss"]
+    # Choices that depend on the application say so instead of listing codes.
+    assert "enum" not in schemas["InfoRequestBody"]["properties"]["fields"]["items"]
+    assert schemas["InfoRequestBody"]["properties"]["fields"]["type"] == "array"
+
+
+def test_a_decision_refuses_a_field_its_form_does_not_have(client, world, db):
+    row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
+                                       world.admin)
+    token = api_token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    misspelt = {**TERMS, "amout": "900000"}
+    refused = api_decide(client, token, world.officer1.email, application.id, "recommend",
+                         misspelt, **{"Accept-Language": "en"})
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["body"] == {
+        "amout": ["This field is not one the operation takes."]}
+    db.session.refresh(application)
+    assert application.status == "partner_review"
+    assert api_decide(client, token, world.officer1.email, application.id, "recommend",
+                      TERMS).status_code == 200
+
+
+def test_a_refused_choice_through_the_api_names_the_codes_the_page_names_labels(
+        client, auth, world):
+    row, secret = api_clients.register(world.bank1, "核心系统", ["read", "decide"],
+                                       world.admin)
+    token = api_token(client, row.client_id, secret)
+    application = factories.loan_in(world, "partner_review")
+    refused = api_decide(client, token, world.officer1.email, application.id, "recommend",
+                         {**TERMS, "term_months": "18", "security": "貌似担保"})
+    errors = refused.get_json()["errors"]["body"]
+    assert errors["term_months"] == ["请从以下代码中选择：12, 24, 36。"]
+    assert errors["security"] == ["请从以下代码中选择：pure_credit, guarantee, pledge, "
+                                  "collateral。"]
+    login(auth, world.officer1)  # the page's form keeps naming what the person reads
+    page = client.post(f"/applications/{application.id}/fire/recommend", data={
+        **{f"recommend-{k}": v for k, v in TERMS.items()}, "recommend-term_months": "18"})
+    assert page.status_code == 422  # (the officer's account reads English)
+    assert "Choose one of: 12 months, 24 months, 36 months." in page.get_data(as_text=True)
+    assert "Choose one of the codes" not in page.get_data(as_text=True)
 
 
 TERMS = {"amount": "800000", "rate": "3.45", "term_months": "24", "security": "pure_credit",
@@ -434,8 +528,10 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     refused = client.post("/admin/api-clients", data={"org_code": world.bank1.code,
                                                       "name": "核心系统"})
     assert refused.status_code == 422  # no scope chosen
-    shown = client.post("/admin/api-clients", data={
+    made = client.post("/admin/api-clients", data={
         "org_code": world.bank1.code, "name": "核心系统", "scopes": ["read", "decide"]})
+    assert made.status_code == 302  # POST-redirect-GET: the secret's page is a GET
+    shown = client.get(made.headers["Location"])
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     client_id = re.search(r'id="client-id">([^<]+)<', html).group(1)
@@ -444,16 +540,31 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     listing = client.get("/admin/api-clients").get_data(as_text=True)
     assert client_id in listing and secret not in listing  # shown once only
+    reloaded = client.get(made.headers["Location"], follow_redirects=True)
+    assert secret not in reloaded.get_data(as_text=True)  # a reload shows it no more
+    assert "is not kept" in reloaded.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ApiClient.id))) == 1  # nor makes another
 
-    rotated = client.post(f"/admin/api-clients/{row.id}/rotate").get_data(as_text=True)
+    rotation = client.post(f"/admin/api-clients/{row.id}/rotate")
+    assert rotation.status_code == 302
+    rotated = client.get(rotation.headers["Location"]).get_data(as_text=True)
     new_secret = re.search(r'id="client-secret">([^<]+)<', rotated).group(1)
     assert new_secret != secret
+    again = client.get(rotation.headers["Location"], follow_redirects=True)
+    assert new_secret not in again.get_data(as_text=True)
+    assert api_token(client, client_id, new_secret)  # the reload rotated nothing
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
                        headers=api_basic(client_id, secret)).status_code == 401
     assert api_token(client, client_id, new_secret)
-    assert client.post(f"/admin/api-clients/{row.id}/revoke").status_code == 302
+    revoked = client.post(f"/admin/api-clients/{row.id}/revoke", follow_redirects=True)
+    assert f"The client {client_id} is revoked." in revoked.get_data(as_text=True)
     assert client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
                        headers=api_basic(client_id, new_secret)).status_code == 401
+    twice = client.post(f"/admin/api-clients/{row.id}/revoke", follow_redirects=True)
+    assert f"The client {client_id} was already revoked on" in twice.get_data(as_text=True)
+    assert f"The client {client_id} is revoked." not in twice.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SecurityEvent.id)).where(
+        SecurityEvent.kind == "api_client_revoked")) == 1
     assert client.post(f"/admin/api-clients/{row.id}/rotate").status_code == 409
     assert client.post("/admin/api-clients/999999/revoke").status_code == 404
     # Nobody else manages clients (the page is hidden, as the accounts page is).
@@ -476,3 +587,6 @@ def test_the_documentation_page_is_served_with_its_own_assets(client):
         assert asset.status_code == 200 and len(asset.data) > 10_000
     assert client.get("/api/v1/docs/assets/index.html").status_code == 404
     assert client.get("/static/api-docs.js").status_code == 200
+    # our stylesheet over Swagger UI's (its contrast; tests/core/test_accessibility.py)
+    assert html.index("swagger-ui.css") < html.index("/static/api-docs.css")
+    assert client.get("/static/api-docs.css").status_code == 200

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy import update
 from standardwebhooks import Webhook
@@ -22,6 +23,7 @@ from talentfin.models import WebhookSubscription
 from talentfin.services import outbox
 from talentfin.services import webhooks
 from talentfin.services.loan import repayments
+from talentfin.services.webhook_attempts import error_text
 from tests import factories
 from tests.loan.test_servicing import due
 from tests.loan.test_servicing import on
@@ -150,15 +152,42 @@ def test_a_failing_receiver_is_retried_on_the_schedule_and_each_attempt_kept(
     assert receiver.events(secret)[-1]["type"] == "application.queued"
 
 
-def test_a_receiver_that_cannot_be_reached_is_an_attempt_failed_not_an_error(world, db):
-    webhooks.subscribe(world.bank1, "http://127.0.0.1:9/nobody", ["application.queued"],
-                       world.admin)
+def test_a_receiver_that_cannot_be_reached_is_an_attempt_failed_not_an_error(
+        app, world, db, client, auth):
+    subscription, _secret = webhooks.subscribe(world.bank1, "http://127.0.0.1:9/nobody",
+                                               ["application.queued"], world.admin)
     factories.loan_in(world, "partner_review")
     _work()
     assert db.session.scalar(select(OutboxTask.id).where(OutboxTask.status == "failed")) \
         is None  # the task itself succeeded: it scheduled a retry
     delivery = db.session.scalars(select(WebhookDelivery)).one()
     assert delivery.tries[0].status_code is None and delivery.tries[0].error
+    # The page says it in the reader's language, and when the next attempt is due.
+    retry = db.session.scalars(select(OutboxTask).where(
+        OutboxTask.kind == webhooks.TASK, OutboxTask.status == "pending")).one()
+    login(auth, world.admin)
+    client.post("/language", data={"lang": "zh"})
+    page = client.get(f"/admin/webhooks/{subscription.id}").get_data(as_text=True)
+    assert "接收方拒绝了连接。" in page and "Connection refused" not in page
+    with app.test_request_context():
+        due_at = app.jinja_env.filters["dt"](retry.available_at)
+    assert f"下次尝试：{due_at}" in page
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/admin/webhooks/{subscription.id}").get_data(as_text=True)
+    assert "The receiver refused the connection." in page and "Next attempt: " in page
+
+
+def test_known_network_errors_are_said_in_the_readers_language(app):
+    with app.test_request_context(), force_locale("en"):
+        assert error_text("[Errno 111] Connection refused") == \
+            "The receiver refused the connection."
+        assert error_text("timed out") == "The receiver did not answer in time."
+        assert error_text("[Errno -2] Name or service not known") == \
+            "The receiver's host name was not found."
+        assert error_text("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed") == \
+            "The receiver's secure connection (TLS) could not be verified."
+        assert error_text("something new") == \
+            "The receiver could not be reached (something new)."
 
 
 def test_subscriptions_are_checked(world, db):

@@ -89,8 +89,12 @@ def test_the_list_is_checked_and_the_scope_and_person_too(client, world, reporte
     empty = _report(client, token, world.officer1.email, [])
     assert empty.status_code == 422 and "repayments" in empty.get_json()["errors"]["json"]
     no_reference = _report(client, token, world.officer1.email,
-                           [{"due_on": due(loan, 1), "paid_on": on(loan, 1)}])
+                           [_item(loan, 1, 1, "1"),
+                            {"due_on": due(loan, 1), "paid_on": on(loan, 1)}])
     assert no_reference.status_code == 422
+    # The second item is "2" whether its fields or a rule refused it (as above).
+    assert set(no_reference.get_json()["errors"]["json"]["repayments"]) == {"2"}
+    assert "reference" in no_reference.get_json()["errors"]["json"]["repayments"]["2"]
     # The person must be of the client's bank (a founder is not), and the token's scope
     # must be "report".
     assert _report(client, token, world.founder.email,
@@ -146,3 +150,20 @@ def test_arrears_are_reported_together_or_not_at_all(client, world, reporter):
     again = _arrears(client, token, world.officer1.email, [
         {"reference": first.reference, "overdue_since": since}])
     assert again.status_code == 422 and set(again.get_json()["errors"]["arrears"]) == {"1"}
+
+
+def test_a_refused_classification_names_its_codes_and_an_unknown_field_its_place(
+        client, world, reporter):
+    _row, token = reporter
+    loan = factories.loan_in(world, "covered")
+    since = fresh(loan.id).disbursed_on.isoformat()
+    refused = _arrears(client, token, world.officer1.email, [
+        {"reference": loan.reference, "overdue_since": since, "classification": "关注"}])
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"]["arrears"] == {"1": [
+        "请从以下代码中选择：special_mention, substandard, doubtful, loss。"]}
+    misspelt = _arrears(client, token, world.officer1.email, [
+        {"reference": loan.reference, "overdue_since": since},
+        {"reference": loan.reference, "overdue_since": since, "clasification": "loss"}])
+    assert set(misspelt.get_json()["errors"]["json"]["arrears"]) == {"2"}
+    assert fresh(loan.id).status == "covered"

@@ -18,6 +18,7 @@ from talentfin.jobs import run_job
 from talentfin.pool import exports as pool_exports
 from talentfin.pool import ledger
 from talentfin.pool import statements
+from talentfin.pool.models import Funder
 from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import PoolStatement
 from talentfin.storage import dossier_folder
@@ -129,3 +130,25 @@ def test_exported_text_never_runs_as_a_formula(world, client, auth):
     sheet = load_workbook(io.BytesIO(client.get("/pool/export/ledger.xlsx").get_data())).active
     memo = sheet.cell(row=2, column=5)
     assert memo.data_type == "s" and memo.value == "'=HYPERLINK(\"x\")"
+
+
+def test_the_memos_the_code_writes_are_exported_in_chinese(world, client, auth, db):
+    loan = pf.covered_loan(world)
+    city = db.session.scalars(select(Funder).order_by(Funder.id)).first()
+    pf.contribute(world, city, 1000, pf.months_ago(2))
+    entry = ledger.post_entry("compensation_payout", [
+        ledger.Line(ledger.CASH, -100, funder_id=city.id),
+        ledger.Line("compensation_paid", 100, org_id=world.bank1.id)],
+        effective_on=pf.months_ago(1), maker=world.pool_admin,
+        memo=f"{loan.reference} claim 7", application_id=loan.id)
+    typed = ledger.reverse(entry, world.pool_admin, "录入错误 claim 7")
+    db.session.commit()
+    login(auth, world.auditor)
+    rows = list(csv.reader(io.StringIO(
+        client.get("/pool/export/ledger.csv").get_data().decode("utf-8-sig"))))
+    memos = {int(row[1]): row[4] for row in rows[1:]}
+    assert memos[entry.id] == f"贷款 {loan.reference} 第 7 号代偿申请的代偿支付"
+    assert memos[typed.id] == "录入错误 claim 7"  # a person's memo, as typed
+    assert pool_exports.zh_memo("bond_issuer_draw", "B-1 default") == \
+        "人才债分配 B-1 违约：发行人自有资金承担"
+    assert pool_exports.zh_memo("adjustment", "L-1 claim 7") == "L-1 claim 7"

@@ -18,6 +18,7 @@ from talentfin.extensions import csrf
 from talentfin.services import api_clients
 from talentfin.services.api_clients import TOKEN_SECONDS
 from talentfin.views.api import applications
+from talentfin.views.api import decision_bodies
 from talentfin.views.api import docs
 from talentfin.views.api import files
 from talentfin.views.api import oauth
@@ -57,6 +58,10 @@ def register_api(app: Flask) -> None:
             "scopes": {"read": "read the organisation's applications",
                        "decide": "fire transitions", "report": "report repayments"}}}}}}})
     api.spec.options["security"] = [{"oauth2": []}]
+    # The decisions' bodies, the forms' labels in English as the rest of the document.
+    with app.test_request_context(f"{PREFIX}/", headers={"Accept-Language": "en"}):
+        for name, schema in decision_bodies.components().items():
+            api.spec.components.schema(name, schema)
     api.register_blueprint(applications.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(files.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(queue.blp, url_prefix=f"{PREFIX}/queue")

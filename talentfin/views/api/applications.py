@@ -5,12 +5,17 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as refuse
 from werkzeug.datastructures import MultiDict
 
+from talentfin import programme  # noqa: F401 (the products, whose forms the document lists)
 from talentfin.extensions import db
+from talentfin.forms.decisions import API_FORM_META
 from talentfin.forms.decisions import form_for
+from talentfin.i18n import _
 from talentfin.models import Application
 from talentfin.services import applications as service
 from talentfin.services.dossier_files import dossiers_for
 from talentfin.text import mask_id_number
+from talentfin.views.api.decision_bodies import request_body
+from talentfin.views.api.decision_bodies import trigger_parameter
 from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.oauth import requires
@@ -55,8 +60,8 @@ def read(application_id: int):
 @blp.arguments(TransitionBodySchema, as_kwargs=False)
 @blp.response(200, ApplicationSchema)
 @problems(blp, 400, 401, 403, 404, 409, 422, 429)
-@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[IDEMPOTENCY_KEY],
-         operationId="fireTransition", responses={200: {"links": {
+@blp.doc(security=[{"oauth2": ["decide"]}], parameters=[trigger_parameter(), IDEMPOTENCY_KEY],
+         operationId="fireTransition", requestBody=request_body(), responses={200: {"links": {
              "ReadApplication": {"operationId": "readApplication", "parameters": {
                  "application_id": "$response.body#/application/id"}}}}})
 @requires("decide")
@@ -70,14 +75,14 @@ def fire(body: dict, application_id: int, trigger: str):
     transition = product_for(application.product).workflow.transition(trigger)
     if transition is None:
         abort(404)
-    formdata = MultiDict()
-    for name, value in body.items():
-        for item in value if isinstance(value, list) else [value]:
-            formdata.add(f"{trigger}-{name}", "" if item is None else str(item))
-    form = form_for(transition.form, application, prefix=trigger, formdata=formdata,
-                    meta={"csrf": False})
+    form = form_for(transition.form, application, prefix=trigger,
+                    formdata=_formdata(body, trigger), meta=API_FORM_META)
     try:
         engine.authorize(application, transition, g.person)
+        unknown = [name for name in body if name not in form]
+        if unknown:  # as the reports refuse theirs: a misspelt field is no silent default
+            refuse(422, messages={"body": {name: [_("This field is not one the operation "
+                                                    "takes.")] for name in unknown}})
         if not form.validate():
             refuse(422, messages={"body": {name.removeprefix(f"{trigger}-"): errors
                                           for name, errors in form.errors.items()}})
@@ -87,6 +92,18 @@ def fire(body: dict, application_id: int, trigger: str):
         abort(exc.status_code, exc.message, code=exc.code)
     db.session.refresh(application)
     return _shown(application)
+
+
+def _formdata(body: dict, trigger: str) -> MultiDict:
+    """The body as the page's form would post it: each value as text under the form's
+    prefix, a list as repeated values; a ticked box is sent, an unticked one is not."""
+    formdata = MultiDict()
+    for name, value in body.items():
+        for item in value if isinstance(value, list) else [value]:
+            if item is False or item is None:
+                continue
+            formdata.add(f"{trigger}-{name}", "y" if item is True else str(item))
+    return formdata
 
 
 def _request(application: Application) -> dict:

@@ -1,6 +1,7 @@
 """The token endpoint (OAuth 2.0 client credentials, RFC 6749 section 4.4) and the
 bearer-token check every API endpoint makes."""
 
+import json
 from functools import wraps
 
 from authlib.integrations.flask_oauth2 import ResourceProtector
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
 from talentfin.models import User
 from talentfin.services import api_clients
 from talentfin.services import rates
@@ -36,10 +38,29 @@ protected = ResourceProtector()
 protected.register_token_validator(DigestTokenValidator())
 
 
+# What a refused token request means, in the caller's language (Authlib's descriptions
+# are English, or absent); the error code stays RFC 6749's.
+TOKEN_ERRORS = {
+    "invalid_client": _l("The client id or secret is wrong, or the client is revoked."),
+    "invalid_request": _l("The request is incomplete: send grant_type=client_credentials "
+                          "with the client's id and secret."),
+    "unsupported_grant_type": _l("Only grant_type=client_credentials is supported."),
+    "unauthorized_client": _l("This client may not use this grant type."),
+    "invalid_scope": _l("The client was not given the scope asked for."),
+    "invalid_grant": _l("The grant is not valid."),
+}
+
+
 @bp.post("/token")
 def token():
-    """Exchange the client's id and secret for an access token (an hour)."""
-    return current_app.extensions["talentfin_oauth"].create_token_response()
+    """Exchange the client's id and secret for an access token (an hour); a refusal keeps
+    RFC 6749's error code and says what it means in the caller's language."""
+    response = current_app.extensions["talentfin_oauth"].create_token_response()
+    refusal = response.get_json(silent=True) if response.status_code >= 400 else None
+    if isinstance(refusal, dict) and refusal.get("error") in TOKEN_ERRORS:
+        refusal["error_description"] = str(TOKEN_ERRORS[refusal["error"]])
+        response.set_data(json.dumps(refusal, ensure_ascii=False))
+    return response
 
 
 def person() -> User:

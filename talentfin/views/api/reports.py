@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnprocessableEntity
 
 from talentfin.extensions import db
+from talentfin.forms.decisions import API_FORM_META
 from talentfin.forms.decisions import form_for
 from talentfin.i18n import _
 from talentfin.services.loan import repayments as service
@@ -41,11 +42,32 @@ class RepaymentSchema(ma.Schema):
                                   metadata={"example": "2875.00"})
 
 
+PLACES = ("A refused item is named by its place in the list, from 1 (the first is \"1\"), "
+          "whether its fields were refused (errors.json.{name}) or a rule refused it "
+          "(errors.{name}).")
+
+
+class Items(fields.List):
+    """A list whose refused items are named by their place from 1, as the rules name them
+    (marshmallow keys them by index, from 0)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ma.ValidationError as error:
+            if not isinstance(error.messages, dict):
+                raise
+            raise ma.ValidationError({place + 1 if isinstance(place, int) else place: messages
+                                      for place, messages in error.messages.items()},
+                                     valid_data=error.valid_data) from error
+
+
 class RepaymentsSchema(ma.Schema):
     """Repayments reported together."""
 
-    repayments = fields.List(fields.Nested(RepaymentSchema), required=True,
-                             validate=length(1, service.MAX_ROWS))
+    repayments = Items(fields.Nested(RepaymentSchema), required=True,
+                       validate=length(1, service.MAX_ROWS),
+                       metadata={"description": PLACES.format(name="repayments")})
 
 
 class ArrearSchema(ma.Schema):
@@ -62,8 +84,9 @@ class ArrearSchema(ma.Schema):
 class ArrearsSchema(ma.Schema):
     """Arrears reported together (one per loan)."""
 
-    arrears = fields.List(fields.Nested(ArrearSchema), required=True,
-                          validate=length(1, service.MAX_ROWS))
+    arrears = Items(fields.Nested(ArrearSchema), required=True,
+                    validate=length(1, service.MAX_ROWS),
+                    metadata={"description": PLACES.format(name="arrears")})
 
 
 class BatchSchema(ma.Schema):
@@ -126,7 +149,7 @@ def arrears(body: dict):
         formdata = MultiDict({f"{TRIGGER}-{key}": value for key, value in item.items()
                               if key != "reference"})
         form = form_for("overdue", application, prefix=TRIGGER, formdata=formdata,
-                        meta={"csrf": False})
+                        meta=API_FORM_META)
         if not form.validate():
             named[str(place)] = [message for errors in form.errors.values()
                                  for message in errors]

@@ -167,12 +167,11 @@ class QueuePageSchema(ma.Schema):
 
 
 class TransitionBodySchema(ma.Schema):
-    """A decision's fields by the names of the page's form (any of them; the form checks)."""
+    """A decision's fields by the names of the page's form: an object whose fields the
+    trigger's form checks (the document lists each form's, ``views.api.decision_bodies``)."""
 
     class Meta:
         unknown = ma.INCLUDE
-
-    comment = fields.String(load_default="", validate=length(high=4000))
 
 
 class ProblemSchema(ma.Schema):
