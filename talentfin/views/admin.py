@@ -27,6 +27,7 @@ from talentfin.models import User
 from talentfin.policy import ACCOUNTS
 from talentfin.services import accounts
 from talentfin.services import api_clients
+from talentfin.services import sealing
 from talentfin.services import second_factor
 from talentfin.views.access import permitted
 from talentfin.views.access import sensitive
@@ -214,9 +215,10 @@ def rotate_client(client_pk: int):
 
 def _show_once(client: ApiClient, secret: str):
     """Redirect to the page that shows the new secret: a reload of that page neither
-    registers nor rotates again. The secret waits in the session (the signed cookie of the
-    administrator who made it) until that page takes it out."""
-    session[SHOWN_ONCE] = {"client": client.id, "secret": secret}
+    registers nor rotates again. The secret waits in the session (the administrator's
+    cookie: signed, not encrypted, so the secret goes in sealed with the app's keys) until
+    that page takes it out."""
+    session[SHOWN_ONCE] = {"client": client.id, "secret": sealing.seal(secret)}
     return redirect(url_for("admin.client_secret", client_pk=client.id))
 
 
@@ -233,7 +235,7 @@ def client_secret(client_pk: int):
         return redirect(url_for("admin.clients"))
     session.pop(SHOWN_ONCE)
     return render_template("admin/api_client_secret.html", client=client,
-                           secret=shown["secret"])
+                           secret=sealing.unseal(shown["secret"]))
 
 
 @bp.post("/api-clients/<int:client_pk>/revoke")

@@ -531,11 +531,16 @@ def test_the_administrator_registers_rotates_and_revokes_clients_in_the_pages(
     made = client.post("/admin/api-clients", data={
         "org_code": world.bank1.code, "name": "核心系统", "scopes": ["read", "decide"]})
     assert made.status_code == 302  # POST-redirect-GET: the secret's page is a GET
+    app = client.application
+    waiting = app.session_interface.get_signing_serializer(app).loads(
+        client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
     shown = client.get(made.headers["Location"])
     assert shown.status_code == 200
     html = shown.get_data(as_text=True)
     client_id = re.search(r'id="client-id">([^<]+)<', html).group(1)
     secret = re.search(r'id="client-secret">([^<]+)<', html).group(1)
+    # The cookie is signed, not encrypted: the secret waited in it sealed.
+    assert waiting["api_client_new"]["secret"] and secret not in repr(waiting)
     assert api_token(client, client_id, secret)
     row = db.session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     listing = client.get("/admin/api-clients").get_data(as_text=True)
