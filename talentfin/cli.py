@@ -212,10 +212,13 @@ def worker_command(once: bool) -> None:
 @click.command("scheduler")
 @with_appcontext
 @click.option("--once", is_flag=True, help="Run every job for the current period and exit.")
-def scheduler_command(once: bool) -> None:
-    """Run the job scheduler (its own process; a second copy exits)."""
+@click.option("--standby", type=float, default=None, metavar="SECONDS",
+              help="When another scheduler holds the lock, ask again every SECONDS and take "
+                   "over when it is gone (a second host's scheduler) instead of exiting.")
+def scheduler_command(once: bool, standby: float | None) -> None:
+    """Run the job scheduler (its own process; a second copy exits, or stands by)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
-    code = run_scheduler(current_app._get_current_object(), once=once)
+    code = run_scheduler(current_app._get_current_object(), once=once, standby_seconds=standby)
     if code == 3:
         click.echo("another scheduler is running; this one exits", err=True)
     sys.exit(code)

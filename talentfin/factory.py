@@ -37,7 +37,11 @@ MIN_SECRET_KEY_LENGTH = 32
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then TALENTFIN_* variables."""
-    app = Flask(__name__, instance_relative_config=True)
+    # Each host has its own instance folder (TALENTFIN_INSTANCE_PATH: config, fonts, and on
+    # the local backend its files); what they share is the database and the object store.
+    instance = os.environ.get("TALENTFIN_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance) if instance else None)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     register_config(app, test_config)
     register_extensions(app)

@@ -9,6 +9,7 @@ period in ``job_runs`` first, so even two runs that slip past the lock do the wo
 import fcntl
 import logging
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
@@ -263,12 +264,17 @@ class SchedulerLock:
             got = self._connection.execute(
                 select(func.pg_try_advisory_lock(ADVISORY_LOCK_KEY))).scalar()
             self._connection.commit()
+            if not got:  # a standby asks again later on a new connection
+                self._connection.close()
+                self._connection = None
             return bool(got)
         path = Path(self.app.instance_path) / "scheduler.lock"
         self._file = open(path, "a+")  # noqa: SIM115 (held open while the process lives)
         try:
             fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            self._file.close()
+            self._file = None
             return False
         return True
 
@@ -280,12 +286,20 @@ class SchedulerLock:
             self._file.close()
 
 
-def run_scheduler(app: Flask, once: bool = False) -> int:
-    """The scheduler process: take the lock, then run the jobs on their schedules."""
+def run_scheduler(app: Flask, once: bool = False, standby_seconds: float | None = None) -> int:
+    """The scheduler process: take the lock, then run the jobs on their schedules.
+
+    With ``standby_seconds`` a scheduler that finds the lock taken (by another host's, on
+    PostgreSQL) waits and asks again that often: when the active one dies, its connection
+    and so its lock go, and the standby takes over (and catches up what was missed).
+    """
     lock = SchedulerLock(app)
-    if not lock.acquire():
-        log.warning("another scheduler holds the lock; not starting")
-        return 3
+    while not lock.acquire():
+        if standby_seconds is None:
+            log.warning("another scheduler holds the lock; not starting")
+            return 3
+        log.info("another scheduler holds the lock; standing by")
+        time.sleep(standby_seconds)
     try:
         jobs = all_jobs()
         with app.app_context():

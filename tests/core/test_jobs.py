@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -17,6 +18,7 @@ from talentfin.jobs import SchedulerLock
 from talentfin.jobs import catch_up
 from talentfin.jobs import due_in_period
 from talentfin.jobs import run_job
+from talentfin.jobs import run_scheduler
 from talentfin.models import Application
 from talentfin.models import JobRun
 from talentfin.models import TransitionLog
@@ -151,3 +153,19 @@ def test_a_scheduler_started_after_a_jobs_time_runs_what_it_missed(db, world):
     # At 01:00 only the hourly job and those due before 01:00 run.
     later = {line.split(": ")[0] for line in catch_up(JOBS, _local(2026, 12, 2, 1, 0))}
     assert "sla_reminders" not in later and "retry_failed_outbox" in later
+
+
+def test_a_standby_scheduler_takes_over_when_the_active_one_is_gone(app):
+    active = SchedulerLock(app)
+    assert active.acquire()
+    outcome: list = []
+    standby = threading.Thread(target=lambda: outcome.append(
+        run_scheduler(app, once=True, standby_seconds=0.1)))
+    try:
+        standby.start()
+        standby.join(timeout=1.5)
+        assert standby.is_alive() and outcome == []  # waiting while the lock is held
+    finally:
+        active.release()  # the active scheduler's process (or host) is gone
+    standby.join(timeout=120)
+    assert outcome == [0]  # it took the lock and ran the period's jobs
