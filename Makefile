@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg test-faults lint deps system-deps translations catalogs fonts bench clean fuzz
+.PHONY: run test test-pg test-faults test-cluster cluster lint deps system-deps translations catalogs fonts bench clean fuzz
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -57,6 +57,17 @@ test-faults: deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	$(BIN)/pytest -q -m faults tests/faults
 	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m faults tests/faults
+
+# Several hosts on this machine (scripts/cluster.sh): two web servers (5101, 5102), two
+# workers, two schedulers, PostgreSQL and an S3 server (SeaweedFS).
+cluster: deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	bash scripts/cluster.sh
+
+# A loan driven through both web servers of a cluster the test starts itself.
+test-cluster: deps
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m cluster tests/cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check talentfin tests examples

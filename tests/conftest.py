@@ -52,12 +52,17 @@ def scratch_database(label: str) -> Iterator[str]:
         admin.dispose()
 
 
+# Run only when asked for (``-m faults``, ``-m cluster``: ``make test-faults``,
+# ``make test-cluster``): each starts and stops real processes for seconds or minutes.
+ON_REQUEST = ("faults", "cluster")
+
+
 def pytest_collection_modifyitems(config, items):
-    """The fault tests (tests/faults) run only when asked for (``-m faults``, as
-    ``make test-faults`` does): each starts and kills processes for seconds."""
-    if "faults" in (config.getoption("markexpr") or ""):
-        return
-    kept = [item for item in items if not item.get_closest_marker("faults")]
+    """The fault tests (tests/faults) and the cluster's run only when asked for."""
+    asked = config.getoption("markexpr") or ""
+    skipped = [mark for mark in ON_REQUEST if mark not in asked]
+    kept = [item for item in items
+            if not any(item.get_closest_marker(mark) for mark in skipped)]
     if len(kept) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
