@@ -36,6 +36,14 @@ def _violations(page) -> list[str]:
             for v in result["violations"] if v["impact"] in SERIOUS]
 
 
+def _desktop(chromium, locale: str):
+    """A desktop-sized context in ``locale`` that lets the test add axe to the page."""
+    context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900},
+                                  bypass_csp=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
 def _pages(world, files) -> dict[str, list[str]]:
     """Each role's page types, as the role meets them."""
     loan, draft = files["loan"], files["draft"]
@@ -67,10 +75,7 @@ def test_no_serious_or_critical_violation_on_any_page_type(
     files = {"loan": covered_loan(world), "draft": factories.draft(world)}
     found = []
     for locale in ("zh-CN", "en"):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
-                                          bypass_csp=True)  # to add axe to the page
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
+        context, page = _desktop(browser, locale)
         for path in ("/login", "/register", "/verify/"):
             page.goto(live_server.url + path)
             found += [f"{locale} anonymous {path}: {v}" for v in _violations(page)]
@@ -116,10 +121,7 @@ def test_the_api_documentation_page_passes_with_its_operations_open(
     so the rules see the summaries, parameters and code samples."""
     found = []
     for locale in ("zh-CN", "en"):
-        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900},
-                                      bypass_csp=True)  # to add axe to the page
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
+        context, page = _desktop(browser, locale)
         page.goto(live_server.url + "/api/v1/docs")
         summaries = page.locator(".opblock-summary-control")
         summaries.first.wait_for()
