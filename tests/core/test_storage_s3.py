@@ -13,6 +13,7 @@ from talentfin import storage
 from talentfin.extensions import db
 from talentfin.models import Attachment
 from talentfin.services.outbox import run_pending
+from talentfin.storage_s3 import S3Store
 from tests import factories
 from tests.s3 import ACCESS
 from tests.s3 import SeaweedS3
@@ -60,7 +61,7 @@ def _local_files(app) -> list[Path]:
 def test_an_object_is_never_overwritten_and_a_retry_takes_the_next_name(on_s3):
     client, bucket = on_s3
     store = storage.store()
-    assert isinstance(store, storage.S3Store)
+    assert isinstance(store, S3Store)
     store.put(storage.UPLOADS, "a.pdf", b"first")
     with pytest.raises(FileExistsError):
         store.put(storage.UPLOADS, "a.pdf", b"second")
