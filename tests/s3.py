@@ -12,7 +12,7 @@ import boto3
 
 ACCESS = {"aws_access_key_id": "talentfin", "aws_secret_access_key": "talentfin-secret",
           "region_name": "us-east-1"}
-START_SECONDS = 60
+START_SECONDS = 180  # a loaded CI machine starts SeaweedFS slowly
 
 
 def weed() -> str | None:
