@@ -3,6 +3,7 @@ against hand-computed cases, the caps across products, and what each reader may 
 
 import re
 from datetime import date
+from datetime import datetime
 
 import pytest
 
@@ -157,3 +158,23 @@ def test_the_application_page_links_to_the_firm(client, auth, world, book):
     switch_to(auth, world.officer1)
     page = client.get(f"/applications/{book[0].id}").get_data(as_text=True)
     assert f'href="/firms/{world.founder.enterprise_id}"' in page
+
+
+def test_subsidies_received_are_the_paid_ones_dated_in_china(client, auth, world):
+    loan = factories.loan_in(world, "covered")
+    from talentfin.pool.models import SubsidyClaim
+
+    decided = datetime(2026, 3, 1, 23, 30)  # UTC: 2 March in China
+    db.session.add_all([
+        SubsidyClaim(application_id=loan.id, enterprise_id=loan.enterprise_id, year=2025,
+                     basis_fen=100_000 * YUAN, amount_fen=50_000 * YUAN, status="paid",
+                     requested_by_id=world.founder.id, decided_at=decided),
+        SubsidyClaim(application_id=loan.id, enterprise_id=loan.enterprise_id, year=2026,
+                     basis_fen=80_000 * YUAN, amount_fen=40_000 * YUAN, status="requested",
+                     requested_by_id=world.founder.id)])
+    db.session.commit()
+    switch_to(auth, world.founder)
+    page = client.get(f"/firms/{world.founder.enterprise_id}").get_data(as_text=True)
+    received = page[page.index('id="facts-subsidy"'):page.index('id="facts-listing"')]
+    assert "2026-03-02" in received and "50,000.00" in received
+    assert "40,000.00" not in received  # asked for, not received

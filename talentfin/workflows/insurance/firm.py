@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
@@ -18,7 +19,6 @@ from talentfin.workflows.insurance.claims import remaining_cover
 from talentfin.workflows.insurance.labels import CLAIM_STATES
 from talentfin.workflows.insurance.labels import IN_FORCE
 from talentfin.workflows.insurance.labels import claim_status_label
-from talentfin.workflows.insurance.labels import subsidy_status_label
 from talentfin.workflows.insurance.models import InsuranceApplication
 from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.insurance.models import PremiumPayment
@@ -46,13 +46,11 @@ def firm(enterprise: Enterprise, policies: list[InsuranceApplication], today: da
                 detail=claim_status_label(claim.status)))
         for payment in db.session.scalars(select(PremiumPayment).where(
                 PremiumPayment.application_id.in_(ids), PremiumPayment.subsidy_status
-                .is_not(None)).order_by(PremiumPayment.paid_on, PremiumPayment.id)):
+                == "paid").order_by(PremiumPayment.paid_on, PremiumPayment.id)):
             part.facts.append(Fact(
                 ids[payment.application_id], "subsidy",
                 _("Premium subsidy, policy year %(year)s", year=payment.policy_year),
-                on=payment.subsidy_decided_at.date() if payment.subsidy_decided_at else None,
-                amount_fen=payment.subsidy_fen, detail=subsidy_status_label(
-                    payment.subsidy_status)))
+                on=business_date(payment.subsidy_decided_at), amount_fen=payment.subsidy_fen))
     part.caps.append(CapUse(_("Premium subsidies paid on premiums of %(year)s",
                               year=today.year),
                             subsidies_paid_in_year(enterprise.id, today.year),

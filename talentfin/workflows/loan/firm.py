@@ -5,13 +5,13 @@ from datetime import date
 
 from sqlalchemy import select
 
+from talentfin.clock import business_date
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.models import Enterprise
 from talentfin.models.policy import int_parameter
 from talentfin.pool.labels import claim_status_label
-from talentfin.pool.labels import subsidy_status_label
 from talentfin.pool.models import Claim
 from talentfin.pool.models import SubsidyClaim
 from talentfin.pool.subsidies import paid_in_year
@@ -36,17 +36,17 @@ def firm(enterprise: Enterprise, loans: list[LoanApplication], today: date) -> F
                                         .order_by(Claim.id)):
             part.facts.append(Fact(
                 ids[claim.application_id], "claim", _l("Compensation claim to the pool"),
-                on=(claim.decided_at or claim.lodged_at).date(),
+                on=business_date(claim.decided_at or claim.lodged_at),
                 amount_fen=claim.payout_fen if claim.status == "paid" else
                 claim.principal_loss_fen, detail=claim_status_label(claim.status)))
-        for subsidy in db.session.scalars(select(SubsidyClaim).where(
-                SubsidyClaim.application_id.in_(ids)).order_by(SubsidyClaim.year,
-                                                                SubsidyClaim.id)):
+        paid = select(SubsidyClaim).where(SubsidyClaim.application_id.in_(ids),
+                                          SubsidyClaim.status == "paid")  # received only
+        for subsidy in db.session.scalars(paid.order_by(SubsidyClaim.year, SubsidyClaim.id)):
             part.facts.append(Fact(
                 ids[subsidy.application_id], "subsidy",
                 _("Interest subsidy for %(year)s", year=subsidy.year),
-                on=subsidy.decided_at.date() if subsidy.decided_at else None,
-                amount_fen=subsidy.amount_fen, detail=subsidy_status_label(subsidy.status)))
+                on=business_date(subsidy.decided_at),
+                amount_fen=subsidy.amount_fen))
     part.caps.extend(_caps(enterprise, today))
     return part
 
@@ -64,8 +64,8 @@ def _caps(enterprise: Enterprise, today: date) -> list[CapUse]:
                    int_parameter("cap_per_firm_fen", today),
                    _l("approved or paid-out amounts of the files not yet closed"))]
     if enterprise.talent is not None:
-        caps.append(CapUse(_l("The founder's loans across all banks and firms"), talent_used,
-                           int_parameter("cap_per_talent_fen", today),
+        caps.append(CapUse(_l("The founder's loans and bond allocations across all banks "
+                              "and firms"), talent_used, int_parameter("cap_per_talent_fen", today),
                            _l("every firm the same person founded"), person_wide=True))
     caps.append(CapUse(_("Interest subsidies paid in %(year)s", year=today.year),
                        paid_in_year(enterprise.id, today.year),
