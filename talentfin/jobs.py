@@ -281,9 +281,15 @@ class SchedulerLock:
     def release(self) -> None:
         """Give the lock back (also released when the process ends)."""
         if self._connection is not None:
+            # A session's advisory lock outlives its transactions: closing only hands the
+            # connection back to the pool still holding it, so unlock first.
+            self._connection.execute(select(func.pg_advisory_unlock(ADVISORY_LOCK_KEY)))
+            self._connection.commit()
             self._connection.close()
+            self._connection = None
         if self._file is not None:
             self._file.close()
+            self._file = None
 
 
 def run_scheduler(app: Flask, once: bool = False, standby_seconds: float | None = None) -> int:

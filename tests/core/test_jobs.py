@@ -10,9 +10,11 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import text
 
 from talentfin.clock import ZONE
 from talentfin.clock import business_today
+from talentfin.extensions import db as _db
 from talentfin.jobs import JOBS
 from talentfin.jobs import SchedulerLock
 from talentfin.jobs import catch_up
@@ -88,6 +90,24 @@ def test_a_second_scheduler_cannot_take_the_lock(app, database_url):
         assert "another scheduler" in process.stderr.read()
     finally:
         lock.release()
+
+
+def test_a_released_lock_is_free_for_any_other_connection(app):
+    # On PostgreSQL the lock belongs to a pooled connection: released, it must not stay with
+    # that connection when it goes back to the pool (another host's scheduler would wait for
+    # ever, and so would a standby on this one that draws another connection).
+    first = SchedulerLock(app)
+    assert first.acquire()
+    first.release()
+    if _db.engine.dialect.name == "postgresql":
+        held = _db.session.execute(text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )).scalar()
+        assert held == 0
+    second = SchedulerLock(app)
+    assert second.acquire()
+    second.release()
 
 
 def test_overdue_loans_become_non_performing_at_ninety_days(db, world):
