@@ -65,8 +65,9 @@ def horizontal_bars(title: str, rows: Sequence[tuple[str, int]],
 
 def grouped_columns(title: str, categories: Sequence[str],
                     series: Sequence[tuple[str, Sequence[int]]],
-                    value_label: Callable[[int], str]) -> str:
-    """Columns per category, one per series (name, values), with a legend and a y axis."""
+                    value_label: Callable[[int], str], empty: str = "—") -> str:
+    """Columns per category, one per series (name, values), with a legend and a y axis;
+    ``empty`` is said in the middle when there is no category."""
     height, left, right, top, bottom = 300, 90, 20, 46, 40
     plot_width, plot_height = WIDTH - left - right, height - top - bottom
     scale = nice_ceiling(max([value for _, values in series for value in values] + [1]))

@@ -34,6 +34,7 @@ from talentfin.workflows.firm import Fact
 from talentfin.workflows.registry import products
 
 PAGE_SIZE = 50
+MAX_WORDS = 8  # of a search; more add nothing a reader means
 
 
 @dataclass
@@ -113,9 +114,8 @@ def firms(user: User, query: str = "", page: int = 1) -> tuple[list[tuple], bool
                  .join(Application, Application.enterprise_id == Enterprise.id)
                  .where(policy.visible(user, Application))
                  .group_by(Enterprise.id).order_by(Enterprise.name, Enterprise.id))
-    query = query.strip()
-    if query:
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    for word in query.split()[:MAX_WORDS]:  # every word somewhere in the name or the code
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(or_(Enterprise.name.ilike(pattern, escape="\\"),
                                         Enterprise.uscc.ilike(pattern, escape="\\")))
     rows = db.session.execute(statement.limit(PAGE_SIZE + 1)

@@ -97,7 +97,7 @@ def flows_chart(today: date) -> str:
     """Columns: payouts and recoveries per month."""
     flows = last_months(today)
     return charts.grouped_columns(
-        _("Payouts and recoveries per month (yuan)"), [f.month[2:] for f in flows],
+        _("Payouts and recoveries per month (yuan)"), [f.month for f in flows],
         [(_("Payouts"), [f.paid_fen for f in flows]),
          (_("Recoveries"), [f.recovered_fen for f in flows])], whole_yuan)
 

@@ -55,21 +55,28 @@ def _date_arg(name: str) -> tuple[date | None, str | None]:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None, None
-    try:
-        found = date.fromisoformat(raw) if DATE.match(raw) else None
-    except ValueError:
-        found = None
-    if found is None or not 2000 <= found.year <= 2999:
+    if not DATE.match(raw):
         return None, _("Enter a date as YYYY-MM-DD.")
+    try:
+        found = date.fromisoformat(raw)
+    except ValueError:  # the right form, but no such day (2026-02-30, 2026-13-01)
+        return None, _("There is no such day in the calendar.")
+    if not 2000 <= found.year <= 2999:
+        return None, _("Enter a date between the years 2000 and 2999.")
     return found, None
 
 
 def read_period() -> tuple[figures.Period, dict]:
-    """The period asked for, and the message under each field whose date is not used."""
+    """The period asked for, and the message under each field whose date is not used.
+
+    A reversed range applies neither end: half of it would show figures the reader did not
+    ask for under a period they did not mean.
+    """
     start, start_error = _date_arg("from")
     end, end_error = _date_arg("to")
     if start and end and end < start:
-        end, end_error = None, _("The end comes before the start.")
+        start, end = None, None
+        start_error = end_error = _("The end comes before the start.")
     return figures.Period(start, end), {"from": start_error, "to": end_error}
 
 
@@ -127,7 +134,7 @@ def read_drill() -> programme_drill.Drill:
 def applications():
     """The applications behind one number of the dashboard, paged."""
     drill = read_drill()
-    period, _errors = read_period()
+    period, errors = read_period()
     size = int(current_app.config.get("POOL_PAGE_SIZE", 50))
     result = programme_drill.drill_page(drill, period, business_today(),
                                         whole_number(request.args.get("page"), 100_000) or 1,
@@ -136,7 +143,7 @@ def applications():
         "programme/applications.html", drill=drill, result=result, period=period,
         org_name=_org_name(drill),
         may_open=lambda application: policy.allowed(current_user, "view", application),
-        query=_period_args(period))
+        query=_period_args(period), errors=errors)
 
 
 def _org_name(drill: programme_drill.Drill) -> str:
@@ -169,5 +176,5 @@ def months_chart():
     series = [(str(p.label), [m.products[p.key][1] for m in months])
               for p in figures.programme_products()]
     return svg_response(charts.grouped_columns(
-        _("Amounts approved per month (yuan)"), [m.month[2:] for m in months], series,
-        whole_yuan))
+        _("Amounts approved per month (yuan)"), [m.month for m in months], series,
+        whole_yuan, empty=_("No approvals in this period.")))

@@ -22,6 +22,9 @@ def test_a_non_performing_loan_shows_on_the_firms_other_applications(client, aut
     assert defaulted.reference in banner
     # The park saw the loan at its review: the reference links to it.
     assert f'/applications/{defaulted.id}"' in banner
+    client.post("/language", data={"lang": "zh"})  # Chinese punctuation in Chinese
+    page = _page(client, other)
+    assert f"{defaulted.reference}</a>（人才贷，" in page
     switch_to(auth, world.founder)
     assert defaulted.reference in text(client.get(f"/applications/{other.id}"))
 

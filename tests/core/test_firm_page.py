@@ -146,6 +146,12 @@ def test_the_list_of_firms_holds_those_whose_files_the_reader_sees(client, auth,
     assert firm1.name in page and firm2.name in page
     found = client.get("/firms/", query_string={"q": firm2.uscc[-6:]}).get_data(as_text=True)
     assert firm2.name in found and firm1.name not in found
+    # Two words, as a reader types them: each must be found (in the name or the code).
+    words = f"{firm2.name[:2]} {firm2.uscc[-4:]}"
+    found = client.get("/firms/", query_string={"q": words}).get_data(as_text=True)
+    assert firm2.name in found and firm1.name not in found
+    found = client.get("/firms/", query_string={"q": f"{firm2.name[:2]} nowhere"})
+    assert firm2.name not in found.get_data(as_text=True)
     switch_to(auth, world.park2_reviewer)
     page = client.get("/firms/").get_data(as_text=True)
     assert firm2.name in page and firm1.name not in page

@@ -26,6 +26,7 @@ from talentfin.services import programme_figures as figures
 from talentfin.services import programme_timing as timing
 from talentfin.workflows.labels import state_label
 from tests import factories
+from tests.board import factories as board_factories
 from tests.insurance import factories as insurance_factories
 from tests.web import login
 from tests.web import switch_to
@@ -177,8 +178,23 @@ def test_bad_numbers_are_not_found_and_bad_dates_are_said(files, client, auth, w
     for query in ("figure=nope&product=loan", "figure=state&product=nope&state=x",
                   "figure=state&product=loan&state=nope", "figure=month&product=loan&month=25"):
         assert client.get(f"/programme/applications?{query}").status_code == 404
-    page = text(client.get("/programme/?from=2025-13-01"))
+    page = text(client.get("/programme/?from=2025-1-01"))
     assert "Enter a date as YYYY-MM-DD." in page and "This filter is not applied." in page
+
+
+def test_a_reversed_period_applies_neither_end_and_says_so(files, client, auth, world):
+    login(auth, world.admin)
+    everything = _references(client.get("/programme/applications?figure=submitted&product=loan"))
+    url = "/programme/applications?figure=submitted&product=loan&from=2025-10-31&to=2025-10-01"
+    reversed_ = client.get(url)
+    assert _references(reversed_) == everything  # not October onwards: nothing applied
+    page = text(reversed_)
+    assert page.count("The end comes before the start.") == 2
+    assert "This filter is not applied." in page
+    dashboard = text(client.get("/programme/?from=2025-10-31&to=2025-10-01"))
+    assert dashboard.count("The end comes before the start.") == 2
+    bad = text(client.get("/programme/applications?figure=submitted&product=loan&to=2025-02-30"))
+    assert "There is no such day in the calendar." in bad  # said on the drill-down too
 
 
 def test_exports_hold_the_figures(files, client, auth, world):
@@ -255,7 +271,7 @@ def test_the_monthly_chart_is_an_svg_with_its_own_csp(files, client, auth, world
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     body = text(response)
     assert body.startswith("<svg") and "<script" not in body
-    assert ">25-11<" in body and ">Talent loan<" in body and ">Talent board<" in body
+    assert ">2025-11<" in body and ">Talent loan<" in body and ">Talent board<" in body
 
 
 def test_every_product_names_its_partners_yes_and_no():
@@ -275,12 +291,16 @@ def test_the_list_pages_and_keeps_its_figure(files, app, client, auth, world, mo
     assert "figure=partner&amp;product=loan&amp;page=2" in first
 
 
-@pytest.mark.parametrize("typed", ["0001-01-01", "9999-12-31", "20251001", "2025-W40-1",
-                                   "2025-02-30"])
-def test_a_date_out_of_reach_is_said_not_crashed_on(world, client, auth, typed):
+@pytest.mark.parametrize(("typed", "said"), [
+    ("0001-01-01", "Enter a date between the years 2000 and 2999."),
+    ("9999-12-31", "Enter a date between the years 2000 and 2999."),
+    ("20251001", "Enter a date as YYYY-MM-DD."), ("2025-W40-1", "Enter a date as YYYY-MM-DD."),
+    ("2025-02-30", "There is no such day in the calendar."),
+    ("2025-13-01", "There is no such day in the calendar.")])
+def test_a_date_out_of_reach_is_said_not_crashed_on(world, client, auth, typed, said):
     login(auth, world.auditor)
     page = text(client.get(f"/programme/?from={typed}&to={typed}"))
-    assert page.count("Enter a date as YYYY-MM-DD.") == 2
+    assert page.count(said) == 2
     assert client.get(f"/programme/export/funnel.csv?to={typed}").status_code == 200
     assert client.get("/programme/applications?figure=breach&product=loan&org=x") \
         .status_code == 404
@@ -302,3 +322,17 @@ def test_another_products_funnel_reads_its_own_definition(world, client, auth):
                  state_label("insurance", "refused")}
     assert set(re.findall(r"<td>([^<]*)</td>", text(response))) >= shown
     assert "Counter-terms refused" in shown
+
+
+def test_a_listing_without_an_amount_counts_files_not_zero_yuan(world, client, auth):
+    listing = board_factories.listing_in(world, board_factories.make_exchange(), "listed")
+    month = next(m for m in figures.amounts_by_month(ALL) if m.products["board"][0])
+    assert month.products["board"] == (1, 0)  # a listing carries no amount
+    login(auth, world.admin)
+    with force_locale("en"):
+        page = text(client.get("/programme/"))
+    cell = re.search(r'<tr data-month="%s">.*?data-product="board">(.*?)</td>' % month.month,
+                     page, re.S).group(1)
+    assert ">1 file</a>" in cell and "0.00" not in cell
+    drill = client.get(f"/programme/applications?figure=month&product=board&month={month.month}")
+    assert _references(drill) == {listing.reference}
