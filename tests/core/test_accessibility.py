@@ -107,7 +107,7 @@ def test_a_founder_on_a_phone_applies_without_scrolling_sideways(
                  f"/applications/{draft.id}/edit/request",
                  f"/applications/{draft.id}/edit/documents",
                  f"/applications/{draft.id}/edit/review", f"/applications/{loan.id}",
-                 "/applications/", "/company/"):
+                 "/applications/", "/company/", f"/firms/{loan.enterprise_id}"):
         page.goto(live_server.url + path)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > 390:
