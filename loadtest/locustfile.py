@@ -8,7 +8,7 @@ Settings (environment), as ``make loadtest`` passes them:
                      (default: Locust's --host)
   LOADTEST_RECORD    the file where users record what they submitted and decided, one JSON
                      object a line, for ``flask loadtest-check`` (loadtest-record.jsonl)
-  LOADTEST_FOUNDERS  how many load founders ``flask loadtest-seed`` made (40)
+  LOADTEST_FOUNDERS  how many load founders ``flask loadtest-seed`` made (100)
   LOADTEST_REVIEWERS how many reviewers of each kind it made (4)
 
 The rate limits count per network address: each user sends its own X-Forwarded-For
@@ -56,6 +56,9 @@ LOST_RACE = (409,)
 
 _addresses = itertools.count(1)
 _accounts = {kind: itertools.count() for kind in ("founder", *REVIEWS)}
+# Where this run starts in the list of load founders: runs on one day spread the uploads
+# over the accounts (each account may upload 100 files in 24 hours).
+_founder_offset = random.randrange(10_000)
 verify_codes: list[str] = []  # codes seen on application pages, for the verify users
 
 
@@ -79,9 +82,13 @@ class TalentfinUser(HttpUser):
     email = ""
 
     def on_start(self):
+        self.new_address()
+        self._hosts = itertools.cycle(_hosts(self.host))
+
+    def new_address(self) -> None:
+        """This user's own network address (as a proxy would forward it)."""
         number = next(_addresses)
         self.client.headers["X-Forwarded-For"] = f"10.77.{number // 250}.{number % 250 + 1}"
-        self._hosts = itertools.cycle(_hosts(self.host))
 
     def url(self, path: str) -> str:
         """``path`` on the next server."""
@@ -127,8 +134,9 @@ class Founder(TalentfinUser):
 
     def on_start(self):
         super().on_start()
-        count = int(os.environ.get("LOADTEST_FOUNDERS", "40"))
-        self.log_in(f"load-founder-{next(_accounts['founder']) % count + 1:03d}@{DOMAIN}")
+        count = int(os.environ.get("LOADTEST_FOUNDERS", "100"))
+        number = (_founder_offset + next(_accounts["founder"])) % count + 1
+        self.log_in(f"load-founder-{number:03d}@{DOMAIN}")
 
     @task(3)
     def apply(self):
@@ -146,9 +154,8 @@ class Founder(TalentfinUser):
         application_id = int(found.group(1))
         steps = f"/applications/{application_id}/edit"
         self.get(f"{steps}/company", "/applications/<id>/edit/company")
-        if not self.fill_request(steps, product):
+        if not self.fill_request(steps, product) or not self.upload_documents(steps):
             return
-        self.upload_documents(steps)
         review = self.get(f"{steps}/review", "/applications/<id>/edit/review")
         self.submit(application_id, review.text)
 
@@ -168,20 +175,21 @@ class Founder(TalentfinUser):
                 return False
         return True
 
-    def upload_documents(self, steps: str) -> None:
-        """Upload the document the page asks for next until none is missing."""
+    def upload_documents(self, steps: str) -> bool:
+        """Upload the document the page asks for next until none is missing (True)."""
         for _ in range(8):
             page = self.get(f"{steps}/documents", "/applications/<id>/edit/documents")
             form = form_posting_to(page.text, "")
             if form is None or "kind" not in form.selected:  # nothing missing any more
-                return
+                return True
             with self.post(f"{steps}/documents", "/applications/<id>/edit/documents [post]",
                            data=form.values, catch_response=True,
                            files={"file": (f"{form.values['kind']}.pdf", PDF,
                                            "application/pdf")}) as answer:
                 if answer.status_code != 302:
                     answer.failure(f"upload refused: {answer.status_code}")
-                    return
+                    return False
+        return False
 
     def submit(self, application_id: int, review: str) -> None:
         form = form_posting_to(review, "/fire/submit")
@@ -300,13 +308,18 @@ class PoolStaff(TalentfinUser):
 
 
 class Verifier(TalentfinUser):
-    """Anyone checking a dossier's code on the public page (no login); now and then a code
-    mistyped, which the page answers with the documented 404."""
+    """People checking dossiers' codes on the public page (no login), a few codes each
+    from their own address (the page allows 60 an address in ten minutes); now and then
+    a code mistyped, which the page answers with the documented 404."""
 
     weight = 1
+    lookups = 0
 
     @task
     def lookup(self):
+        self.lookups += 1
+        if self.lookups % 10 == 0:  # the next person
+            self.new_address()
         if verify_codes and random.random() < 0.9:
             self.get(f"/verify/{random.choice(verify_codes)}", "/verify/<code>")
             return

@@ -180,7 +180,7 @@ def _dossier_problems(log: TransitionLog) -> list[str]:
 
 
 @click.command("loadtest-seed")
-@click.option("--founders", default=40, show_default=True, help="Founders with certified firms.")
+@click.option("--founders", default=100, show_default=True, help="Founders with certified firms.")
 @click.option("--reviewers", default=4, show_default=True,
               help="Park reviewers, bank officers and approvers (each).")
 @with_appcontext
