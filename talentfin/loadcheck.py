@@ -105,6 +105,7 @@ class CheckResult:
     submitted: int = 0
     decided: int = 0
     dossiers: int = 0
+    waited_seconds: float = 0.0  # for the workers to render the dossiers still pending
     problems: list[str] = field(default_factory=list)
 
 
@@ -139,12 +140,13 @@ def check_run(entries: list[dict], wait_seconds: float) -> CheckResult:
             continue
         if workflow.transition(entry["trigger"]).dossier:
             logs.append(log)
-    deadline = time.monotonic() + wait_seconds
+    started = time.monotonic()
     while True:
         pending = [log for log in logs if _dossier_of(log) is None]
-        if not pending or time.monotonic() > deadline:
+        if not pending or time.monotonic() > started + wait_seconds:
             break
         time.sleep(2)
+    result.waited_seconds = time.monotonic() - started
     for log in logs:
         result.problems.extend(_dossier_problems(log))
         result.dossiers += 1
@@ -209,7 +211,8 @@ def check_command(record: Path, wait: float) -> None:
     for problem in result.problems:
         click.echo(f"PROBLEM {problem}")
     click.echo(f"after-check: {result.submitted} submitted and {result.decided} decided "
-               f"applications, {result.dossiers} dossiers checked in the store; audit chains "
+               f"applications, {result.dossiers} dossiers checked in the store (after "
+               f"{result.waited_seconds:.0f} s for the workers); audit chains "
                f"{'broken' if breaks else 'verified'}; problems: {len(result.problems)}")
     if result.problems:
         sys.exit(1)
