@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg test-faults test-cluster cluster lint deps system-deps translations catalogs fonts bench clean fuzz
+.PHONY: run test test-pg test-faults test-cluster cluster lint deps system-deps translations catalogs fonts bench clean fuzz loadtest
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -70,8 +70,35 @@ test-cluster: deps
 	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m cluster tests/cluster
 
 lint: $(STAMP)
-	$(BIN)/ruff check talentfin tests examples
+	$(BIN)/ruff check talentfin tests examples loadtest
 	$(BIN)/lint-imports
+
+# Locust against a running server (loadtest/locustfile.py): founders, reviewers, the pool's
+# staff, dossier downloads and verify lookups for LOADTEST_TIME with LOADTEST_USERS users;
+# p50/p95 per endpoint and the error rate (at most 1%), then `flask loadtest-check` against
+# the server's database and store (run make with the server's TALENTFIN_* settings). The
+# server runs with TALENTFIN_PROXY_COUNT=1 so that each simulated user has its own address
+# for the rate limits. LOADTEST_HOSTS: several servers, requests sent to each in turn;
+# LOADTEST_WAIT: seconds the check waits for the workers to render the dossiers.
+LOADTEST_HOST ?= http://127.0.0.1:5000
+LOADTEST_HOSTS ?= $(LOADTEST_HOST)
+LOADTEST_TIME ?= 2m
+LOADTEST_USERS ?= 20
+LOADTEST_FOUNDERS ?= 100
+LOADTEST_REVIEWERS ?= 4
+LOADTEST_OUT ?= instance/loadtest-results
+LOADTEST_WAIT ?= 300
+loadtest: $(STAMP)
+	$(FLASK) loadtest-seed --founders $(LOADTEST_FOUNDERS) --reviewers $(LOADTEST_REVIEWERS)
+	@mkdir -p $(LOADTEST_OUT) && rm -f $(LOADTEST_OUT)/record.jsonl $(LOADTEST_OUT)/locust_*.csv
+	LOADTEST_RECORD=$(LOADTEST_OUT)/record.jsonl LOADTEST_HOSTS="$(LOADTEST_HOSTS)" \
+	LOADTEST_FOUNDERS=$(LOADTEST_FOUNDERS) LOADTEST_REVIEWERS=$(LOADTEST_REVIEWERS) \
+	PYTHONPATH=$(CURDIR) $(BIN)/locust -f loadtest/locustfile.py --headless --only-summary \
+	  --host $(firstword $(LOADTEST_HOSTS)) -u $(LOADTEST_USERS) -r 5 -t $(LOADTEST_TIME) \
+	  --csv $(LOADTEST_OUT)/locust --exit-code-on-error 0 > $(LOADTEST_OUT)/locust.log 2>&1
+	@PYTHONPATH=$(CURDIR) $(BIN)/python -m loadtest.report $(LOADTEST_OUT)/locust_stats.csv; \
+	  rate=$$?; $(FLASK) loadtest-check --wait $(LOADTEST_WAIT) $(LOADTEST_OUT)/record.jsonl; check=$$?; \
+	  test $$rate = 0 -a $$check = 0
 
 bench: deps
 	$(FLASK) bench

@@ -52,13 +52,15 @@ def scratch_database(label: str) -> Iterator[str]:
         admin.dispose()
 
 
-# Run only when asked for (``-m faults``, ``-m cluster``: ``make test-faults``,
-# ``make test-cluster``): each starts and stops real processes for seconds or minutes.
-ON_REQUEST = ("faults", "cluster")
+# Run only when asked for (``-m faults``, ``-m cluster``, ``-m loadtest``: ``make
+# test-faults``, ``make test-cluster``): each starts and stops real processes for seconds or
+# minutes.
+ON_REQUEST = ("faults", "cluster", "loadtest")
 
 
 def pytest_collection_modifyitems(config, items):
-    """The fault tests (tests/faults) and the cluster's run only when asked for."""
+    """The fault tests (tests/faults), the cluster's and the load test's run only when
+    asked for."""
     asked = config.getoption("markexpr") or ""
     skipped = [mark for mark in ON_REQUEST if mark not in asked]
     kept = [item for item in items
