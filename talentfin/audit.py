@@ -1,8 +1,13 @@
 """Tamper-evident chains: each row carries the hash of the one before it.
 
-Appending takes the chain's head row with an UPDATE first, which serialises appenders on
-both databases (a row lock on PostgreSQL, the write lock on SQLite), so two transactions
-can never link to the same predecessor. ``verify`` recomputes every link.
+Two kinds of head. A global chain (the pool's ledger, the checkpoints) has a ``ChainHead``
+row: appending takes it with an UPDATE first, which serialises appenders on both databases
+(a row lock on PostgreSQL, the write lock on SQLite), so two transactions can never link to
+the same predecessor. The transition log has one chain per application, headed on the
+application row (``log_seq``, ``log_hash``): the engine links a row with ``next_link`` and
+moves the head in the version-checked UPDATE of the application it makes anyway, so firings
+on different applications share no row. A periodic checkpoint (``services.checkpoints``)
+seals the heads that moved into a Merkle root. ``verify`` recomputes every link.
 """
 
 import hashlib
@@ -35,6 +40,31 @@ def link_hash(prev_hash: str, seq: int, payload: dict) -> str:
     digest.update(str(seq).encode("ascii"))
     digest.update(canonical(payload))
     return digest.hexdigest()
+
+
+def next_link(head_seq: int, head_hash: str, payload: dict) -> tuple[int, str, str]:
+    """The link after a chain's head (seq, prev, hash); the caller moves the head."""
+    seq = head_seq + 1
+    return seq, head_hash, link_hash(head_hash, seq, payload)
+
+
+def leaf_hash(chain: str, seq: int, head_hash: str) -> str:
+    """A Merkle leaf: one chain's head as a checkpoint seals it."""
+    return hashlib.sha256(f"leaf:{chain}:{seq}:{head_hash}".encode("ascii")).hexdigest()
+
+
+def merkle_root(leaves: list[str]) -> str:
+    """The Merkle root of leaf hashes in the order given (GENESIS when there are none); an
+    odd node at a level is paired with itself."""
+    level = list(leaves)
+    if not level:
+        return GENESIS
+    while len(level) > 1:
+        if len(level) % 2:
+            level.append(level[-1])
+        level = [hashlib.sha256(f"node:{a}:{b}".encode("ascii")).hexdigest()
+                 for a, b in zip(level[::2], level[1::2], strict=True)]
+    return level[0]
 
 
 def lock(chain: str) -> None:
@@ -86,25 +116,39 @@ class Break:
     row_id: int
     seq: int
     reason: str  # for operators (the CLI); pages show ``kind`` in the reader's language
-    kind: str = "content"  # sequence, previous, content or missing
+    kind: str = "content"  # sequence, previous, content, missing or checkpoint
+    application_id: int | None = None  # the application whose chain it is, if one
 
 
 def verify(chain: str, rows: Iterable, payload_of: Callable[[object], dict]) -> Break | None:
-    """Walk rows in sequence order; the first mismatch, or None when the chain holds."""
+    """Walk a global chain's rows in sequence order; the first mismatch, or None."""
+    head = db.session.get(ChainHead, chain)
+    return verify_links(chain, rows, payload_of,
+                        (head.seq, head.last_hash) if head is not None else None)
+
+
+def verify_links(chain: str, rows: Iterable, payload_of: Callable[[object], dict],
+                 head: tuple[int, str] | None, application_id: int | None = None
+                 ) -> Break | None:
+    """Walk one chain's rows in sequence order and compare the end with its recorded head
+    (seq, hash); the first mismatch, or None when the chain holds."""
     expected_prev = GENESIS
     expected_seq = 1
+    where = f"application {application_id}: " if application_id is not None else ""
     for row in rows:
         if row.seq != expected_seq:
-            return Break(chain, row.id, row.seq, f"sequence {row.seq}, expected {expected_seq}",
-                         "sequence")
+            return Break(chain, row.id, row.seq,
+                         f"{where}sequence {row.seq}, expected {expected_seq}", "sequence",
+                         application_id)
         if row.prev_hash != expected_prev:
-            return Break(chain, row.id, row.seq, "previous hash does not match", "previous")
+            return Break(chain, row.id, row.seq, f"{where}previous hash does not match",
+                         "previous", application_id)
         if link_hash(row.prev_hash, row.seq, payload_of(row)) != row.row_hash:
-            return Break(chain, row.id, row.seq, "content does not match its hash")
+            return Break(chain, row.id, row.seq, f"{where}content does not match its hash",
+                         "content", application_id)
         expected_prev = row.row_hash
         expected_seq += 1
-    head = db.session.get(ChainHead, chain)
-    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != expected_prev):
-        return Break(chain, 0, head.seq, "rows are missing at the end of the chain",
-                     "missing")
+    if head is not None and tuple(head) != (expected_seq - 1, expected_prev):
+        return Break(chain, 0, head[0], f"{where}rows are missing at the end of the chain",
+                     "missing", application_id)
     return None

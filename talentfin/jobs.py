@@ -36,6 +36,7 @@ from talentfin.models.base import utcnow
 from talentfin.pool.standing import check_suspensions
 from talentfin.pool.statements import statement_for_last_month
 from talentfin.services import backup
+from talentfin.services import checkpoints
 from talentfin.services import idempotency
 from talentfin.services import rates
 from talentfin.services.outbox import retry_failed
@@ -77,6 +78,16 @@ def monthly_pool_statement(today: date) -> int:
     return statement_for_last_month(today)
 
 
+def audit_checkpoint(today: date) -> int:
+    """Seal the heads of the audit chains that moved into checkpoints; how many made."""
+    made = 0
+    while checkpoints.seal() is not None:
+        db.session.commit()
+        made += 1
+    db.session.commit()
+    return made
+
+
 def suspension_check(today: date) -> int:
     """Suspend banks above the covered-NPL threshold (the committee reinstates)."""
     return check_suspensions(today)
@@ -104,6 +115,8 @@ class Job:
 
 CORE_JOBS = (
     Job("retry_failed_outbox", retry_failed_outbox, "interval", {"hours": 1}, period="hour"),
+    # Every application's transition log chain and the ledger, sealed into one Merkle root.
+    Job("audit_checkpoint", audit_checkpoint, "interval", {"hours": 1}, period="hour"),
     Job("suspension_check", suspension_check, "cron", {"hour": 1, "minute": 35}),
     # The files of applications ended without a decision, past the policy's retention.
     Job("upload_retention", remove_expired_uploads, "cron", {"hour": 2, "minute": 20}),

@@ -3,12 +3,14 @@
 
 from talentfin.i18n import _l
 
-CHAINS = {"transition_log": _l("Transition log"), "ledger": _l("Ledger")}
+CHAINS = {"transition_log": _l("Transition log"), "ledger": _l("Ledger"),
+          "checkpoints": _l("Checkpoints")}
 CHAIN_BREAKS = {
     "sequence": _l("a row is missing or out of order"),
     "previous": _l("the row does not link to the row before it"),
     "content": _l("the row was changed after it was written"),
     "missing": _l("rows are missing at the end of the chain"),
+    "checkpoint": _l("the checkpoint no longer matches the chain heads it sealed"),
 }
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import func
 from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy import text
-from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
 from talentfin import audit
@@ -35,7 +34,6 @@ from talentfin.bench.synthetic import company_rows
 from talentfin.bench.synthetic import split
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.models import ChainHead
 from talentfin.models import Dossier
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
@@ -169,7 +167,7 @@ def seed_batch(cast: Cast, count: int, rng: random.Random, *, product: Product |
     with db.engine.begin() as connection:
         for table in COMPANY_TABLES:
             connection.execute(insert(table), companies.rows[table.name])
-        link_logs(connection, rows["transition_logs"])
+        link_logs(rows["transition_logs"], rows["applications"])
         _insert_applications(connection, rows["applications"], owners)
         for table, name in zip(HISTORY_TABLES, ("transition_logs", "dossiers", "outbox"),
                                strict=True):
@@ -193,26 +191,18 @@ def _insert_applications(connection, rows: list[dict], owners: list[Product]) ->
         connection.execute(insert(table), own_rows)
 
 
-def link_logs(connection, logs: list[dict]) -> None:
-    """Give new log rows their links in the tamper-evident chain, as the engine does."""
-    if not logs:
-        return
-    head = connection.execute(select(ChainHead.seq, ChainHead.last_hash)
-                              .where(ChainHead.name == TransitionLog.CHAIN)).first()
-    seq, previous = head if head else (0, audit.GENESIS)
+def link_logs(logs: list[dict], applications: list[dict]) -> None:
+    """Give new log rows their links in their application's tamper-evident chain, and each
+    new application its chain's head, as the engine does (logs in firing order)."""
+    heads = {row["id"]: (0, audit.GENESIS) for row in applications}
     for row in logs:
-        seq += 1
         # The model's own method on the plain row, so the hashes match what it verifies.
         content = TransitionLog.chain_payload(SimpleNamespace(**row))
-        row.update(seq=seq, prev_hash=previous,
-                   row_hash=audit.link_hash(previous, seq, content))
-        previous = row["row_hash"]
-    if head:
-        connection.execute(update(ChainHead).where(ChainHead.name == TransitionLog.CHAIN)
-                           .values(seq=seq, last_hash=previous))
-    else:
-        connection.execute(insert(ChainHead).values(name=TransitionLog.CHAIN, seq=seq,
-                                                    last_hash=previous))
+        seq, previous, row_hash = audit.next_link(*heads[row["application_id"]], content)
+        row.update(seq=seq, prev_hash=previous, row_hash=row_hash)
+        heads[row["application_id"]] = (seq, row_hash)
+    for row in applications:
+        row["log_seq"], row["log_hash"] = heads[row["id"]]
 
 
 def _next_ids() -> dict[str, int]:

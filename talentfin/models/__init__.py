@@ -11,6 +11,8 @@ from talentfin.models.api import IdempotencyKey
 from talentfin.models.application import Application
 from talentfin.models.application import TransitionLog
 from talentfin.models.chain import ChainHead
+from talentfin.models.chain import Checkpoint
+from talentfin.models.chain import CheckpointLeaf
 from talentfin.models.document import Attachment
 from talentfin.models.document import Dossier
 from talentfin.models.document import OutboxTask
@@ -38,6 +40,7 @@ from talentfin.models.webhooks import WebhookSubscription
 __all__ = [
     "NOTIFICATION_KINDS", "TALENT_TIERS", "WEBHOOK_EVENTS",
     "ApiClient", "ApiToken", "Application", "Attachment", "AuditSignOff", "ChainHead",
+    "Checkpoint", "CheckpointLeaf",
     "Dossier", "Enterprise", "IdempotencyKey",
     "IdentityChange", "JobRun", "LoginAttempt", "Notification", "NotificationPreference",
     "Organisation", "OutboxTask", "PendingRegistration", "PolicyParameter", "RateEvent",

@@ -10,6 +10,7 @@ from sqlalchemy import Index
 from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -87,6 +88,12 @@ class Application(TimestampMixin, db.Model):
     firm_uscc: Mapped[str | None] = mapped_column(String(18))
     partner_routed_at: Mapped[datetime | None] = mapped_column(DateTime)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The head of this application's own audit chain (talentfin.audit): its last log row's
+    # seq and hash. The engine moves it in the version-checked UPDATE it makes anyway, so
+    # linking a log row takes no row but the application's own.
+    log_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    log_hash: Mapped[str] = mapped_column(String(64), default="0" * 64,
+                                          server_default="0" * 64)
 
     enterprise: Mapped[Enterprise] = relationship()
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id])
@@ -116,7 +123,9 @@ class TransitionLog(db.Model):
     """One fired transition: who, when, from, to, comment and the form data."""
 
     __tablename__ = "transition_logs"
-    CHAIN = "transition_log"  # its hash chain (talentfin.audit)
+    __table_args__ = (UniqueConstraint("application_id", "seq",
+                                       name="uq_transition_logs_application_seq"),)
+    CHAIN = "transition_log"  # one hash chain per application (talentfin.audit)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
@@ -127,10 +136,12 @@ class TransitionLog(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    # Tamper evidence (talentfin.audit): position in the chain and the linked hashes.
-    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    # Tamper evidence (talentfin.audit): position in the application's chain, the linked
+    # hashes, and the checkpoint that sealed the row's chain (None: not sealed yet).
+    seq: Mapped[int] = mapped_column(Integer)
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
+    checkpoint_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     actor: Mapped[User | None] = relationship()
 

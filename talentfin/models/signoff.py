@@ -23,8 +23,14 @@ class AuditSignOff(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    log_seq: Mapped[int] = mapped_column(Integer)
-    log_hash: Mapped[str] = mapped_column(String(64))
+    # The checkpoint sealed at the sign-off (it seals every transition log chain's head).
+    # Sign-offs given before per-application chains (migration 0031) have none: their
+    # ``log_seq``/``log_hash`` name the old global chain's row, which the conversion
+    # checkpoint attests in its ``legacy`` record.
+    checkpoint_seq: Mapped[int | None] = mapped_column(Integer)
+    checkpoint_hash: Mapped[str | None] = mapped_column(String(64))
+    log_seq: Mapped[int] = mapped_column(Integer, default=0)
+    log_hash: Mapped[str] = mapped_column(String(64), default="")
     ledger_seq: Mapped[int] = mapped_column(Integer)
     ledger_hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")

@@ -1,7 +1,10 @@
-"""Auditors' sign-offs: verify both chains now, then record their heads as attested.
+"""Auditors' sign-offs: verify every chain now, seal a checkpoint, record it as attested.
 
-A sign-off makes later tampering doubly visible: ``audit verify`` recomputes the chains
-and also checks that every signed head is still the row it was when the auditor signed.
+A sign-off makes later tampering doubly visible: ``audit verify`` recomputes the chains and
+the checkpoints, and also checks that every signed checkpoint (which seals the head of
+every application's transition log chain) and the signed ledger head are still what they
+were when the auditor signed. Even a rewrite that recomputes every hash after it, up to the
+newest checkpoint, changes a signed checkpoint's hash.
 """
 
 from sqlalchemy import select
@@ -11,13 +14,14 @@ from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import AuditSignOff
 from talentfin.models import ChainHead
-from talentfin.models import TransitionLog
+from talentfin.models import Checkpoint
 from talentfin.models import User
 from talentfin.pool.models import CHAIN as LEDGER_CHAIN
 from talentfin.pool.models import LedgerEntry
+from talentfin.services import checkpoints
 from talentfin.services.audit_chains import verify_all
 
-LOG_CHAIN = TransitionLog.CHAIN
+LOG_CHAIN = "transition_log"
 
 
 class SignOffError(ValueError):
@@ -30,16 +34,19 @@ def _head(chain: str) -> tuple[int, str]:
 
 
 def sign_off(user: User, note: str) -> AuditSignOff:
-    """Verify both chains and record their heads under the auditor's name (the caller
-    checked that the user may sign: ``policy.can(user, "sign", AuditSignOff)``)."""
+    """Verify every chain, seal a checkpoint and record it and the ledger's head under the
+    auditor's name (the caller checked that the user may sign:
+    ``policy.can(user, "sign", AuditSignOff)``)."""
     breaks = verify_all()
     if breaks:
         raise SignOffError(_("The audit chain does not verify at %(chain)s row %(row)s; "
                              "nothing can be signed off.", chain=breaks[0].chain,
                              row=breaks[0].row_id))
-    log_seq, log_hash = _head(LOG_CHAIN)
+    sealed = checkpoints.seal() or checkpoints.latest()
     ledger_seq, ledger_hash = _head(LEDGER_CHAIN)
-    signed = AuditSignOff(auditor_id=user.id, log_seq=log_seq, log_hash=log_hash,
+    signed = AuditSignOff(auditor_id=user.id,
+                          checkpoint_seq=sealed.seq if sealed else 0,
+                          checkpoint_hash=sealed.row_hash if sealed else audit.GENESIS,
                           ledger_seq=ledger_seq, ledger_hash=ledger_hash, note=note.strip())
     db.session.add(signed)
     db.session.commit()
@@ -47,17 +54,26 @@ def sign_off(user: User, note: str) -> AuditSignOff:
 
 
 def broken_sign_offs() -> list[tuple[int, str, int]]:
-    """(sign-off id, chain, seq) of attested rows that no longer carry the attested hash."""
+    """(sign-off id, chain, seq) of attested heads that no longer carry the attested hash."""
     problems = []
+    legacy = db.session.scalar(select(Checkpoint.legacy).where(Checkpoint.legacy.is_not(None))
+                               .order_by(Checkpoint.seq).limit(1)) or {}
     for signed in db.session.scalars(select(AuditSignOff).order_by(AuditSignOff.id)):
-        for model, seq, digest, chain in (
-                (TransitionLog, signed.log_seq, signed.log_hash, LOG_CHAIN),
-                (LedgerEntry, signed.ledger_seq, signed.ledger_hash, LEDGER_CHAIN)):
-            if seq == 0:
-                continue
-            row_hash = db.session.scalar(select(model.row_hash).where(model.seq == seq))
-            if row_hash != digest:
-                problems.append((signed.id, chain, seq))
+        if signed.checkpoint_seq:
+            digest = db.session.scalar(select(Checkpoint.row_hash)
+                                       .where(Checkpoint.seq == signed.checkpoint_seq))
+            if digest != signed.checkpoint_hash:
+                problems.append((signed.id, Checkpoint.CHAIN, signed.checkpoint_seq))
+        elif signed.log_seq:
+            # Signed on the old global chain: the conversion checkpoint attests that row.
+            attested = legacy.get("sign_offs", {}).get(str(signed.id))
+            if attested != [signed.log_seq, signed.log_hash]:
+                problems.append((signed.id, LOG_CHAIN, signed.log_seq))
+        if signed.ledger_seq:
+            row_hash = db.session.scalar(select(LedgerEntry.row_hash)
+                                         .where(LedgerEntry.seq == signed.ledger_seq))
+            if row_hash != signed.ledger_hash:
+                problems.append((signed.id, LEDGER_CHAIN, signed.ledger_seq))
     return problems
 
 

@@ -20,6 +20,7 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.institutions import may
 from talentfin.models import AuditSignOff
+from talentfin.services import checkpoints
 from talentfin.services import security_log
 from talentfin.services import signoffs
 from talentfin.services.audit_chains import verify_all
@@ -39,6 +40,7 @@ def index():
     """The chains' state now and the sign-offs so far."""
     return render_template("audit/index.html", breaks=verify_all(),
                            stale=signoffs.broken_sign_offs(), history=signoffs.history(),
+                           checkpoint=checkpoints.latest(), unsealed=checkpoints.unsealed(),
                            can_sign=policy.allowed(current_user, "sign", AuditSignOff))
 
 

@@ -55,11 +55,7 @@ class Snapshot:
 
 
 def take_snapshot(application: Application, log: TransitionLog, user: User | None) -> Snapshot:
-    """The verification code and the frozen summary of a decision (reads, writes nothing).
-
-    The engine takes it before linking the log row into the audit chain, so the chain's
-    head row stays locked only for the inserts and the commit.
-    """
+    """The verification code and the frozen summary of a decision (reads, writes nothing)."""
     code = new_verify_code()
     return Snapshot(code, build_summary(application, log, user, code))
 

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import bindparam
 from sqlalchemy import inspect
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -88,8 +89,10 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
             db.session.commit()
         else:
             db.session.flush()
-    except StaleDataError as exc:
+    except (StaleDataError, IntegrityError) as exc:
         db.session.rollback()
+        if isinstance(exc, IntegrityError) and not _lost_the_chain_link(exc):
+            raise
         raise Conflict(
             _("The application changed a moment ago (another tab, a colleague or a second "
               "click); reload it to see its state.")
@@ -98,6 +101,15 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
         db.session.rollback()
         raise
     return Fired(application, log, transition)
+
+
+def _lost_the_chain_link(exc: IntegrityError) -> bool:
+    """Whether another firing on the application took the same link of its audit chain
+    first (the unique (application, seq) of the log: the INSERT may reach the database
+    before the version-checked UPDATE that would have said so)."""
+    text = str(exc.orig)
+    return "uq_transition_logs_application_seq" in text or (
+        "transition_logs.application_id, transition_logs.seq" in text)
 
 
 def first_refusal(ctx: FireContext) -> str | None:
@@ -201,14 +213,15 @@ def _move(ctx: FireContext) -> TransitionLog:
                            **({"via": ctx.via} if ctx.via else {})}),
         created_at=utcnow(),
     )
+    # The log row links into the application's own chain, whose head is on the application
+    # row: the head moves in the version-checked UPDATE below, so a concurrent firing on the
+    # same application loses with Conflict, and firings on others share no row at all.
+    log.seq, log.prev_hash, log.row_hash = audit.next_link(
+        application.log_seq, application.log_hash, log.chain_payload())
+    application.log_seq, application.log_hash = log.seq, log.row_hash
     snapshot = None
     if ctx.transition.dossier:
-        # Read what the dossier attests first (its queries flush the conditional UPDATE:
-        # StaleDataError here if we lost), so that the audit chain's head row, which every
-        # firing in the system needs, is held only for the inserts and the commit.
         snapshot = take_snapshot(application, log, ctx.user)
-    log.seq, log.prev_hash, log.row_hash = audit.append(TransitionLog.CHAIN,
-                                                        log.chain_payload())
     db.session.add(log)
     db.session.flush()  # the conditional UPDATE runs here if no snapshot was taken
     if snapshot is not None:

@@ -1,4 +1,7 @@
-"""The transition log is tamper-evident: `flask audit verify` names the first altered row."""
+"""The transition log is tamper-evident: `flask audit verify` names the first altered row.
+
+Each application has its own chain (talentfin.audit); the checkpoints that seal the chains'
+heads are tested in test_audit_checkpoints.py."""
 
 from datetime import date
 
@@ -21,9 +24,11 @@ def test_verify_passes_on_an_untouched_history(runner, world):
 
 
 def test_verify_names_the_altered_log_row(runner, world, db):
-    factories.loan_in(world, "approved")
-    rows = db.session.scalars(select(TransitionLog).order_by(TransitionLog.seq)).all()
+    application = factories.loan_in(world, "approved")
+    rows = db.session.scalars(select(TransitionLog).where(
+        TransitionLog.application_id == application.id).order_by(TransitionLog.seq)).all()
     assert [row.seq for row in rows] == list(range(1, len(rows) + 1))
+    assert (application.log_seq, application.log_hash) == (rows[-1].seq, rows[-1].row_hash)
     assert all(b.prev_hash == a.row_hash for a, b in zip(rows, rows[1:], strict=False))
     target = rows[2]
     db.session.execute(update(TransitionLog).where(TransitionLog.id == target.id)
@@ -32,6 +37,7 @@ def test_verify_names_the_altered_log_row(runner, world, db):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"transition_log: row id {target.id} " in result.output
+    assert f"application {application.id}: content does not match" in result.output
 
 
 def test_verify_notices_a_deleted_last_row(runner, world, db):

@@ -32,7 +32,8 @@ BENCH = Path(__file__).resolve().parents[2] / "talentfin" / "bench"
 NUMBER = (int, float)
 FIGURES = {
     "dossier": ("median_s", "bytes", "rss_mb", "latin_median_s", "ratio"),
-    "engine": ("transitions_per_s", "raw_per_s", "ratio"),
+    "engine": ("transitions_per_s", "raw_per_s", "ratio", "concurrent_per_s",
+               "concurrency_gain"),
     "http": ("queue_rps", "hello_rps", "ratio"),
 }
 
@@ -58,6 +59,8 @@ def test_quick_bench_writes_figures_and_leaves_the_database_alone(runner, db, tm
         assert_numbers(size, ("p50_ms", "p95_ms", "filtered_p50_ms", "filtered_p95_ms"))
     for section, keys in FIGURES.items():
         assert_numbers(figures[section], keys)
+    assert set(figures["engine_by_size"]) == {"500", "2000"}
+    assert figures["engine"]["concurrent_firers"] == 8
     assert figures["targets"]
     assert {row["met"] for row in figures["targets"]} <= {"yes", "no", "n/a"}
     assert "queue p95" in result.output and "target" in result.output

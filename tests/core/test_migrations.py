@@ -1,5 +1,6 @@
 """Alembic: one head, upgrade from empty works, and the migrations match the models."""
 
+import json
 import subprocess
 import sys
 
@@ -16,6 +17,7 @@ from talentfin import create_app
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.audit_chains import verify_all
+from talentfin.services.signoffs import broken_sign_offs
 from tests.conftest import PG_URL
 from tests.conftest import scratch_database
 from tests.demo_snapshot import load_demo_at_0013
@@ -160,4 +162,59 @@ def test_the_envelope_migration_keeps_every_row_of_the_demo(empty_database, tmp_
         downgrade(revision="0013_audit_sign_offs")
         with db.engine.connect() as connection:
             assert _loan_columns(connection, "applications") == before
+        db.engine.dispose()
+
+
+def test_the_chain_per_application_migration_converts_and_verifies(empty_database, tmp_path):
+    """The demo's one global chain at 0030 (with a sign-off on it) becomes one chain per
+    application sealed by the conversion checkpoint: everything verifies, the sign-off is
+    attested by the checkpoint, and an edit made before the upgrade stops it."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
+                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0013_audit_sign_offs")
+        with db.engine.begin() as connection:
+            load_demo_at_0013(connection)
+        upgrade(revision="0030_webhooks")
+        with db.engine.begin() as connection:
+            logs = connection.execute(text(
+                "SELECT id, application_id, seq, row_hash FROM transition_logs ORDER BY seq")
+            ).all()
+            attested = logs[40]
+            connection.execute(text(
+                "INSERT INTO audit_sign_offs (id, auditor_id, log_seq, log_hash, ledger_seq, "
+                "ledger_hash, note, created_at) VALUES (900, (SELECT min(id) FROM users), "
+                ":seq, :hash, 0, '', 'before', '2026-11-01')"),
+                {"seq": attested.seq, "hash": attested.row_hash})
+        upgrade()
+        with db.engine.connect() as connection:
+            converted = connection.execute(text(
+                "SELECT application_id, seq FROM transition_logs ORDER BY application_id, seq")
+            ).all()
+            legacy = connection.execute(text(
+                "SELECT legacy FROM audit_checkpoints WHERE seq = 1")).scalar()
+        by_application: dict[int, list[int]] = {}
+        for application_id, seq in converted:
+            by_application.setdefault(application_id, []).append(seq)
+        assert len(by_application) > 1
+        assert all(seqs == list(range(1, len(seqs) + 1)) for seqs in by_application.values())
+        legacy = legacy if isinstance(legacy, dict) else json.loads(legacy)
+        assert legacy["head"] == [logs[-1].seq, logs[-1].row_hash]
+        assert legacy["sign_offs"] == {"900": [attested.seq, attested.row_hash]}
+        assert verify_all() == []
+        assert broken_sign_offs() == []
+        db.session.remove()
+
+        downgrade(revision="0030_webhooks")
+        with db.engine.begin() as connection:
+            seqs = connection.execute(text("SELECT seq FROM transition_logs ORDER BY seq"))
+            assert [row[0] for row in seqs] == list(range(1, len(logs) + 1))
+            # An edit to the old chain: the upgrade refuses to convert what does not verify.
+            connection.execute(text("UPDATE transition_logs SET comment = 'x' WHERE seq = 3"))
+        with pytest.raises(SystemExit):  # Flask-Migrate logs "row ... does not verify"
+            upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")
+                                      ).scalar() == "0030_webhooks"
+        db.session.remove()
         db.engine.dispose()

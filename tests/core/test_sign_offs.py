@@ -1,9 +1,11 @@
 """Auditors verify and sign off; a signed head that changes later is reported."""
 
+from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
 from talentfin.models import AuditSignOff
+from talentfin.models import Checkpoint
 from talentfin.models import TransitionLog
 from tests import factories
 from tests.web import login
@@ -17,16 +19,18 @@ def test_auditor_signs_off_and_a_later_change_is_reported(client, auth, runner, 
     assert "verify end to end" in page
     assert client.post("/audit/sign-off", data={"note": "2026年11月复核"}).status_code == 302
     signed = db.session.scalar(select(AuditSignOff))
-    last = db.session.scalar(select(TransitionLog).where(TransitionLog.seq == signed.log_seq))
-    assert signed.log_hash == last.row_hash
-    # Someone rewrites the signed row and recomputes its hash: the chain alone would no
-    # longer show it (if every later hash were recomputed too); the sign-off does.
-    db.session.execute(update(TransitionLog).where(TransitionLog.id == last.id)
+    sealed = db.session.scalar(select(Checkpoint).where(Checkpoint.seq == signed.checkpoint_seq))
+    assert signed.checkpoint_hash == sealed.row_hash
+    assert db.session.scalar(select(func.count()).select_from(TransitionLog)
+                             .where(TransitionLog.checkpoint_id.is_(None))) == 0
+    # Someone rewrites the signed checkpoint: the checkpoints' chain breaks, and the
+    # sign-off names it too.
+    db.session.execute(update(Checkpoint).where(Checkpoint.id == sealed.id)
                        .values(row_hash="0" * 64))
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert f"sign-off {signed.id}" in result.output
+    assert f"sign-off {signed.id}: checkpoints seq {sealed.seq}" in result.output
 
 
 def test_only_auditors_sign_off(client, auth, world, db):

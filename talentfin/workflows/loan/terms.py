@@ -109,14 +109,18 @@ def hold_caps(application: Application, amount_fen: int, on: date) -> None:
     at the same moment for one person's firms, of any products counted together, the second
     waits for the first and counts it. Refused when the caps no longer hold."""
     talent = application.enterprise.talent
-    if talent is not None:
-        db.session.execute(update(TalentProfile)
-                           .where(TalentProfile.id_number == talent.id_number)
-                           .values(id_number=TalentProfile.id_number)
+    # No autoflush: the sum leaves this application out, so its pending move need not reach
+    # the database yet; flushing it here would make the firing UPDATE it twice.
+    with db.session.no_autoflush:
+        if talent is not None:
+            db.session.execute(update(TalentProfile)
+                               .where(TalentProfile.id_number == talent.id_number)
+                               .values(id_number=TalentProfile.id_number)
+                               .execution_options(synchronize_session=False))
+        db.session.execute(update(Enterprise).where(Enterprise.id == application.enterprise_id)
+                           .values(id=Enterprise.id)
                            .execution_options(synchronize_session=False))
-    db.session.execute(update(Enterprise).where(Enterprise.id == application.enterprise_id)
-                       .values(id=Enterprise.id).execution_options(synchronize_session=False))
-    problem = outstanding_problem(application, amount_fen, on)
+        problem = outstanding_problem(application, amount_fen, on)
     if problem is not None:
         raise Refused(problem)
 
