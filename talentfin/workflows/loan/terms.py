@@ -46,22 +46,26 @@ def _outstanding():
     if key not in _statements:
         counted = [(p.key, p.extensions[OUTSTANDING]) for p in registry.products()
                    if OUTSTANDING in p.extensions]
-        owed = or_(and_(Application.product == "loan",
+        # The person's firms: one IN list (not an OR), so that both databases use the
+        # enterprise index.
+        firms = Application.enterprise_id.in_(union(
+            select(TalentProfile.enterprise_id)
+            .where(TalentProfile.id_number == bindparam("id_number")),
+            select(bindparam("enterprise_id", type_=Integer))))
+        # The firms' list inside each product's branch: each branch is then one range of
+        # (enterprise, product, status). With it outside, SQLite (no statistics: the app
+        # runs no ANALYZE) read every committed loan of the programme by (product, status)
+        # on each firing: 360 ms a loan approval at 100,000 applications.
+        owed = or_(and_(firms, Application.product == "loan",
                         Application.status.in_(COMMITTED_STATES)),
-                   *(and_(Application.product == product, Application.status.in_(states))
+                   *(and_(firms, Application.product == product, Application.status.in_(states))
                      for product, states in counted))
         _statements.clear()
         _statements[key] = (
             select(sum_fen(case((Application.enterprise_id == bindparam("enterprise_id"),
                                  _AMOUNT), else_=0)),
                    sum_fen(_AMOUNT))
-            .where(owed,
-                   Application.id != bindparam("application_id"),
-                   # One IN list (not an OR), so that both databases use the enterprise index.
-                   Application.enterprise_id.in_(union(
-                       select(TalentProfile.enterprise_id)
-                       .where(TalentProfile.id_number == bindparam("id_number")),
-                       select(bindparam("enterprise_id", type_=Integer)))))
+            .where(owed, Application.id != bindparam("application_id"))
         )
     return _statements[key]
 
