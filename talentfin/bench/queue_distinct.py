@@ -10,6 +10,7 @@ rendered pages finds nothing to reuse and the figure is what users wait for.
 
 import random
 import time
+from dataclasses import asdict
 
 from flask import Flask
 from sqlalchemy import func
@@ -73,8 +74,9 @@ def queue_length(user: User, wanted: QueueFilter) -> int:
 
 def query_string(wanted: QueueFilter, page: int) -> str:
     """The URL the queue's filter form and pager would produce."""
-    args = {"status": wanted.status, "product": wanted.product, "tier": wanted.tier,
-            "sort": wanted.sort, "page": str(page)}
+    # The text fields go by their own names (status, product, tier, sort).
+    args = {name: value for name, value in asdict(wanted).items() if isinstance(value, str)}
+    args["page"] = str(page)
     if wanted.min_amount_fen is not None:
         args["min_amount"] = str(wanted.min_amount_fen // 100)
     if wanted.max_amount_fen is not None:
@@ -124,5 +126,5 @@ def measure_queue_distinct(app: Flask, emails: list[str], password: str, count: 
             raise RuntimeError(f"queue page {url} answered HTTP {response.status_code}")
     lengths = sorted(length for _email, _url, length in drawn)
     return {"p50_ms": percentile(samples, 50), "p95_ms": percentile(samples, 95),
-            "max_ms": max(samples), "requests": count, "staff": len(emails),
+            "max_ms": max(samples), "requests": count, "logins": len(emails),
             "longest_queue": lengths[-1], "median_queue": lengths[len(lengths) // 2]}
