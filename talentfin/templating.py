@@ -7,6 +7,7 @@ from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import format_datetime
+from flask_babel import format_decimal
 from flask_babel import get_locale
 
 from talentfin.institutions import role_label
@@ -39,6 +40,7 @@ def register(app: Flask) -> None:
     filters["masked_id"] = mask_id_number
     filters["rate"] = format_rate_bp
     filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    filters["about"] = about_number
     filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     # A product's own names: ``status|state(product)``, ``trigger|trigger(product)`` ...
     filters["state"] = lambda state, product: state_label(product, state)
@@ -89,3 +91,11 @@ def return_path() -> str:
     if referrer.netloc == request.host and referrer.path.startswith("/"):
         return referrer.path + (f"?{referrer.query}" if referrer.query else "")
     return url_for("main.index")
+
+
+def about_number(value: int) -> str:
+    """An estimated count as the reader's locale writes it, to two significant digits
+    (73,412 -> "73,000"): the digits after those are the planner's guess."""
+    digits = len(str(abs(int(value))))
+    rounded = round(int(value), -max(0, digits - 2))
+    return format_decimal(rounded)

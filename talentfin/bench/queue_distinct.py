@@ -4,8 +4,10 @@ Each request is drawn afresh: a member of staff (the queue role of every product
 benchmark profile at its two largest partners, and park reviewers of two parks), a random
 filter (status, product, tier, amounts, claimed by me) and sort, and a page anywhere in
 the queue, deep pages included. The page is chosen from the exact length of that queue,
-counted outside the timing. No two requests repeat by design, so a per-process memo of
-rendered pages finds nothing to reuse and the figure is what users wait for.
+counted outside the timing, and asked for as the pager's "next" link asks for it: after
+the position of the previous page's last row (found outside the timing too). No two
+requests repeat by design, so a per-process memo of rendered pages would find nothing to
+reuse: the figure is what users wait for.
 """
 
 import random
@@ -23,7 +25,11 @@ from talentfin.extensions import db
 from talentfin.models import TALENT_TIERS
 from talentfin.models import Application
 from talentfin.models import User
-from talentfin.services.queues import SORTS
+from talentfin.services.queue_positions import SORTS
+from talentfin.services.queue_positions import encode_position
+from talentfin.services.queue_positions import order_terms
+from talentfin.services.queue_positions import sort_key
+from talentfin.services.queue_positions import sort_of
 from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import actionable_states
 from talentfin.services.queues import queue_conditions
@@ -60,23 +66,42 @@ def random_filter(role: str, rng: random.Random) -> QueueFilter:
                        sort=rng.choice(tuple(SORTS)))
 
 
-def queue_length(user: User, wanted: QueueFilter) -> int:
-    """How many applications the filter selects for the user (exact, outside the timing)."""
+def _selected(user: User, wanted: QueueFilter, *columns):
+    """The columns of the applications the filter selects for the user, with the binds."""
     conditions, statuses = queue_conditions(user, wanted)
-    query = select(func.count()).select_from(Application).where(*conditions)
+    query = select(*columns).select_from(Application).where(*conditions)
     if statuses is not None:
         query = query.where(state_pairs(statuses))
     params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
               "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
               "max_amount_fen": wanted.max_amount_fen}
+    return query, params
+
+
+def queue_length(user: User, wanted: QueueFilter) -> int:
+    """How many applications the filter selects for the user (exact, outside the timing)."""
+    query, params = _selected(user, wanted, func.count())
     return db.session.scalar(query, params)
 
 
-def query_string(wanted: QueueFilter, page: int) -> str:
+def position_of(user: User, wanted: QueueFilter, rank: int) -> str:
+    """The position of the rank-th row (from 0) of the sorted queue, as the pager gives it."""
+    sort = sort_of(wanted.sort)
+    key = sort_key(Application, sort)
+    query, params = _selected(user, wanted, Application.id, key)
+    row_id, value = db.session.execute(
+        query.order_by(*order_terms(key, Application.id, sort)).offset(rank).limit(1),
+        params).one()
+    return encode_position(sort, value, row_id)
+
+
+def query_string(wanted: QueueFilter, page: int, after: str = "") -> str:
     """The URL the queue's filter form and pager would produce."""
     # The text fields go by their own names (status, product, tier, sort).
     args = {name: value for name, value in asdict(wanted).items() if isinstance(value, str)}
     args["page"] = str(page)
+    if after:
+        args["after"] = after
     if wanted.min_amount_fen is not None:
         args["min_amount"] = str(wanted.min_amount_fen // 100)
     if wanted.max_amount_fen is not None:
@@ -99,7 +124,9 @@ def draw_requests(app: Flask, users: dict[str, User], count: int,
         pages = max(1, -(-length // page_size))
         # Half the requests on the first pages people mostly read, half anywhere.
         page = rng.randint(1, min(pages, 3)) if rng.random() < 0.5 else rng.randint(1, pages)
-        url = query_string(wanted, page)
+        after = position_of(users[email], wanted, (page - 1) * page_size - 1) if page > 1 \
+            else ""
+        url = query_string(wanted, page, after)
         if (email, url) not in seen:
             seen.add((email, url))
             drawn.append((email, url, length))

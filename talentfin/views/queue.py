@@ -21,7 +21,7 @@ from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
 from talentfin.policy import QUEUE
-from talentfin.services.queues import SORTS
+from talentfin.services.queue_positions import SORTS
 from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
@@ -76,6 +76,10 @@ def read_filter() -> QueueFilter:
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         # Bounded: a huge number would overflow the database's OFFSET.
         page=min(whole_number(args.get("page"), 10**9) or 1, MAX_PAGE),
+        # Positions from the pager's links (checked by the service: anything else is
+        # read as no position); at most one of them is used.
+        after=args.get("after", "")[:80],
+        before="" if args.get("after") else args.get("before", "")[:80],
     )
 
 
@@ -110,9 +114,12 @@ def _first_values(args: tuple) -> dict:
     return first
 
 
-def _page_url(args: tuple, page: int) -> str:
-    """The queue's URL with another page number, the other arguments kept."""
-    return url_for("queue.index", **{**_first_values(args), "page": page})
+def _page_url(args: tuple, page: int, **position: str) -> str:
+    """The queue's URL of another page (its number, and the position it starts after or
+    ends before), the other arguments kept."""
+    kept = {name: value for name, value in _first_values(args).items()
+            if name not in ("after", "before", "page")}
+    return url_for("queue.index", **kept, page=page, **position)
 
 
 def _content_values(values: dict, today) -> dict:
@@ -122,8 +129,12 @@ def _content_values(values: dict, today) -> dict:
 
     result, args = values["result"], values["args"]
     given = _first_values(args)
-    pager = {"previous_url": _page_url(args, result.page - 1),
-             "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
+    pager = {
+        "previous_url": _page_url(args, result.page - 1, before=result.previous_position)
+        if result.previous_position else _page_url(args, result.page - 1),
+        "next_url": _page_url(args, result.page + 1, after=result.next_position)
+        if result.next_position else "",
+    } if result.pages > 1 or result.page > 1 else {}
     own = tuple(p for p in products() if p.key in values["own_products"])
     return {**values, **pager, "waited": waited,
             "org_name": result.org_name(str(get_locale() or "zh")),
