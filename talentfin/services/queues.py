@@ -349,9 +349,10 @@ class _Reader:
         if self.connection.dialect.name != "postgresql":
             return None
         _header, _rows, counted = _statements(self.role, _shape(wanted), generation())
-        compiled = counted.compile(dialect=self.connection.dialect)
-        plan = self.connection.exec_driver_sql(
-            "EXPLAIN (FORMAT JSON) " + str(compiled),
-            compiled.construct_params(self.params)).scalar()
+        # The values bound into the statement, and IN lists rendered, as EXPLAIN needs.
+        compiled = counted.params(**self.params).compile(
+            dialect=self.connection.dialect, compile_kwargs={"render_postcompile": True})
+        plan = self.connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
+                                               compiled.params).scalar()
         rows = int(plan[0]["Plan"]["Plan Rows"])
         return rows if rows > COUNT_CAP else None
