@@ -1,8 +1,7 @@
 """The navigation bar's links, by what a role may do (never by the role's name).
 
-The core's links are here; a product's or the pool's pages add theirs with ``add``. The
-bar is rendered once per role, locale and script root (``templating.cached_include``), so
-an entry's test takes the role only.
+The core's links are here; a product's or the pool's pages add theirs with ``add``. An
+entry's test takes the role only.
 """
 
 from collections.abc import Callable

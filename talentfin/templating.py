@@ -1,26 +1,15 @@
 """Jinja filters and globals: money, rates, dates in the user's time zone, state labels."""
 
-import secrets
-from collections.abc import Callable
-from collections.abc import Hashable
 from urllib.parse import urlsplit
 
 from flask import Flask
-from flask import current_app
-from flask import has_request_context
-from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import format_datetime
+from flask_babel import format_decimal
 from flask_babel import get_locale
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
-from markupsafe import escape
 
-from talentfin.fragments import fragment_cache
 from talentfin.institutions import role_label
 from talentfin.labels import chain_break_label
 from talentfin.labels import chain_label
@@ -51,6 +40,7 @@ def register(app: Flask) -> None:
     filters["masked_id"] = mask_id_number
     filters["rate"] = format_rate_bp
     filters["dt"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    filters["about"] = about_number
     filters["d"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     # A product's own names: ``status|state(product)``, ``trigger|trigger(product)`` ...
     filters["state"] = lambda state, product: state_label(product, state)
@@ -67,7 +57,6 @@ def register(app: Flask) -> None:
     filters["parameter"] = parameter_label
     filters["chain"] = chain_label
     filters["chainbreak"] = chain_break_label
-    app.jinja_env.globals["cached_include"] = cached_include
     app.jinja_env.globals["nav_links"] = links
     app.jinja_env.globals["return_path"] = return_path
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
@@ -104,54 +93,9 @@ def return_path() -> str:
     return url_for("main.index")
 
 
-def cached_include(template: str, **values) -> Markup:
-    """A partial rendered once per (template, locale, script root, values) and process.
-
-    For the parts of every page that depend on nothing else (the navigation links of a
-    role, the asset tags): the partial must not read ``current_user``, ``request`` or
-    ``csrf_token()``, only the values passed and the locale.
-    """
-    if not has_request_context():
-        return Markup(render_template(template, **values))  # noqa: S704 (autoescaped)
-    key = ("include", template, str(get_locale() or ""), request.script_root,
-           tuple(sorted(values.items())))
-    return fragment_cache(current_app).get_or_render(
-        key, lambda: render_template(template, **values))
-
-
-# Stands for the CSRF token in a cached page. Markup (never escaped) with a "<": escaped
-# text (any value from a user or the database) can never contain it.
-CSRF_MARK = Markup(f"<csrf-token {secrets.token_hex(8)}>")  # noqa: S704 (constant)
-
-
-def chrome_values(unread: int) -> tuple:
-    """Everything base.html shows that depends on the request or the user.
-
-    base.html reads exactly these (tests/test_queue_cache.py holds it to that list): the
-    locale, the script root, the path (the language switch returns there), the user's
-    name and role, the unread count, and CSRF tokens (inserted per request, not cached).
-    """
-    signed_in = current_user.is_authenticated
-    return (str(get_locale() or ""), request.script_root, return_path(), signed_in,
-            current_user.name if signed_in else None, current_user.role if signed_in else None,
-            unread if signed_in else 0)
-
-
-def render_cached(template: str, key: Hashable, context: Callable[[], dict], *,
-                  unread: int) -> str:
-    """A whole page, rendered once per (template, ``key``, chrome_values()) and process.
-
-    ``key`` must hold every value the template's own blocks are rendered from (``context()``
-    supplies them when the page is rendered); the page's chrome is keyed by
-    chrome_values(), with the user's ``unread`` count read by the caller on this request.
-    The CSRF tokens are put in afresh on every request, and a page with flashed messages
-    (shown once) is never cached.
-    """
-    if "_flashes" in session:
-        return render_template(template, **context())
-    chrome = chrome_values(unread)
-    html = fragment_cache(current_app).get_or_render(
-        ("page", template, chrome, key),
-        lambda: render_template(template, **context(), csrf_token=lambda: CSRF_MARK,
-                                unread_notification_count=lambda: unread))
-    return html.replace(CSRF_MARK, escape(generate_csrf()))
+def about_number(value: int) -> str:
+    """An estimated count as the reader's locale writes it, to two significant digits
+    (73,412 -> "73,000"): the digits after those are the planner's guess."""
+    digits = len(str(abs(int(value))))
+    rounded = round(int(value), -max(0, digits - 2))
+    return format_decimal(rounded)

@@ -17,6 +17,8 @@ from talentfin.bench.engine_timing import measure_engine
 from talentfin.bench.http_load import measure_http
 from talentfin.bench.plan import Plan
 from talentfin.bench.profile import measured
+from talentfin.bench.queue_distinct import measure_queue_distinct
+from talentfin.bench.queue_distinct import queue_staff
 from talentfin.bench.queue_timing import measure_queue
 from talentfin.bench.report import machine
 from talentfin.bench.report import revision
@@ -47,17 +49,24 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
             cast = seed_cast()
         email = cast.queue_email(product)
         rng = random.Random(plan.seed)
-        queue, engine = {}, {}
+        queue, distinct, seeding, engine = {}, {}, {}, {}
         for size in plan.sizes:
             started = time.perf_counter()
             with app.app_context():
                 added = top_up(cast, size, rng)
-            say(f"{size:,} applications ({added:,} added in {time.perf_counter() - started:.1f} s)")
+            seconds = time.perf_counter() - started
+            seeding[str(size)] = {"added": added, "seconds": round(seconds, 1)}
+            say(f"{size:,} applications ({added:,} added in {seconds:.1f} s)")
             if "queue" not in plan.skip:
                 queue[str(size)] = measure_queue(app, email, STAFF_PASSWORD,
                                                  plan.queue_requests,
                                                  plans=size == plan.sizes[-1])
                 say(f"queue at {size:,}: p95 {queue[str(size)]['p95_ms']:.1f} ms")
+                distinct[str(size)] = measure_queue_distinct(
+                    app, queue_staff(cast), STAFF_PASSWORD, plan.queue_requests,
+                    random.Random(plan.seed + size))
+                say(f"queue_distinct at {size:,}: p50 {distinct[str(size)]['p50_ms']:.1f} ms, "
+                    f"p95 {distinct[str(size)]['p95_ms']:.1f} ms")
             if "engine" not in plan.skip:
                 # At every size: the audit chains must not slow firings as the book grows.
                 engine[str(size)] = measure_engine(app, cast, plan.engine_rounds,
@@ -67,6 +76,9 @@ def run(plan: Plan, scratch: Scratch, say: Callable[[str], None]) -> dict:
                     f"{engine[str(size)]['concurrent_firers']} firers")
         with app.app_context():
             results["rows"] = _row_counts()
+        results["seeding"] = seeding
+        if distinct:
+            results["queue_distinct"] = distinct
         if queue:
             results["queue"] = queue
             results["queue_plans"] = queue[str(plan.sizes[-1])].pop("plans")

@@ -1,11 +1,13 @@
 """Review queues: what waits for a reviewer, filtered, sorted and paginated in SQL.
 
 A page is read as plain rows (``QueueRow``: only the columns the page shows, in one
-joined query), so the view can render it from values alone and memoise the rendering
-on those values (see ``views/queue.py``).
+joined query). Pages follow one another by position (``queue_positions``): the pager's
+links carry the position of the page's last or first row, so a deep page costs what the
+first does. A page number without a position (a typed URL) is read with OFFSET.
 """
 
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -26,24 +28,16 @@ from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.services.notifications import UNREAD_COUNT
+from talentfin.services.queue_positions import beyond
+from talentfin.services.queue_positions import decode_position
+from talentfin.services.queue_positions import encode_position
+from talentfin.services.queue_positions import order_terms
+from talentfin.services.queue_positions import sort_key
+from talentfin.services.queue_positions import sort_of
 from talentfin.workflows.access import visibility_clause
 from talentfin.workflows.registry import generation
 from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import workflow_for
-
-# Each sort as (column, direction) pairs, applied to the table or to a subquery's columns.
-SORTS = {
-    "oldest": (("status_changed_at", "asc"), ("id", "asc")),
-    "newest": (("status_changed_at", "desc"), ("id", "desc")),
-    "amount_desc": (("requested_amount_fen", "desc"), ("id", "asc")),
-    "amount_asc": (("requested_amount_fen", "asc"), ("id", "asc")),
-}
-
-
-def _order(columns, sort: str) -> tuple:
-    """ORDER BY terms of a sort over ``columns`` (the model, or a subquery's ``.c``)."""
-    return tuple(getattr(getattr(columns, name), direction)()
-                 for name, direction in SORTS.get(sort, SORTS["oldest"]))
 
 
 def actionable_states(role: str, product: str) -> tuple[str, ...]:
@@ -71,7 +65,9 @@ class QueueFilter:
     max_amount_fen: int | None = None
     mine: bool = False
     sort: str = "oldest"
-    page: int = 1
+    page: int = 1  # the page's number as shown (with a position) or read (without)
+    after: str = ""  # a position: the page starts after it (the pager's "next")
+    before: str = ""  # a position: the page ends before it (the pager's "previous")
 
 
 class QueueRow(NamedTuple):
@@ -90,7 +86,9 @@ class QueueRow(NamedTuple):
 
 @dataclass
 class QueuePage:
-    """One page of a queue; ``total`` stops counting at COUNT_CAP (shown as "1000+")."""
+    """One page of a queue. ``total`` is exact up to COUNT_CAP; above it, the planner's
+    estimate where the database gives one (``estimated``: shown as "about N"), else
+    COUNT_CAP (``total_capped``: "more than N")."""
 
     items: list[QueueRow]
     total: int
@@ -99,6 +97,9 @@ class QueuePage:
     total_capped: bool = False
     org_names: tuple[str | None, str | None] = (None, None)  # the user's organisation, zh/en
     unread: int = 0  # the user's unread notifications, for the navigation bar
+    previous_position: str | None = None  # where the previous page ends (None: first page)
+    next_position: str | None = None  # where the next page starts (None: last page)
+    estimated: bool = False
 
     def org_name(self, locale: str) -> str:
         """The user's organisation in the reader's language (as Organisation.display_name)."""
@@ -142,10 +143,6 @@ def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
     return conditions, statuses
 
 
-_PAGE_COLUMNS = (Application.id, Application.status_changed_at,
-                 Application.requested_amount_fen)
-
-
 def _pair(product: str | None, status: str) -> list:
     """Conditions of one (product, status) pair of the queue."""
     if product is None:
@@ -168,29 +165,40 @@ def state_pairs(statuses: tuple) -> object:
     return groups[0] if len(groups) == 1 else or_(*groups)
 
 
-def _page_subquery(conditions: list, statuses: tuple | None, sort: str):
-    """One page of ids (with their sort keys), read from the queue indexes only.
+def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
+                   way: str) -> object:
+    """One page of ids with their sort key, read from the queue indexes.
 
-    For the waiting-time sorts each status is a separate index range already in order, so
-    each branch reads at most offset + limit index entries and the union is merged; the
-    cost does not grow with the length of the queue.
+    ``way`` is "offset" (a page number), "after" or "before" (a position), or "last"
+    (the last page). For the
+    waiting-time sorts each (product, status) is a separate index range already in order,
+    so each branch reads at most a page (or offset + page) of index entries and the union
+    is merged: the cost does not grow with the length of the queue.
     """
-    order = _order(Application, sort)
-    offset, limit = bindparam("offset"), bindparam("limit")
-    if statuses is None or sort not in ("oldest", "newest"):
-        query = select(*_PAGE_COLUMNS).where(*conditions)
+    sort = sort_of(sort_name)
+    backwards = way in ("before", "last")
+    key = sort_key(Application, sort)
+    columns = (Application.id, key.label("sort_key"))
+    bound = [beyond(key, Application.id, sort, backwards)] if way in ("after", "before") \
+        else []
+    order = order_terms(key, Application.id, sort, backwards)
+    if statuses is None or sort.column != "status_changed_at":
+        query = select(*columns).where(*conditions, *bound)
         if statuses is not None:
             query = query.where(state_pairs(statuses))
-        return query.order_by(*order).offset(offset).limit(limit).subquery("page")
-    branches = [
-        select(*_PAGE_COLUMNS)
-        .where(*conditions, *_pair(product, status))
-        .order_by(*order).limit(bindparam("branch_limit")).subquery()
-        for product, status in statuses
-    ]
-    merged = union_all(*(select(*b.c) for b in branches)).subquery()
-    return (select(*merged.c).order_by(*_order(merged.c, sort))
-            .offset(offset).limit(limit).subquery("page"))
+        query = query.order_by(*order)
+    else:
+        branches = [
+            select(*columns).where(*conditions, *_pair(product, status), *bound)
+            .order_by(*order).limit(bindparam("branch_limit")).subquery()
+            for product, status in statuses
+        ]
+        merged = union_all(*(select(*b.c) for b in branches)).subquery()
+        query = select(*merged.c).order_by(
+            *order_terms(merged.c.sort_key, merged.c.id, sort, backwards))
+    if way == "offset":
+        query = query.offset(bindparam("offset"))
+    return query.limit(bindparam("limit")).subquery("page")
 
 
 CLAIMER = aliased(User)
@@ -200,7 +208,17 @@ def _shape(wanted: QueueFilter) -> tuple:
     """What of a filter changes the SQL's text (values are bound parameters)."""
     return (wanted.status, bool(wanted.product), bool(wanted.tier),
             wanted.min_amount_fen is not None, wanted.max_amount_fen is not None,
-            wanted.mine, wanted.sort)
+            wanted.mine, wanted.sort, _way(wanted))
+
+
+def _way(wanted: QueueFilter) -> str:
+    """How the page is found: after a position, before one, or by its number."""
+    if wanted.before == LAST_PAGE:
+        return "last"
+    return "after" if wanted.after else "before" if wanted.before else "offset"
+
+
+LAST_PAGE = "last"  # not a position (those are base64 of "key|id"): read from the end
 
 
 @lru_cache(maxsize=512)
@@ -210,7 +228,7 @@ def _statements(role: str, shape: tuple, _generation: int):
     Reusing the statement objects spares SQLAlchemy rebuilding them and their cache keys
     on every request; the compiled SQL is then found in the engine's cache.
     """
-    status, product, tier, min_amount, max_amount, mine, sort = shape
+    status, product, tier, min_amount, max_amount, mine, sort, way = shape
     wanted = QueueFilter(status=status, product="?" if product else "",
                          tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
@@ -231,55 +249,110 @@ def _statements(role: str, shape: tuple, _generation: int):
         .scalar_subquery(),
         UNREAD_COUNT.scalar_subquery(),
     )
-    page = _page_subquery(conditions, statuses, sort)
+    page = _page_subquery(conditions, statuses, sort, way)
     rows = (
         select(Application.id, Application.reference, Application.product,
                func.coalesce(Application.firm_name, Enterprise.name),
                Application.talent_tier, Application.amount_fen, Application.status,
-               Application.status_changed_at, CLAIMER.name,
+               Application.status_changed_at, CLAIMER.name, page.c.sort_key,
                *header)
         # At most one page of rows, found by primary key, joined in the database.
         .select_from(page)
         .join(Application, Application.id == page.c.id)
         .join(Enterprise, Enterprise.id == Application.enterprise_id)
         .outerjoin(CLAIMER, CLAIMER.id == Application.claimed_by_id)
-        .order_by(*_order(page.c, sort))
+        .order_by(*order_terms(page.c.sort_key, page.c.id, sort_of(sort),
+                               way in ("before", "last")))
     )
-    return select(*header), rows
+    return select(*header), rows, counted
 
 
 def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     """The user's queue: visible applications matching the filter, one page of them.
 
     One statement reads the page asked for with the header (the capped count, the
-    organisation's names, the unread notifications); only when that page is empty (an
-    empty queue, or a page past the end) is the header read alone, to fall back to the
-    last page.
+    organisation's names, the unread notifications); a page one row longer than shown
+    tells whether another follows. A page after a position whose rows have all left falls
+    back to the last page; a page before a position with nothing before
+    it, to the first page; a numbered page past the end, to the last page.
     """
     if user.role == FOUNDER:  # founders have no queue; their visibility is not a bind
         return QueuePage([], 0, 1, 1)
-    header, rows = _statements(user.role, _shape(wanted), generation())
+    sort = sort_of(wanted.sort)
+    position = decode_position(sort, wanted.after or wanted.before)
+    if position is None:  # none given, or not a position of this sort
+        wanted = replace(wanted, after="", before="")
     params = {"user_id": user.id, "org_id": user.org_id, "product": wanted.product,
               "tier": wanted.tier, "min_amount_fen": wanted.min_amount_fen,
               "max_amount_fen": wanted.max_amount_fen, "cap": COUNT_CAP + 1}
-    # Core execution: plain rows, none of the ORM's result machinery.
-    connection = db.session.connection()
-
-    def read(page: int) -> list:
-        offset = (page - 1) * page_size
-        return connection.execute(rows, {**params, "offset": offset, "limit": page_size,
-                                         "branch_limit": offset + page_size}).all()
-
-    page = max(1, wanted.page)
-    found = read(page)
-    total, name, name_en, unread = (found[0][-4:] if found
-                                    else connection.execute(header, params).one())
+    if position is not None:
+        params.update(position_key=position[0], position_id=position[1])
+    reader = _Reader(user.role, params, page_size)
+    found = reader.read(wanted)
+    if not found and wanted.after:
+        wanted = replace(wanted, after="", before=LAST_PAGE, page=max(1, wanted.page - 1))
+        found = reader.read(wanted)
+    if not found and wanted.before:
+        wanted = replace(wanted, before="", page=1)
+        found = reader.read(wanted)
+    total, name, name_en, unread = found[0][-4:] if found else reader.header(wanted)
     capped = total > COUNT_CAP
-    pages = max(1, -(-min(total, COUNT_CAP) // page_size))
-    if capped:
-        pages = max(pages, page)  # "next" keeps working past the counted part
-    if page > pages:
-        page = pages
-        found = read(page) if total else []
-    items = [QueueRow(*row[:-4]) for row in found]
-    return QueuePage(items, min(total, COUNT_CAP), page, pages, capped, (name, name_en), unread)
+    if not found and wanted.page > 1 and not capped:
+        wanted = replace(wanted, page=max(1, -(-total // page_size)))
+        found = reader.read(wanted)
+    estimate = reader.estimate(wanted) if capped else None
+    more = len(found) > page_size
+    if wanted.before:
+        found = found[-page_size:]
+        first_page, last_page = not more, False
+    else:
+        found = found[:page_size]
+        first_page, last_page = not wanted.after and wanted.page <= 1, not more
+    page = 1 if first_page else max(2, wanted.page)
+    shown = estimate if estimate is not None else min(total, COUNT_CAP)
+    pages = max(1, -(-shown // page_size), page + (0 if last_page else 1))
+    if last_page:
+        pages = page
+    rows = [QueueRow(*row[:-5]) for row in found]
+    return QueuePage(
+        rows, shown, page, pages, capped and estimate is None, (name, name_en), unread,
+        previous_position=None if first_page or not found
+        else encode_position(sort, found[0][-5], rows[0].id),
+        next_position=None if last_page or not found
+        else encode_position(sort, found[-1][-5], rows[-1].id),
+        estimated=estimate is not None)
+
+
+class _Reader:
+    """Runs one user's queue statements (Core execution: plain rows, no ORM machinery)."""
+
+    def __init__(self, role: str, params: dict, page_size: int):
+        self.role, self.params, self.page_size = role, params, page_size
+        self.connection = db.session.connection()
+
+    def read(self, wanted: QueueFilter) -> list:
+        """The page's rows with the header, one more than shown, in the queue's order."""
+        _header, rows, _counted = _statements(self.role, _shape(wanted), generation())
+        offset = 0 if wanted.after or wanted.before else (max(1, wanted.page) - 1) * self.page_size
+        found = self.connection.execute(rows, {
+            **self.params, "offset": offset, "limit": self.page_size + 1,
+            "branch_limit": offset + self.page_size + 1}).all()
+        return found[::-1] if wanted.before else found
+
+    def header(self, wanted: QueueFilter) -> tuple:
+        """The header alone (for an empty page)."""
+        header, _rows, _counted = _statements(self.role, _shape(wanted), generation())
+        return tuple(self.connection.execute(header, self.params).one())
+
+    def estimate(self, wanted: QueueFilter) -> int | None:
+        """The planner's estimate of the queue's length (PostgreSQL), or None."""
+        if self.connection.dialect.name != "postgresql":
+            return None
+        _header, _rows, counted = _statements(self.role, _shape(wanted), generation())
+        # The values bound into the statement, and IN lists rendered, as EXPLAIN needs.
+        compiled = counted.params(**self.params).compile(
+            dialect=self.connection.dialect, compile_kwargs={"render_postcompile": True})
+        plan = self.connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
+                                               compiled.params).scalar()
+        rows = int(plan[0]["Plan"]["Plan Rows"])
+        return rows if rows > COUNT_CAP else None

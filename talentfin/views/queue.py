@@ -1,11 +1,8 @@
 """The reviewer's queue page.
 
-The page's content (header, filter form, table, pagination) is rendered from plain values
-read on every request and memoised under those values (``talentfin.fragments``): the key
-holds the rows as read now, so it changes whenever anything shown changes (a state, an
-amount, a company's name, who claimed a row), and also with the locale, the business date
-(working days waited), the filter and page, the organisation's name and the script root.
-The navigation bar with its CSRF tokens is rendered per request by base.html.
+Rendered on every request from the rows read on that request. A per-process memo of the
+rendered page was measured on distinct requests (``flask bench``, ``queue_distinct``) and
+removed: users rarely ask twice for the same page of the same rows (see the README).
 """
 
 from flask import Blueprint
@@ -19,25 +16,21 @@ from flask_login import current_user
 from talentfin.clock import business_date
 from talentfin.clock import business_today
 from talentfin.forms.base import amount_message
-from talentfin.fragments import fragment_cache
 from talentfin.institutions import may
 from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
 from talentfin.policy import QUEUE
-from talentfin.services.queues import SORTS
+from talentfin.services.queue_positions import SORTS
 from talentfin.services.queues import QueueFilter
-from talentfin.services.queues import QueuePage
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
-from talentfin.templating import render_cached
 from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
 from talentfin.workflows.access import READ_ALL
 from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
-from talentfin.workflows.registry import generation
 from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 
@@ -83,6 +76,10 @@ def read_filter() -> QueueFilter:
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         # Bounded: a huge number would overflow the database's OFFSET.
         page=min(whole_number(args.get("page"), 10**9) or 1, MAX_PAGE),
+        # Positions from the pager's links (checked by the service: anything else is
+        # read as no position); at most one of them is used.
+        after=args.get("after", "")[:80],
+        before="" if args.get("after") else args.get("before", "")[:80],
     )
 
 
@@ -92,9 +89,8 @@ def index():
     """Applications waiting for this reviewer, oldest first."""
     wanted = read_filter()
     result = queue_page(current_user, wanted, current_app.config["QUEUE_PAGE_SIZE"])
-    locale = str(get_locale() or "zh")
     values = {
-        "result": result, "wanted": wanted, "org_name": result.org_name(locale),
+        "result": result, "wanted": wanted,
         # The filter offers the products (and their states) on the user's route; those who
         # may read every application (the auditor) are offered all.
         "own_products": tuple(p.key for p in products()
@@ -105,11 +101,9 @@ def index():
         # keep the other arguments.
         "args": tuple(request.args.items(multi=True)),
     }
-    today = business_today()
-    key = ("queue", locale, request.script_root, today, generation(), _frozen(values))
-    return render_cached("queue/index.html", key, lambda: {
-        "content": fragment_cache(current_app).get_or_render(
-            key, lambda: _render_content(values, today))}, unread=result.unread)
+    return render_template("queue/index.html", **_content_values(values, business_today()),
+                           # Read with the page's rows, in the same statement.
+                           unread_notification_count=lambda: result.unread)
 
 
 def _first_values(args: tuple) -> dict:
@@ -120,33 +114,32 @@ def _first_values(args: tuple) -> dict:
     return first
 
 
-def _page_url(args: tuple, page: int) -> str:
-    """The queue's URL with another page number, the other arguments kept."""
-    return url_for("queue.index", **{**_first_values(args), "page": page})
+def _page_url(args: tuple, page: int, **position: str) -> str:
+    """The queue's URL of another page (its number, and the position it starts after or
+    ends before), the other arguments kept."""
+    kept = {name: value for name, value in _first_values(args).items()
+            if name not in ("after", "before", "page")}
+    return url_for("queue.index", **kept, page=page, **position)
 
 
-def _frozen(values: dict) -> tuple:
-    """The values as a hashable, comparable key (the page's rows included)."""
-    result: QueuePage = values["result"]
-    page = (tuple(result.items), result.total, result.page, result.pages, result.total_capped)
-    return (page, *(values[name] for name in sorted(values) if name != "result"))
-
-
-def _render_content(values: dict, today) -> str:
-    """The page's content from the given values only (what the cache key holds)."""
+def _content_values(values: dict, today) -> dict:
+    """What the page shows, from the page's rows and the filter."""
     def waited(item: QueueRow) -> int:
         return working_days_between(business_date(item.status_changed_at), today)
 
     result, args = values["result"], values["args"]
     given = _first_values(args)
-    pager = {"previous_url": _page_url(args, result.page - 1),
-             "next_url": _page_url(args, result.page + 1)} if result.pages > 1 else {}
+    pager = {
+        "previous_url": _page_url(args, result.page - 1, before=result.previous_position)
+        if result.previous_position else _page_url(args, result.page - 1),
+        "next_url": _page_url(args, result.page + 1, after=result.next_position)
+        if result.next_position else "",
+    } if result.pages > 1 or result.page > 1 else {}
     own = tuple(p for p in products() if p.key in values["own_products"])
-    return render_template("queue/_content.html", **values, **pager, waited=waited,
-                           states=all_states(own), tiers=TALENT_TIERS,
-                           products=[(p.key, str(p.label)) for p in own],
-                           state_label=state_label,
-                           min_amount=given.get("min_amount", ""),
-                           max_amount=given.get("max_amount", ""),
-                           min_amount_error=_amount_error(given.get("min_amount", "")),
-                           max_amount_error=_amount_error(given.get("max_amount", "")))
+    return {**values, **pager, "waited": waited,
+            "org_name": result.org_name(str(get_locale() or "zh")),
+            "states": all_states(own), "tiers": TALENT_TIERS,
+            "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,
+            "min_amount": given.get("min_amount", ""), "max_amount": given.get("max_amount", ""),
+            "min_amount_error": _amount_error(given.get("min_amount", "")),
+            "max_amount_error": _amount_error(given.get("max_amount", ""))}

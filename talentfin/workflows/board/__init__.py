@@ -6,6 +6,7 @@ financing reward, its annual reports, tier moves and the end of the listing.
 """
 
 from talentfin.i18n import _l
+from talentfin.workflows.board import bench
 from talentfin.workflows.board import demo
 from talentfin.workflows.board import firm
 from talentfin.workflows.board import keys
@@ -48,6 +49,7 @@ BOARD = Product(
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "propose_delistings": {"hour": 2, "minute": 5}},
     demo=demo,
+    bench=bench,
 )
 
 __all__ = ["BOARD", "BoardListing"]

@@ -7,6 +7,7 @@ registers both, the bond first.
 """
 
 from talentfin.i18n import _l
+from talentfin.workflows.bond import bench
 from talentfin.workflows.bond import demo
 from talentfin.workflows.bond import firm
 from talentfin.workflows.bond import issue_demo
@@ -66,6 +67,7 @@ BOND = Product(
     jobs={"expire_info_requests": {"hour": 1, "minute": 5}},
     extensions={OUTSTANDING: COMMITTED},
     demo=demo,
+    bench=bench,
 )
 
 __all__ = ["BOND", "BOND_ISSUE", "BondAllocation", "BondIssue"]

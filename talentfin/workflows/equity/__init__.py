@@ -6,6 +6,7 @@ money paid in, the portfolio's reports and the exit.
 """
 
 from talentfin.i18n import _l
+from talentfin.workflows.equity import bench
 from talentfin.workflows.equity import demo
 from talentfin.workflows.equity import firm
 from talentfin.workflows.equity import keys
@@ -45,6 +46,7 @@ EQUITY = Product(
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "close_publicity": {"hour": 1, "minute": 40}},
     demo=demo,
+    bench=bench,
 )
 
 __all__ = ["EQUITY", "EquityApplication"]

@@ -6,6 +6,7 @@ subsidy, and its claims; a loan-guarantee policy follows one talent loan.
 
 from talentfin.i18n import _l
 from talentfin.pool.offsets import EXTENSION as POOL_OFFSETS
+from talentfin.workflows.insurance import bench
 from talentfin.workflows.insurance import demo
 from talentfin.workflows.insurance import eligibility
 from talentfin.workflows.insurance import firm
@@ -49,6 +50,7 @@ INSURANCE = Product(
           "end_policies": {"hour": 1, "minute": 55}},
     extensions={POOL_OFFSETS: OFFSET},
     demo=demo,
+    bench=bench,
 )
 
 __all__ = ["INSURANCE", "InsuranceApplication"]

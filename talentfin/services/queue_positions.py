@@ -1,0 +1,89 @@
+"""Positions in a sorted queue, for keyset pagination of the queue page.
+
+A page ends at a position: the sort key and the id of its last (or first) row. The next
+page is read from the rows after that position, the previous one from the rows before it,
+so a deep page costs what the first does (no OFFSET that reads and drops every row in
+front of it) and rows that arrive or leave in between are neither repeated nor skipped.
+
+A sort is its key (the waiting time, or the amount asked for, a missing amount counting
+as 0) and the direction of the key and of the tie-breaking id.
+"""
+
+import base64
+import binascii
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import BigInteger
+from sqlalchemy import and_
+from sqlalchemy import bindparam
+from sqlalchemy import func
+from sqlalchemy import or_
+
+from talentfin.models import Application
+
+
+class Sort(NamedTuple):
+    """A queue order: its key column, and whether the key and the id run descending."""
+
+    column: str
+    key_descending: bool
+    id_descending: bool
+
+
+SORTS = {
+    "oldest": Sort("status_changed_at", False, False),
+    "newest": Sort("status_changed_at", True, True),
+    "amount_desc": Sort("requested_amount_fen", True, False),
+    "amount_asc": Sort("requested_amount_fen", False, False),
+}
+
+
+def sort_of(name: str) -> Sort:
+    """The sort of that name; the default (oldest first) for anything else."""
+    return SORTS.get(name, SORTS["oldest"])
+
+
+def sort_key(columns, sort: Sort):
+    """The key of a sort over ``columns`` (the model, or a subquery's ``.c``)."""
+    column = getattr(columns, sort.column)
+    return column if sort.column == "status_changed_at" else func.coalesce(column, 0)
+
+
+def order_terms(key, row_id, sort: Sort, backwards: bool = False) -> tuple:
+    """ORDER BY terms reading the sort forwards, or backwards (towards the first row)."""
+    key_down = sort.key_descending != backwards
+    id_down = sort.id_descending != backwards
+    return (key.desc() if key_down else key.asc(), row_id.desc() if id_down else row_id.asc())
+
+
+def beyond(key, row_id, sort: Sort, backwards: bool = False):
+    """Rows after the bound position (``position_key``, ``position_id``) in the reading
+    direction. The key's bound (<= or >=) alone gives the index a range to start from."""
+    key_down = sort.key_descending != backwards
+    id_down = sort.id_descending != backwards
+    key_type = Application.status_changed_at.type if sort.column == "status_changed_at" \
+        else BigInteger()
+    at_key = bindparam("position_key", type_=key_type)
+    at_id = bindparam("position_id")
+    return and_(key <= at_key if key_down else key >= at_key,
+                or_(key < at_key if key_down else key > at_key,
+                    and_(key == at_key, row_id < at_id if id_down else row_id > at_id)))
+
+
+def encode_position(sort: Sort, key, row_id: int) -> str:
+    """A position as an opaque string for the page's links."""
+    text = key.isoformat() if isinstance(key, datetime) else str(int(key or 0))
+    raw = f"{text}|{row_id}".encode("ascii")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode_position(sort: Sort, position: str) -> tuple[object, int] | None:
+    """The (key, id) a position names in that sort, or None for anything else."""
+    try:
+        raw = base64.urlsafe_b64decode(position + "=" * (-len(position) % 4)).decode("ascii")
+        text, _bar, row_id = raw.partition("|")
+        key = datetime.fromisoformat(text) if sort.column == "status_changed_at" else int(text)
+        return key, int(row_id)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
