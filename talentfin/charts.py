@@ -85,7 +85,7 @@ def grouped_columns(title: str, categories: Sequence[str],
         body.append(_text(left - 6, y + 4, value_label(scale * step // 4), anchor="end",
                           fill="#6c757d", size=10))
     if not categories:
-        body.append(_text(left + plot_width // 2, top + plot_height // 2, "—",
+        body.append(_text(left + plot_width // 2, top + plot_height // 2, empty,
                           anchor="middle", fill="#6c757d"))
     group = plot_width // max(1, len(categories))
     column = max(2, (group - 8) // max(1, len(series)))

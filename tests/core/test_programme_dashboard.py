@@ -195,6 +195,8 @@ def test_a_reversed_period_applies_neither_end_and_says_so(files, client, auth, 
     assert dashboard.count("The end comes before the start.") == 2
     bad = text(client.get("/programme/applications?figure=submitted&product=loan&to=2025-02-30"))
     assert "There is no such day in the calendar." in bad  # said on the drill-down too
+    client.post("/language", data={"lang": "zh"})  # in Chinese, with its own punctuation
+    assert "提交日期自：结束日期早于开始日期。此筛选条件未生效。" in text(client.get(url))
 
 
 def test_exports_hold_the_figures(files, client, auth, world):
@@ -272,6 +274,8 @@ def test_the_monthly_chart_is_an_svg_with_its_own_csp(files, client, auth, world
     body = text(response)
     assert body.startswith("<svg") and "<script" not in body
     assert ">2025-11<" in body and ">Talent loan<" in body and ">Talent board<" in body
+    empty = text(client.get("/programme/charts/months.svg?from=2030-01-01"))
+    assert ">No approvals in this period.<" in empty
 
 
 def test_every_product_names_its_partners_yes_and_no():
