@@ -11,6 +11,7 @@ from sqlalchemy import Integer
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -44,6 +45,14 @@ class Application(TimestampMixin, db.Model):
               "requested_amount_fen"),
         Index("ix_applications_park_queue", "park_id", "product", "status",
               "status_changed_at", "id", "submitted_at", "talent_tier", "requested_amount_fen"),
+        # The amount sorts' order (a missing amount counts as 0: the key of
+        # queue_positions.sort_key, written alike so the planners match it).
+        Index("ix_applications_partner_amount", "partner_org_id", "product", "status",
+              text("coalesce(requested_amount_fen, 0)"), "id", "partner_routed_at",
+              "talent_tier", "requested_amount_fen"),
+        Index("ix_applications_park_amount", "park_id", "product", "status",
+              text("coalesce(requested_amount_fen, 0)"), "id", "submitted_at",
+              "talent_tier", "requested_amount_fen"),
         # A kind of organisation the programme has one of (the pool) reads by product.
         Index("ix_applications_product_status", "product", "status", "status_changed_at"),
         # The outstanding caps sum a firm's applications of a product by state.

@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import func
+from sqlalchemy import literal_column
 from sqlalchemy import or_
 
 from talentfin.models import Application
@@ -47,7 +48,10 @@ def sort_of(name: str) -> Sort:
 def sort_key(columns, sort: Sort):
     """The key of a sort over ``columns`` (the model, or a subquery's ``.c``)."""
     column = getattr(columns, sort.column)
-    return column if sort.column == "status_changed_at" else func.coalesce(column, 0)
+    # The 0 written out, not bound: the amount indexes are on this very expression, and
+    # a planner matches an indexed expression only to the same text.
+    return column if sort.column == "status_changed_at" \
+        else func.coalesce(column, literal_column("0"))
 
 
 def order_terms(key, row_id, sort: Sort, backwards: bool = False) -> tuple:

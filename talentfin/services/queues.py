@@ -170,8 +170,9 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
     """One page of ids with their sort key, read from the queue indexes.
 
     ``way`` is "offset" (a page number), "after" or "before" (a position), or "last"
-    (the last page). For the
-    waiting-time sorts each (product, status) is a separate index range already in order,
+    (the last page). For every
+    sort each (product, status) is a separate index range already in order (the queue
+    indexes for the waiting time, the amount indexes for the amount),
     so each branch reads at most a page (or offset + page) of index entries and the union
     is merged: the cost does not grow with the length of the queue.
     """
@@ -182,7 +183,7 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
     bound = [beyond(key, Application.id, sort, backwards)] if way in ("after", "before") \
         else []
     order = order_terms(key, Application.id, sort, backwards)
-    if statuses is None or sort.column != "status_changed_at":
+    if statuses is None:
         query = select(*columns).where(*conditions, *bound)
         if statuses is not None:
             query = query.where(state_pairs(statuses))
