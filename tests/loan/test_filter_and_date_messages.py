@@ -23,6 +23,8 @@ def test_a_queue_filter_amount_that_is_not_one_is_named_not_ignored(client, auth
     assert "without an exponent" in page and "This filter is not applied." in page
     assert "This filter is not applied." not in text(client.get("/queue/?min_amount=10000"))
     assert client.get("/queue/?page=99999999999999999999").status_code == 200  # was a 500
+    client.post("/language", data={"lang": "zh"})  # one sentence after another, no space
+    assert "位小数。此筛选条件未生效。" in text(client.get("/queue/?min_amount=壹万"))
 
 
 def test_servicing_dates_say_the_format_and_refuse_the_future(client, auth, world):
