@@ -142,3 +142,22 @@ def api_decide(client, token: str, person: str, application_id: int, trigger: st
     return client.post(f"/api/v1/applications/{application_id}/transitions/{trigger}",
                        json=body, headers={"Authorization": f"Bearer {token}",
                                            "On-Behalf-Of": person, **headers})
+
+
+def queue_page_text(client, url: str) -> str:
+    """A queue page by a link as found in a page (``&amp;`` unescaped): its text; a 200."""
+    response = client.get(url.replace("&amp;", "&"))
+    assert response.status_code == 200
+    return text(response)
+
+
+def pager_link(page: str, label: str) -> str | None:
+    """The pager's link of that label ("Next", "Previous"), or None when it is not a link."""
+    found = re.search(rf'<li class="page-item ?"><a class="page-link" href="([^"]+)">{label}<',
+                      page)
+    return found.group(1) if found else None
+
+
+def page_references(page: str) -> list[str]:
+    """The references of the page's rows, in order."""
+    return re.findall(r'<td><a href="/applications/\d+">([^<]+)</a></td>', page)

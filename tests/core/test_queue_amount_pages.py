@@ -3,37 +3,22 @@ do along the queue indexes (issue 14): each (product, status) branch of the queu
 one page of index entries, not the whole queue sorted on every request.
 """
 
-import re
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.queues import actionable_states
 from tests import factories
+from tests.plans import sqlite_plan
 from tests.web import login
-from tests.web import text
+from tests.web import page_references
+from tests.web import pager_link
+from tests.web import queue_page_text
 
 # Amounts with ties and a missing amount (counted as 0), spread over the queue's states.
 AMOUNTS = [30_000_000, None, 10_000_000, 30_000_000, 0, 20_000_000, 30_000_000, 10_000_000]
-
-
-def _page(client, url: str) -> str:
-    response = client.get(url.replace("&amp;", "&"))
-    assert response.status_code == 200
-    return text(response)
-
-
-def _link(page: str, label: str) -> str | None:
-    found = re.search(rf'<li class="page-item ?"><a class="page-link" href="([^"]+)">{label}<',
-                      page)
-    return found.group(1) if found else None
-
-
-def _references(page: str) -> list[str]:
-    return re.findall(r'<td><a href="/applications/\d+">([^<]+)</a></td>', page)
 
 
 def _queue_with_amounts(world) -> list[Application]:
@@ -52,20 +37,20 @@ def test_amount_pages_follow_by_position_with_ties_broken_by_id(app, client, aut
     loans = _queue_with_amounts(world)
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 3)
     login(auth, world.officer1)
-    pages = [_page(client, f"/queue/?sort={sort}")]
-    while (after := _link(pages[-1], "Next")) is not None:
+    pages = [queue_page_text(client, f"/queue/?sort={sort}")]
+    while (after := pager_link(pages[-1], "Next")) is not None:
         assert "after=" in after
-        pages.append(_page(client, after))
+        pages.append(queue_page_text(client, after))
     down = sort == "amount_desc"
     in_order = sorted(zip(loans, AMOUNTS, strict=True),
                       key=lambda pair: (-(pair[1] or 0) if down else pair[1] or 0, pair[0].id))
-    assert [r for page in pages for r in _references(page)] == \
+    assert [r for page in pages for r in page_references(page)] == \
         [loan.reference for loan, _amount in in_order]
     back = [pages[-1]]
-    while (before := _link(back[-1], "Previous")) is not None:
+    while (before := pager_link(back[-1], "Previous")) is not None:
         assert "before=" in before
-        back.append(_page(client, before))
-    assert [_references(p) for p in back[::-1]] == [_references(p) for p in pages]
+        back.append(queue_page_text(client, before))
+    assert [page_references(p) for p in back[::-1]] == [page_references(p) for p in pages]
 
 
 @pytest.mark.parametrize("sort", ["amount_desc", "amount_asc"])
@@ -79,22 +64,8 @@ def test_an_amount_page_seeks_the_amount_index_per_branch(app, client, auth, wor
     _queue_with_amounts(world)
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 3)
     login(auth, world.officer1)
-    next_url = _link(_page(client, f"/queue/?sort={sort}"), "Next")
-    seen = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if "sort_key" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        _page(client, next_url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert seen, "no page was read"
-    statement, parameters = seen[0]
-    plan = [row[-1] for row in db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + statement, tuple(parameters))]
+    next_url = pager_link(queue_page_text(client, f"/queue/?sort={sort}"), "Next")
+    plan = sqlite_plan(lambda sql: "sort_key" in sql, lambda: queue_page_text(client, next_url))
     branches = len(actionable_states(world.officer1.role, "loan"))
     seeks = [step for step in plan if "ix_applications_partner_amount (partner_org_id=? "
              "AND product=? AND status=? AND <expr>" in step]

@@ -4,7 +4,6 @@
 A reader walks the pager's own links, forwards and back, as a browser would.
 """
 
-import re
 from datetime import datetime
 
 import pytest
@@ -17,7 +16,9 @@ from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import queue_page
 from tests import factories
 from tests.web import login
-from tests.web import text
+from tests.web import page_references
+from tests.web import pager_link
+from tests.web import queue_page_text
 
 SAME_MOMENT = datetime(2026, 3, 2, 9, 0)
 
@@ -28,22 +29,6 @@ def _loans(world, count: int, **values) -> list[Application]:
                        .values(**values))
     db.session.commit()
     return loans
-
-
-def _page(client, url: str) -> str:
-    response = client.get(url.replace("&amp;", "&"))
-    assert response.status_code == 200
-    return text(response)
-
-
-def _link(page: str, label: str) -> str | None:
-    found = re.search(rf'<li class="page-item ?"><a class="page-link" href="([^"]+)">{label}<',
-                      page)
-    return found.group(1) if found else None
-
-
-def _references(page: str) -> list[str]:
-    return re.findall(r'<td><a href="/applications/\d+">([^<]+)</a></td>', page)
 
 
 @pytest.mark.parametrize("sort, values", [
@@ -57,21 +42,21 @@ def test_pages_forwards_and_back_with_ties_show_every_row_once(app, client, auth
     loans = _loans(world, 5, **values)  # every sort key equal: the id breaks the ties
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
     login(auth, world.officer1)
-    pages = [_page(client, f"/queue/?sort={sort}")]
-    while (after := _link(pages[-1], "Next")) is not None:
+    pages = [queue_page_text(client, f"/queue/?sort={sort}")]
+    while (after := pager_link(pages[-1], "Next")) is not None:
         assert "after=" in after
-        pages.append(_page(client, after))
-    seen = [reference for page in pages for reference in _references(page)]
+        pages.append(queue_page_text(client, after))
+    seen = [reference for page in pages for reference in page_references(page)]
     in_order = [a.reference for a in sorted(loans, key=lambda a: a.id,
                                             reverse=sort == "newest")]
     assert seen == in_order
-    assert [len(_references(p)) for p in pages] == [2, 2, 1]
+    assert [len(page_references(p)) for p in pages] == [2, 2, 1]
     assert "Page 3 of 3" in pages[-1]
     back = [pages[-1]]
-    while (before := _link(back[-1], "Previous")) is not None:
+    while (before := pager_link(back[-1], "Previous")) is not None:
         assert "before=" in before
-        back.append(_page(client, before))
-    assert [_references(p) for p in back[::-1]] == [_references(p) for p in pages]
+        back.append(queue_page_text(client, before))
+    assert [page_references(p) for p in back[::-1]] == [page_references(p) for p in pages]
     assert "Page 1 of 3" in back[-1]
 
 
@@ -79,12 +64,12 @@ def test_a_row_leaving_between_pages_skips_nothing(app, client, auth, world, mon
     loans = _loans(world, 4, status_changed_at=SAME_MOMENT)
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
     login(auth, world.officer1)
-    first = _page(client, "/queue/")
+    first = queue_page_text(client, "/queue/")
     db.session.execute(update(Application).where(Application.id == loans[0].id)
                        .values(status="rejected"))
     db.session.commit()
-    second = _page(client, _link(first, "Next"))
-    assert _references(second) == [loans[2].reference, loans[3].reference]
+    second = queue_page_text(client, pager_link(first, "Next"))
+    assert page_references(second) == [loans[2].reference, loans[3].reference]
 
 
 def test_a_page_whose_rows_all_left_falls_back_to_the_one_before(app, client, auth, world,
@@ -92,25 +77,25 @@ def test_a_page_whose_rows_all_left_falls_back_to_the_one_before(app, client, au
     loans = _loans(world, 3, status_changed_at=SAME_MOMENT)
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
     login(auth, world.officer1)
-    next_url = _link(_page(client, "/queue/"), "Next")
+    next_url = pager_link(queue_page_text(client, "/queue/"), "Next")
     db.session.execute(update(Application).where(Application.id == loans[2].id)
                        .values(status="rejected"))
     db.session.commit()
-    shown = _page(client, next_url)
-    assert _references(shown) == [loans[0].reference, loans[1].reference]
+    shown = queue_page_text(client, next_url)
+    assert page_references(shown) == [loans[0].reference, loans[1].reference]
 
 
 def test_a_position_that_is_not_one_shows_the_first_page(client, auth, world):
     loan = factories.loan_in(world, "partner_review")
     login(auth, world.officer1)
     for junk in ("after=%%%", "before=bm90IGEgZGF0ZXwx", "after=" + "A" * 500):
-        assert loan.reference in _page(client, f"/queue/?{junk}&page=7")
+        assert loan.reference in queue_page_text(client, f"/queue/?{junk}&page=7")
 
 
 def test_a_short_queue_is_counted_exactly(client, auth, world):
     _loans(world, 3)
     login(auth, world.officer1)
-    page = _page(client, "/queue/")
+    page = queue_page_text(client, "/queue/")
     assert "3 applications" in page and "About" not in page
 
 
@@ -120,11 +105,11 @@ def test_a_long_queue_is_counted_about(app, client, auth, world, monkeypatch):
     monkeypatch.setattr(queues._Reader, "estimate", lambda self, wanted: 73_412)
     monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 1)
     login(auth, world.officer1)
-    page = _page(client, "/queue/")
+    page = queue_page_text(client, "/queue/")
     assert "About 73,000 applications" in page
     assert "Page 1</span>" in page and "Page 1 of" not in page
     client.post("/language", data={"lang": "zh"})
-    assert "约 73,000 件申请" in _page(client, "/queue/")
+    assert "约 73,000 件申请" in queue_page_text(client, "/queue/")
 
 
 def test_without_an_estimate_a_long_queue_is_more_than_the_cap(client, auth, world,
@@ -133,7 +118,7 @@ def test_without_an_estimate_a_long_queue_is_more_than_the_cap(client, auth, wor
     monkeypatch.setattr(queues, "COUNT_CAP", 2)
     monkeypatch.setattr(queues._Reader, "estimate", lambda self, wanted: None)
     login(auth, world.officer1)
-    assert "More than 2 applications" in _page(client, "/queue/")
+    assert "More than 2 applications" in queue_page_text(client, "/queue/")
 
 
 @pytest.mark.parametrize("role", ["officer1", "park_reviewer"])

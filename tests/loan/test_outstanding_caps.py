@@ -2,7 +2,6 @@
 firms, 50,000,000 per firm; each at its boundary, counting only committed loans."""
 
 import pytest
-from sqlalchemy import event
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -10,6 +9,7 @@ from talentfin.models import Application
 from talentfin.models import PolicyParameter
 from talentfin.workflows import engine
 from tests import factories
+from tests.plans import sqlite_plan
 
 LOAN = 100_000_000  # the factories' loans: 1,000,000 yuan each
 
@@ -73,20 +73,8 @@ def test_the_caps_read_the_persons_firms_not_every_committed_loan(world):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL plans from its statistics")
     waiting = factories.loan_in(world, "bank_approval")
-    seen = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        if "talent_profiles.id_number" in statement and "sum(" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        _approve(world, waiting)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert seen, "the caps were not summed"
-    statement, parameters = seen[0]
-    plan = " | ".join(row[-1] for row in db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN " + statement, tuple(parameters)))
+    plan = " | ".join(sqlite_plan(
+        lambda sql: "talent_profiles.id_number" in sql and "sum(" in sql,
+        lambda: _approve(world, waiting)))
     assert "ix_applications_product_status" not in plan, plan
     assert "ix_applications_enterprise_status (enterprise_id=? AND product=?" in plan, plan
