@@ -134,7 +134,12 @@ class Testing(Defaults):
 
 
 def from_environment(prefix: str = "TALENTFIN_") -> dict:
-    """Collect ``TALENTFIN_*`` variables; ``TALENTFIN_DATABASE_URL`` selects the database."""
+    """Collect ``TALENTFIN_*`` variables; ``TALENTFIN_DATABASE_URL`` selects the database.
+
+    A value takes the type of the setting's default (``TALENTFIN_WORKER_POLL_SECONDS=0.2``
+    is a float, ``..._MAX_...=5`` an int, ``true``/``false`` a bool); a value that does
+    not read as that type stops the start with the variable's name.
+    """
     values = {}
     for key, raw in os.environ.items():
         if not key.startswith(prefix):
@@ -142,14 +147,31 @@ def from_environment(prefix: str = "TALENTFIN_") -> dict:
         name = key[len(prefix):]
         if name == "DATABASE_URL":
             name = "SQLALCHEMY_DATABASE_URI"
-        values[name] = _coerce(raw)
+        try:
+            values[name] = _coerce(raw, getattr(Defaults, name, None))
+        except ValueError as error:
+            raise ValueError(f"{key}={raw!r}: {error}") from None
     return values
 
 
-def _coerce(raw: str):
-    lowered = raw.lower()
-    if lowered in {"true", "false"}:
-        return lowered == "true"
-    if raw.isdigit():
-        return int(raw)
+_BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+def _coerce(raw: str, default):
+    """``raw`` read as the type of ``default``; unknown settings by their look."""
+    lowered = raw.strip().lower()
+    if isinstance(default, bool) or (default is None and lowered in {"true", "false"}):
+        if lowered not in _BOOLEANS:
+            raise ValueError("expected true or false")
+        return _BOOLEANS[lowered]
+    if isinstance(default, int) or (default is None and raw.isdigit()):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError("expected a number") from None
     return raw

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from talentfin import config
 from talentfin import create_app
 
 
@@ -44,3 +45,24 @@ def test_without_production_a_missing_key_is_generated_into_the_instance_folder(
     kept = Path(app.instance_path) / "secret_key"
     assert len(app.config["SECRET_KEY"]) == 64 and app.config["SECRET_KEY"] == \
         kept.read_text().strip()
+
+
+def test_environment_values_take_the_type_of_the_setting(monkeypatch):
+    monkeypatch.setenv("TALENTFIN_WORKER_POLL_SECONDS", "0.2")
+    monkeypatch.setenv("TALENTFIN_OUTBOX_LEASE_SECONDS", "7")
+    monkeypatch.setenv("TALENTFIN_SESSION_COOKIE_SECURE", "false")
+    monkeypatch.setenv("TALENTFIN_DATABASE_URL", "sqlite:////tmp/x.sqlite3")
+    values = config.from_environment()
+    assert values["WORKER_POLL_SECONDS"] == 0.2
+    assert values["OUTBOX_LEASE_SECONDS"] == 7
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["SQLALCHEMY_DATABASE_URI"] == "sqlite:////tmp/x.sqlite3"
+
+
+@pytest.mark.parametrize("name, raw", [
+    ("WORKER_POLL_SECONDS", "soon"), ("OUTBOX_LEASE_SECONDS", "2.5"),
+    ("SESSION_COOKIE_SECURE", "maybe")])
+def test_an_environment_value_of_the_wrong_type_names_the_variable(monkeypatch, name, raw):
+    monkeypatch.setenv(f"TALENTFIN_{name}", raw)
+    with pytest.raises(ValueError, match=f"TALENTFIN_{name}="):
+        config.from_environment()
