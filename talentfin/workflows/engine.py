@@ -80,6 +80,8 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
                       today or business_today(), via)
     try:
         _preload(application)
+        for lock in transition.locks:
+            lock(ctx)
         with cached():
             refusal = _first_guard_refusal(ctx)
             if refusal:

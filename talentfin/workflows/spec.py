@@ -37,6 +37,11 @@ class Transition:
     label: object = None  # the button's text (a lazy translated string)
     guards: tuple[Check, ...] = ()
     effects: tuple[Effect, ...] = ()
+    # Taken in a firing before its guards run (not when a page only checks them): the row
+    # locks a guard's figure depends on, so that the figure the guard checks is the one that
+    # commits (the outstanding caps: of two approvals for one person's firms, the second
+    # waits for the first and counts it).
+    locks: tuple[Effect, ...] = ()
     form: str | None = None
     dossier: str | None = None
     decides: bool = False

@@ -2,6 +2,7 @@
 firms, 50,000,000 per firm; each at its boundary, counting only committed loans."""
 
 import pytest
+from sqlalchemy import event
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -78,3 +79,32 @@ def test_the_caps_read_the_persons_firms_not_every_committed_loan(world):
         lambda: _approve(world, waiting)))
     assert "ix_applications_product_status" not in plan, plan
     assert "ix_applications_enterprise_status (enterprise_id=? AND product=?" in plan, plan
+
+
+def _statements_of(app, action) -> list[str]:
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split())[:60])
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_an_approval_counts_the_caps_once_behind_their_locks(app, world):
+    waiting = factories.loan_in(world, "bank_approval")
+    db.session.commit()
+    loan = db.session.get(Application, waiting.id)
+    # A page only asking whether approving is possible takes no lock.
+    checked = _statements_of(app, lambda: engine.check(loan, "bank_approve", world.approver1))
+    assert not [s for s in checked if s.startswith("UPDATE")]
+    fired = _statements_of(app, lambda: _approve(world, waiting))
+    sums = [n for n, s in enumerate(fired) if "sum(CASE" in s]
+    locks = [n for n, s in enumerate(fired)
+             if s.startswith(("UPDATE talent_profiles", "UPDATE enterprises"))]
+    assert len(sums) == 1 and len(locks) == 2 and max(locks) < sums[0], fired
+    assert db.session.get(Application, waiting.id).status == "approved"

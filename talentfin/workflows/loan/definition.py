@@ -83,7 +83,8 @@ TRANSITIONS = (
     T("bank_approve", ("bank_approval",), "approved", (APPROVER,), _l("Approve loan"),
       guards=(terms.not_self_approval, terms.terms_within_rules,
               partner.bank_takes_applications),
-      effects=(terms.hold_approved_within_caps, effects.record_approval), form="decision",
+      # The terms' guard counts the caps behind their locks: what it checks commits.
+      locks=(terms.lock_caps,), effects=(effects.record_approval,), form="decision",
       dossier="bank_decision", decides=True, style="success", outcome=APPROVE),
     T("bank_reject", ("bank_approval", "partner_review"), "rejected", (APPROVER,),
       _l("Reject loan"), guards=(common.comment_given, terms.not_self_approval),

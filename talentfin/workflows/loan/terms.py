@@ -106,32 +106,41 @@ def outstanding_problem(application: Application, amount_fen: int, on: date) -> 
     return None
 
 
-def hold_caps(application: Application, amount_fen: int, on: date) -> None:
-    """Check the caps again behind locks, in the firing that commits the money (an effect):
-    the talent's profiles (every firm the person founded) and then the firm are locked by
-    a no-op UPDATE (row locks on PostgreSQL, the write lock on SQLite), so of two approvals
-    at the same moment for one person's firms, of any products counted together, the second
-    waits for the first and counts it. Refused when the caps no longer hold."""
+# Built once: no-op UPDATEs that take the caps' locks (row locks on PostgreSQL, the write
+# lock on SQLite).
+_LOCK_TALENT = (update(TalentProfile).where(TalentProfile.id_number == bindparam("id_number"))
+                .values(id_number=TalentProfile.id_number)
+                .execution_options(synchronize_session=False))
+_LOCK_FIRM = (update(Enterprise).where(Enterprise.id == bindparam("enterprise_id"))
+              .values(id=Enterprise.id).execution_options(synchronize_session=False))
+
+
+def _lock_caps(application: Application) -> None:
+    """Lock the talent's profiles (every firm the person founded) and then the firm, so
+    that of two firings at the same moment that commit money against one person's caps, of
+    any products counted together, the second waits for the first and counts it."""
     talent = application.enterprise.talent
-    # No autoflush: the sum leaves this application out, so its pending move need not reach
-    # the database yet; flushing it here would make the firing UPDATE it twice.
+    # No autoflush: the sum that follows leaves this application out, so its pending move
+    # need not reach the database yet; flushing it here would make the firing UPDATE it twice.
     with db.session.no_autoflush:
         if talent is not None:
-            db.session.execute(update(TalentProfile)
-                               .where(TalentProfile.id_number == talent.id_number)
-                               .values(id_number=TalentProfile.id_number)
-                               .execution_options(synchronize_session=False))
-        db.session.execute(update(Enterprise).where(Enterprise.id == application.enterprise_id)
-                           .values(id=Enterprise.id)
-                           .execution_options(synchronize_session=False))
+            db.session.execute(_LOCK_TALENT, {"id_number": talent.id_number})
+        db.session.execute(_LOCK_FIRM, {"enterprise_id": application.enterprise_id})
+
+
+def lock_caps(ctx: FireContext) -> None:
+    """Lock (a transition's ``locks``): the caps the guards then check behind the locks."""
+    _lock_caps(ctx.application)
+
+
+def hold_caps(application: Application, amount_fen: int, on: date) -> None:
+    """Check the caps behind their locks, in the firing that commits the money (an effect
+    of a transition whose guards do not check them). Refused when they do not hold."""
+    _lock_caps(application)
+    with db.session.no_autoflush:
         problem = outstanding_problem(application, amount_fen, on)
     if problem is not None:
         raise Refused(problem)
-
-
-def hold_approved_within_caps(ctx: FireContext) -> None:
-    """Effect: the recommended amount still within the caps, behind their locks."""
-    hold_caps(ctx.application, ctx.application.recommended_amount_fen or 0, ctx.today)
 
 
 def within_caps(ctx: FireContext) -> str | None:
