@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from sqlalchemy import and_
 from sqlalchemy import bindparam
+from sqlalchemy import false
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
@@ -23,6 +24,7 @@ from sqlalchemy.orm import aliased
 
 from talentfin.extensions import db
 from talentfin.institutions import FOUNDER
+from talentfin.institutions import may
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
@@ -34,8 +36,10 @@ from talentfin.services.queue_positions import encode_position
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
+from talentfin.workflows.access import READ_ALL
 from talentfin.workflows.access import visibility_clause
 from talentfin.workflows.registry import generation
+from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 from talentfin.workflows.registry import workflow_for
 
@@ -120,18 +124,44 @@ class _BoundUser(NamedTuple):
     enterprise_id: object = None
 
 
+def visible_states(role: str) -> tuple[tuple[str, str], ...]:
+    """(product, state) pairs of everything the role may see: its products' states (every
+    product's for a role that reads all), each one index range."""
+    return _visible_states(role, generation())
+
+
+@lru_cache(maxsize=64)
+def _visible_states(role: str, _generation: int) -> tuple[tuple[str, str], ...]:
+    shown = products() if may(role, READ_ALL) else products_with_role(role)
+    return tuple((p.key, state) for p in shown for state in p.workflow.state_names)
+
+
 def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
     """The WHERE conditions, and the (product, status) pairs to search one by one (None:
-    any status; a None product: any product)."""
+    any status of any product).
+
+    Every choice of states is spelled out as (product, state) pairs, "all" and a state
+    several products share included: each pair is one range of the queue indexes, already
+    in the queue's order, so no page sorts the whole of what a user may see. A chosen
+    product keeps its own pairs (its key is part of the statement, not a bound value: a
+    bound product beside each pair's literal one would leave the database scanning every
+    other product's range for rows that cannot match).
+    """
     conditions = [visibility_clause(user)]
-    statuses = None
-    if wanted.status and wanted.status != "all":
-        statuses = ((None, wanted.status),)
-    elif not wanted.status and queue_states(user.role):
-        statuses = queue_states(user.role)
-    # Roles that act on nothing (the auditor) see everything visible by default.
-    if wanted.product:
-        conditions.append(Application.product == bindparam("product"))
+    if wanted.status == "all":
+        statuses = visible_states(user.role)
+    elif wanted.status:
+        statuses = tuple(pair for pair in visible_states(user.role)
+                         if pair[1] == wanted.status) or ((None, wanted.status),)
+    else:
+        # Roles that act on nothing (the auditor) see everything visible by default.
+        statuses = queue_states(user.role) or visible_states(user.role)
+    if wanted.product and statuses and statuses[0][0] is None:  # a state of no product
+        conditions.append(Application.product == literal(wanted.product))
+    elif wanted.product:
+        statuses = tuple(pair for pair in statuses if pair[0] == wanted.product)
+        if not statuses:  # not a product this user sees, or it has no such state
+            conditions.append(false())
     if wanted.tier:
         conditions.append(Application.talent_tier == bindparam("tier"))
     if wanted.min_amount_fen is not None:
@@ -140,7 +170,7 @@ def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
         conditions.append(Application.requested_amount_fen <= bindparam("max_amount_fen"))
     if wanted.mine:
         conditions.append(Application.claimed_by_id == bindparam("user_id"))
-    return conditions, statuses
+    return conditions, statuses or None
 
 
 def _pair(product: str | None, status: str) -> list:
@@ -207,7 +237,7 @@ CLAIMER = aliased(User)
 
 def _shape(wanted: QueueFilter) -> tuple:
     """What of a filter changes the SQL's text (values are bound parameters)."""
-    return (wanted.status, bool(wanted.product), bool(wanted.tier),
+    return (wanted.status, wanted.product, bool(wanted.tier),
             wanted.min_amount_fen is not None, wanted.max_amount_fen is not None,
             wanted.mine, wanted.sort, _way(wanted))
 
@@ -230,7 +260,7 @@ def _statements(role: str, shape: tuple, _generation: int):
     on every request; the compiled SQL is then found in the engine's cache.
     """
     status, product, tier, min_amount, max_amount, mine, sort, way = shape
-    wanted = QueueFilter(status=status, product="?" if product else "",
+    wanted = QueueFilter(status=status, product=product,
                          tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
     conditions, statuses = queue_conditions(_BoundUser(role), wanted)
