@@ -53,6 +53,10 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_park_amount", "park_id", "product", "status",
               text("coalesce(requested_amount_fen, 0)"), "id", "submitted_at",
               "talent_tier", "requested_amount_fen"),
+        # "Only items I claimed": the few a person holds, wherever they stand in the queue.
+        Index("ix_applications_claimed", "claimed_by_id", "status_changed_at",
+              sqlite_where=text("claimed_by_id IS NOT NULL"),
+              postgresql_where=text("claimed_by_id IS NOT NULL")),
         # A kind of organisation the programme has one of (the pool) reads by product.
         Index("ix_applications_product_status", "product", "status", "status_changed_at"),
         # The outstanding caps sum a firm's applications of a product by state.

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import or_
 from sqlalchemy import select
+from sqlalchemy import true
 from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 
@@ -173,6 +174,20 @@ def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
     return conditions, statuses or None
 
 
+def _where(conditions: list, statuses: tuple | None, mine: bool) -> list:
+    """The WHERE terms of a page or count: the conditions and the (product, status) pairs.
+
+    "Only items I claimed" reads the claims index: a person holds a few hundred items at
+    most, while the queue's ranges hold up to a hundred thousand to filter one by one. The
+    other terms are then asked as one ``IS TRUE``, which no index can serve, so that SQLite
+    (which plans without statistics) does not prefer the queue index's range to the claims.
+    """
+    terms = [*conditions, *([state_pairs(statuses)] if statuses is not None else [])]
+    if not mine:
+        return terms
+    return [Application.claimed_by_id == bindparam("user_id"), and_(*terms).is_(true())]
+
+
 def _pair(product: str | None, status: str) -> list:
     """Conditions of one (product, status) pair of the queue."""
     if product is None:
@@ -196,7 +211,7 @@ def state_pairs(statuses: tuple) -> object:
 
 
 def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
-                   way: str) -> object:
+                   way: str, mine: bool = False) -> object:
     """One page of ids with their sort key, read from the queue indexes.
 
     ``way`` is "offset" (a page number), "after" or "before" (a position), or "last"
@@ -204,7 +219,8 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
     sort each (product, status) is a separate index range already in order (the queue
     indexes for the waiting time, the amount indexes for the amount),
     so each branch reads at most a page (or offset + page) of index entries and the union
-    is merged: the cost does not grow with the length of the queue.
+    is merged: the cost does not grow with the length of the queue. Only the items a user
+    holds (``mine``) are read by the claims index and sorted: they are few.
     """
     sort = sort_of(sort_name)
     backwards = way in ("before", "last")
@@ -213,11 +229,10 @@ def _page_subquery(conditions: list, statuses: tuple | None, sort_name: str,
     bound = [beyond(key, Application.id, sort, backwards)] if way in ("after", "before") \
         else []
     order = order_terms(key, Application.id, sort, backwards)
-    if statuses is None:
-        query = select(*columns).where(*conditions, *bound)
-        if statuses is not None:
-            query = query.where(state_pairs(statuses))
-        query = query.order_by(*order)
+    if statuses is None or mine:
+        # In one read: everything a role may see, or the few items a person holds.
+        query = select(*columns).where(*_where(conditions, statuses, mine), *bound) \
+            .order_by(*order)
     else:
         branches = [
             select(*columns).where(*conditions, *_pair(product, status), *bound)
@@ -264,10 +279,8 @@ def _statements(role: str, shape: tuple, _generation: int):
                          tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
     conditions, statuses = queue_conditions(_BoundUser(role), wanted)
-    counted = select(Application.id).where(*conditions)
-    if statuses is not None:
-        # Literal values, not an expanding list: no per-execution rewriting of the SQL.
-        counted = counted.where(state_pairs(statuses))
+    # The pairs as literal values, not an expanding list: no per-execution rewriting.
+    counted = select(Application.id).where(*_where(conditions, statuses, mine))
     # Uncorrelated scalar subqueries, computed once per statement: the capped count, the
     # header's organisation names and the navigation bar's unread count come with the
     # page's rows, in one round trip.
@@ -280,7 +293,7 @@ def _statements(role: str, shape: tuple, _generation: int):
         .scalar_subquery(),
         UNREAD_COUNT.scalar_subquery(),
     )
-    page = _page_subquery(conditions, statuses, sort, way)
+    page = _page_subquery(conditions, statuses, sort, way, mine)
     rows = (
         select(Application.id, Application.reference, Application.product,
                func.coalesce(Application.firm_name, Enterprise.name),

@@ -79,3 +79,33 @@ def test_a_product_the_user_does_not_see_shows_nothing(client, auth, world, book
     for product in sorted(others):
         page = queue_page_text(client, f"/queue/?status=all&product={product}")
         assert page_references(page) == []
+
+
+@pytest.mark.parametrize("url", ["/queue/?mine=1", "/queue/?status=all&sort=amount_desc&mine=1"])
+def test_only_my_items_are_read_by_the_claims_index(app, client, auth, world, book, url):
+    # Claimed items are a person's few; the queue's ranges may hold 100,000 to filter.
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL plans from its statistics")
+    login(auth, world.officer1)
+    plan = _page_plan(client, url)
+    assert [step for step in plan if "ix_applications_claimed (claimed_by_id=?)" in step], plan
+    assert not [step for step in plan if "_queue (" in step or "_amount (" in step], plan
+
+
+def test_only_my_items_shows_what_i_claimed_and_still_see(app, client, auth, world, book):
+    mine = [loan for loan in book if loan.status in ("partner_review", "rejected")][:3]
+    others = [loan for loan in book if loan.status == "bank_approval"][:1]
+    for loan in mine:
+        loan.claimed_by_id, loan.claimed_at = world.officer1.id, loan.status_changed_at
+    for loan in others:
+        loan.claimed_by_id, loan.claimed_at = world.approver1.id, loan.status_changed_at
+    db.session.commit()
+    login(auth, world.officer1)
+    shown = page_references(queue_page_text(client, "/queue/?status=all&mine=1"))
+    assert shown == [loan.reference for loan in sorted(
+        mine, key=lambda loan: (loan.status_changed_at, loan.id))]
+    waiting = page_references(queue_page_text(client, "/queue/?mine=1"))
+    acted_on = actionable_states(world.officer1.role, "loan")
+    assert "rejected" not in acted_on
+    assert waiting == [loan.reference for loan in sorted(
+        mine, key=lambda loan: (loan.status_changed_at, loan.id)) if loan.status in acted_on]
