@@ -325,8 +325,17 @@ def _statements(role: str, shape: tuple, dialect: str, _generation: int):
     wanted = QueueFilter(tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
     conditions = [visibility_clause(_BoundUser(role)), *_filters(wanted)]
-    counted = select(Application.id).where(*_where(conditions, _Pairs(dialect, "counted"),
-                                                   mine))
+    pairs = _Pairs(dialect, "counted")
+    if dialect == "postgresql" and not mine:
+        # Pair by pair, each range read up to the cap (a semi-join on the array could read
+        # the organisation's whole range to find a rare state's rows).
+        each = select(Application.id).where(
+            *conditions, Application.product == pairs.product,
+            Application.status == pairs.status,
+        ).limit(bindparam("cap")).lateral("each_pair")
+        counted = select(each.c.id).select_from(pairs.table).join(each, true())
+    else:
+        counted = select(Application.id).where(*_where(conditions, pairs, mine))
     # Uncorrelated scalar subqueries, computed once per statement: the capped count, the
     # header's organisation names and the navigation bar's unread count come with the
     # page's rows, in one round trip.
