@@ -41,6 +41,7 @@ def clean_file_name(name: str, extension: str, fallback: str = "document") -> st
 
 
 MAX_ROW_ID = 2**31 - 1  # the largest id a 32-bit INTEGER column holds
+MAX_BIGINT = 2**63 - 1  # the largest amount a BIGINT column holds
 
 
 def whole_number(raw: str | None, maximum: int = MAX_ROW_ID) -> int | None:

@@ -22,6 +22,8 @@ from sqlalchemy import literal_column
 from sqlalchemy import or_
 
 from talentfin.models import Application
+from talentfin.text import MAX_BIGINT
+from talentfin.text import whole_number
 
 
 class Sort(NamedTuple):
@@ -83,11 +85,22 @@ def encode_position(sort: Sort, key, row_id: int) -> str:
 
 
 def decode_position(sort: Sort, position: str) -> tuple[object, int] | None:
-    """The (key, id) a position names in that sort, or None for anything else."""
+    """The (key, id) a position names in that sort, or None for anything else (a forged
+    position with a number too large for the database's integers included)."""
     try:
         raw = base64.urlsafe_b64decode(position + "=" * (-len(position) % 4)).decode("ascii")
-        text, _bar, row_id = raw.partition("|")
-        key = datetime.fromisoformat(text) if sort.column == "status_changed_at" else int(text)
-        return key, int(row_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
+    text, _bar, raw_id = raw.partition("|")
+    row_id = whole_number(raw_id)
+    if row_id is None:
+        return None
+    if sort.column != "status_changed_at":
+        key = whole_number(text, MAX_BIGINT)
+        return None if key is None else (key, row_id)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    # The column holds naive UTC times: an offset would not compare on PostgreSQL.
+    return (moment, row_id) if moment.tzinfo is None else None

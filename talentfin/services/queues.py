@@ -403,11 +403,14 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     more = len(found) > page_size
     if wanted.before:
         found = found[-page_size:]
-        first_page, last_page = not more, False
+        # Read from the end (the rows after a page had all left): nothing follows it.
+        first_page, last_page = not more, wanted.before == LAST_PAGE
     else:
         found = found[:page_size]
         first_page, last_page = not wanted.after and wanted.page <= 1, not more
     page = 1 if first_page else max(2, wanted.page)
+    if last_page and not first_page and not capped:
+        page = max(2, -(-total // page_size))  # the last page's number, from the count
     shown = estimate if estimate is not None else min(total, COUNT_CAP)
     pages = max(1, -(-shown // page_size), page + (0 if last_page else 1))
     if last_page:

@@ -4,6 +4,7 @@
 A reader walks the pager's own links, forwards and back, as a browser would.
 """
 
+import base64
 from datetime import datetime
 
 import pytest
@@ -83,13 +84,43 @@ def test_a_page_whose_rows_all_left_falls_back_to_the_one_before(app, client, au
     db.session.commit()
     shown = queue_page_text(client, next_url)
     assert page_references(shown) == [loans[0].reference, loans[1].reference]
+    # Nothing follows: no pager, not "of 2" with a Next that shows this page again.
+    assert "Page 1 of" not in shown and pager_link(shown, "Next") is None
 
 
-def test_a_position_that_is_not_one_shows_the_first_page(client, auth, world):
+def test_a_deep_page_whose_rows_all_left_shows_the_last_page_as_last(app, client, auth, world,
+                                                                     monkeypatch):
+    loans = _loans(world, 7, status_changed_at=SAME_MOMENT)
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 3)
+    login(auth, world.officer1)
+    second = queue_page_text(client, pager_link(queue_page_text(client, "/queue/"), "Next"))
+    next_url = pager_link(second, "Next")
+    db.session.execute(update(Application).where(Application.id == loans[6].id)
+                       .values(status="rejected"))
+    db.session.commit()
+    shown = queue_page_text(client, next_url)
+    assert page_references(shown) == [loan.reference for loan in loans[3:6]]
+    assert "Page 2 of 2" in shown and pager_link(shown, "Next") is None
+    assert page_references(queue_page_text(client, pager_link(shown, "Previous"))) == \
+        [loan.reference for loan in loans[:3]]
+
+
+def _position(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("junk", [
+    "after=%%%", "before=bm90IGEgZGF0ZXwx", "after=" + "A" * 500,
+    # Numbers no database integer holds (they gave a 500), an offset time, a sign.
+    "sort=amount_desc&after=" + _position("99999999999999999999999|1"),
+    "after=" + _position("2026-10-01T09:00:00|99999999999999999999"),
+    "after=" + _position("2026-10-01T09:00:00+08:00|5"),
+    "sort=amount_asc&before=" + _position("-5|3"),
+])
+def test_a_position_that_is_not_one_shows_the_first_page(client, auth, world, junk):
     loan = factories.loan_in(world, "partner_review")
     login(auth, world.officer1)
-    for junk in ("after=%%%", "before=bm90IGEgZGF0ZXwx", "after=" + "A" * 500):
-        assert loan.reference in queue_page_text(client, f"/queue/?{junk}&page=7")
+    assert loan.reference in queue_page_text(client, f"/queue/?{junk}&page=7")
 
 
 def test_a_short_queue_is_counted_exactly(client, auth, world):
