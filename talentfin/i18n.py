@@ -42,6 +42,18 @@ def either(items) -> str:
     return gettext(", or ").join(items)
 
 
+def enumeration(items) -> str:
+    """Items named in running text: "a、b" in Chinese, "a, b" in English."""
+    locale = get_locale()
+    return ("、" if locale is not None and locale.language == "zh" else ", ").join(items)
+
+
+def sentence_gap() -> str:
+    """Between two sentences: nothing after "。" in Chinese, a space in English."""
+    locale = get_locale()
+    return "" if locale is not None and locale.language == "zh" else " "
+
+
 def list_separator() -> str:
     """Between the clauses of a list in running text: "；" in Chinese, "; " in English."""
     locale = get_locale()

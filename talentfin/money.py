@@ -19,6 +19,9 @@ MAX_AMOUNT_CHARS = 24
 # most two decimals; no exponent, no spaces inside, no 'Infinity' or 'NaN'.
 AMOUNT_SHAPE = re.compile(r"[+-]?(?:\d+(?:\.\d{0,2})?|\.\d{1,2})")
 EXPONENT = re.compile(r"\d[eE][+-]?\d|^[+-]?[eE]\d")
+# Thousands separators only where they belong ("1,234,567.89"; ASCII or full-width
+# commas): "1,00,0" is a slip of the finger, not 1,000.
+GROUPED = re.compile(r"[+-]?\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?")
 
 
 class MoneyError(ValueError):
@@ -41,14 +44,15 @@ def parse_yuan(text: str | Decimal | int) -> int:
     """
     if isinstance(text, Decimal):
         return _decimal_to_fen(text, str(text))
-    raw = str(text).strip().replace(",", "").replace("，", "")
+    typed = str(text).strip()
+    raw = typed.replace(",", "").replace("，", "")
     if EXPONENT.search(raw[:MAX_AMOUNT_CHARS + 1]):
         raise ExponentNotation(raw[:MAX_AMOUNT_CHARS])
     if len(raw) > MAX_AMOUNT_CHARS:
         if raw.lstrip("+-").split(".")[0].isascii() and raw.lstrip("+-").split(".")[0].isdigit():
             raise AmountTooLarge(raw[:MAX_AMOUNT_CHARS])
         raise MoneyError(raw[:MAX_AMOUNT_CHARS])
-    if not AMOUNT_SHAPE.fullmatch(raw):
+    if not AMOUNT_SHAPE.fullmatch(raw) or (raw != typed and not GROUPED.fullmatch(typed)):
         raise MoneyError(raw)
     return _decimal_to_fen(Decimal(raw), raw)
 

@@ -10,6 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import format_decimal
 from flask_babel import get_locale
 
+from talentfin.i18n import sentence_gap
 from talentfin.institutions import role_label
 from talentfin.labels import chain_break_label
 from talentfin.labels import chain_label
@@ -59,6 +60,7 @@ def register(app: Flask) -> None:
     filters["chainbreak"] = chain_break_label
     app.jinja_env.globals["nav_links"] = links
     app.jinja_env.globals["return_path"] = return_path
+    app.jinja_env.globals["sentence_gap"] = sentence_gap
     # One file-size formatter for pages, dossiers and upload messages ("446 B", "1.2 MB").
     filters["filesize"] = readable_size
     # The NPL ratio as every page shows it (whole basis points, half up): for dossiers

@@ -39,6 +39,7 @@ from talentfin.views.application_page import actions_for
 from talentfin.views.application_page import page_context
 from talentfin.workflows import access
 from talentfin.workflows import engine
+from talentfin.workflows.labels import state_label
 from talentfin.workflows.labels import trigger_label
 from talentfin.workflows.registry import product_for
 from talentfin.workflows.registry import products
@@ -114,6 +115,7 @@ def fire(application_id: int, trigger: str):
     try:
         # Who and when first: someone who may not act gets 403/409, never form errors.
         engine.authorize(application, transition, current_user)
+        _check_seen_state(application)
         if transition.decides and (asked := confirmation_needed()) is not None:
             return asked  # a decision: the second factor proved again after 15 minutes
         if not form.validate_on_submit():
@@ -133,6 +135,22 @@ def fire(application_id: int, trigger: str):
         return _refused_page(application, trigger, form, 422)
     flash(_("Done: %(action)s.", action=trigger_label(application.product, trigger)), "success")
     return redirect(url_for("applications.detail", application_id=application.id))
+
+
+def _check_seen_state(application: Application) -> None:
+    """Conflict when the form came from a page that showed another state (a stale tab: the
+    same action may be allowed in both states, and the user decided on what they saw)."""
+    seen = request.form.get("seen_state")
+    if seen is None or seen == application.status:
+        return
+    now = state_label(application.product, application.status)
+    if seen not in product_for(application.product).workflow.state_names:
+        raise engine.Conflict(_("The application is now “%(now)s”. Reload it and decide on "
+                                "what it shows now.", now=now))
+    raise engine.Conflict(_(
+        "Your page showed this application as “%(seen)s”; it is now “%(now)s”. Reload it "
+        "and decide on what it shows now.",
+        seen=state_label(application.product, seen), now=now))
 
 
 @bp.post("/<int:application_id>/identity")

@@ -16,6 +16,7 @@ from flask_login import login_required
 
 from talentfin import navigation
 from talentfin import policy
+from talentfin.forms.audit import SignOffForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.institutions import may
@@ -38,10 +39,15 @@ navigation.add(navigation.Entry(
 @permitted("read", AuditSignOff)
 def index():
     """The chains' state now and the sign-offs so far."""
+    return _page(SignOffForm())
+
+
+def _page(form: SignOffForm, status: int = 200):
     return render_template("audit/index.html", breaks=verify_all(),
                            stale=signoffs.broken_sign_offs(), history=signoffs.history(),
                            checkpoint=checkpoints.latest(), unsealed=checkpoints.unsealed(),
-                           can_sign=policy.allowed(current_user, "sign", AuditSignOff))
+                           can_sign=policy.allowed(current_user, "sign", AuditSignOff),
+                           form=form), status
 
 
 @bp.post("/sign-off")
@@ -49,8 +55,11 @@ def index():
 def sign_off():
     """An auditor attests the chains as verified now."""
     require("sign", AuditSignOff)
+    form = SignOffForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)  # the note as typed, with what to change
     try:
-        signoffs.sign_off(current_user, request.form.get("note", ""))
+        signoffs.sign_off(current_user, form.note.data)
     except signoffs.SignOffError as exc:
         flash(str(exc), "danger")
     else:

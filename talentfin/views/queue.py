@@ -16,6 +16,7 @@ from flask_login import current_user
 from talentfin.clock import business_date
 from talentfin.clock import business_today
 from talentfin.forms.base import amount_message
+from talentfin.i18n import _
 from talentfin.institutions import may
 from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
@@ -30,6 +31,7 @@ from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
 from talentfin.workflows.access import READ_ALL
 from talentfin.workflows.labels import all_states
+from talentfin.workflows.labels import state_choices
 from talentfin.workflows.labels import state_label
 from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
@@ -37,17 +39,16 @@ from talentfin.workflows.registry import products_with_role
 bp = Blueprint("queue", __name__, url_prefix="/queue")
 
 
-def _amount(args: dict, name: str) -> int | None:
-    raw = args.get(name, "").strip()
-    if not raw:
-        return None
+MAX_PAGE = 10_000
+
+
+def _amount(text: str) -> int | None:
+    """An amount typed into the filter, in fen, or None when empty or not an amount."""
     try:
-        return parse_yuan(raw)
+        fen = parse_yuan(text.strip()) if text.strip() else None
     except MoneyError:
         return None
-
-
-MAX_PAGE = 10_000
+    return fen if fen is None or fen >= 0 else None
 
 
 def _amount_error(text: str) -> str | None:
@@ -55,10 +56,19 @@ def _amount_error(text: str) -> str | None:
     if not text.strip():
         return None
     try:
-        parse_yuan(text.strip())
+        fen = parse_yuan(text.strip())
     except MoneyError as exc:
         return amount_message(exc)
-    return None
+    return _("An amount cannot be negative.") if fen < 0 else None
+
+
+def _amounts(args: dict) -> tuple[int | None, int | None, str | None]:
+    """The minimum and maximum amounts to filter by, and why neither is used when the
+    minimum is above the maximum (shown under the maximum)."""
+    low, high = _amount(args.get("min_amount", "")), _amount(args.get("max_amount", ""))
+    if low is not None and high is not None and low > high:
+        return None, None, _("The maximum is below the minimum: neither amount is applied.")
+    return low, high, None
 
 
 def read_filter() -> QueueFilter:
@@ -70,8 +80,8 @@ def read_filter() -> QueueFilter:
         status=status if status in ("all", "") or status in all_states() else "",
         product=product if product in {p.key for p in products()} else "",
         tier=args.get("tier", "") if args.get("tier", "") in TALENT_TIERS else "",
-        min_amount_fen=_amount(args, "min_amount"),
-        max_amount_fen=_amount(args, "max_amount"),
+        min_amount_fen=_amounts(args)[0],
+        max_amount_fen=_amounts(args)[1],
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         # Bounded: a huge number would overflow the database's OFFSET.
@@ -138,8 +148,9 @@ def _content_values(values: dict, today) -> dict:
     own = tuple(p for p in products() if p.key in values["own_products"])
     return {**values, **pager, "waited": waited,
             "org_name": result.org_name(str(get_locale() or "zh")),
-            "states": all_states(own), "tiers": TALENT_TIERS,
+            "states": state_choices(own), "tiers": TALENT_TIERS,
             "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,
             "min_amount": given.get("min_amount", ""), "max_amount": given.get("max_amount", ""),
             "min_amount_error": _amount_error(given.get("min_amount", "")),
-            "max_amount_error": _amount_error(given.get("max_amount", ""))}
+            "max_amount_error": _amount_error(given.get("max_amount", "")),
+            "amount_range_error": _amounts(given)[2]}

@@ -4,6 +4,8 @@ Each product names its own (the definition's ``State.label``, ``Transition.label
 documents and fields); these look them up. An unknown key reads as itself.
 """
 
+from talentfin.i18n import _
+from talentfin.i18n import enumeration
 from talentfin.workflows.registry import product_for
 from talentfin.workflows.registry import products
 from talentfin.workflows.spec import Product
@@ -48,6 +50,17 @@ def document_label(product: str | None, kind: str | None) -> str:
     found = _product(product)
     document = found.document(kind) if found else None
     return str(document.label) if document else (kind or "")
+
+
+def state_choices(among: tuple) -> dict[str, str]:
+    """The states of the products ``among`` for a filter's list: a name two different
+    states share ("Repaying": a loan's and a bond allocation's) names its products."""
+    names = all_states(among)
+    labels = list(names.values())
+    return {key: label if labels.count(label) < 2 else _(
+        "%(state)s (%(products)s)", state=label,
+        products=enumeration(str(p.label) for p in among if p.workflow.state(key)))
+        for key, label in names.items()}
 
 
 def all_states(among: tuple | None = None) -> dict[str, str]:

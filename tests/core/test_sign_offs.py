@@ -1,5 +1,6 @@
 """Auditors verify and sign off; a signed head that changes later is reported."""
 
+import pytest
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -7,6 +8,7 @@ from sqlalchemy import update
 from talentfin.models import AuditSignOff
 from talentfin.models import Checkpoint
 from talentfin.models import TransitionLog
+from talentfin.services import checkpoints
 from tests import factories
 from tests.web import login
 from tests.web import text
@@ -60,3 +62,36 @@ def test_the_audit_page_names_an_altered_row_in_the_readers_language(client, aut
     assert f"row {row.id} " in page
     assert client.post("/audit/sign-off", data={"note": "x"}).status_code == 302
     assert db.session.scalar(select(AuditSignOff)) is None  # nothing signed over a break
+
+
+@pytest.mark.parametrize("note, message", [
+    ("", "Say what you reviewed."), ("   ", "Say what you reviewed."),
+    ("x" * 1001, "At most 1000 characters."), ("\x00\x1b\u202e", "Say what you reviewed."),
+])
+def test_a_sign_off_without_a_usable_note_is_refused_keeping_nothing(client, auth, world, db,
+                                                                      note, message):
+    login(auth, world.auditor)
+    response = client.post("/audit/sign-off", data={"note": note})
+    assert response.status_code == 422 and message in text(response)
+    assert db.session.scalar(select(func.count(AuditSignOff.id))) == 0
+
+
+def test_a_note_keeps_its_words_without_control_characters(client, auth, world, db):
+    login(auth, world.auditor)
+    assert client.post("/audit/sign-off",
+                       data={"note": "复核\x00第 11 月\u202e"}).status_code == 302
+    assert db.session.scalar(select(AuditSignOff.note)) == "复核第 11 月"
+
+
+def test_the_checkpoint_line_counts_heads_and_joins_its_sentences_as_the_reader_writes(
+        client, auth, world, db):
+    factories.loan_in(world, "partner_review")  # one application's chain moved
+    db.session.commit()
+    checkpoints.seal()
+    db.session.commit()
+    login(auth, world.auditor)
+    page = text(client.get("/audit/"))
+    assert "sealing 1 chain head. Log rows not sealed" in page
+    client.post("/language", data={"lang": "zh"})
+    page = text(client.get("/audit/"))
+    assert "封存了 1 条链的链头。尚未被检查点封存" in page

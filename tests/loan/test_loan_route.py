@@ -291,3 +291,30 @@ def test_an_internal_note_is_read_in_its_institution_and_by_the_auditor(client, 
     assert "“good”" not in page and "“ok”" in page
     switch_to(auth, world.auditor)
     assert "“good”" in text(_detail(client, application.id))
+
+
+def test_a_form_from_a_stale_tab_is_not_fired_on_a_state_its_page_did_not_show(
+        client, auth, world):
+    application = factories.loan_in(world, "partner_review")
+    login(auth, world.officer1)
+    assert 'name="seen_state" value="partner_review"' in client.get(
+        f"/applications/{application.id}").get_data(as_text=True)
+    # Another tab recommends: the loan now awaits the approver.
+    fire(client, application.id, "recommend", amount="900,000", rate="3.65",
+         term_months="24", security="guarantee", comment="建议授信。")
+    assert fresh(application.id).status == "bank_approval"
+    # The first tab still shows the bank's review and asks the founder for documents.
+    response = client.post(f"/applications/{application.id}/fire/bank_request_info", data={
+        "bank_request_info-documents": ["business_plan"],
+        "bank_request_info-comment": "请补充商业计划书。", "seen_state": "partner_review"})
+    assert response.status_code == 409
+    assert ("Your page showed this application as “Bank review”; it is now “Awaiting bank "
+            "approval”.") in text(response)
+    assert fresh(application.id).status == "bank_approval"
+    assert _last_log(application.id).trigger == "recommend"
+    # The page as it is now carries the state it shows, and the request goes through.
+    response = client.post(f"/applications/{application.id}/fire/bank_request_info", data={
+        "bank_request_info-documents": ["business_plan"],
+        "bank_request_info-comment": "请补充商业计划书。", "seen_state": "bank_approval"})
+    assert response.status_code == 302
+    assert fresh(application.id).status == "bank_info_requested"
