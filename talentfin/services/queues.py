@@ -26,6 +26,8 @@ from sqlalchemy import true
 from sqlalchemy import tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter
 
 from talentfin.extensions import db
 from talentfin.institutions import FOUNDER
@@ -425,6 +427,22 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
         estimated=estimate is not None)
 
 
+@lru_cache(maxsize=256)
+def _estimate_sql(role: str, shape: tuple, pairs: tuple, dialect, _generation: int):
+    """The EXPLAIN of the queue's count with the pairs written out (the planner estimates
+    literal values from its statistics, not a bound array) and the other values bound, as
+    SQL text with its parameters' defaults: built and compiled once per choice, not on
+    every request (3 ms for a park reviewer's 107 pairs)."""
+    _header, _rows, conditions = _statements(role, shape, dialect.name, _generation)
+    counted = select(Application.id).where(*conditions, state_pairs(pairs))
+    # The request's values are given at execution: compiled here with placeholders (None).
+    unset = {element.key: None for element in visitors.iterate(counted)
+             if isinstance(element, BindParameter) and element.required}
+    compiled = counted.params(**unset).compile(
+        dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return "EXPLAIN (FORMAT JSON) " + str(compiled), dict(compiled.params)
+
+
 class _Reader:
     """Runs one user's queue statements (Core execution: plain rows, no ORM machinery)."""
 
@@ -454,14 +472,10 @@ class _Reader:
         """The planner's estimate of the queue's length (PostgreSQL), or None."""
         if self.connection.dialect.name != "postgresql":
             return None
-        _header, _rows, conditions = _statements(self.role, _shape(wanted), self.dialect,
-                                                 generation())
-        # The pairs written out (the planner estimates literal values from its statistics,
-        # not a bound array), the other values bound in, as EXPLAIN needs them.
-        counted = select(Application.id).where(*conditions, state_pairs(self.pairs))
-        compiled = counted.params(**self.params).compile(
-            dialect=self.connection.dialect, compile_kwargs={"render_postcompile": True})
-        plan = self.connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + str(compiled),
-                                               compiled.params).scalar()
+        sql, defaults = _estimate_sql(self.role, _shape(wanted), self.pairs,
+                                      self.connection.dialect, generation())
+        values = {**defaults, **{name: value for name, value in self.params.items()
+                                 if name in defaults}}
+        plan = self.connection.exec_driver_sql(sql, values).scalar()
         rows = int(plan[0]["Plan"]["Plan Rows"])
         return rows if rows > COUNT_CAP else None

@@ -2,13 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import Integer
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import or_
 from sqlalchemy import select
-from sqlalchemy import union
 from sqlalchemy import update
 
 from talentfin.extensions import db
@@ -46,12 +44,12 @@ def _outstanding():
     if key not in _statements:
         counted = [(p.key, p.extensions[OUTSTANDING]) for p in registry.products()
                    if OUTSTANDING in p.extensions]
-        # The person's firms: one IN list (not an OR), so that both databases use the
-        # enterprise index.
-        firms = Application.enterprise_id.in_(union(
-            select(TalentProfile.enterprise_id)
-            .where(TalentProfile.id_number == bindparam("id_number")),
-            select(bindparam("enterprise_id", type_=Integer))))
+        # The person's firms as a list of values (read first, ``_firms``): inside each
+        # product's branch below, both databases then read the enterprise index by (firm,
+        # product, status). As a subquery, PostgreSQL could not pull it out of the OR and
+        # filtered every committed loan of the programme by it instead: 385 ms a loan
+        # approval at 1,000,000 applications.
+        firms = Application.enterprise_id.in_(bindparam("firms", expanding=True))
         # The firms' list inside each product's branch: each branch is then one range of
         # (enterprise, product, status). With it outside, SQLite (no statistics: the app
         # runs no ANALYZE) read every committed loan of the programme by (product, status)
@@ -75,11 +73,23 @@ def rate_cap_bp(on: date | None = None) -> int:
     return int_parameter("lpr_1y_bp", on) + int_parameter("rate_cap_spread_bp", on)
 
 
-def _totals(enterprise: Enterprise, leaving_out: int | None) -> tuple[int, int]:
+_FIRMS = select(TalentProfile.enterprise_id).where(
+    TalentProfile.id_number == bindparam("id_number"))
+
+
+def _firms(enterprise: Enterprise) -> list[int]:
+    """The firm and every other firm the same person (by ID number) founded."""
     talent = enterprise.talent
+    found = {enterprise.id}
+    if talent is not None:
+        found.update(db.session.scalars(_FIRMS, {"id_number": talent.id_number}))
+    return sorted(found)
+
+
+def _totals(enterprise: Enterprise, leaving_out: int | None) -> tuple[int, int]:
     firm_total, talent_total = db.session.execute(_outstanding(), {
         "enterprise_id": enterprise.id, "application_id": leaving_out or 0,
-        "id_number": talent.id_number if talent is not None else None,
+        "firms": _firms(enterprise),
     }).one()
     return firm_total, talent_total
 
