@@ -24,6 +24,7 @@ from talentfin.services.queues import QueueFilter
 from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_conditions
 from talentfin.services.queues import state_pairs
+from talentfin.text import whole_number
 
 KEYSET_SORTS = ("oldest", "newest")
 
@@ -35,13 +36,18 @@ def encode_cursor(row: QueueRow) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
-    """The position a cursor names; ValueError for anything that is not one."""
+    """The position a cursor names; ValueError for anything that is not one (a forged
+    cursor with an id no database integer holds, or a time with an offset, included)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        moment, _bar, row_id = raw.partition("|")
-        return datetime.fromisoformat(moment), int(row_id)
+        text, _bar, raw_id = raw.partition("|")
+        moment = datetime.fromisoformat(text)
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise ValueError("not a cursor of this queue") from exc
+    row_id = whole_number(raw_id)
+    if row_id is None or moment.tzinfo is not None:
+        raise ValueError("not a cursor of this queue")
+    return moment, row_id
 
 
 def queue_after(user: User, wanted: QueueFilter, after: tuple[datetime, int] | None,

@@ -115,7 +115,10 @@ def fire(application_id: int, trigger: str):
     try:
         # Who and when first: someone who may not act gets 403/409, never form errors.
         engine.authorize(application, transition, current_user)
-        _check_seen_state(application)
+        if (stale := _stale_page(application)) is not None:
+            # The page again as it is now, with what was typed kept for the new decision.
+            flash(stale, "danger")
+            return _refused_page(application, trigger, form, 409)
         if transition.decides and (asked := confirmation_needed()) is not None:
             return asked  # a decision: the second factor proved again after 15 minutes
         if not form.validate_on_submit():
@@ -137,20 +140,19 @@ def fire(application_id: int, trigger: str):
     return redirect(url_for("applications.detail", application_id=application.id))
 
 
-def _check_seen_state(application: Application) -> None:
-    """Conflict when the form came from a page that showed another state (a stale tab: the
-    same action may be allowed in both states, and the user decided on what they saw)."""
+def _stale_page(application: Application) -> str | None:
+    """Why the form came from a page that showed another state (a stale tab: the same
+    action may be allowed in both states, and the user decided on what they saw), or None."""
     seen = request.form.get("seen_state")
-    if seen is None or seen == application.status:
-        return
+    if not seen or seen == application.status:
+        return None
     now = state_label(application.product, application.status)
     if seen not in product_for(application.product).workflow.state_names:
-        raise engine.Conflict(_("The application is now “%(now)s”. Reload it and decide on "
-                                "what it shows now.", now=now))
-    raise engine.Conflict(_(
-        "Your page showed this application as “%(seen)s”; it is now “%(now)s”. Reload it "
-        "and decide on what it shows now.",
-        seen=state_label(application.product, seen), now=now))
+        return _("The application is now “%(now)s”. Reload it and decide on what it shows "
+                 "now.", now=now)
+    return _("Your page showed this application as “%(seen)s”; it is now “%(now)s”. Reload "
+             "it and decide on what it shows now.",
+             seen=state_label(application.product, seen), now=now)
 
 
 @bp.post("/<int:application_id>/identity")

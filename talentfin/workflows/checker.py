@@ -54,7 +54,7 @@ def _transition_defects(workflow: Workflow, t, known_forms) -> list[str]:
     for role in t.roles:
         if role != SYSTEM and role not in ROLES:
             found.append(f"{where} names unknown role {role!r}")
-    for function in (*t.guards, *t.effects):
+    for function in (*t.locks, *t.guards, *t.effects):
         if not callable(function):
             found.append(f"{where} names {function!r}, which is not a function")
     if t.form and known_forms is not None and t.form not in known_forms:

@@ -2,6 +2,7 @@
 reading an application for a person of the client's organisation, problem details, the
 OpenAPI document."""
 
+import base64
 import re
 import threading
 from datetime import timedelta
@@ -234,6 +235,11 @@ def test_bad_queue_arguments_are_refused_with_the_fields_named(client, world, ba
     refresh()
     bad_cursor = _queue(client, token, world.officer1.email, after="not-a-cursor")
     assert bad_cursor.status_code == 400 and bad_cursor.get_json()["detail"]
+    # Forged cursors: an id no database integer holds (it gave a 500), a time with an offset.
+    for forged in ("2026-01-01T00:00:00|" + "9" * 30, "2026-01-01T00:00:00+08:00|5"):
+        refresh()
+        cursor = base64.urlsafe_b64encode(forged.encode()).decode().rstrip("=")
+        assert _queue(client, token, world.officer1.email, after=cursor).status_code == 400
     unknown = _queue(client, token, world.officer1.email, status="sleeping", product="lottery")
     assert unknown.status_code == 422
     assert set(unknown.get_json()["errors"]["query"]) == {"status", "product"}

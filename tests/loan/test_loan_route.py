@@ -310,6 +310,9 @@ def test_a_form_from_a_stale_tab_is_not_fired_on_a_state_its_page_did_not_show(
     assert response.status_code == 409
     assert ("Your page showed this application as “Bank review”; it is now “Awaiting bank "
             "approval”.") in text(response)
+    # The page as it is now, with the typed comment kept for a decision on what it shows.
+    assert "请补充商业计划书。" in text(response)
+    assert 'name="seen_state" value="bank_approval"' in response.get_data(as_text=True)
     assert fresh(application.id).status == "bank_approval"
     assert _last_log(application.id).trigger == "recommend"
     # The page as it is now carries the state it shows, and the request goes through.
