@@ -132,14 +132,14 @@ def _seed_demo() -> list[str]:
                 application = walk(product, founders[founder_index], orgs[partner], target,
                                    index)
                 done.append(f"application {application.reference}: {application.status}")
-    rendered, failed = run_pending(limit=1000)
-    done.append(f"outbox tasks done (dossiers, notifications): {rendered} (failed: {failed})")
     # The demo's history sealed at once, as the scheduler's hourly job would: the audit page
     # of a fresh demo shows its chains sealed, not hundreds of rows waiting for the hour.
     sealed = checkpoints.seal()
     db.session.commit()
     if sealed is not None:
         done.append(f"audit checkpoint {sealed.seq}: {sealed.leaves} chain head(s) sealed")
+    rendered, failed = run_pending(limit=1000)
+    done.append(f"outbox tasks done (dossiers, notifications): {rendered} (failed: {failed})")
     return done
 
 
