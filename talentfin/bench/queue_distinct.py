@@ -25,15 +25,15 @@ from talentfin.extensions import db
 from talentfin.models import TALENT_TIERS
 from talentfin.models import Application
 from talentfin.models import User
+from talentfin.services.queue_filter import QueueFilter
+from talentfin.services.queue_filter import actionable_states
+from talentfin.services.queue_filter import state_pairs
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_positions import encode_position
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
-from talentfin.services.queues import QueueFilter
-from talentfin.services.queues import actionable_states
-from talentfin.services.queues import queue_conditions
-from talentfin.services.queues import state_pairs
+from talentfin.services.queue_sql import queue_conditions
 from talentfin.workflows.registry import products_with_role
 
 PARK_ROLE = "park_reviewer"

@@ -17,7 +17,7 @@ from talentfin.bench.stats import median
 from talentfin.bench.stats import percentile
 from talentfin.extensions import db
 from talentfin.models import User
-from talentfin.services.queues import QueueFilter
+from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queues import queue_page
 
 QUEUE_URLS = {

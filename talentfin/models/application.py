@@ -39,7 +39,7 @@ class Application(TimestampMixin, db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         # Queue indexes cover the visibility rule, the filters and the sort, so a queue page
-        # and its count read the index only (see services/queues.py).
+        # and its count read the index only (see services/queue_sql.py).
         Index("ix_applications_partner_queue", "partner_org_id", "product", "status",
               "status_changed_at", "id", "partner_routed_at", "talent_tier",
               "requested_amount_fen"),

@@ -19,11 +19,11 @@ from talentfin.institutions import FOUNDER
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import User
-from talentfin.services.queues import CLAIMER
-from talentfin.services.queues import QueueFilter
-from talentfin.services.queues import QueueRow
-from talentfin.services.queues import queue_conditions
-from talentfin.services.queues import state_pairs
+from talentfin.services.queue_filter import QueueFilter
+from talentfin.services.queue_filter import QueueRow
+from talentfin.services.queue_filter import state_pairs
+from talentfin.services.queue_sql import CLAIMER
+from talentfin.services.queue_sql import queue_conditions
 from talentfin.text import whole_number
 
 KEYSET_SORTS = ("oldest", "newest")

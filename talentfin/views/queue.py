@@ -22,9 +22,9 @@ from talentfin.models import TALENT_TIERS
 from talentfin.money import MoneyError
 from talentfin.money import parse_yuan
 from talentfin.policy import QUEUE
+from talentfin.services.queue_filter import QueueFilter
+from talentfin.services.queue_filter import QueueRow
 from talentfin.services.queue_positions import SORTS
-from talentfin.services.queues import QueueFilter
-from talentfin.services.queues import QueueRow
 from talentfin.services.queues import queue_page
 from talentfin.text import whole_number
 from talentfin.views.access import permitted

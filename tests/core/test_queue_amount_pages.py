@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.services.queues import actionable_states
+from talentfin.services.queue_filter import actionable_states
 from tests import factories
 from tests.plans import sqlite_plan
 from tests.web import login

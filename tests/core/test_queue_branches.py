@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.models import Application
-from talentfin.services.queues import actionable_states
+from talentfin.services.queue_filter import actionable_states
 from talentfin.workflows.registry import products_with_role
 from tests import factories
 from tests.plans import sqlite_plan

@@ -13,7 +13,7 @@ from sqlalchemy import update
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services import queues
-from talentfin.services.queues import QueueFilter
+from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queues import queue_page
 from tests import factories
 from tests.web import login

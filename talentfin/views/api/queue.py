@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from talentfin.i18n import _
 from talentfin.services.queue_cursor import decode_cursor
 from talentfin.services.queue_cursor import queue_after
-from talentfin.services.queues import QueueFilter
+from talentfin.services.queue_filter import QueueFilter
 from talentfin.views.api.oauth import requires
 from talentfin.views.api.schemas import QueueArgsSchema
 from talentfin.views.api.schemas import QueuePageSchema
