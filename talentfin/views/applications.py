@@ -148,10 +148,10 @@ def _stale_page(application: Application) -> str | None:
         return None
     now = state_label(application.product, application.status)
     if seen not in product_for(application.product).workflow.state_names:
-        return _("The application is now “%(now)s”. Reload it and decide on what it shows "
-                 "now.", now=now)
-    return _("Your page showed this application as “%(seen)s”; it is now “%(now)s”. Reload "
-             "it and decide on what it shows now.",
+        return _("The application is now “%(now)s”: this page shows it as it is now; decide "
+                 "on what it shows.", now=now)
+    return _("Your page showed this application as “%(seen)s”; it is now “%(now)s”. This "
+             "page shows it as it is now: decide on what it shows.",
              seen=state_label(application.product, seen), now=now)
 
 
