@@ -42,30 +42,22 @@ bp = Blueprint("queue", __name__, url_prefix="/queue")
 MAX_PAGE = 10_000
 
 
-def _amount(text: str) -> int | None:
-    """An amount typed into the filter, in fen, or None when empty or not an amount."""
-    try:
-        fen = parse_yuan(text.strip()) if text.strip() else None
-    except MoneyError:
-        return None
-    return fen if fen is None or fen >= 0 else None
-
-
-def _amount_error(text: str) -> str | None:
-    """Why an amount typed into the filter is not used (shown under the field), or None."""
+def _read_amount(text: str) -> tuple[int | None, str | None]:
+    """An amount typed into the filter, in fen, and why it is not used (shown under the
+    field): (None, None) when empty."""
     if not text.strip():
-        return None
+        return None, None
     try:
         fen = parse_yuan(text.strip())
     except MoneyError as exc:
-        return amount_message(exc)
-    return _("An amount cannot be negative.") if fen < 0 else None
+        return None, amount_message(exc)
+    return (fen, None) if fen >= 0 else (None, _("An amount cannot be negative."))
 
 
 def _amounts(args: dict) -> tuple[int | None, int | None, str | None]:
     """The minimum and maximum amounts to filter by, and why neither is used when the
     minimum is above the maximum (shown under the maximum)."""
-    low, high = _amount(args.get("min_amount", "")), _amount(args.get("max_amount", ""))
+    low, high = (_read_amount(args.get(name, ""))[0] for name in ("min_amount", "max_amount"))
     if low is not None and high is not None and low > high:
         return None, None, _("The maximum is below the minimum: neither amount is applied.")
     return low, high, None
@@ -74,14 +66,15 @@ def _amounts(args: dict) -> tuple[int | None, int | None, str | None]:
 def read_filter() -> QueueFilter:
     """The queue filter from the query string; bad values fall back to defaults."""
     args = request.args.to_dict()  # a plain dict: MultiDict.get raises and catches per miss
+    low, high, _range_error = _amounts(args)
     status = args.get("status", "")
     product = args.get("product", "")
     return QueueFilter(
         status=status if status in ("all", "") or status in all_states() else "",
         product=product if product in {p.key for p in products()} else "",
         tier=args.get("tier", "") if args.get("tier", "") in TALENT_TIERS else "",
-        min_amount_fen=_amounts(args)[0],
-        max_amount_fen=_amounts(args)[1],
+        min_amount_fen=low,
+        max_amount_fen=high,
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
         # Bounded: a huge number would overflow the database's OFFSET.
@@ -151,6 +144,6 @@ def _content_values(values: dict, today) -> dict:
             "states": state_choices(own), "tiers": TALENT_TIERS,
             "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,
             "min_amount": given.get("min_amount", ""), "max_amount": given.get("max_amount", ""),
-            "min_amount_error": _amount_error(given.get("min_amount", "")),
-            "max_amount_error": _amount_error(given.get("max_amount", "")),
+            "min_amount_error": _read_amount(given.get("min_amount", ""))[1],
+            "max_amount_error": _read_amount(given.get("max_amount", ""))[1],
             "amount_range_error": _amounts(given)[2]}
