@@ -23,10 +23,10 @@ from talentfin.fonts import font_path
 from talentfin.forms.decisions import FORMS
 from talentfin.institutions import ROLES
 from talentfin.jobs import audit_checkpoint
-from talentfin.jobs import run_scheduler
 from talentfin.models import ApiClient
 from talentfin.models import Organisation
 from talentfin.pdf_files import embedded_files
+from talentfin.scheduler import run_scheduler
 from talentfin.services import api_clients
 from talentfin.services import backup
 from talentfin.services import bundles

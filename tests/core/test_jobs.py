@@ -16,15 +16,15 @@ from talentfin.clock import ZONE
 from talentfin.clock import business_today
 from talentfin.extensions import db as _db
 from talentfin.jobs import JOBS
-from talentfin.jobs import SchedulerLock
 from talentfin.jobs import catch_up
 from talentfin.jobs import due_in_period
 from talentfin.jobs import run_job
-from talentfin.jobs import run_scheduler
 from talentfin.models import Application
 from talentfin.models import JobRun
 from talentfin.models import TransitionLog
 from talentfin.models.base import utcnow
+from talentfin.scheduler import SchedulerLock
+from talentfin.scheduler import run_scheduler
 from tests import factories
 
 JOB = {job.name: job for job in JOBS}

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from talentfin import create_app
 from talentfin import jobs
+from talentfin import scheduler
 from talentfin.services import dossier_rendering
 from talentfin.services.outbox import run_worker
 
@@ -52,7 +53,7 @@ def main() -> int:
     if role == "scheduler":
         # Every job for the current period, whatever the hour (``--once``): the test must
         # not depend on whether the monthly statement's time has come today.
-        return jobs.run_scheduler(app, once=True)
+        return scheduler.run_scheduler(app, once=True)
     with app.app_context():
         run_worker(0.2)
     return 0
