@@ -9,7 +9,7 @@ from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
 from talentfin.forms.base import BaseForm
-from talentfin.forms.base import valid_uscc
+from talentfin.forms.identifiers import valid_uscc
 from talentfin.i18n import _l
 
 

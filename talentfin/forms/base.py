@@ -1,12 +1,13 @@
-"""The shared form base and the fields for money, rates, dates and Chinese identifiers."""
+"""The shared form base, its choice fields and the fields for money, rates and counts.
+
+Dates are ``talentfin.forms.dates``; Chinese identifiers ``talentfin.forms.identifiers``.
+"""
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField
 from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -16,11 +17,7 @@ from wtforms.validators import StopValidation
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from talentfin.clock import business_today
 from talentfin.i18n import _
-from talentfin.i18n import _l
-from talentfin.identifiers import resident_id_problem
-from talentfin.identifiers import uscc_problem
 from talentfin.money import MAX_FEN
 from talentfin.money import AmountTooLarge
 from talentfin.money import ExponentNotation
@@ -270,76 +267,3 @@ class CountField(IntegerField):
             raise StopValidation(self._bound_message(self.minimum))
         if self.data > self.maximum:
             raise StopValidation(self._bound_message(self.maximum))
-
-
-# The dates a form takes: a firm founded in 1900 or later, a maturity or a deadline before
-# 2200 (a year 0001 or 9999 is a slip of the keyboard; 9999 also overflows date arithmetic).
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
-
-
-class DateInputField(DateField):
-    """A date typed as YYYY-MM-DD: a text that is not one says so, not "required".
-
-    ``not_after_today`` is for dates of past facts (founded, signed, paid): they cannot lie
-    in the future, counted in China's business date.
-    """
-
-    def __init__(self, label=None, validators=None, not_after_today: bool = False, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.not_after_today = not_after_today
-
-    def process_formdata(self, valuelist):
-        """Parse the date; on failure the message names the expected format."""
-        if not valuelist or not valuelist[0].strip():
-            self.data = None  # empty: "required" or fine, as the field's validators say
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(_("Enter the date as YYYY-MM-DD, e.g. 2026-03-15.")) from exc
-
-    def pre_validate(self, form):
-        """Stop on a parse error; refuse a date no record of the programme can hold and a
-        future date of a past fact."""
-        if self.process_errors:
-            raise StopValidation()
-        if self.not_after_today and isinstance(self.data, date) \
-                and self.data > business_today():
-            raise StopValidation(_("This date cannot be in the future."))
-        if isinstance(self.data, date) and not EARLIEST_DATE <= self.data <= LATEST_DATE:
-            raise StopValidation(_("Enter a date between %(earliest)s and %(latest)s.",
-                                   earliest=EARLIEST_DATE.isoformat(),
-                                   latest=LATEST_DATE.isoformat()))
-
-
-USCC_MESSAGES = {
-    "length": _l("A unified social credit code has 18 characters."),
-    "chars": _l("A unified social credit code uses digits and capital letters "
-                "except I, O, S, V, Z."),
-    "check": _l("The check character of this unified social credit code is wrong; "
-                "please check the code."),
-}
-ID_MESSAGES = {
-    "length": _l("A resident ID number has 18 characters."),
-    "chars": _l("A resident ID number has 17 digits and a final digit or X."),
-    "birth": _l("The birth date in this ID number is not a valid date."),
-    "check": _l("The check digit of this ID number is wrong; please check the number."),
-}
-
-
-def valid_uscc(_form, field) -> None:
-    """WTForms validator for a unified social credit code (GB 32100-2015)."""
-    field.data = (field.data or "").strip().upper()
-    problem = uscc_problem(field.data)
-    if problem:
-        raise ValidationError(str(USCC_MESSAGES[problem]))
-
-
-def valid_resident_id(_form, field) -> None:
-    """WTForms validator for an 18-character resident ID number."""
-    field.data = (field.data or "").strip().upper()
-    problem = resident_id_problem(field.data)
-    if problem:
-        raise ValidationError(str(ID_MESSAGES[problem]))

@@ -14,8 +14,8 @@ from talentfin.clock import business_today
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import YuanField
+from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.i18n import _l
 from talentfin.workflows.board.labels import DELISTING_REASONS

@@ -9,11 +9,11 @@ from wtforms.validators import Length
 
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
-from talentfin.forms.base import valid_uscc
+from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
+from talentfin.forms.identifiers import valid_uscc
 from talentfin.i18n import _l
 from talentfin.workflows.bond.issue import COUPON_MONTHS
 from talentfin.workflows.bond.issue import TERMS

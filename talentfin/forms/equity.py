@@ -21,10 +21,10 @@ from talentfin.clock import business_today
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import PercentField
 from talentfin.forms.base import RadioChoiceField
 from talentfin.forms.base import YuanField
+from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.i18n import _
 from talentfin.i18n import _l

@@ -10,12 +10,12 @@ from wtforms.validators import Optional
 
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RadioChoiceField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
-from talentfin.forms.base import valid_resident_id
+from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
+from talentfin.forms.identifiers import valid_resident_id
 from talentfin.i18n import _l
 from talentfin.workflows.insurance.claims import latest_claim
 from talentfin.workflows.insurance.labels import COVERS

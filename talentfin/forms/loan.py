@@ -12,9 +12,9 @@ from wtforms.validators import Optional
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import RateField
 from talentfin.forms.base import YuanField
+from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.i18n import _l
 from talentfin.workflows.loan.labels import SECURITY

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired
 from talentfin.clock import business_today
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
-from talentfin.forms.base import DateInputField
+from talentfin.forms.dates import DateInputField
 from talentfin.i18n import _l
 from talentfin.services.parameters import policy_keys
 

@@ -14,11 +14,11 @@ from wtforms.validators import Optional
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
 from talentfin.forms.base import CountField
-from talentfin.forms.base import DateInputField
 from talentfin.forms.base import PercentField
 from talentfin.forms.base import YuanField
-from talentfin.forms.base import valid_resident_id
-from talentfin.forms.base import valid_uscc
+from talentfin.forms.dates import DateInputField
+from talentfin.forms.identifiers import valid_resident_id
+from talentfin.forms.identifiers import valid_uscc
 from talentfin.i18n import _l
 
 

@@ -11,8 +11,8 @@ from marshmallow import fields
 
 from talentfin import policy
 from talentfin.clock import business_today
-from talentfin.forms.base import EARLIEST_DATE
-from talentfin.forms.base import LATEST_DATE
+from talentfin.forms.dates import EARLIEST_DATE
+from talentfin.forms.dates import LATEST_DATE
 from talentfin.i18n import _
 from talentfin.models import PolicyParameter
 from talentfin.policy import POOL
