@@ -21,7 +21,7 @@ from sqlalchemy import update
 from talentfin.extensions import db
 from talentfin.models import OutboxTask
 from talentfin.models.base import utcnow
-from talentfin.services import webhooks
+from talentfin.services import webhook_delivery
 from talentfin.services.dossier_rendering import render_dossier_task
 from talentfin.services.mail import mail_enabled
 from talentfin.services.mail import send_mail
@@ -41,7 +41,7 @@ def handlers() -> dict[str, Callable[[dict], None]]:
     """Task kind -> function taking the payload."""
     return {"render_dossier": render_dossier_task, "notify_transition": notify_transition,
             "mail_notifications": mail_notifications, "send_mail": send_one_mail,
-            webhooks.TASK: webhooks.deliver}
+            webhook_delivery.TASK: webhook_delivery.deliver}
 
 
 def send_one_mail(payload: dict) -> None:

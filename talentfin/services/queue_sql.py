@@ -24,7 +24,7 @@ from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import User
-from talentfin.services.notifications import UNREAD_COUNT
+from talentfin.services.inbox import UNREAD_COUNT
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import chosen_pairs
 from talentfin.services.queue_filter import state_pairs

@@ -11,7 +11,7 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.models import OutboxTask
 from talentfin.models import WebhookDelivery
-from talentfin.services.webhooks import TASK
+from talentfin.services.webhook_delivery import TASK
 
 # Known network errors, by what their text (Python's and the OS's, any platform) holds.
 KNOWN_ERRORS = (

@@ -13,6 +13,7 @@ from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from talentfin.i18n import _
+from talentfin.services import inbox
 from talentfin.services import notifications as service
 from talentfin.services.mail import mail_enabled
 from talentfin.text import whole_number
@@ -30,7 +31,7 @@ def unread_notifications() -> dict:
         if not has_request_context() or not current_user.is_authenticated:
             return 0
         try:
-            return service.unread_count(current_user)
+            return inbox.unread_count(current_user)
         except SQLAlchemyError:  # an error page after a failed transaction still renders
             return 0
 
@@ -45,7 +46,7 @@ def _page_number() -> int:
 @login_required
 def index():
     """The user's notifications, newest first, unread ones highlighted."""
-    items, page, pages = service.page_of(current_user, _page_number(), PAGE_SIZE)
+    items, page, pages = inbox.page_of(current_user, _page_number(), PAGE_SIZE)
     entries = [(n, service.notification_text(n, current_user)) for n in items]
     return render_template("notifications/index.html", entries=entries, page=page,
                            pages=pages)
@@ -55,10 +56,10 @@ def index():
 @login_required
 def mark_read(notification_id: int):
     """Mark one notification read; with ``open`` go on to its application."""
-    notification = service.notification_for(current_user, notification_id)
+    notification = inbox.notification_for(current_user, notification_id)
     if notification is None:
         abort(404)
-    service.mark_read(current_user, notification.id)
+    inbox.mark_read(current_user, notification.id)
     target = service.notification_text(notification, current_user)["application_id"]
     if request.form.get("open") and target:
         return redirect(url_for("applications.detail", application_id=target))
@@ -69,7 +70,7 @@ def mark_read(notification_id: int):
 @login_required
 def mark_all_read():
     """Mark every notification of the user read."""
-    count = service.mark_read(current_user)
+    count = inbox.mark_read(current_user)
     if count:
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
@@ -80,9 +81,9 @@ def mark_all_read():
 def preferences():
     """Turn e-mail on or off per kind of notification (in-app ones always arrive)."""
     if request.method == "POST":
-        service.set_email_preferences(current_user, set(request.form.getlist("email")))
+        inbox.set_email_preferences(current_user, set(request.form.getlist("email")))
         flash(_("Your e-mail settings are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template("notifications/preferences.html",
-                           choices=service.email_preferences(current_user),
+                           choices=inbox.email_preferences(current_user),
                            labels=service.KIND_LABELS, mail_enabled=mail_enabled())

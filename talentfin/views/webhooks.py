@@ -21,6 +21,7 @@ from talentfin.models import WebhookDelivery
 from talentfin.models import WebhookSubscription
 from talentfin.policy import ACCOUNTS
 from talentfin.policy import ORG_WEBHOOKS
+from talentfin.services import webhook_delivery
 from talentfin.services import webhooks
 from talentfin.services.webhook_attempts import error_text
 from talentfin.services.webhook_attempts import next_attempts
@@ -135,6 +136,6 @@ def send_again(delivery_id: int):
     require_or_404("resend", delivery.subscription)
     if not delivery.subscription.active:
         abort(409, _("This webhook is ended; nothing is sent to it."))
-    webhooks.send_again(delivery)
+    webhook_delivery.send_again(delivery)
     flash(_("It is sent again in a moment."), "success")
     return redirect(url_for("webhooks.deliveries", subscription_id=delivery.subscription_id))

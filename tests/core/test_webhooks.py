@@ -21,6 +21,7 @@ from talentfin.models import TransitionLog
 from talentfin.models import WebhookDelivery
 from talentfin.models import WebhookSubscription
 from talentfin.services import outbox
+from talentfin.services import webhook_delivery
 from talentfin.services import webhooks
 from talentfin.services.loan import repayments
 from talentfin.services.webhook_attempts import error_text
@@ -132,19 +133,19 @@ def test_a_failing_receiver_is_retried_on_the_schedule_and_each_attempt_kept(
     assert delivery.status == "pending" and delivery.attempts == 1
     assert [(a.status_code, a.error) for a in delivery.tries] == [(500, "HTTP 500")]
     retry = db.session.scalars(select(OutboxTask).where(
-        OutboxTask.kind == webhooks.TASK, OutboxTask.status == "pending")).one()
+        OutboxTask.kind == webhook_delivery.TASK, OutboxTask.status == "pending")).one()
     waited = (retry.available_at - delivery.tries[0].at).total_seconds()
     assert 4 <= waited <= 6  # the first retry after 5 seconds
     # It keeps failing: after the last retry (about a day) the delivery is failed.
-    for _attempt in webhooks.RETRIES:
+    for _attempt in webhook_delivery.RETRIES:
         _run_due(db)
     db.session.expire_all()
     delivery = db.session.get(WebhookDelivery, delivery.id)
-    assert delivery.status == "failed" and delivery.attempts == len(webhooks.RETRIES) + 1
-    assert sum(webhooks.RETRIES) / 3600 > 24
+    assert delivery.status == "failed" and delivery.attempts == len(webhook_delivery.RETRIES) + 1
+    assert sum(webhook_delivery.RETRIES) / 3600 > 24
     # The administrator sends it again once the receiver is mended: delivered, verified.
     receiver.status = 200
-    webhooks.send_again(delivery)
+    webhook_delivery.send_again(delivery)
     _work()
     db.session.expire_all()
     delivery = db.session.get(WebhookDelivery, delivery.id)
@@ -164,7 +165,7 @@ def test_a_receiver_that_cannot_be_reached_is_an_attempt_failed_not_an_error(
     assert delivery.tries[0].status_code is None and delivery.tries[0].error
     # The page says it in the reader's language, and when the next attempt is due.
     retry = db.session.scalars(select(OutboxTask).where(
-        OutboxTask.kind == webhooks.TASK, OutboxTask.status == "pending")).one()
+        OutboxTask.kind == webhook_delivery.TASK, OutboxTask.status == "pending")).one()
     login(auth, world.admin)
     client.post("/language", data={"lang": "zh"})
     page = client.get(f"/admin/webhooks/{subscription.id}").get_data(as_text=True)
