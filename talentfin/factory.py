@@ -15,7 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from talentfin import config as config_module
-from talentfin import programme  # noqa: F401  (the products and every model)
+from talentfin import programme  # the products, their pages and every model
 from talentfin.extensions import babel
 from talentfin.extensions import bootstrap
 from talentfin.extensions import csrf
@@ -160,8 +160,8 @@ class RowId(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per module (ids in their routes bounded, ``RowId``)."""
     app.url_map.converters["int"] = RowId
-    register_all(app)
-    register_api(app)
+    register_all(app, programme.page_blueprints())
+    register_api(app, programme.api_modules())
 
 
 def register_security(app: Flask) -> None:

@@ -9,13 +9,8 @@ from talentfin.views import applications
 from talentfin.views import audit
 from talentfin.views import auth
 from talentfin.views import banks
-from talentfin.views import board
-from talentfin.views import bond
 from talentfin.views import diagrams
-from talentfin.views import equity
 from talentfin.views import firms
-from talentfin.views import insurance
-from talentfin.views import loan
 from talentfin.views import main
 from talentfin.views import notifications
 from talentfin.views import policy
@@ -27,16 +22,14 @@ from talentfin.views import subsidies
 from talentfin.views import verify
 from talentfin.views import webhooks
 
-# The pages of every module, the products' and the pool's included; the navigation bar
-# lists their links in this order.
+# The core's pages and the pool's; a product's own are its line in ``talentfin.programme``.
 BLUEPRINTS = (main.bp, auth.bp, account.bp, profile.bp, applications.bp, queue.bp, admin.bp,
               webhooks.bp,
               verify.bp, notifications.bp, programme.bp, pool.bp, banks.bp, policy.bp, audit.bp,
-              subsidies.bp, loan.bp, insurance.bp, equity.bp, bond.bp, board.bp, diagrams.bp,
-              firms.bp)
+              subsidies.bp, diagrams.bp, firms.bp)
 
 
-def register_all(app: Flask) -> None:
-    """Register every blueprint on the app."""
-    for blueprint in BLUEPRINTS:
+def register_all(app: Flask, product_blueprints=()) -> None:
+    """Register the core's blueprints and the products' on the app."""
+    for blueprint in (*BLUEPRINTS, *product_blueprints):
         app.register_blueprint(blueprint)

@@ -24,7 +24,6 @@ from talentfin.views.api import files
 from talentfin.views.api import oauth
 from talentfin.views.api import pool
 from talentfin.views.api import queue
-from talentfin.views.api import reports
 
 PREFIX = "/api/v1"
 
@@ -43,8 +42,9 @@ class PartnerApi(Api):
         """Leave error handling to talentfin.views.errors."""
 
 
-def register_api(app: Flask) -> None:
-    """The API's blueprints, its OpenAPI document and its token endpoint on ``app``."""
+def register_api(app: Flask, product_modules=()) -> None:
+    """The API's blueprints (the core's and the products' ``product_modules``, each with
+    its ``blp`` and ``PATH``), its OpenAPI document and its token endpoint on ``app``."""
     app.config.setdefault("API_TITLE", "talentfin partner API")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
@@ -65,9 +65,11 @@ def register_api(app: Flask) -> None:
     api.register_blueprint(applications.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(files.blp, url_prefix=f"{PREFIX}/applications")
     api.register_blueprint(queue.blp, url_prefix=f"{PREFIX}/queue")
-    api.register_blueprint(reports.blp, url_prefix=f"{PREFIX}/loans")
+    for module in product_modules:
+        api.register_blueprint(module.blp, url_prefix=f"{PREFIX}/{module.PATH}")
     api.register_blueprint(pool.blp, url_prefix=PREFIX)
-    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp, reports.blp, pool.blp):
+    for blueprint in (oauth.bp, applications.blp, files.blp, queue.blp, pool.blp,
+                      *(module.blp for module in product_modules)):
         csrf.exempt(blueprint)
     app.register_blueprint(oauth.bp, url_prefix=f"{PREFIX}/oauth")
     app.register_blueprint(docs.bp, url_prefix=PREFIX)

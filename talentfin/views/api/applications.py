@@ -5,7 +5,6 @@ from flask_smorest import Blueprint
 from flask_smorest import abort as refuse
 from werkzeug.datastructures import MultiDict
 
-from talentfin import programme  # noqa: F401 (the products, whose forms the document lists)
 from talentfin.extensions import db
 from talentfin.forms.decisions import API_FORM_META
 from talentfin.forms.decisions import form_for

@@ -25,6 +25,7 @@ from talentfin.workflows import access
 from talentfin.workflows import engine
 
 blp = Blueprint("api_reports", __name__, description="Loan servicing reports")
+PATH = "loans"  # served under /api/v1/loans
 TRIGGER = "report_overdue"
 
 
