@@ -26,7 +26,6 @@ from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
-from talentfin.models.api import API_SCOPES
 from talentfin.pool.ledger import contribute
 from talentfin.pool.models import Funder
 from talentfin.services import api_clients
@@ -152,7 +151,7 @@ def _api_clients(orgs: dict[str, Organisation]) -> list[str]:
         client_id = f"demo-{code}"
         if kind is None or not kind.partner or api_clients.query_client(client_id):
             continue
-        api_clients.register(org, f"{org.name} 演示系统", list(API_SCOPES), None,
+        api_clients.register(org, f"{org.name} 演示系统", list(api_clients.known_scopes()), None,
                              client_id=client_id, secret=DEMO_API_SECRET)
         done.append(f"api client {client_id}")
     return done

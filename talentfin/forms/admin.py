@@ -17,6 +17,8 @@ from talentfin.i18n import _l
 from talentfin.institutions import KINDS
 from talentfin.institutions import role_label
 from talentfin.institutions import staff_roles
+from talentfin.services.api_clients import known_scopes
+from talentfin.services.webhooks import known_events
 
 
 class StaffUserForm(BaseForm):
@@ -43,29 +45,13 @@ class OrganisationForm(BaseForm):
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=160)])
 
 
-SCOPE_LABELS = {"read": _l("read: the queue and the applications"),
-                "decide": _l("decide: take decisions"),
-                "report": _l("report: repayments and arrears")}
-
-
 class ApiClientForm(BaseForm):
     """A partner system's client of the API, for one organisation."""
 
     org_code = ChoiceField(_l("Organisation"))
     name = StringField(_l("What the client is"), validators=[DataRequired(), Length(max=120)])
     scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired()],
-                                choices=lambda: [(k, str(v)) for k, v in SCOPE_LABELS.items()])
-
-
-EVENT_LABELS = {"application.queued": _l("application.queued: a file reached the queue"),
-                "application.transition": _l("application.transition: any step of a file "
-                                             "the organisation sees"),
-                "dossier.ready": _l("dossier.ready: a dossier the organisation may read is "
-                                    "rendered"),
-                "claim.decided": _l("claim.decided: a compensation or an insurance claim "
-                                    "the organisation sees is decided"),
-                "repayments.processed": _l("repayments.processed: a file or a batch of the "
-                                           "bank's repayments was applied or refused")}
+                                choices=lambda: [(k, str(v)) for k, v in known_scopes().items()])
 
 
 class WebhookForm(BaseForm):
@@ -75,4 +61,4 @@ class WebhookForm(BaseForm):
     url = URLField(_l("Receiver's address (https://…)"),
                    validators=[DataRequired(), Length(max=500)])
     events = MultiCheckboxField(_l("Events"), validators=[DataRequired()],
-                                choices=lambda: [(k, str(v)) for k, v in EVENT_LABELS.items()])
+                                choices=lambda: [(k, str(v)) for k, v in known_events().items()])

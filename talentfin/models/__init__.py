@@ -32,13 +32,12 @@ from talentfin.models.user import PendingRegistration
 from talentfin.models.user import RateEvent
 from talentfin.models.user import SecurityEvent
 from talentfin.models.user import User
-from talentfin.models.webhooks import WEBHOOK_EVENTS
 from talentfin.models.webhooks import WebhookAttempt
 from talentfin.models.webhooks import WebhookDelivery
 from talentfin.models.webhooks import WebhookSubscription
 
 __all__ = [
-    "NOTIFICATION_KINDS", "TALENT_TIERS", "WEBHOOK_EVENTS",
+    "NOTIFICATION_KINDS", "TALENT_TIERS",
     "ApiClient", "ApiToken", "Application", "Attachment", "AuditSignOff", "ChainHead",
     "Checkpoint", "CheckpointLeaf",
     "Dossier", "Enterprise", "IdempotencyKey",

@@ -25,8 +25,6 @@ from talentfin.models.base import utcnow
 from talentfin.models.org import Organisation
 from talentfin.models.user import User
 
-API_SCOPES = ("read", "decide", "report")
-
 
 def digest(value: str) -> str:
     """How a secret or a token is stored: its SHA-256, hex."""
@@ -58,9 +56,8 @@ class ApiClient(db.Model):
         return self.revoked_at is None and self.org.active
 
     def scope_list(self) -> list[str]:
-        """Its scopes in their canonical order."""
-        granted = set(self.scopes.split())
-        return [scope for scope in API_SCOPES if scope in granted]
+        """Its scopes, in their canonical order (stored so)."""
+        return self.scopes.split()
 
     # Authlib's ClientMixin: what the token endpoint asks of a client.
     def get_client_id(self) -> str:

@@ -19,10 +19,6 @@ from talentfin.extensions import db
 from talentfin.models.base import utcnow
 from talentfin.models.org import Organisation
 
-# The events an organisation can subscribe to.
-WEBHOOK_EVENTS = ("application.queued", "application.transition", "dossier.ready",
-                  "claim.decided", "repayments.processed")
-
 
 class WebhookSubscription(db.Model):
     """A URL of an organisation's system that receives some events, signed with its own
@@ -42,9 +38,8 @@ class WebhookSubscription(db.Model):
     org: Mapped[Organisation] = relationship()
 
     def event_list(self) -> list[str]:
-        """Its events in their canonical order."""
-        chosen = set(self.events.split())
-        return [event for event in WEBHOOK_EVENTS if event in chosen]
+        """Its events, in their canonical order (stored so)."""
+        return self.events.split()
 
 
 class WebhookDelivery(db.Model):

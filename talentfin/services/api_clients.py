@@ -12,17 +12,28 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
 from talentfin.institutions import KINDS
 from talentfin.models import ApiClient
 from talentfin.models import ApiToken
 from talentfin.models import Organisation
 from talentfin.models import User
-from talentfin.models.api import API_SCOPES
 from talentfin.models.api import digest
 from talentfin.models.base import utcnow
 from talentfin.services import security_log
+from talentfin.workflows import registry
 
 TOKEN_SECONDS = 3600
+
+
+# The core's scopes (a product may add its own: ``Product.api_scopes``).
+CORE_SCOPES = {"read": _l("read: the queue and the applications"),
+               "decide": _l("decide: take decisions")}
+
+
+def known_scopes() -> dict[str, object]:
+    """Every scope a client may hold (code -> label): the core's, then the products'."""
+    return {**CORE_SCOPES, **registry.api_scopes()}
 
 
 class ClientRefused(ValueError):
@@ -35,9 +46,10 @@ def register(org: Organisation, name: str, scopes: list[str], admin: User | None
 
     ``client_id`` and ``secret`` are chosen for the demo's clients only; otherwise both are
     random."""
-    unknown = set(scopes) - set(API_SCOPES)
-    if unknown or not scopes:
-        raise ClientRefused(_("Choose at least one of the scopes read, decide and report."))
+    known = known_scopes()
+    if set(scopes) - set(known) or not scopes:
+        raise ClientRefused(_("Choose at least one of the scopes: %(scopes)s.",
+                              scopes=", ".join(known)))
     if org.kind not in KINDS:
         raise ClientRefused(_("Only an organisation of the programme has API clients."))
     client_id = client_id or f"{org.code}-{secrets.token_hex(6)}"
@@ -45,7 +57,7 @@ def register(org: Organisation, name: str, scopes: list[str], admin: User | None
         raise ClientRefused(_("This client id is taken."))
     secret = secret or secrets.token_urlsafe(32)
     client = ApiClient(client_id=client_id, name=name.strip()[:120] or client_id,
-                       org_id=org.id, scopes=" ".join(s for s in API_SCOPES if s in scopes),
+                       org_id=org.id, scopes=" ".join(s for s in known if s in scopes),
                        secret_digest=digest(secret), created_by_id=admin.id if admin else None)
     db.session.add(client)
     db.session.flush()

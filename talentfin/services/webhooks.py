@@ -21,8 +21,8 @@ from sqlalchemy import update
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
 from talentfin.institutions import kind_of
-from talentfin.models import WEBHOOK_EVENTS
 from talentfin.models import Application
 from talentfin.models import Organisation
 from talentfin.models import OutboxTask
@@ -34,10 +34,27 @@ from talentfin.models.base import utcnow
 from talentfin.services import security_log
 from talentfin.services.sealing import seal
 from talentfin.services.webhook_delivery import TASK
+from talentfin.workflows import registry
 from talentfin.workflows.access import can_view
 from talentfin.workflows.access import may_read_dossier
 from talentfin.workflows.access import named_organisation
 from talentfin.workflows.registry import product_for
+
+# The core's events (a product may add its own: ``Product.webhook_events``).
+CORE_EVENTS = {
+    "application.queued": _l("application.queued: a file reached the queue"),
+    "application.transition": _l("application.transition: any step of a file the "
+                                 "organisation sees"),
+    "dossier.ready": _l("dossier.ready: a dossier the organisation may read is rendered"),
+    "claim.decided": _l("claim.decided: a compensation or an insurance claim the "
+                        "organisation sees is decided"),
+}
+
+
+def known_events() -> dict[str, object]:
+    """Every event an organisation may subscribe to (code -> label): the core's, then the
+    products' own, in that order."""
+    return {**CORE_EVENTS, **registry.webhook_events()}
 
 
 class SubscriptionRefused(ValueError):
@@ -49,7 +66,8 @@ def subscribe(org: Organisation, url: str, events: list[str],
     """Subscribe ``url`` of ``org`` to ``events``; returns it and its signing secret (shown
     once; kept sealed for the worker). Commits."""
     url = _receiver_address(url)
-    if not events or set(events) - set(WEBHOOK_EVENTS):
+    known = known_events()
+    if not events or set(events) - set(known):
         raise SubscriptionRefused(_("Choose at least one event."))
     if db.session.scalar(select(WebhookSubscription.id).where(
             WebhookSubscription.org_id == org.id, WebhookSubscription.url == url,
@@ -59,7 +77,7 @@ def subscribe(org: Organisation, url: str, events: list[str],
                                     "address; end it first to subscribe it anew."))
     secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode("ascii")
     subscription = WebhookSubscription(
-        org_id=org.id, url=url, events=" ".join(e for e in WEBHOOK_EVENTS if e in events),
+        org_id=org.id, url=url, events=" ".join(e for e in known if e in events),
         sealed_secret=seal(secret), created_by_id=admin.id)
     db.session.add(subscription)
     db.session.flush()
@@ -216,15 +234,11 @@ def dossier_events(dossier, sha256: str) -> int:
     return made
 
 
-def repayments_events(org_id: int, batch: str, applied: int, refused_lines: list[int],
-                      references: list[str]) -> int:
-    """"repayments.processed" to the bank's subscriptions: a file or an API batch of
-    repayments applied whole or refused whole; in the caller's transaction."""
+def organisation_event(org_id: int, event: str, key: str, data: dict) -> int:
+    """A product's own ``event`` to the organisation's subscriptions (message id
+    ``tf_<key>_<subscription>``, so the same key never sends twice); in the caller's
+    transaction."""
     made = 0
-    for subscription in _subscribed("repayments.processed", {org_id}):
-        made += _queue(subscription, "repayments.processed",
-                       f"tf_r_{batch}_{subscription.id}", utcnow(), {
-                           "batch": batch, "outcome": "refused" if refused_lines else "applied",
-                           "applied": applied, "refused_lines": refused_lines,
-                           "references": references})
+    for subscription in _subscribed(event, {org_id}):
+        made += _queue(subscription, event, f"tf_{key}_{subscription.id}", utcnow(), data)
     return made

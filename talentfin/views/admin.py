@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from talentfin.extensions import db
 from talentfin.forms.account import ResetPasswordForm
-from talentfin.forms.admin import SCOPE_LABELS
 from talentfin.forms.admin import ApiClientForm
 from talentfin.forms.admin import OrganisationForm
 from talentfin.forms.admin import StaffUserForm
@@ -190,8 +189,7 @@ def clients():
         status = 422
     listed = db.session.scalars(select(ApiClient).order_by(ApiClient.revoked_at.is_not(None),
                                                            ApiClient.created_at.desc())).all()
-    return render_template("admin/api_clients.html", form=form, clients=listed,
-                           scope_labels=SCOPE_LABELS), status
+    return render_template("admin/api_clients.html", form=form, clients=listed), status
 
 
 def _client_or_404(client_pk: int) -> ApiClient:

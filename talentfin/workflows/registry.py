@@ -102,6 +102,16 @@ def roles_on_route(key: str) -> frozenset[str]:
     return roles
 
 
+def webhook_events() -> dict[str, object]:
+    """The products' own webhook events (code -> label), in the order they registered."""
+    return {code: label for p in _PRODUCTS.values() for code, label in p.webhook_events.items()}
+
+
+def api_scopes() -> dict[str, object]:
+    """The products' own API scopes (code -> label), in the order they registered."""
+    return {code: label for p in _PRODUCTS.values() for code, label in p.api_scopes.items()}
+
+
 def products_with_role(role: str) -> tuple[Product, ...]:
     """The products on whose route a role acts."""
     return tuple(p for p in _PRODUCTS.values() if role in roles_on_route(p.key))

@@ -248,6 +248,11 @@ class Product:
     # Founders apply for it (False: its files are opened by a partner's staff, as a bond
     # by its underwriter; it is not offered on the founder's page).
     founders_apply: bool = True
+    # Events of its own an organisation's system may subscribe to, and scopes of its own
+    # for API clients: code -> label (the core's are the queue, transitions, dossiers and
+    # decided claims; read and decide).
+    webhook_events: dict[str, object] = field(default_factory=dict)
+    api_scopes: dict[str, object] = field(default_factory=dict)
 
     def document(self, key: str | None) -> DocumentKind | None:
         """The document kind of this key, if the product has it."""

@@ -20,6 +20,7 @@ from talentfin.services import webhooks
 from talentfin.workflows import engine
 from talentfin.workflows.access import can_view
 from talentfin.workflows.loan.definition import WORKFLOW
+from talentfin.workflows.loan.labels import REPAYMENTS_PROCESSED
 
 COLUMNS = ("reference", "due_on", "paid_on", "principal_yuan", "interest_yuan")
 REPORTERS = WORKFLOW.transition("report_repayment").roles
@@ -163,9 +164,11 @@ def _told(result: ImportResult, user: User, references: set[str]) -> ImportResul
     if result.problems:
         db.session.rollback()
     if user.org_id is not None:
-        webhooks.repayments_events(user.org_id, result.batch, result.applied,
-                                   sorted({p.line for p in result.problems}),
-                                   sorted(references))
+        refused_lines = sorted({p.line for p in result.problems})
+        webhooks.organisation_event(user.org_id, REPAYMENTS_PROCESSED, f"r_{result.batch}", {
+            "batch": result.batch, "outcome": "refused" if refused_lines else "applied",
+            "applied": result.applied, "refused_lines": refused_lines,
+            "references": sorted(references)})
     db.session.commit()
     return result
 

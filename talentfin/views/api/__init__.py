@@ -52,11 +52,11 @@ def register_api(app: Flask, product_modules=()) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"client_credentials": TOKEN_SECONDS})
     app.after_request(oauth.add_rate_headers)
+    with app.test_request_context(f"{PREFIX}/", headers={"Accept-Language": "en"}):
+        scopes = {code: str(label) for code, label in api_clients.known_scopes().items()}
     api = PartnerApi(app, spec_kwargs={"components": {"securitySchemes": {"oauth2": {
         "type": "oauth2", "flows": {"clientCredentials": {
-            "tokenUrl": f"{PREFIX}/oauth/token",
-            "scopes": {"read": "read the organisation's applications",
-                       "decide": "fire transitions", "report": "report repayments"}}}}}}})
+            "tokenUrl": f"{PREFIX}/oauth/token", "scopes": scopes}}}}}})
     api.spec.options["security"] = [{"oauth2": []}]
     # The decisions' bodies, the forms' labels in English as the rest of the document.
     with app.test_request_context(f"{PREFIX}/", headers={"Accept-Language": "en"}):

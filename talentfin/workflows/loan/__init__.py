@@ -47,6 +47,8 @@ LOAN = Product(
     extensions={"pool": COVER},
     demo=demo,
     bench=bench,
+    webhook_events=labels.WEBHOOK_EVENTS,
+    api_scopes=labels.API_SCOPES,
 )
 
 __all__ = ["LOAN", "LoanApplication"]

@@ -6,6 +6,11 @@ from talentfin.workflows.spec import DocumentKind
 from talentfin.workflows.spec import DossierKind
 
 BANK = ("bank_officer", "bank_approver")
+# The loan's own webhook event and API scope: the bank's reports on its covered loans.
+REPAYMENTS_PROCESSED = "repayments.processed"
+WEBHOOK_EVENTS = {REPAYMENTS_PROCESSED: _l("repayments.processed: a file or a batch of the "
+                                           "bank's repayments was applied or refused")}
+API_SCOPES = {"report": _l("report: repayments and arrears")}
 _CLAIM_LABELS = {
     "loan_contract": _l("Loan contract"),
     "disbursement_proof": _l("Disbursement proof"),
