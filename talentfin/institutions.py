@@ -15,7 +15,12 @@ Permissions (strings, checked by ``talentfin.policy``):
 - ``policy.read`` / ``policy.propose`` / ``policy.decide``: the policy table;
 - ``audit.sign``: signs off the audit chains;
 - ``accounts.manage``: accounts and institutions (the administrator);
-- ``programme.read``: the programme dashboard, its figures and the files behind them.
+- ``programme.read``: the programme dashboard, its figures and the files behind them;
+- ``security_log.read``: reads and exports the security log (auditors, the administrator);
+- ``identity.decide``: decides the changes of identity its park's companies ask for;
+- ``committee.name_chair``: names the chair of its institution's committee (a fund's
+  approver);
+- ``bond.plan``: plans a bond its institution underwrites (the underwriting officer).
 """
 
 from dataclasses import dataclass
@@ -75,11 +80,14 @@ STAFF = frozenset({"queue"})
 POOL_READ = frozenset({"queue", "pool.read", "policy.read"})
 
 
-def _partner(key: str, label, officer: tuple, approver: tuple, *committees: tuple) -> None:
+def _partner(key: str, label, officer: tuple, approver: tuple, *committees: tuple,
+             officer_may: frozenset[str] = frozenset(),
+             approver_may: frozenset[str] = frozenset()) -> None:
     """A partner institution with its officer and approver roles, and its committees; each
-    role as (label, Chinese name), a committee as (key, label, Chinese name)."""
-    roles = [Role(f"{key}_officer", *officer, key, STAFF),
-             Role(f"{key}_approver", *approver, key, STAFF, supervises=True)]
+    role as (label, Chinese name), a committee as (key, label, Chinese name); the officer
+    and the approver may hold permissions beyond the staff's."""
+    roles = [Role(f"{key}_officer", *officer, key, STAFF | officer_may),
+             Role(f"{key}_approver", *approver, key, STAFF | approver_may, supervises=True)]
     roles += [Role(name, committee_label, zh, key, STAFF, supervises=True)
               for name, committee_label, zh in committees]
     register_kind(Kind(key, label, partner=True), *roles)
@@ -88,12 +96,13 @@ def _partner(key: str, label, officer: tuple, approver: tuple, *committees: tupl
 _register_role(Role(FOUNDER, _l("Founder"), "申请人"))
 _register_role(Role("auditor", _l("Auditor"), "审计员",
                     permissions=POOL_READ | {"applications.read_all", "audit.sign",
-                                             "programme.read"}))
+                                             "programme.read", "security_log.read"}))
 _register_role(Role("admin", _l("Administrator"), "系统管理员",
                     permissions=frozenset({"accounts.manage", "policy.read",
-                                           "programme.read"})))
+                                           "programme.read", "security_log.read"})))
 register_kind(Kind("park", _l("Park")),
-              Role("park_reviewer", _l("Park reviewer"), "园区审核人", "park", STAFF))
+              Role("park_reviewer", _l("Park reviewer"), "园区审核人", "park",
+                   STAFF | {"identity.decide"}))
 register_kind(Kind("pool", _l("Pool")),
               Role("pool_admin", _l("Pool administrator"), "资金池管理员", "pool",
                    POOL_READ | {"pool.subsidies", "policy.propose"}),
@@ -105,10 +114,12 @@ _partner("insurer", _l("Insurer"), (_l("Insurance underwriter"), "保险核保�
          (_l("Insurer approver"), "保险审批人"))
 _partner("fund", _l("Fund"), (_l("Investment manager"), "投资经理"),
          (_l("Fund approver"), "基金审批人"),
-         ("fund_ic", _l("Fund investment committee"), "投资决策委员会"))
+         ("fund_ic", _l("Fund investment committee"), "投资决策委员会"),
+         approver_may=frozenset({"committee.name_chair"}))
 _partner("underwriter", _l("Underwriter"), (_l("Underwriting officer"), "承销业务经办人"),
          (_l("Underwriting approver"), "承销业务审批人"),
-         ("bond_committee", _l("Bond committee"), "债券额度分配委员会"))
+         ("bond_committee", _l("Bond committee"), "债券额度分配委员会"),
+         officer_may=frozenset({"bond.plan"}))
 _partner("exchange", _l("Exchange"), (_l("Exchange officer"), "交易中心专员"),
          (_l("Exchange approver"), "交易中心审批人"),
          ("listing_committee", _l("Listing committee"), "挂牌审核委员会"))

@@ -22,6 +22,7 @@ from sqlalchemy import true
 
 from talentfin import policy_accounts
 from talentfin.institutions import FOUNDER
+from talentfin.institutions import kind_of
 from talentfin.institutions import may
 from talentfin.models import Application
 from talentfin.models import Attachment
@@ -71,6 +72,19 @@ def _request_subsidy(user: User, application, _action: str) -> tuple[bool, str]:
     if not may_ask(application):
         return False, NO("An interest subsidy is asked for on a loan being repaid.")
     return True, ""
+
+
+@rule(Application, "reveal_identity")
+def _reveal_identity(user: User, application, _action: str) -> tuple[bool, str]:
+    """The whole ID numbers of the founder and the insured person: the staff of the park and
+    of the partner institution who decide the application (everyone else sees them masked)."""
+    if (not isinstance(application, type) and kind_of(user.role) is not None
+            and user.org_id is not None
+            and user.org_id in (application.park_id, application.partner_org_id)
+            and access.can_view(user, application)):
+        return True, ""
+    return False, NO("Only the staff of the park and of the institution deciding this "
+                     "application see whole ID numbers.")
 
 
 @rule(OWN, "read")

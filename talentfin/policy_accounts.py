@@ -1,5 +1,6 @@
-"""The authorization map's rules for the policy table, the audit, accounts, institutions,
-organisations' webhooks and the firm's page (``talentfin.rulebook`` asks them)."""
+"""The authorization map's rules for the policy table, the audit and the security log,
+accounts, institutions, organisations' webhooks, the firm's page and its changes of
+identity (``talentfin.rulebook`` asks them)."""
 
 from sqlalchemy import exists
 from sqlalchemy import false
@@ -13,8 +14,10 @@ from talentfin.institutions import supervising_staff
 from talentfin.models import Application
 from talentfin.models import AuditSignOff
 from talentfin.models import Enterprise
+from talentfin.models import IdentityChange
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
+from talentfin.models import SecurityEvent
 from talentfin.models import User
 from talentfin.models import WebhookSubscription
 from talentfin.rulebook import ACCOUNTS
@@ -64,6 +67,12 @@ def _audit_sign(user: User, _obj, _action: str) -> tuple[bool, str]:
 FILTERS[AuditSignOff] = lambda user: true() if may(user.role, "pool.read") else false()
 
 
+@rule(SecurityEvent, "read", "export")
+def _security_log(user: User, _obj, _action: str) -> tuple[bool, str]:
+    return _granted(user, "security_log.read",
+                    NO("Only auditors and the administrator read the security log."))
+
+
 @rule(User, "manage")
 @rule(Organisation, "manage")
 @rule(ACCOUNTS, "manage")
@@ -101,6 +110,16 @@ def _company(user: User, enterprise, _action: str) -> tuple[bool, str]:
     if user.role == FOUNDER and user.enterprise_id == enterprise.id:
         return True, ""
     return False, NO("Only the firm's founder keeps its profile.")
+
+
+@rule(IdentityChange, "decide")
+def _identity_change(user: User, change, _action: str) -> tuple[bool, str]:
+    """A company's change of identity: its park's reviewers decide it. The class: the
+    changes waiting for the user's park."""
+    if may(user.role, "identity.decide") and user.org_id is not None and (
+            isinstance(change, type) or change.enterprise.park_id == user.org_id):
+        return True, ""
+    return False, NO("The company's park decides the change.")
 
 
 def can_list_firms(role: str) -> bool:

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy import update
 
+from talentfin import policy
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
@@ -136,8 +137,9 @@ def decide_identity_change(change: IdentityChange, user: User, approve: bool,
                            note: str) -> None:
     """The company's park approves (the company takes the new identity; the applications
     keep the one they were submitted on) or refuses, with its reason. Commits."""
-    if user.role != "park_reviewer" or change.enterprise.park_id != user.org_id:
-        raise AccountError(_("The company's park decides the change."))
+    allowed, reason = policy.can(user, "decide", change)
+    if not allowed:
+        raise AccountError(reason)
     note = note.strip()
     if not approve and not note:
         raise AccountError(_("Say why the change is refused."))

@@ -6,6 +6,7 @@ account's security log, as one JSON document."""
 
 from sqlalchemy import select
 
+from talentfin import policy
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Attachment
@@ -16,7 +17,6 @@ from talentfin.models import SecurityEvent
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.services import security_log
-from talentfin.workflows.access import can_view
 from talentfin.workflows.registry import product_for
 
 
@@ -92,9 +92,7 @@ def may_reveal_identity(user: User, application: Application) -> bool:
     """Whether the user sees the whole ID numbers of the application's founder and insured
     person when they ask (each view recorded): the staff of the park and of the partner
     institution who decide it; everyone else, the founder included, sees them masked."""
-    return (user.is_authenticated and user.role != "founder" and user.org_id is not None
-            and user.org_id in (application.park_id, application.partner_org_id)
-            and can_view(user, application))
+    return policy.allowed(user, "reveal_identity", application)
 
 
 def record_identity_view(user: User, application: Application) -> None:

@@ -19,8 +19,8 @@ from talentfin import policy
 from talentfin.forms.audit import SignOffForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
-from talentfin.institutions import may
 from talentfin.models import AuditSignOff
+from talentfin.models import SecurityEvent
 from talentfin.services import checkpoints
 from talentfin.services import security_log
 from talentfin.services import signoffs
@@ -30,9 +30,8 @@ from talentfin.views.access import require
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 navigation.add(navigation.Entry("audit.index", _l("Audit"), navigation.permission("pool.read"), 63))
-navigation.add(navigation.Entry(
-    "audit.security", _l("Security log"),
-    lambda role: may(role, "audit.sign") or may(role, "accounts.manage"), 64))
+navigation.add(navigation.Entry("audit.security", _l("Security log"),
+                                navigation.permission("security_log.read"), 64))
 
 
 @bp.get("/")
@@ -67,9 +66,10 @@ def sign_off():
     return redirect(url_for("audit.index"))
 
 
-def _may_read_security_log() -> None:
-    """The auditors and the administrators read the security log; others get 404."""
-    if not (may(current_user.role, "audit.sign") or may(current_user.role, "accounts.manage")):
+def _may_read_security_log(action: str) -> None:
+    """The auditors and the administrators read and export the security log; others get
+    404."""
+    if not policy.allowed(current_user, action, SecurityEvent):
         abort(404)
 
 
@@ -77,7 +77,7 @@ def _may_read_security_log() -> None:
 @login_required
 def security():
     """The security log, latest first, of one kind or one address if asked."""
-    _may_read_security_log()
+    _may_read_security_log("read")
     kind = request.args.get("kind", "")
     kind = kind if kind in security_log.KINDS else ""
     email = request.args.get("email", "").strip()[:254]
@@ -90,7 +90,7 @@ def security():
 def security_csv():
     """The security log as CSV (UTF-8 with BOM for spreadsheets; no cell read as a
     formula)."""
-    _may_read_security_log()
+    _may_read_security_log("export")
     kind = request.args.get("kind", "")
     kind = kind if kind in security_log.KINDS else ""
     out = io.StringIO()

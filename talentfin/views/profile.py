@@ -26,6 +26,7 @@ from talentfin.forms.profile import IdentityDecisionForm
 from talentfin.forms.profile import TalentForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import FOUNDER
 from talentfin.models import IdentityChange
 from talentfin.services import enterprises
 from talentfin.services import personal_data
@@ -36,9 +37,9 @@ from talentfin.views.access import form_errors
 
 bp = Blueprint("profile", __name__, url_prefix="/company")
 navigation.add(navigation.Entry("profile.identity_changes", _l("Company identity changes"),
-                                lambda role: role == "park_reviewer", 85),
+                                navigation.permission("identity.decide"), 85),
                navigation.Entry("profile.eligibility", _l("What may I apply for?"),
-                                lambda role: role == "founder", 12))
+                                lambda role: role == FOUNDER, 12))
 
 
 def founder_required(view):
@@ -132,7 +133,7 @@ def identity_change():
 @login_required
 def identity_changes():
     """The park's reviewers: the changes of identity its companies ask for."""
-    if current_user.role != "park_reviewer":
+    if not policy.allowed(current_user, "decide", IdentityChange):
         abort(404)
     return render_template("profile/identity_changes.html",
                            changes=enterprises.park_identity_changes(current_user.org_id),
@@ -144,8 +145,7 @@ def identity_changes():
 def decide_identity_change(change_id: int, decision: str):
     """The park approves or refuses a change of identity."""
     change = db.session.get(IdentityChange, change_id)
-    if current_user.role != "park_reviewer" or change is None \
-            or change.enterprise.park_id != current_user.org_id:
+    if change is None or not policy.allowed(current_user, "decide", change):
         abort(404)
     form = IdentityDecisionForm()
     if not form.validate_on_submit():

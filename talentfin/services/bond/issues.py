@@ -11,15 +11,16 @@ from sqlalchemy import select
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.institutions import kind_of
+from talentfin.institutions import may
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.models.base import sum_fen
 from talentfin.models.base import utcnow
+from talentfin.policy import can
 from talentfin.policy import rule
 from talentfin.workflows.bond import BOND_ISSUE
 from talentfin.workflows.bond import servicing
-from talentfin.workflows.bond.labels import OFFICER
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
 from talentfin.workflows.errors import Forbidden
@@ -39,9 +40,10 @@ def _read(user: User, _book, _action: str) -> tuple[bool, str]:
 
 @rule(UnderwriterBook, "plan")
 def _plan(user: User, _book, _action: str) -> tuple[bool, str]:
-    if user.role == OFFICER:
+    """The underwriting officer plans a bond its institution underwrites."""
+    if may(user.role, "bond.plan") and user.org_id is not None:
         return True, ""
-    return False, "the underwriting officer plans a bond"
+    return False, _("The underwriting officer plans a bond.")
 
 
 def issuers() -> list[Organisation]:
@@ -53,8 +55,9 @@ def issuers() -> list[Organisation]:
 def plan_bond(user: User, name: str, issuer: Organisation, uscc: str) -> BondIssue:
     """A planned bond of ``issuer`` (its company found, or recorded, by its code),
     underwritten by the officer's institution. Commits."""
-    if user.role != OFFICER or user.org_id is None:
-        raise Forbidden(_("The underwriting officer plans a bond."))
+    allowed, reason = can(user, "plan", UnderwriterBook)
+    if not allowed:
+        raise Forbidden(reason)
     if issuer is None or issuer.kind != "issuer":
         raise Refused(_("Choose the bond's issuer."))
     company = db.session.scalar(select(Enterprise).where(Enterprise.uscc == uscc))

@@ -8,14 +8,17 @@ from werkzeug.datastructures import FileStorage
 
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.institutions import may
 from talentfin.models import Application
+from talentfin.models import Organisation
 from talentfin.models import User
+from talentfin.policy import can
+from talentfin.policy import rule
 from talentfin.services.uploads import UploadRefused
 from talentfin.services.uploads import save_attachment
 from talentfin.workflows.equity import committee
 from talentfin.workflows.equity import diligence
 from talentfin.workflows.equity import monitoring
-from talentfin.workflows.equity.labels import APPROVER
 from talentfin.workflows.equity.models import Meeting
 from talentfin.workflows.equity.models import Obligation
 from talentfin.workflows.errors import Forbidden
@@ -42,10 +45,22 @@ def file_finding(application: Application, kind: str, user: User, finding: str, 
         raise
 
 
+@rule(Organisation, "name_chair")
+def _may_name_chair(user: User, fund, _action: str) -> tuple[bool, str]:
+    """The fund's approver names its committee's chair. The class: whether the user names
+    a chair anywhere."""
+    if may(user.role, "committee.name_chair") and user.org_id is not None and (
+            isinstance(fund, type) or user.org_id == fund.id):
+        return True, ""
+    return False, _("The fund's approver names the committee's chair.")
+
+
 def name_chair(org_id: int, actor: User, chair: User) -> None:
     """The fund's approver names the committee's chair."""
-    if actor.role != APPROVER or actor.org_id != org_id:
-        raise Forbidden(_("The fund's approver names the committee's chair."))
+    fund = db.session.get(Organisation, org_id)
+    allowed, reason = can(actor, "name_chair", fund) if fund is not None else (False, "")
+    if not allowed:
+        raise Forbidden(reason or _("The fund's approver names the committee's chair."))
     try:
         committee.set_chair(org_id, chair)
         db.session.commit()
