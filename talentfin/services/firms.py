@@ -26,11 +26,10 @@ from talentfin.models import Enterprise
 from talentfin.models import User
 from talentfin.services.applications import defaults_of
 from talentfin.workflows.access import READ_ALL
-from talentfin.workflows.firm import EXPOSURES
-from talentfin.workflows.firm import FACTS
 from talentfin.workflows.firm import CapUse
 from talentfin.workflows.firm import Exposure
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import headings
 from talentfin.workflows.registry import products
 
 PAGE_SIZE = 50
@@ -51,7 +50,8 @@ class FirmPage:
 
     @property
     def exposure_fen(self) -> int:
-        """The firm's one exposure: loans outstanding + bond allocations + guaranteed cover."""
+        """The firm's one exposure: every kind its products name (loans outstanding, bond
+        allocations, guaranteed cover ...), added up."""
         return sum(item.amount_fen for items in self.exposures.values() for item in items)
 
     def exposure_of(self, kind: str) -> int:
@@ -87,9 +87,10 @@ def firm_page(user: User, enterprise: Enterprise, today: date | None = None) -> 
     if page.hidden == 0:
         whole = user.role == FOUNDER or may(user.role, READ_ALL)
         page.caps = [cap for cap in caps if whole or not cap.person_wide]
-    page.exposures = {kind: page.exposures[kind] for kind in EXPOSURES if kind in page.exposures}
+    exposures, facts, _notes = headings()
+    page.exposures = {kind: page.exposures[kind] for kind in exposures if kind in page.exposures}
     page.facts = {section: sorted(page.facts[section], key=_when)
-                  for section in FACTS if section in page.facts}
+                  for section in facts if section in page.facts}
     return page
 
 

@@ -15,27 +15,49 @@ from datetime import date
 
 from talentfin.i18n import _l
 from talentfin.models import Application
+from talentfin.workflows import registry
 
-# What the firm's one exposure figure adds up, in this order (issue #13: loans outstanding,
-# bond allocations and guaranteed cover).
-EXPOSURES = {
-    "loans": _l("Talent loans outstanding"),
-    "bond_allocations": _l("Bond allocations outstanding"),
-    "guaranteed_cover": _l("Guaranteed cover in force"),
-}
-
-# The sections of facts, in the page's order.
-FACTS = {
+# The sections of facts any product files under; a product adds its own (FirmHeadings).
+CORE_FACTS = {
     "claim": _l("Claims and compensation"),
     "subsidy": _l("Subsidies and rewards received"),
-    "listing": _l("Listing"),
-    "financing": _l("Financings"),
 }
+# The key of a product's ``FirmHeadings`` in its ``Product.extensions``.
+FIRM_HEADINGS = "firm_headings"
+
+
+@dataclass(frozen=True)
+class FirmHeadings:
+    """What a product adds to the firm's page: the kinds of exposure its files carry and
+    its own sections of facts (key -> label), and how its exposure is counted (said under
+    the figure). ``order`` places them among the products' (a section two products share
+    is placed by the first)."""
+
+    order: int
+    exposures: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
+    note: object = ""
+
+
+def headings() -> tuple[dict[str, object], dict[str, object], list]:
+    """The page's kinds of exposure and sections of facts in order, and the notes on how
+    the exposure is counted, from the registered products."""
+    declared = sorted((p.extensions[FIRM_HEADINGS] for p in registry.products()
+                       if FIRM_HEADINGS in p.extensions), key=lambda h: h.order)
+    exposures: dict[str, object] = {}
+    facts = dict(CORE_FACTS)
+    for heading in declared:
+        for key, label in heading.exposures.items():
+            exposures.setdefault(key, label)
+        for key, label in heading.facts.items():
+            facts.setdefault(key, label)
+    return exposures, facts, [h.note for h in declared if h.note]
 
 
 @dataclass(frozen=True)
 class Exposure:
-    """One file's part of the firm's exposure: ``amount_fen`` under ``kind`` (EXPOSURES)."""
+    """One file's part of the firm's exposure: ``amount_fen`` under ``kind`` (a kind its
+    product's ``FirmHeadings`` names)."""
 
     application: Application
     kind: str
@@ -45,7 +67,8 @@ class Exposure:
 
 @dataclass(frozen=True)
 class Fact:
-    """Something that happened to one of the firm's files, under ``section`` (FACTS)."""
+    """Something that happened to one of the firm's files, under ``section`` (the core's
+    or one its product's ``FirmHeadings`` names)."""
 
     application: Application
     section: str

@@ -18,6 +18,7 @@ from talentfin.workflows.board.definition import WORKFLOW
 from talentfin.workflows.board.disclosure import documents_due
 from talentfin.workflows.board.models import BoardListing
 from talentfin.workflows.eligibility import programme_problems
+from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.spec import Party
 from talentfin.workflows.spec import Product
 
@@ -50,6 +51,7 @@ BOARD = Product(
           "propose_delistings": {"hour": 2, "minute": 5}},
     demo=demo,
     bench=bench,
+    extensions={FIRM_HEADINGS: firm.HEADINGS},
 )
 
 __all__ = ["BOARD", "BoardListing"]

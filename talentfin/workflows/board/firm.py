@@ -17,7 +17,11 @@ from talentfin.workflows.board.models import BoardListing
 from talentfin.workflows.board.models import Financing
 from talentfin.workflows.board.models import Reward
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
+
+# What the product adds to the firm's page's headings.
+HEADINGS = FirmHeadings(40, facts={"listing": _l("Listing"), "financing": _l("Financings")})
 
 
 def firm(_enterprise: Enterprise, listings: list[BoardListing], _today: date) -> FirmPart:

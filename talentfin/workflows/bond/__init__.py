@@ -21,6 +21,7 @@ from talentfin.workflows.bond.definition import WORKFLOW
 from talentfin.workflows.bond.labels import COMMITTED
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.bond.models import BondIssue
+from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.loan.terms import OUTSTANDING
 from talentfin.workflows.spec import Party
 from talentfin.workflows.spec import Product
@@ -65,7 +66,7 @@ BOND = Product(
            "firm": firm.firm,
            "partner_refusal": partner.partner_refusal},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5}},
-    extensions={OUTSTANDING: COMMITTED},
+    extensions={OUTSTANDING: COMMITTED, FIRM_HEADINGS: firm.HEADINGS},
     demo=demo,
     bench=bench,
 )

@@ -9,7 +9,12 @@ from talentfin.workflows.bond.labels import COMMITTED
 from talentfin.workflows.bond.models import BondAllocation
 from talentfin.workflows.firm import Exposure
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
+
+# What the product adds to the firm's page's headings.
+HEADINGS = FirmHeadings(20, exposures={
+    "bond_allocations": _l("Bond allocations outstanding")})
 
 
 def firm(_enterprise: Enterprise, allocations: list[BondAllocation], _today: date) -> FirmPart:

@@ -18,6 +18,7 @@ from talentfin.workflows.equity import summary
 from talentfin.workflows.equity.definition import WORKFLOW
 from talentfin.workflows.equity.models import EquityApplication
 from talentfin.workflows.equity.monitoring import documents_due
+from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.spec import Party
 from talentfin.workflows.spec import Product
 
@@ -47,6 +48,7 @@ EQUITY = Product(
           "close_publicity": {"hour": 1, "minute": 40}},
     demo=demo,
     bench=bench,
+    extensions={FIRM_HEADINGS: firm.HEADINGS},
 )
 
 __all__ = ["EQUITY", "EquityApplication"]

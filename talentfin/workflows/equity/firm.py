@@ -10,7 +10,11 @@ from talentfin.money import format_rate_bp
 from talentfin.workflows.equity.labels import EXIT_METHODS
 from talentfin.workflows.equity.models import EquityApplication
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
+
+# What the product adds to the firm's page's headings.
+HEADINGS = FirmHeadings(50, facts={"financing": _l("Financings")})
 
 
 def firm(_enterprise: Enterprise, investments: list[EquityApplication],

@@ -6,6 +6,7 @@ subsidy, and its claims; a loan-guarantee policy follows one talent loan.
 
 from talentfin.i18n import _l
 from talentfin.pool.offsets import EXTENSION as POOL_OFFSETS
+from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.insurance import bench
 from talentfin.workflows.insurance import demo
 from talentfin.workflows.insurance import eligibility
@@ -48,7 +49,7 @@ INSURANCE = Product(
           "expire_counter_offers": {"hour": 1, "minute": 45},
           "lapse_unpaid_policies": {"hour": 1, "minute": 50},
           "end_policies": {"hour": 1, "minute": 55}},
-    extensions={POOL_OFFSETS: OFFSET},
+    extensions={POOL_OFFSETS: OFFSET, FIRM_HEADINGS: firm.HEADINGS},
     demo=demo,
     bench=bench,
 )

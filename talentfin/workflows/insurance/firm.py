@@ -14,6 +14,7 @@ from talentfin.models.policy import int_parameter
 from talentfin.workflows.firm import CapUse
 from talentfin.workflows.firm import Exposure
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
 from talentfin.workflows.insurance.claims import remaining_cover
 from talentfin.workflows.insurance.labels import CLAIM_STATES
@@ -26,6 +27,12 @@ from talentfin.workflows.insurance.premiums import subsidies_paid_in_year
 
 # A policy covers from its issue until it lapses or ends (a claim open on it included).
 COVERING = ("bound", *IN_FORCE, "subsidy_review", *CLAIM_STATES, "claim_agreed")
+
+
+# What the product adds to the firm's page's headings.
+HEADINGS = FirmHeadings(
+    30, exposures={"guaranteed_cover": _l("Guaranteed cover in force")},
+    note=_l("A loan and the policy guaranteeing it both count: two parties carry it."))
 
 
 def firm(enterprise: Enterprise, policies: list[InsuranceApplication], today: date) -> FirmPart:

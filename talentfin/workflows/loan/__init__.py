@@ -4,6 +4,7 @@
 """
 
 from talentfin.i18n import _l
+from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.loan import bench
 from talentfin.workflows.loan import demo
 from talentfin.workflows.loan import eligibility
@@ -44,7 +45,7 @@ LOAN = Product(
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "lapse_unfiled_loans": {"hour": 1, "minute": 15},
           "classify_non_performing": {"hour": 1, "minute": 25}},
-    extensions={"pool": COVER},
+    extensions={"pool": COVER, FIRM_HEADINGS: firm.HEADINGS},
     demo=demo,
     bench=bench,
     webhook_events=labels.WEBHOOK_EVENTS,

@@ -18,10 +18,14 @@ from talentfin.pool.subsidies import paid_in_year
 from talentfin.workflows.firm import CapUse
 from talentfin.workflows.firm import Exposure
 from talentfin.workflows.firm import Fact
+from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
 from talentfin.workflows.loan.models import LoanApplication
 from talentfin.workflows.loan.terms import COMMITTED_STATES
 from talentfin.workflows.loan.terms import caps_used
+
+# What the product adds to the firm's page's headings.
+HEADINGS = FirmHeadings(10, exposures={"loans": _l("Talent loans outstanding")})
 
 
 def firm(enterprise: Enterprise, loans: list[LoanApplication], today: date) -> FirmPart:
