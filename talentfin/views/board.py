@@ -14,6 +14,7 @@ from talentfin.forms.board import BoardRequestForm
 from talentfin.forms.board import FinancingForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import kind_of
 from talentfin.services.board import desk
 from talentfin.views.access import act_on_page
 from talentfin.views.access import permitted
@@ -24,9 +25,8 @@ from talentfin.workflows.board.labels import TIERS
 from talentfin.workflows.board.listing import request_problems
 
 bp = Blueprint("board", __name__, url_prefix="/board")
-navigation.add(navigation.Entry(
-    "board.exchange", _l("Exchange's book"),
-    lambda role: role in ("exchange_officer", "exchange_approver", "listing_committee"), 90))
+navigation.add(navigation.Entry("board.exchange", _l("Exchange's book"),
+                                lambda role: kind_of(role) == "exchange", 90))
 
 
 def request_step(application, context: dict):

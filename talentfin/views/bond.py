@@ -17,6 +17,7 @@ from talentfin.forms.bond import BondRequestForm
 from talentfin.forms.bond import NewBondForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import kind_of
 from talentfin.models import Organisation
 from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
@@ -34,9 +35,8 @@ from talentfin.workflows.errors import TransitionError
 from talentfin.workflows.loan.labels import CLASSIFICATIONS
 
 bp = Blueprint("bond", __name__, url_prefix="/bond")
-UNDERWRITER_STAFF = ("underwriter_officer", "underwriter_approver")
 navigation.add(navigation.Entry("bond.book", _l("Underwriter's book"),
-                                lambda role: role in UNDERWRITER_STAFF, 90))
+                                lambda role: kind_of(role) == "underwriter", 90))
 
 
 def request_step(application, context: dict):

@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from talentfin import navigation
+from talentfin import policy
 from talentfin.clock import business_date
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -24,6 +25,7 @@ from talentfin.forms.equity import ReportForm
 from talentfin.forms.equity import VoteForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import kind_of
 from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.services.equity import desk
@@ -40,9 +42,8 @@ from talentfin.workflows.equity.request import request_problems
 from talentfin.workflows.errors import TransitionError
 
 bp = Blueprint("equity", __name__, url_prefix="/equity")
-FUND_ROLES = ("fund_officer", "fund_approver", "fund_ic")
 navigation.add(navigation.Entry("equity.fund_book", _l("Fund's book"),
-                                lambda role: role in FUND_ROLES, 90))
+                                lambda role: kind_of(role) == "fund", 90))
 
 
 def request_step(application, context: dict):
@@ -138,9 +139,10 @@ def fund_book():
     chair = chair_of(org_id)
     if not form.is_submitted() and chair is not None:
         form.chair_id.data = chair.id
+    fund = db.session.get(Organisation, org_id)
     return render_template(
-        "equity/book.html", fund=db.session.get(Organisation, org_id), today=today,
+        "equity/book.html", fund=fund, today=today,
         pipeline=book.pipeline(org_id), late_dd=book.late_diligence(org_id, today),
         agenda=book.agenda(org_id), holdings=book.portfolio(org_id, today),
         exits=book.exits(org_id), workstreams=WORKSTREAMS, committee=committee, chair=chair,
-        form=form, may_name_chair=current_user.role == "fund_approver"), status
+        form=form, may_name_chair=policy.allowed(current_user, "name_chair", fund)), status

@@ -15,6 +15,7 @@ from talentfin.forms.insurance import QuoteRequestForm
 from talentfin.forms.insurance import TermsForm
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import kind_of
 from talentfin.models import Organisation
 from talentfin.money import format_fen
 from talentfin.policy import allowed
@@ -33,11 +34,10 @@ from talentfin.workflows.insurance.quote import quote_problems
 from talentfin.workflows.labels import state_label
 
 bp = Blueprint("insurance", __name__, url_prefix="/insurance")
-INSURER_STAFF = ("insurer_officer", "insurer_approver")
 navigation.add(navigation.Entry("insurance.book", _l("Insurer's book"),
-                                lambda role: role in INSURER_STAFF, 90),
+                                lambda role: kind_of(role) == "insurer", 90),
                navigation.Entry("insurance.terms", _l("Insurance terms"),
-                                lambda role: role in INSURER_STAFF, 91))
+                                lambda role: kind_of(role) == "insurer", 91))
 
 
 def request_step(application, context: dict):
