@@ -9,7 +9,7 @@ from talentfin.i18n import _l
 
 
 class PrescreenForm(BaseForm):
-    """Staff, R&D staff, assets and revenue: what 人才投's rules also read."""
+    """Staff, R&D staff, assets and revenue (人才投's rules) and shareholders (人才板's)."""
 
     class Meta:
         csrf = False  # a GET form: it changes nothing
@@ -21,10 +21,13 @@ class PrescreenForm(BaseForm):
                              minimum_fen=0)
     revenue = YuanField(_l("Revenue last year (yuan)"), validators=[Optional()],
                         minimum_fen=0)
+    shareholders = CountField(_l("Number of shareholders"), validators=[Optional()], minimum=1,
+                              maximum=1_000_000)
 
     def answers(self) -> dict:
         """The answers given, by the names the products' rules read (amounts in fen)."""
         if self.errors:
             return {}
         return {"staff": self.staff.data, "rd_staff": self.rd_staff.data,
-                "total_assets_fen": self.total_assets.data, "revenue_fen": self.revenue.data}
+                "total_assets_fen": self.total_assets.data, "revenue_fen": self.revenue.data,
+                "shareholders": self.shareholders.data}

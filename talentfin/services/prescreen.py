@@ -1,9 +1,11 @@
 """The eligibility pre-screener: for each product, whether the founder's firm may apply,
 or each rule that stops it, with its figures. The rules are the products' own eligibility
 checks (the ones their submission guards run), read from the policy table on the day asked
-about: a policy change moves the answer at once. The few facts a product needs beyond the
-company profile (人才投's staff, assets and revenue) come from the founder's answers; a rule
-whose fact is not given is not judged.
+about: a policy change moves the answer at once; a product's ``prescreen`` hook adds what
+its application would meet before any amount is typed (the loan's caps already used up, a
+bond open for allocations). The few facts a product needs beyond the company profile
+(人才投's staff, assets and revenue; 人才板's shareholders) come from the founder's answers; a
+rule whose fact is not given is not judged.
 """
 
 from dataclasses import dataclass
@@ -15,7 +17,7 @@ from talentfin.workflows.eligibility import programme_problems
 from talentfin.workflows.registry import products
 
 # The facts a product's rules read beyond the profile, by the name its application has.
-ANSWERS = ("staff", "rd_staff", "total_assets_fen", "revenue_fen")
+ANSWERS = ("staff", "rd_staff", "total_assets_fen", "revenue_fen", "shareholders")
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,10 @@ def prescreen(founder: User, on: date, answers: dict | None = None) -> list[Verd
             continue  # a bond issue is opened by the underwriter; founders ask allocations
         check = product.hooks.get("eligibility") or programme_problems
         stand_in = SimpleNamespace(enterprise=founder.enterprise, applicant=founder,
-                                   product=product.key, requested_amount_fen=None,
+                                   product=product.key, requested_amount_fen=None, id=None,
                                    **{name: answers.get(name) for name in ANSWERS})
-        verdicts.append(Verdict(product.key, product.label, tuple(check(stand_in, on))))
+        problems = check(stand_in, on)
+        if "prescreen" in product.hooks:
+            problems = [*problems, *product.hooks["prescreen"](stand_in, on)]
+        verdicts.append(Verdict(product.key, product.label, tuple(problems)))
     return verdicts

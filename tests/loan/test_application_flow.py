@@ -220,7 +220,7 @@ def test_the_review_step_lists_every_problem_at_once(client, auth, world):
 
     review = _review(client, application_id)
     assert "Please upload the required documents:" in review
-    assert "The founder must hold at least 30.00% of the equity." in review
+    assert "The founder holds 20.00% of the equity; at least 30.00% is required." in review
     assert "over the tier B limit of 5,000,000.00 yuan" in review
 
 

@@ -100,11 +100,11 @@ def _make_ineligible(world, rule):
 
 
 INELIGIBLE = {
-    "firm_age": "The firm was founded more than 5 years ago (only tier A talents are exempt).",
-    "equity": "The founder must hold at least 30.00% of the equity.",
+    "firm_age": "(at most 5 years ago; only tier A talents are exempt).",
+    "equity": "The founder holds 29.99% of the equity; at least 30.00% is required.",
     "certificate": "The talent certificate expired on",
     "district": "The firm must be registered in the district.",
-    "dishonesty": "A serious dishonesty record in the last 3 years makes the firm ineligible.",
+    "dishonesty": "such a record counts for 3 years, so the firm may apply from",
 }
 
 

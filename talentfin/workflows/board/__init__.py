@@ -11,6 +11,7 @@ from talentfin.workflows.board import demo
 from talentfin.workflows.board import firm
 from talentfin.workflows.board import keys
 from talentfin.workflows.board import labels
+from talentfin.workflows.board import listing
 from talentfin.workflows.board import page
 from talentfin.workflows.board import partner
 from talentfin.workflows.board import summary
@@ -45,7 +46,8 @@ BOARD = Product(
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
            "firm": firm.firm,
-           "eligibility": programme_problems, "partner_refusal": partner.partner_refusal,
+           "eligibility": programme_problems, "prescreen": listing.holders_problems,
+           "partner_refusal": partner.partner_refusal,
            "documents_due": documents_due},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "propose_delistings": {"hour": 2, "minute": 5}},

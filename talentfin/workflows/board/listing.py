@@ -26,12 +26,19 @@ def request_problems(application: BoardListing) -> list[str]:
         problems.append(_("Choose the tier you ask to list on."))
     if not application.shareholders:
         problems.append(_("Enter the number of shareholders."))
-    elif application.shareholders > int_parameter("board_max_holders"):
-        problems.append(_("A board-listed firm has at most %(limit)s holders (CSRC Order No. "
-                          "132); the firm has %(holders)s.",
-                          limit=int_parameter("board_max_holders"),
-                          holders=application.shareholders))
+    else:
+        problems.extend(holders_problems(application))
     return problems
+
+
+def holders_problems(application, _on=None) -> list[str]:
+    """At most ``board_max_holders`` holders (its ``shareholders``; none given: not judged).
+    Also the pre-screener's check."""
+    limit = int_parameter("board_max_holders")
+    if application.shareholders and application.shareholders > limit:
+        return [_("A board-listed firm has at most %(limit)s holders (CSRC Order No. 132); "
+                  "the firm has %(holders)s.", limit=limit, holders=application.shareholders)]
+    return []
 
 
 def request_complete(ctx: FireContext) -> str | None:

@@ -7,6 +7,7 @@ registers both, the bond first.
 """
 
 from talentfin.i18n import _l
+from talentfin.workflows.bond import allocation
 from talentfin.workflows.bond import bench
 from talentfin.workflows.bond import demo
 from talentfin.workflows.bond import firm
@@ -63,7 +64,7 @@ BOND = Product(
     request_form="bond_request",
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
-           "firm": firm.firm,
+           "firm": firm.firm, "prescreen": allocation.prescreen_problems,
            "partner_refusal": partner.partner_refusal},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5}},
     extensions={OUTSTANDING: COMMITTED, FIRM_HEADINGS: firm.HEADINGS},

@@ -23,6 +23,7 @@ from talentfin.workflows.bond.models import BondIssue
 from talentfin.workflows.context import FireContext
 from talentfin.workflows.errors import Refused
 from talentfin.workflows.loan.eligibility import tier_limit_fen
+from talentfin.workflows.loan.terms import caps_room_problems
 from talentfin.workflows.loan.terms import hold_caps
 from talentfin.workflows.loan.terms import outstanding_problem
 
@@ -33,6 +34,14 @@ def open_bonds(underwriter_id: int | None = None) -> list[BondIssue]:
     if underwriter_id is not None:
         query = query.where(BondIssue.partner_org_id == underwriter_id)
     return list(db.session.scalars(query.order_by(BondIssue.id)))
+
+
+def prescreen_problems(application, on: date) -> list[str]:
+    """The pre-screener's checks before a bond is chosen: one is open for allocations, and
+    the firm's caps (which allocations share with talent loans) are not used up."""
+    problems = [] if open_bonds() else [_("No talent bond is open for allocations now; "
+                                          "the programme announces the next one.")]
+    return problems + caps_room_problems(application, on)
 
 
 def bond_problem(application: BondAllocation) -> str | None:

@@ -14,6 +14,7 @@ from talentfin.workflows.loan import labels
 from talentfin.workflows.loan import page
 from talentfin.workflows.loan import partner
 from talentfin.workflows.loan import summary
+from talentfin.workflows.loan import terms
 from talentfin.workflows.loan.cover import COVER
 from talentfin.workflows.loan.definition import WORKFLOW
 from talentfin.workflows.loan.models import LoanApplication
@@ -40,7 +41,7 @@ LOAN = Product(
     policy_keys=keys.POLICY_KEYS,
     hooks={"summary": summary.summary, "snapshot": summary.snapshot, "page": page.page,
            "firm": firm.firm,
-           "eligibility": eligibility.eligibility_problems,
+           "eligibility": eligibility.eligibility_problems, "prescreen": terms.caps_room_problems,
            "partner_refusal": partner.partner_refusal, "policy_problem": keys.policy_problem},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "lapse_unfiled_loans": {"hour": 1, "minute": 15},

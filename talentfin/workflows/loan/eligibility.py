@@ -30,23 +30,26 @@ def eligibility_problems(application: Application, on: date) -> list[str]:
         enterprise.founded_on + relativedelta(years=max_age) < on
     ):
         problems.append(
-            _("The firm was founded more than %(years)s years ago "
-              "(only tier A talents are exempt).",
-              years=max_age)
+            _("The firm was founded on %(founded)s; a talent loan takes firms founded on or "
+              "after %(earliest)s (at most %(years)s years ago; only tier A talents are "
+              "exempt).", founded=enterprise.founded_on.isoformat(),
+              earliest=(on - relativedelta(years=max_age)).isoformat(), years=max_age)
         )
     min_equity = int_parameter("founder_min_equity_bp", on)
     if talent.equity_bp < min_equity:
         problems.append(
-            _("The founder must hold at least %(share)s of the equity.",
-              share=format_rate_bp(min_equity))
+            _("The founder holds %(held)s of the equity; at least %(share)s is required.",
+              held=format_rate_bp(talent.equity_bp), share=format_rate_bp(min_equity))
         )
     lookback = int_parameter("dishonesty_lookback_years", on)
     if enterprise.last_dishonesty_on and (
         enterprise.last_dishonesty_on + relativedelta(years=lookback) > on
     ):
         problems.append(
-            _("A serious dishonesty record in the last %(years)s years makes the firm ineligible.",
-              years=lookback)
+            _("The firm has a serious dishonesty record of %(on)s; such a record counts for "
+              "%(years)s years, so the firm may apply from %(until)s.",
+              on=enterprise.last_dishonesty_on.isoformat(), years=lookback,
+              until=(enterprise.last_dishonesty_on + relativedelta(years=lookback)).isoformat())
         )
     return problems
 
