@@ -2,7 +2,10 @@
 read, the transition log and the application's ledger lines as CSV and JSON, and a
 manifest naming each file's SHA-256 and size and the audit chains' links (the last log
 row's and ledger entry's sequence and hash). ``verify`` checks a bundle offline: every
-file listed is there, whole, and nothing else is.
+file listed is there, whole, and nothing else is; the log's rows link one to the next from
+the chain's start (an application's log is a chain of its own), and its last link is the
+one the manifest names. (A row's own hash covers fields a bundle may leave blank, another
+institution's internal notes, so it is checked against the database by ``audit verify``.)
 """
 
 import csv
@@ -15,6 +18,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from talentfin.audit import GENESIS
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import TransitionLog
@@ -31,6 +35,7 @@ from talentfin.storage import stored_bytes
 from talentfin.workflows import access
 
 MANIFEST = "manifest.json"
+LOG_JSON = "log/transitions.json"
 FORMAT = "talentfin-bundle/1"
 LOG_COLUMNS = ("seq", "id", "at_utc", "trigger", "from", "to", "actor_id", "actor", "via",
                "comment", "prev_hash", "row_hash")
@@ -96,7 +101,7 @@ def build(application: Application, reader: User):
     entries, ledger_rows = _ledger(application)
     files = [*_files(application, reader),
              ("log/transitions.csv", _csv(LOG_COLUMNS, log_rows)),
-             ("log/transitions.json", _json([dict(zip(LOG_COLUMNS, row, strict=True))
+             (LOG_JSON, _json([dict(zip(LOG_COLUMNS, row, strict=True))
                                              for row in log_rows])),
              ("ledger/lines.csv", _csv(LEDGER_COLUMNS, ledger_rows)),
              ("ledger/lines.json", _json([dict(zip(LEDGER_COLUMNS, row, strict=True))
@@ -163,4 +168,27 @@ def verify(source) -> Verdict:
             checked += 1
         problems += [f"{path}: not in the manifest" for path in sorted(names - set(listed))
                      if path != MANIFEST]
+        if LOG_JSON in listed and LOG_JSON in names:
+            problems += _log_chain_problems(archive.read(LOG_JSON), manifest)
     return Verdict(checked, problems)
+
+
+def _log_chain_problems(content: bytes, manifest: dict) -> list[str]:
+    """The log's rows link from the chain's start, one to the next, to the manifest's last
+    link."""
+    try:
+        rows = json.loads(content)
+        links = [(int(row["seq"]), str(row["prev_hash"]), str(row["row_hash"])) for row in rows]
+        last = (manifest.get("chains") or {}).get(TransitionLog.CHAIN)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return [f"{LOG_JSON}: cannot be read ({exc})"]
+    seq, previous = 0, GENESIS
+    for row_seq, prev_hash, row_hash in links:
+        if row_seq != seq + 1 or prev_hash != previous:
+            return [f"{LOG_JSON}: the chain breaks at seq {row_seq} (a row changed, removed, "
+                    "added or moved)"]
+        seq, previous = row_seq, row_hash
+    named = (last or {}).get("last_seq"), (last or {}).get("last_hash")
+    if links and named != (seq, previous) or not links and last is not None:
+        return [f"{MANIFEST}: its last link of the log is not the log's last row"]
+    return []

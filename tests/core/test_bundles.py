@@ -4,6 +4,7 @@ file's SHA-256 and the chains' last links; ``flask bundle verify`` checks it off
 names a file whose byte was changed, one missing and one added."""
 
 import csv
+import hashlib
 import io
 import json
 import zipfile
@@ -102,3 +103,46 @@ def test_a_bundle_is_for_those_who_see_the_file_with_what_they_may_read(
     assert {r["trigger"]: r["comment"] for r in rows}["recommend"] == ""  # the bank's note
     switch_to(auth, world.officer2)
     assert client.get(f"/applications/{application.id}/bundle.zip").status_code == 404
+
+
+def _resealed(data: bytes, change_log, change_manifest=lambda manifest: None) -> io.BytesIO:
+    """The bundle with its log JSON changed and the manifest's hashes made to match, as a
+    forger who rewrites both would."""
+    with zipfile.ZipFile(io.BytesIO(data)) as old:
+        files = {name: old.read(name) for name in old.namelist()}
+    rows = json.loads(files[bundles.LOG_JSON])
+    change_log(rows)
+    files[bundles.LOG_JSON] = json.dumps(rows).encode()
+    manifest = json.loads(files[bundles.MANIFEST])
+    for entry in manifest["files"]:
+        content = files[entry["path"]]
+        entry["sha256"], entry["size"] = hashlib.sha256(content).hexdigest(), len(content)
+    change_manifest(manifest)
+    files[bundles.MANIFEST] = json.dumps(manifest).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as new:
+        for name, content in files.items():
+            new.writestr(name, content)
+    out.seek(0)
+    return out
+
+
+def test_the_logs_chain_is_checked_even_when_the_manifest_was_rewritten(client, auth, world):
+    application = factories.loan_in(world, "approved")
+    login(auth, world.officer1)
+    data = client.get(f"/applications/{application.id}/bundle.zip").data
+    assert bundles.verify(io.BytesIO(data)).problems == []
+    broken = "log/transitions.json: the chain breaks at seq"
+    for change in (lambda rows: rows.pop(1),  # a row removed
+                   lambda rows: rows.insert(1, rows.pop(2)),  # two rows swapped
+                   lambda rows: rows[2].update(row_hash="f" * 64)):  # a link altered
+        assert any(p.startswith(broken)
+                   for p in bundles.verify(_resealed(data, change)).problems)
+    # The last row cut off, and the manifest's last link left pointing at it.
+    assert bundles.verify(_resealed(data, lambda rows: rows.pop())).problems == [
+        "manifest.json: its last link of the log is not the log's last row"]
+    # A whole log rewritten to end elsewhere than the manifest says.
+    assert bundles.verify(_resealed(
+        data, lambda rows: None,
+        lambda manifest: manifest["chains"]["transition_log"].update(last_seq=99))).problems \
+        == ["manifest.json: its last link of the log is not the log's last row"]
