@@ -27,6 +27,7 @@ from talentfin.pool import standing
 from talentfin.pool.cover import partner_kinds
 from talentfin.pool.notices import bank_notices
 from talentfin.storage import DOSSIERS
+from talentfin.text import clean_text
 from talentfin.views import pool_charts
 from talentfin.views.access import permitted
 from talentfin.views.access import require
@@ -66,7 +67,7 @@ def reinstate(bank_id: int):
         abort(404)
     require("reinstate", bank)
     try:
-        standing.reinstate(bank, current_user, request.form.get("reason", ""))
+        standing.reinstate(bank, current_user, clean_text(request.form.get("reason", "")))
     except ValueError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("banks.index"))

@@ -17,6 +17,7 @@ from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.pool import subsidies
 from talentfin.pool.models import SubsidyClaim
+from talentfin.text import clean_text
 from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.views.access import require
@@ -57,7 +58,7 @@ def decide(claim_id: int):
     claim = db.session.get(SubsidyClaim, claim_id) or abort(404)
     try:
         subsidies.decide(claim, request.form.get("decision") == "approve", current_user,
-                         request.form.get("note", ""))
+                         clean_text(request.form.get("note", "")))
     except subsidies.SubsidyError as exc:
         flash(str(exc), "danger")
     else:
