@@ -55,7 +55,7 @@ def _open_claim(ctx: FireContext) -> Claim:
     claim = db.session.scalar(select(Claim).where(Claim.application_id == ctx.application.id,
                                                   Claim.status.in_(OPEN_CLAIM)))
     if claim is None:
-        raise Refused(_("There is no claim in progress on this loan."))
+        raise Refused(_("There is no claim in progress on this loan."), "no_claim_in_progress")
     return claim
 
 
@@ -86,7 +86,8 @@ def _compute(claim: Claim, ctx: FireContext,
                                   claim.other_compensation_fen, ctx.today, claim.insured_fen)
     payout = compensation.calculate(figures)
     if payout.payout_fen == 0:
-        raise Refused(nothing_payable(compensation.why_nothing_is_payable(figures, payout)))
+        raise Refused(nothing_payable(compensation.why_nothing_is_payable(figures, payout)),
+                      "nothing_payable")
     claim.ratio_bp = payout.ratio_bp
     claim.payout_fen = payout.payout_fen
     claim.calculation = json.dumps([[code, params] for code, params in payout.limits])
@@ -121,7 +122,7 @@ def pay_compensation(ctx: FireContext) -> None:
                                maker=ctx.user, application_id=ctx.application.id,
                                org_id=ctx.application.partner_org_id)
     except ledger.LedgerError as exc:
-        raise Refused(str(exc)) from exc
+        raise Refused(str(exc), "pool_funds_short") from exc
     claim.payout_entry_id = entry.id
 
 

@@ -24,7 +24,7 @@ def _paid_claim(ctx: FireContext) -> Claim:
     claim = db.session.scalar(select(Claim).where(Claim.application_id == ctx.application.id,
                                                   Claim.status == "paid"))
     if claim is None:
-        raise Refused(_("This loan has no paid claim."))
+        raise Refused(_("This loan has no paid claim."), "no_paid_claim")
     return claim
 
 

@@ -88,3 +88,21 @@ def test_a_loan_goes_its_whole_route_through_the_api(client, world):
                               "lodge_claim")} == {f"api:{bank_id}"}
     assert {vias[t] for t in ("file_with_pool", "assess_claim", "approve_compensation")} \
         == {f"api:{pool_id}"}
+
+
+def test_a_payout_the_pool_cannot_fund_is_refused_with_its_own_code(client, world):
+    """A refusal raised while the decision is carried out (not by a guard) names its rule:
+    the pool's committee approves a compensation its funders' cash cannot pay."""
+    factories.fund_pool(world, amount_fen=30_000_000)  # 300,000 yuan: enough to file a loan
+    application = factories.loan_in(world, "committee_review")
+    _pool_id, pool = _client(client, world, world.pool, ["read", "decide"])
+    refused = api_decide(client, pool, world.committee.email, application.id,
+                         "approve_compensation", {"comment": "同意代偿。"})
+    body = refused.get_json()
+    assert refused.status_code == 422, body
+    assert body["code"] == "pool_funds_short"
+    assert body["type"].endswith("/problems/422/pool_funds_short")
+    assert "市级财政在资金池中的余额不足" in body["detail"]  # the ledger's reason, named
+    assert fresh(application.id).status == "committee_review"
+    assert db.session.scalar(select(func.count(Claim.id)).where(
+        Claim.application_id == application.id, Claim.payout_entry_id.is_not(None))) == 0

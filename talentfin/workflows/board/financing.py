@@ -168,7 +168,7 @@ def pay(ctx: FireContext) -> None:
     earned = band(raised(app.enterprise_id, year), ctx.today)
     if not earned.reward_fen or paid_for(app.enterprise_id, year) is not None:
         raise Refused(_("The reward for %(year)s is paid already or no longer earned.",
-                        year=year))
+                        year=year), "reward_paid_or_not_earned")
     maker = db.session.get(User, app.reward_recommended_by_id)
     entry = post_entry("financing_reward", [Line(REWARDS, earned.reward_fen),
                                             Line(BUDGET, -earned.reward_fen)],

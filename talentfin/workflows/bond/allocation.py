@@ -177,9 +177,9 @@ def take_headroom(ctx: FireContext) -> None:
             BondIssue.id == app.bond_id))
         raise Refused(_("Only %(left)s yuan of the bond %(bond)s is left to allocate; "
                         "%(amount)s yuan does not fit.", left=format_fen(left),
-                        bond=app.bond.name, amount=format_fen(amount)))
+                        bond=app.bond.name, amount=format_fen(amount)), "bond_size_left")
     if (over := firm_limit_problem(app, amount, ctx.today)) is not None:
-        raise Refused(over)
+        raise Refused(over, "firm_limit")
     hold_caps(app, amount, ctx.today)  # the outstanding caps, counted with loans
     app.allocated_fen = amount
     # The session's bond still has the figure read before the UPDATE: read it again (the

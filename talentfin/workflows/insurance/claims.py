@@ -52,7 +52,8 @@ def open_claim(application: InsuranceApplication) -> InsuranceClaim:
     claim = db.session.scalar(select(InsuranceClaim).where(
         InsuranceClaim.application_id == application.id, InsuranceClaim.status.in_(OPEN)))
     if claim is None:
-        raise Refused(_("There is no claim in progress on this policy."))
+        raise Refused(_("There is no claim in progress on this policy."),
+                      "no_claim_in_progress")
     return claim
 
 

@@ -225,7 +225,8 @@ def requested_payment(application: InsuranceApplication) -> PremiumPayment | Non
 def _requested(application: InsuranceApplication) -> PremiumPayment:
     payment = requested_payment(application)
     if payment is None:
-        raise Refused(_("There is no premium subsidy asked for on this policy."))
+        raise Refused(_("There is no premium subsidy asked for on this policy."),
+                      "no_subsidy_asked")
     return payment
 
 
@@ -247,14 +248,14 @@ def pay_subsidy(ctx: FireContext) -> None:
     if due.amount_fen <= 0:
         raise Refused(_("Nothing can be paid: the firm's premium subsidy cap for %(year)s is "
                         "used up. Decline it with this reason instead.",
-                        year=payment.paid_on.year))
+                        year=payment.paid_on.year), "subsidy_cap_used_up")
     try:
         entry = ledger.pay_out(
             KIND, ACCOUNT, due.amount_fen, effective_on=ctx.today,
             memo=f"{ctx.application.policy_no} 第{payment.policy_year}保单年度保费补贴",
             maker=ctx.user, application_id=ctx.application.id)
     except ledger.LedgerError as exc:
-        raise Refused(str(exc)) from exc
+        raise Refused(str(exc), "pool_funds_short") from exc
     payment.subsidy_status = "paid"
     payment.subsidy_rate_bp, payment.subsidy_fen = due.rate_bp, due.amount_fen
     payment.subsidy_entry_id = entry.id

@@ -170,7 +170,7 @@ def hold_caps(application: Application, amount_fen: int, on: date) -> None:
     with db.session.no_autoflush:
         problem = outstanding_problem(application, amount_fen, on)
     if problem is not None:
-        raise Refused(problem)
+        raise Refused(problem, "within_caps")
 
 
 def within_caps(ctx: FireContext) -> str | None:
