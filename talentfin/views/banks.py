@@ -31,6 +31,7 @@ from talentfin.text import clean_text
 from talentfin.views import pool_charts
 from talentfin.views.access import permitted
 from talentfin.views.access import require
+from talentfin.views.access import sensitive
 
 bp = Blueprint("banks", __name__, url_prefix="/banks")
 navigation.add(
@@ -60,6 +61,7 @@ def index():
 
 @bp.post("/<int:bank_id>/reinstate")
 @permitted("read", POOL)
+@sensitive
 def reinstate(bank_id: int):
     """The committee lifts a bank's suspension, with a reason."""
     bank = db.session.get(Organisation, bank_id)

@@ -33,6 +33,7 @@ from talentfin.services.equity import portfolio as book
 from talentfin.views.access import act_on_page
 from talentfin.views.access import permitted
 from talentfin.views.access import product_application_or_404
+from talentfin.views.access import sensitive
 from talentfin.views.application_steps import REQUEST_STEPS
 from talentfin.views.application_steps import request_step_of
 from talentfin.workflows.equity.committee import chair_of
@@ -92,6 +93,7 @@ def open_meeting(application_id: int):
 
 @bp.post("/<int:application_id>/vote")
 @login_required
+@sensitive
 def vote(application_id: int):
     """A committee member votes at the open meeting."""
     application = _equity_or_404(application_id)

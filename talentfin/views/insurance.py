@@ -23,6 +23,7 @@ from talentfin.services.insurance import book as insurer_book
 from talentfin.services.insurance import offers as offer_service
 from talentfin.views.access import permitted
 from talentfin.views.access import require
+from talentfin.views.access import sensitive
 from talentfin.views.application_steps import REQUEST_STEPS
 from talentfin.views.application_steps import offer_partners
 from talentfin.views.application_steps import store_request
@@ -79,6 +80,7 @@ REQUEST_STEPS["insurance"] = request_step
 
 @bp.route("/terms", methods=["GET", "POST"])
 @permitted("read", InsuranceOffer)
+@sensitive
 def terms():
     """The insurer's covers and rates; its approvers change them."""
     insurer = db.session.get(Organisation, current_user.org_id)

@@ -21,6 +21,7 @@ from talentfin.text import clean_text
 from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.views.access import require
+from talentfin.views.access import sensitive
 from talentfin.views.access import visible_application_or_404
 
 bp = Blueprint("subsidies", __name__, url_prefix="/subsidies")
@@ -53,6 +54,7 @@ def index():
 
 @bp.post("/<int:claim_id>/decide")
 @permitted("decide", SubsidyClaim)
+@sensitive
 def decide(claim_id: int):
     """Pay (the amount is computed again today) or refuse with a reason."""
     claim = db.session.get(SubsidyClaim, claim_id) or abort(404)

@@ -146,12 +146,12 @@ TRANSITIONS = (
       _l("Close without compensation"), guards=(claims.claim_declined, common.comment_given),
       form="decision", style="secondary", queued=False),
     T("write_off", ("compensated", "in_recovery"), "written_off", ("pool_committee",),
-      _l("Write off"), guards=(common.comment_given,), form="decision", style="secondary",
-      queued=False),
+      _l("Write off"), guards=(common.comment_given,), form="decision",
+      dossier="recovery_notice", decides=True, style="secondary", queued=False),
     T("claw_back", ("compensated", "in_recovery", "recovered", "written_off"),
       "clawed_back", ("pool_committee",), _l("Claw back for fraud"),
       guards=(common.comment_given,), effects=(recoveries.claw_back,), form="decision",
-      style="danger", queued=False),
+      dossier="recovery_notice", decides=True, style="danger", queued=False),
     common.expiry("bank"),
 )
 
