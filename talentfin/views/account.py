@@ -20,11 +20,20 @@ from talentfin.forms.account import ChangePasswordForm
 from talentfin.forms.account import CodeForm
 from talentfin.i18n import _
 from talentfin.services import accounts
+from talentfin.services import sealing
 from talentfin.services import second_factor as second_factor_service
 from talentfin.services import security_log
 from talentfin.views.access import safe_local_path
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+# The secret being enrolled waits in the session (a cookie signed, not encrypted: it goes in
+# sealed with the app's keys) until the code confirms it.
+ENROLLING = "totp_secret"  # the session key
+
+
+def _enrolling_secret() -> str:
+    """The secret being enrolled, from the session ("" when none, or it no longer opens)."""
+    return sealing.unseal(session.get(ENROLLING))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -62,8 +71,8 @@ def second_factor():
     if second_factor_service.enrolled(user):
         return render_template("account/second_factor.html", enrolled=True,
                                left=len(user.recovery_codes or []))
-    secret = session.get("totp_secret") or second_factor_service.new_secret()
-    session["totp_secret"] = secret
+    secret = _enrolling_secret() or second_factor_service.new_secret()
+    session[ENROLLING] = sealing.seal(secret)  # (one kept in clear by an older page: sealed)
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -71,7 +80,7 @@ def second_factor():
         except second_factor_service.SecondFactorError as exc:
             form.code.errors.append(str(exc))
         else:
-            session.pop("totp_secret", None)
+            session.pop(ENROLLING, None)
             session["verified_at"] = time.time()
             return render_template("account/recovery_codes.html", codes=codes)
     return render_template("account/second_factor.html", enrolled=False, form=form,
@@ -83,7 +92,7 @@ def second_factor():
 @login_required
 def second_factor_qr():
     """The QR code of the secret being enrolled (an SVG the page shows as an image)."""
-    secret = session.get("totp_secret")
+    secret = _enrolling_secret()
     if not secret or second_factor_service.enrolled(current_user):
         abort(404)
     svg = second_factor_service.qr_svg(
