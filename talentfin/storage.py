@@ -29,6 +29,8 @@ from flask import send_file
 from talentfin.models import Dossier
 
 UPLOADS, DOSSIERS = "uploads", "dossiers"
+# A file being written (put_new) before it is linked under its name: never a stored file.
+TEMP_PREFIX = ".writing-"
 _FOLDERS = {UPLOADS: "UPLOAD_FOLDER", DOSSIERS: "DOSSIER_FOLDER"}
 NAME_ATTEMPTS = 100
 
@@ -64,7 +66,8 @@ class LocalStore:
     def put_new(self, area: str, stem: str, suffix: str, content: bytes) -> str:
         """Write under ``stem + suffix``, or the next free ``stem-rN + suffix``; the name."""
         folder = self.folder(area)
-        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=suffix)
+        handle, temp_name = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX,
+                                                  suffix=suffix)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(content)

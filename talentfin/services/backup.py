@@ -2,16 +2,19 @@
 
 ``create`` writes into an empty folder: the database (SQLite's online backup API, so a
 running site is copied consistently; ``pg_dump`` in its custom format for PostgreSQL),
-then the uploads and the dossiers (files are never rewritten, only added, so those the
-database names are all there), and ``manifest.json`` with each part's SHA-256 and the
-audit chains' heads. ``restore`` checks every part against the manifest first and refuses
-a mismatch, naming it; it restores only into an empty instance (no table holds a row, the
+then the uploads and the dossiers (a file is never rewritten, so each one the database copy
+names was stored before it and is there, unless it was deleted since: a replaced or
+expired upload, which the backup then leaves out; a ``.writing-*`` file is a write under
+way, not a stored file), and ``manifest.json`` with each part's SHA-256 and the audit
+chains' heads. ``restore`` checks every part against the manifest first and refuses a
+mismatch, naming it; it restores only into an empty instance (no table holds a row, the
 file folders are empty), then checks the audit chains and their heads against the
 manifest.
 """
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -27,6 +30,7 @@ from sqlalchemy import text
 from talentfin.extensions import db
 from talentfin.models import ChainHead
 from talentfin.services.audit_chains import verify_all
+from talentfin.storage import TEMP_PREFIX
 
 MANIFEST = "manifest.json"
 FOLDERS = {"uploads": "UPLOAD_FOLDER", "dossiers": "DOSSIER_FOLDER"}
@@ -42,6 +46,32 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _stored_files(folder: Path):
+    """The stored files of a folder of the running site, by path, sorted: not the temporary
+    files of a write under way; a folder that vanishes meanwhile is passed over."""
+    found = []
+    for parent, _dirs, names in os.walk(folder):
+        found.extend(Path(parent) / name for name in names if not name.startswith(TEMP_PREFIX))
+    return sorted(found)
+
+
+def _copy(path: Path, copied: Path) -> str | None:
+    """Copy one file of the running site; the copy's SHA-256, or None when the file was
+    deleted before it could be opened (once open, it is read whole even if deleted)."""
+    try:
+        with open(path, "rb") as source:
+            copied.parent.mkdir(parents=True, exist_ok=True)
+            with open(copied, "wb") as out:
+                shutil.copyfileobj(source, out, 1 << 20)
+            stat = os.fstat(source.fileno())
+    except FileNotFoundError as exc:
+        if os.fspath(exc.filename) != os.fspath(path):
+            raise  # not the site's file gone: the backup's own folder
+        return None
+    os.utime(copied, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    return _sha256(copied)
 
 
 def _kind() -> str:
@@ -100,13 +130,11 @@ def create(destination: Path) -> dict:
     files = {}
     for folder, setting in FOLDERS.items():
         source_folder = Path(current_app.config[setting])
-        for path in sorted(source_folder.rglob("*")) if source_folder.exists() else ():
-            if path.is_file():
-                relative = path.relative_to(source_folder)
-                copied = destination / folder / relative
-                copied.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(path, copied)
-                files[f"{folder}/{relative.as_posix()}"] = _sha256(copied)
+        for path in _stored_files(source_folder):
+            relative = path.relative_to(source_folder)
+            digest = _copy(path, destination / folder / relative)
+            if digest is not None:  # (a file deleted meanwhile is not in the backup)
+                files[f"{folder}/{relative.as_posix()}"] = digest
     manifest = {"created_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "database": {"kind": kind, "file": target.name, "sha256": _sha256(target)},
                 "files": files, "chains": heads}
