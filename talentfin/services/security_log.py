@@ -21,6 +21,7 @@ KINDS = {
     "account_created": _l("Account created"),
     "account_deactivated": _l("Account deactivated"),
     "account_reactivated": _l("Account reactivated"),
+    "organisation_created": _l("Institution added"),
     "registration_requested": _l("Registration asked for"),
     "registration_confirmed": _l("Registration confirmed"),
     "second_factor_enabled": _l("Second factor turned on"),

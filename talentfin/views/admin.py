@@ -28,6 +28,7 @@ from talentfin.services import accounts
 from talentfin.services import api_clients
 from talentfin.services import sealing
 from talentfin.services import second_factor
+from talentfin.services import security_log
 from talentfin.views.access import permitted
 from talentfin.views.access import sensitive
 
@@ -156,6 +157,8 @@ def organisations():
         else:
             db.session.add(Organisation(kind=form.kind.data, code=form.code.data,
                                         name=form.name.data, name_en=form.name_en.data or ""))
+            security_log.record("organisation_created", actor=current_user._get_current_object(),
+                                detail=f"{form.code.data}: {form.name.data}")
             db.session.commit()
             flash(_("The institution is added."), "success")
             return redirect(url_for("admin.organisations"))
