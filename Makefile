@@ -52,7 +52,9 @@ test-pg: deps
 	TALENTFIN_TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"
 
 # Real processes killed (kill -9), PostgreSQL stopped under a running web server, a full
-# disk under the dossier folder: on SQLite, then on PostgreSQL (tests/faults).
+# disk under the dossier folder: on SQLite, then on PostgreSQL (tests/faults). A test this
+# machine cannot run (no right to mount, no PostgreSQL server binaries) is skipped, or fails
+# when CI is set (.ci/run runs CI=1 make test-faults).
 test-faults: deps
 	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	$(BIN)/pytest -q -m faults tests/faults

@@ -15,6 +15,7 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.services.parameters import seed_defaults
 from tests import factories
+from tests.faults import cannot_run_here
 from tests.faults import processes
 
 pytestmark = pytest.mark.faults
@@ -27,7 +28,7 @@ def cluster():
     try:
         server = processes.PrivateCluster()
     except (FileNotFoundError, KeyError) as exc:
-        pytest.skip(f"no PostgreSQL server binaries to start a private server: {exc}")
+        cannot_run_here(f"no PostgreSQL server binaries to start a private server: {exc}")
     server.start()
     yield server
     server.remove()

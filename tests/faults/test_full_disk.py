@@ -14,6 +14,7 @@ from talentfin.models import OutboxTask
 from talentfin.models import TransitionLog
 from talentfin.services import outbox
 from tests import factories
+from tests.faults import cannot_run_here
 from tests.web import fire
 from tests.web import fresh
 from tests.web import login
@@ -32,7 +33,7 @@ def small_disk(tmp_path, app, monkeypatch):
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a small filesystem here: {done.stderr.strip()}")
+        cannot_run_here(f"cannot mount a small filesystem here: {done.stderr.strip()}")
     for name in ("dossiers", "uploads"):
         (mount / name).mkdir()
     monkeypatch.setitem(app.config, "DOSSIER_FOLDER", str(mount / "dossiers"))
