@@ -23,6 +23,7 @@ from talentfin.models import Enterprise
 from talentfin.models import Organisation
 from talentfin.models import TalentProfile
 from talentfin.models import User
+from talentfin.pool import ledger
 from talentfin.pool.models import Funder
 from talentfin.services import applications as application_service
 from talentfin.services.uploads import save_attachment
@@ -198,7 +199,6 @@ def upload_claim_documents(application: Application, officer: User,
 
 def fund_pool(world: World, amount_fen: int = 100_000_000_00) -> tuple[Funder, Funder]:
     """City and district funders (6 : 4) and their contributions (1 億 yuan by default)."""
-    from talentfin.pool import ledger
 
     city = Funder(code="city", name="市级财政", share_bp=6000)
     district = Funder(code="district", name="区级财政", share_bp=4000)

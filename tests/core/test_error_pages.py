@@ -9,6 +9,8 @@ import re
 
 from flask import g
 from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import Conflict
+from werkzeug.exceptions import Forbidden
 
 from talentfin.clock import business_today
 from talentfin.services.policy_changes import pending
@@ -79,8 +81,6 @@ def test_a_hidden_application_answers_the_same_bare_404_as_a_missing_one(client,
 
 
 def test_only_a_reason_given_by_the_code_is_shown():
-    from werkzeug.exceptions import Conflict
-    from werkzeug.exceptions import Forbidden
 
     assert reason_given(Forbidden("This proposal has been decided already.")) == (
         "This proposal has been decided already.")

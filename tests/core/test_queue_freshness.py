@@ -26,6 +26,7 @@ from talentfin.models import User
 from talentfin.workdays import add_working_days
 from talentfin.workdays import is_working_day
 from tests import factories
+from tests.conftest import AuthActions
 from tests.web import fire
 from tests.web import fresh
 from tests.web import login
@@ -84,7 +85,6 @@ def _client_for(app, auth_cls, user: User):
 @pytest.fixture
 def other_client(app):
     """A second browser, for a second account."""
-    from tests.conftest import AuthActions
 
     return lambda user: _client_for(app, AuthActions, user)
 

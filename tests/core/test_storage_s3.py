@@ -12,6 +12,7 @@ from sqlalchemy import select
 from talentfin import storage
 from talentfin.extensions import db
 from talentfin.models import Attachment
+from talentfin.services import backup
 from talentfin.services.outbox import run_pending
 from talentfin.storage_s3 import S3Store
 from tests import factories
@@ -115,7 +116,6 @@ def test_an_upload_and_a_dossier_go_through_the_object_store(client, auth, world
 
 
 def test_a_backup_refuses_files_it_cannot_copy(app, tmp_path, monkeypatch):
-    from talentfin.services import backup
 
     monkeypatch.setitem(app.config, "STORAGE_BACKEND", "s3")
     with pytest.raises(backup.BackupError, match="object storage"):

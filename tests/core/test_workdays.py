@@ -1,6 +1,10 @@
 """Working days follow China's holiday schedule, including adjusted weekend working days."""
 
 from datetime import date
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from talentfin.workdays import add_working_days
 from talentfin.workdays import is_working_day
@@ -37,10 +41,7 @@ def test_add_working_days_skips_the_spring_festival():
 
 
 def test_counting_matches_day_by_day_across_years():
-    from datetime import timedelta
 
-    from hypothesis import given
-    from hypothesis import strategies as st
 
     @given(st.dates(date(2019, 1, 1), date(2028, 12, 31)), st.integers(0, 800))
     def check(start, length):

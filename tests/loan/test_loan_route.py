@@ -9,6 +9,7 @@ from datetime import timedelta
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Dossier
+from talentfin.services.applications import current_attachments
 from talentfin.workflows.loan.labels import REQUIRED_DOCUMENTS as REQUIRED_LOAN_ATTACHMENTS
 from tests import factories
 from tests.web import LOAN_REQUEST
@@ -239,7 +240,6 @@ def test_documents_listed_and_downloadable_by_the_reviewer(client, auth, world):
 
 def application_attachment_id(application_id: int) -> int:
     """The id of one current attachment of the application."""
-    from talentfin.services.applications import current_attachments
 
     return current_attachments(fresh(application_id))[0].id
 

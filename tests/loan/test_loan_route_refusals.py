@@ -9,6 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
+from talentfin.workflows import engine
 from tests import factories
 from tests.web import fire
 from tests.web import founder_applies
@@ -175,7 +176,6 @@ def test_pool_filing_only_within_90_days_of_disbursement(client, auth, world, da
 def test_the_scheduler_gets_a_readable_refusal_outside_any_request(world):
     # The scheduler and the worker run in an app context without a request: the refusal
     # must still be a translated message, not a crash of the locale lookup.
-    from talentfin.workflows import engine
 
     application = factories.loan_in(world, "disbursed")  # disbursed 10 days ago
     with pytest.raises(engine.Refused) as refused:

@@ -13,8 +13,11 @@ from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models import Dossier
 from talentfin.models import Organisation
+from talentfin.pool.models import LedgerEntry
 from talentfin.services import policy_changes
+from talentfin.services.uploads import save_attachment
 from talentfin.workflows import engine
+from talentfin.workflows.labels import document_label
 from tests import factories
 
 
@@ -165,8 +168,6 @@ def test_a_change_is_checked_against_changes_approved_for_later_dates(world):
 @pytest.mark.parametrize("state, trigger", [("info_requested", "resubmit"),
                                             ("bank_info_requested", "bank_resubmit")])
 def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state, trigger):
-    from talentfin.services.uploads import save_attachment
-    from talentfin.workflows.labels import document_label
 
     application = factories.loan_in(world, state)
     asked = application.info_request["documents"]
@@ -184,7 +185,6 @@ def test_a_resubmission_waits_for_the_documents_the_reviewer_named(world, state,
 
 
 def test_a_bank_closes_a_non_performing_loan_the_pool_will_not_compensate(world):
-    from talentfin.pool.models import LedgerEntry
 
     never_claimed = factories.loan_in(world, "npl")  # closing it would hide it from the NPL
     assert _refusal(never_claimed.id, "close_uncompensated", world.approver1,

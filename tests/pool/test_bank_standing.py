@@ -7,14 +7,18 @@ from talentfin import policy
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.models import Dossier
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
 from talentfin.pool import standing
 from talentfin.pool.models import StandingChange
+from talentfin.services.outbox import run_pending
 from talentfin.workflows import engine
 from tests import factories
 from tests.pdfa import assert_carries
 from tests.pdfa import assert_pdfa_3b
+from tests.web import login
+from tests.web import text
 
 
 def _policy(key: str, value: int) -> None:
@@ -72,8 +76,6 @@ def test_filing_stops_at_the_leverage_limit(world):
 
 
 def test_banks_page_and_reinstatement_through_the_web(client, auth, world):
-    from tests.web import login
-    from tests.web import text
 
     bank = db.session.get(Organisation, world.bank1.id)
     bank.standing = "suspended"
@@ -90,9 +92,6 @@ def test_banks_page_and_reinstatement_through_the_web(client, auth, world):
 
 
 def test_a_suspension_issues_a_notice_the_bank_can_download(client, auth, world):
-    from talentfin.models import Dossier
-    from talentfin.services.outbox import run_pending
-    from tests.web import login
 
     factories.fund_pool(world)
     factories.loan_in(world, "npl")

@@ -8,7 +8,9 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin.clock import business_today
+from talentfin.demo import DEMO_PDF
 from talentfin.extensions import db
+from talentfin.models import Application
 from talentfin.models import Dossier
 from talentfin.models import Organisation
 from talentfin.models import PolicyParameter
@@ -18,6 +20,7 @@ from talentfin.pool.models import LedgerEntry
 from talentfin.services.outbox import run_pending
 from talentfin.workflows import engine
 from tests import factories
+from tests.factories import upload_claim_documents
 from tests.web import fire
 from tests.web import fresh
 from tests.web import login
@@ -63,8 +66,6 @@ def test_claim_needs_every_document(world):
 def test_the_80_percent_ceiling_counts_the_insurance_payout(world):
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
-    from talentfin.demo import DEMO_PDF
-    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -120,8 +121,6 @@ def test_a_claim_the_used_up_annual_cap_leaves_nothing_for_is_rejected_not_paid(
 def test_a_loss_other_schemes_paid_80_percent_of_goes_back_to_the_bank(client, auth, world):
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
-    from talentfin.demo import DEMO_PDF
-    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -142,8 +141,6 @@ def test_a_loss_other_schemes_paid_80_percent_of_goes_back_to_the_bank(client, a
 def test_one_fen_short_of_the_ceiling_is_still_paid(world):
     factories.fund_pool(world)
     loan = factories.loan_in(world, "npl")
-    from talentfin.demo import DEMO_PDF
-    from tests.factories import upload_claim_documents
 
     upload_claim_documents(loan, world.officer1, DEMO_PDF)
     engine.fire(loan, "lodge_claim", world.officer1,
@@ -217,7 +214,6 @@ def test_the_limits_read_in_the_readers_language(client, auth, world):
 
 def test_the_bonus_is_for_a_first_loan_or_a_pure_credit_loan(world):
 
-    from talentfin.models import Application
 
     factories.fund_pool(world)
     first = factories.loan_in(world, "claim_review")

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from talentfin import audit
+from talentfin.extensions import db
 from talentfin.models import ChainHead
 from talentfin.pool import compensation
 from talentfin.pool import ledger
@@ -70,7 +71,6 @@ def _apply(op, funders, maker, paid: dict):
 
 
 def ledger_entries_not_reversed():
-    from talentfin.extensions import db
 
     reversed_ids = select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
     return list(db.session.scalars(select(LedgerEntry).where(
@@ -79,7 +79,6 @@ def ledger_entries_not_reversed():
 
 
 def ledger_commit():
-    from talentfin.extensions import db
 
     db.session.commit()
 

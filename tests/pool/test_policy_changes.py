@@ -1,9 +1,11 @@
 """Policy changes: proposed by the pool administrator, in force once the committee approves."""
 
+import re
 from datetime import timedelta
 
 from talentfin.clock import business_today
 from talentfin.models.policy import int_parameter
+from talentfin.services.policy_changes import pending
 from tests.web import login
 from tests.web import text
 
@@ -21,7 +23,6 @@ def test_a_proposal_has_no_effect_until_the_committee_approves(client, auth, wor
     assert int_parameter("compensation_ratio_bp") == 7000
     auth.logout()
     login(auth, world.committee)
-    import re
 
     page = text(client.get("/policy/"))
     found = re.search(r'action="/policy/(\d+)/decide"', page)
@@ -51,7 +52,6 @@ def test_out_of_range_values_are_refused(client, auth, world):
 def test_only_the_committee_decides_and_others_cannot_see(client, auth, world):
     login(auth, world.pool_admin)
     _propose(client)
-    from talentfin.services.policy_changes import pending
 
     proposal = pending()[0]
     assert client.post(f"/policy/{proposal.id}/decide",

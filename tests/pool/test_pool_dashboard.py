@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import delete
+from sqlalchemy import event
 
 from talentfin.models import PolicyParameter
 from talentfin.pool import figures as pool_figures
@@ -187,7 +188,6 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 
 def _statements_run_by(client, url: str, db) -> int:
-    from sqlalchemy import event
 
     count = 0
 

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from talentfin.clock import business_today
 from talentfin.models import Attachment
 from talentfin.models import Dossier
+from talentfin.models import PolicyParameter
 from talentfin.pool import ledger
+from talentfin.pool import standing
 from talentfin.pool.labels import calculation_text
 from talentfin.pool.models import LedgerEntry
 from talentfin.pool.models import Recovery
@@ -258,8 +260,6 @@ def test_the_compensation_basis_joins_its_reasons_in_the_readers_language(app):
 
 
 def test_the_suspension_notice_shows_the_ratio_the_pages_show(client, auth, world, db):
-    from talentfin.models import PolicyParameter
-    from talentfin.pool import standing
 
     pf.ensure_policy()
     db.session.add(PolicyParameter(key="suspension_balance_fen", value="10000",
