@@ -26,10 +26,14 @@ def _edge_label(transition) -> str:
 
 
 def source(product: str, *, current: str | None = None,
-           taken: tuple[tuple[str, str], ...] = ()) -> str:
+           taken: tuple[tuple[str, ...], ...] = ()) -> str:
     """The DOT text of a product's route in the current language, ``current`` and the
-    ``taken`` (from, to) steps marked."""
+    ``taken`` steps marked: each (from, to, trigger), the step's own edge marked (two steps
+    may join the same states: a reward approved or declined both go back to "listed"), or
+    (from, to), every edge between them marked."""
     workflow = product_for(product).workflow
+    passed = {state for step in taken for state in step[:2]}
+    edges = {(step[0], step[1], step[2] if len(step) > 2 else None) for step in taken}
     graph = graphviz.Digraph(product, graph_attr={
         "rankdir": "LR", "fontname": FONT, "bgcolor": "transparent", "nodesep": "0.35"},
         node_attr={"fontname": FONT, "fontsize": "11", "shape": "box", "style": "rounded"},
@@ -44,8 +48,7 @@ def source(product: str, *, current: str | None = None,
         if state.name == current:
             attributes.update(style="rounded,filled,bold", fillcolor=HERE, fontcolor="white",
                               color=HERE)
-        elif any(state.name in step for step in taken) or state.name == workflow.initial \
-                and taken:
+        elif state.name in passed or state.name == workflow.initial and taken:
             attributes.update(color=TAKEN, penwidth="2")
         graph.node(state.name, label, **attributes)
     drawn = set()
@@ -56,7 +59,8 @@ def source(product: str, *, current: str | None = None,
                 continue
             drawn.add(key)
             attributes = {"id": f"edge_{transition.trigger}__{origin}"}
-            if (origin, transition.dest) in taken:
+            if {(origin, transition.dest, transition.trigger),
+                    (origin, transition.dest, None)} & edges:
                 attributes.update(color=TAKEN, penwidth="2.5", fontcolor=TAKEN)
             graph.edge(origin, transition.dest, _edge_label(transition), **attributes)
     return graph.source
@@ -64,13 +68,13 @@ def source(product: str, *, current: str | None = None,
 
 @lru_cache(maxsize=DIAGRAMS_CACHED)
 def _svg(product: str, _generation: int, locale: str, current: str | None,
-         taken: tuple[tuple[str, str], ...]) -> bytes:
+         taken: tuple[tuple[str, ...], ...]) -> bytes:
     with force_locale(locale):
         text = source(product, current=current, taken=taken)
     return graphviz.Source(text).pipe(format="svg")
 
 
 def svg(product: str, locale: str, *, current: str | None = None,
-        taken: tuple[tuple[str, str], ...] = ()) -> bytes:
+        taken: tuple[tuple[str, ...], ...] = ()) -> bytes:
     """The route as an SVG document (cached per definition, language and marking)."""
     return _svg(product, generation(), locale, current, tuple(taken))

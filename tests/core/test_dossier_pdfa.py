@@ -11,12 +11,16 @@ from sqlalchemy import select
 from talentfin import pdf
 from talentfin.demo import walk
 from talentfin.extensions import db
+from talentfin.models import Application
 from talentfin.models import Dossier
 from talentfin.services import outbox
 from talentfin.services.dossier_rendering import render_dossier_pdf
 from talentfin.storage import dossier_path
 from talentfin.workflows.insurance import INSURANCE
 from tests import factories
+from tests.board import factories as board
+from tests.bond import factories as bond
+from tests.equity import factories as equity
 from tests.insurance.factories import make_insurers
 from tests.pdfa import assert_carries
 from tests.pdfa import assert_pdfa_3b
@@ -65,6 +69,37 @@ def test_an_insurance_dossier_is_pdfa_3b_carrying_its_summary(db, world):
         assert_pdfa_3b(content)
         assert_carries_summary(content, dossier)
         assert dossier.summary["product"] == "insurance"
+
+
+def _assert_every_dossier_pdfa(application, product: str, stages: set[str]) -> None:
+    dossiers = _ready_dossiers(application)
+    assert {d.stage for d in dossiers} == stages
+    for dossier in dossiers:
+        content = dossier_path(dossier).read_bytes()
+        assert_pdfa_3b(content)
+        assert_carries_summary(content, dossier)
+        assert dossier.summary["product"] == product
+
+
+def test_every_equity_dossier_to_the_committee_is_pdfa_3b_carrying_its_summary(db, world):
+    application = equity.equity_in(world, equity.make_funds(size1=3), "publicity")
+    _assert_every_dossier_pdfa(application, "equity", {
+        "application_form", "park_opinion", "project_approval", "dd_summary",
+        "ic_resolution"})
+
+
+def test_the_bonds_and_an_allocations_dossiers_are_pdfa_3b_carrying_their_summary(db, world):
+    allocation = bond.allocation_in(world, bond.make_underwriters(), "allocated")
+    issue = db.session.get(Application, allocation.bond_id)
+    _assert_every_dossier_pdfa(allocation, "bond", {
+        "application_form", "park_opinion", "allocation_notice"})
+    _assert_every_dossier_pdfa(issue, "bond_issue", {"registration", "issue_terms"})
+
+
+def test_every_board_dossier_to_the_listing_is_pdfa_3b_carrying_its_summary(db, world):
+    listing = board.listing_in(world, board.make_exchange(), "listed")
+    _assert_every_dossier_pdfa(listing, "board", {
+        "application_form", "park_opinion", "broker_recommendation", "listing_notice"})
 
 
 def test_a_retried_render_gives_the_same_bytes(db, world):
