@@ -85,6 +85,8 @@ def _step_of(secret: str, code: str) -> int | None:
     totp = pyotp.TOTP(secret)
     now = int(time.time())
     code = code.strip().replace(" ", "")
+    if not (code.isascii() and code.isdigit()):
+        return None  # no code (the constant-time comparison takes ASCII only)
     for offset in (0, -1, 1):
         at = now + offset * totp.interval
         if secrets.compare_digest(totp.at(at), code):
@@ -124,7 +126,7 @@ def verify(user: User, code: str) -> None:
     _limited(user)
     code = (code or "").strip()
     secret = unseal(user.totp_secret)
-    step = _step_of(secret, code) if secret and code.replace(" ", "").isdigit() else None
+    step = _step_of(secret, code) if secret else None
     if step is not None:
         # Good once: the conditional UPDATE lets one request use a time step.
         used = db.session.execute(

@@ -19,6 +19,7 @@ from talentfin.extensions import db
 from talentfin.models import SecurityEvent
 from talentfin.models import User
 from talentfin.services import sealing
+from talentfin.services import second_factor
 from tests import factories
 from tests.web import fire
 from tests.web import text
@@ -198,3 +199,16 @@ def test_data_keys_rotate_and_a_secret_stored_in_clear_is_sealed_at_its_next_use
     stored = db.session.get(User, world.approver1.id).totp_secret
     assert stored.startswith(sealing.SEALED_PREFIX)
     assert sealing.unseal(stored) == totp.secret
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "12345６", "abcdéf", "１２３４５６７"])
+def test_a_code_of_other_characters_is_a_wrong_code_not_a_server_error(world, code):
+    """Digits of another script (which str.isdigit accepts) or letters beyond ASCII are
+    no code: the service says the code is wrong (the constant-time comparison takes ASCII
+    only), whatever a form let through."""
+    secret = second_factor.new_secret()
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.enrol(world.approver1, secret, code)
+    second_factor.enrol(world.approver1, secret, pyotp.TOTP(secret).now())
+    with pytest.raises(second_factor.SecondFactorError):
+        second_factor.verify(world.approver1, code)
