@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app talentfin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-pg test-faults test-cluster cluster lint deps system-deps translations catalogs fonts bench clean fuzz loadtest
+.PHONY: run test test-pg test-faults test-cluster cluster lint deps system-deps translations catalogs fonts bench clean fuzz loadtest scan
 
 deps: system-deps $(STAMP) translations fonts
 
@@ -104,6 +104,11 @@ loadtest: $(STAMP)
 
 bench: deps
 	$(FLASK) bench
+
+# A wapiti scan of a demo instance (about 45 minutes; reports in build/scan/): exit 1 when it
+# finds anything above informational.
+scan: deps
+	scripts/wapiti_scan.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
