@@ -111,8 +111,12 @@ def dossier(application_id: int, dossier_id: int):
 @idempotent(DocumentSchema, status=201)
 def upload(application_id: int):
     """Upload one of the person's documents (a bank's claim papers, say): multipart with
-    ``kind`` and ``file``; it supersedes the previous one of its kind, as in the page."""
+    ``kind`` and ``file``; it supersedes the previous one of its kind, as in the page (403
+    when the person has no document to upload on the application now, as the page)."""
     application = visible(application_id)
+    may, reason = policy.can(g.person, "upload_documents", application)
+    if not may:
+        abort(403, reason)
     try:
         body = UploadSchema().load({"kind": request.form.get("kind"),
                                     "file": request.files.get("file")})

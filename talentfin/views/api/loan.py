@@ -5,12 +5,14 @@ many, applied all together or not at all, as the CSV upload of repayments
 import secrets
 
 import marshmallow as ma
+from flask import abort
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import fields
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import UnprocessableEntity
 
+from talentfin import policy
 from talentfin.extensions import db
 from talentfin.forms.decisions import API_FORM_META
 from talentfin.forms.decisions import form_for
@@ -20,9 +22,11 @@ from talentfin.views.api.idempotency import IDEMPOTENCY_KEY
 from talentfin.views.api.idempotency import idempotent
 from talentfin.views.api.messages import length
 from talentfin.views.api.oauth import requires
+from talentfin.views.api.problems import abort as refuse
 from talentfin.views.api.schemas import problems
 from talentfin.workflows import access
 from talentfin.workflows import engine
+from talentfin.workflows.registry import product_for
 
 blp = Blueprint("api_reports", __name__, description="Loan servicing reports")
 PATH = "loans"  # served under /api/v1/loans
@@ -104,7 +108,7 @@ def _report(path: str, schema, operation_id: str):
         for step in (idempotent(BatchSchema), requires("report"),
                      blp.doc(security=[{"oauth2": ["report"]}], parameters=[IDEMPOTENCY_KEY],
                              operationId=operation_id),
-                     problems(blp, 400, 401, 403, 409, 422, 429),
+                     problems(blp, 400, 401, 403, 404, 409, 422, 429),
                      blp.response(200, BatchSchema), blp.arguments(schema), blp.post(path)):
             view = step(view)
         return view
@@ -116,7 +120,10 @@ def _report(path: str, schema, operation_id: str):
 def repayments(body: dict):
     """Report repayments of the bank's covered loans: every one is checked as a row of the
     CSV is, and all are applied in one transaction, or none with each refused one named
-    by its place in the list (from 1) under ``errors.repayments``."""
+    by its place in the list (from 1) under ``errors.repayments``. 404 for whoever does
+    not report repayments in the pages (the upload page's answer)."""
+    if not policy.allowed(g.person, "upload", service.RepaymentFile):
+        abort(404)
     result = service.report_repayments(body["repayments"], g.person,
                                        via=f"api:{g.api_client.client_id}")
     if result.problems:
@@ -132,9 +139,11 @@ def arrears(body: dict):
     """Report arrears on the bank's covered loans: each checked as the page's form "Report
     arrears" checks it (its fields, the loan's state and dates), all applied in one
     transaction, or none with each refused one named by its place (from 1) under
-    ``errors.arrears``."""
+    ``errors.arrears``. Whoever may not report arrears gets the page's answer: 403 when
+    they see a loan named (the park, the pool), 404 otherwise."""
     items = body["arrears"]
     loans = service.loans_by_reference({item["reference"].strip() for item in items})
+    _may_report(loans.values())
     named: dict[str, list[str]] = {}
     checked = []
     for place, item in enumerate(items, start=1):
@@ -172,6 +181,22 @@ def arrears(body: dict):
             _refuse("arrears", {str(place): [exc.message]})
     db.session.commit()
     return {"batch": batch, "applied": len(checked)}
+
+
+def _may_report(loans) -> None:
+    """Refuse the whole report, as the loan's page refuses the decision, when the person's
+    role never reports arrears."""
+    transition = product_for("loan").workflow.transition(TRIGGER)
+    if g.person.role in transition.roles:
+        return
+    seen = next((loan for loan in loans if access.can_view(g.person, loan)), None)
+    if seen is None:
+        abort(404)
+    try:
+        engine.authorize(seen, transition, g.person)
+    except engine.TransitionError as exc:
+        refuse(exc.status_code, exc.message, code=exc.code)
+    abort(403)  # the role may not, whatever the rule said
 
 
 def _refuse(name: str, named: dict[str, list[str]]):

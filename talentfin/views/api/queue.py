@@ -4,7 +4,9 @@ from flask import abort
 from flask import g
 from flask_smorest import Blueprint
 
+from talentfin import policy
 from talentfin.i18n import _
+from talentfin.policy import QUEUE
 from talentfin.services.queue_cursor import decode_cursor
 from talentfin.services.queue_cursor import queue_after
 from talentfin.services.queue_filter import QueueFilter
@@ -19,7 +21,7 @@ blp = Blueprint("api_queue", __name__, description="The review queue")
 @blp.get("/")
 @blp.arguments(QueueArgsSchema, location="query", as_kwargs=True)
 @blp.response(200, QueuePageSchema)
-@problems(blp, 400, 401, 403, 422, 429)
+@problems(blp, 400, 401, 403, 404, 422, 429)
 @blp.doc(security=[{"oauth2": ["read"]}], operationId="listQueue",
          responses={200: {"links": {
              "ReadApplication": {"operationId": "readApplication", "parameters": {
@@ -30,7 +32,10 @@ blp = Blueprint("api_queue", __name__, description="The review queue")
 def queue(limit: int, after: str | None = None, **filters):
     """What waits for the person the call is made for, as their queue page lists it (the
     same states, filters and visibility), oldest first by default; ``next`` is the cursor
-    of the following page (``after=``), null at the end."""
+    of the following page (``after=``), null at the end (404 for whoever has no queue
+    page)."""
+    if not policy.allowed(g.person, "read", QUEUE):
+        abort(404)
     position = None
     if after:
         try:
