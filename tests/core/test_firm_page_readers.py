@@ -161,6 +161,8 @@ def _check_reader(client, auth, reader: User, book: Book, names: set[str], *,
     assert ("50,000,000.00" in caps_shown) is caps, who
     assert (PERSON_WIDE in caps_shown) is person_wide, who
     assert ('id="firm-partial"' in page) is not caps, who
+    if not caps:  # told how many of the firm's submitted files the page leaves out
+        assert f"{len(FILES) - len(names)} more of this firm" in _cell(page, "firm-partial"), who
     if reader.role != "founder":
         assert listed.status_code == 200 and book.files["loan1"].enterprise.name \
             in text(listed), who
