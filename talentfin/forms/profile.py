@@ -8,8 +8,8 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError
 
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import ChoiceField
@@ -19,6 +19,7 @@ from talentfin.forms.base import YuanField
 from talentfin.forms.dates import DateInputField
 from talentfin.forms.identifiers import valid_resident_id
 from talentfin.forms.identifiers import valid_uscc
+from talentfin.i18n import _
 from talentfin.i18n import _l
 
 
@@ -65,10 +66,14 @@ class TalentForm(BaseForm):
     valid_until = DateInputField(_l("Valid until"), validators=[DataRequired()])
     equity_percent = PercentField(
         _l("Founder's share of the equity (%)"),
-        validators=[InputRequired(), NumberRange(  # DataRequired would call 0 "missing"
-            min=Decimal("0.01"), max=Decimal("100"),
-            message=_l("The share must be between 0.01 and 100 percent."))],
+        validators=[InputRequired()],  # DataRequired would call 0 "missing"
     )
+
+    def validate_equity_percent(self, field) -> None:
+        """Between 0.01 and 100 percent (not WTForms' NumberRange: it %-formats its message,
+        and the Chinese one holds a "%" of its own, a server error)."""
+        if field.data is not None and not Decimal("0.01") <= field.data <= Decimal("100"):
+            raise ValidationError(_("The share must be between 0.01 and 100 percent."))
 
 
 class IdentityChangeForm(BaseForm):

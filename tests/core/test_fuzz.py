@@ -21,6 +21,8 @@ from tests.fuzzing import CASES
 from tests.fuzzing import ENGLISH
 from tests.fuzzing import ODD
 from tests.fuzzing import STATUSES
+from tests.fuzzing import check
+from tests.fuzzing import check_followed
 from tests.web import login
 
 pytestmark = pytest.mark.fuzz
@@ -83,10 +85,11 @@ def test_the_queue_filters(client, auth, world, status, product, tier, low, high
     if not hasattr(world, "fuzz_login"):
         world.fuzz_login = True
         login(auth, world.officer1)
+        client.post("/language", data={"lang": "zh"})
     response = client.get("/queue/", query_string={
         "status": status, "product": product, "tier": tier, "min_amount": low,
         "max_amount": high, "page": page, "sort": sort})
-    _check(response, chinese=False)
+    check(response, chinese=True)
 
 
 @settings(CASES)
@@ -106,9 +109,12 @@ def test_the_banks_recommendation(client, auth, world, amount, rate, term, comme
 @settings(CASES)
 @given(email=ODD, password=ODD, name=ODD, company=ODD, uscc=ODD)
 def test_registration_and_login(client, world, email, password, name, company, uscc):
+    if not hasattr(world, "fuzz_language"):
+        world.fuzz_language = True
+        client.post("/language", data={"lang": "zh"})
     response = client.post("/register", data={
         "name": name, "email": email, "company_name": company, "uscc": uscc,
         "password": password, "confirm": password})
-    _check(response, chinese=False)
+    check(response, chinese=True)
     response = client.post("/login", data={"email": email, "password": password})
-    _check(response, chinese=False)
+    check_followed(client, response, chinese=True)
