@@ -45,7 +45,7 @@ def product_svg(product: str):
 def application_svg(application_id: int):
     """An application's route: where it stands, and the way it came (404 as its page)."""
     application = visible_application_or_404(application_id)
-    taken = tuple(dict.fromkeys((log.from_state, log.to_state)
+    taken = tuple(dict.fromkeys((log.from_state, log.to_state, log.trigger)
                                 for log in history(application)))
     response = _svg(diagram.svg(application.product, str(get_locale() or "zh"),
                                 current=application.status, taken=taken))

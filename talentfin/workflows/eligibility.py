@@ -22,7 +22,8 @@ def programme_problems(application: Application, on: date) -> list[str]:
     if enterprise.founded_on is None:
         problems.append(_("Enter the firm's founding date in the company profile."))
     if talent.tier not in TALENT_TIERS:
-        problems.append(_("The founder's talent tier must be A, B, C or D."))
+        problems.append(_("The founder's talent tier on file is %(tier)s; the programme takes "
+                          "tiers A, B, C and D.", tier=talent.tier or "—"))
     if talent.valid_until < on:
         problems.append(
             _("The talent certificate expired on %(day)s; upload a valid one.",

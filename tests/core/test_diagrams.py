@@ -141,9 +141,6 @@ def test_of_two_steps_joining_the_same_states_only_the_one_taken_is_marked(app):
     assert "edge_decline_reward__reward_approval" not in green
 
 
-@pytest.mark.xfail(strict=True, reason="talentfin/views/diagrams.py gives the picture the "
-                   "steps as (from, to) without their trigger, so every edge between the "
-                   "same two states is marked")
 def test_a_listing_whose_reward_was_approved_is_not_drawn_as_declined(client, auth, world):
     listing = board.listing_in(world, board.make_exchange(), "rewarded")
     login(auth, world.auditor)

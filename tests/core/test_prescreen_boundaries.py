@@ -134,7 +134,7 @@ def _break(world, rule: str):
     ("park", "Choose the firm's park in the company profile: the park reviews the "
              "application first."),
     ("district", "The firm must be registered in the district."),
-    ("tier", "The founder's talent tier must be A, B, C or D."),
+    ("tier", "The founder's talent tier on file is E; the programme takes tiers A, B, C and D."),
     ("founded", "Enter the firm's founding date in the company profile."),
 ])
 def test_each_programme_rule_stops_every_product(world, open_bond, rule, message):
