@@ -124,8 +124,11 @@ def request(index: int, insurer_id: int, draft: InsuranceApplication) -> dict:
     target = WALKS[index][0]
     base = {"partner_org_id": insurer_id, "purpose": "为研发项目及核心团队提供风险保障。"}
     if target in GUARANTEES:
-        loan = next((loan for loan in guaranteeable_loans(draft.enterprise_id)
-                     if other_guarantee(loan.id, draft.id) is None), None)
+        # The loans the bank secured by a guarantee first (the loan demo's), newest first.
+        loans = sorted(guaranteeable_loans(draft.enterprise_id),
+                       key=lambda loan: loan.security != "guarantee")
+        loan = next((loan for loan in loans if other_guarantee(loan.id, draft.id) is None),
+                    None)
         if loan is not None:
             return {**base, "cover": "loan_guarantee", "loan_id": loan.id,
                     "requested_amount_fen": loan.current_amount(),

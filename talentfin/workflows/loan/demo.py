@@ -58,6 +58,15 @@ PATHS = {
 }
 SERVICING_STATES = ("active", "overdue", "npl", "claim_review", "committee_review",
                     "compensated", "in_recovery")
+# How the bank secures each demo loan (pure credit where not named). The loans the insurance
+# demo's loan-guarantee policies guarantee are secured by that guarantee (its ``request``
+# takes the firm's guaranteed loans first). The claims before the committee, compensated and
+# in recovery are on loans secured by collateral or a pledge, none its firm's first loan:
+# computed at the 70 % base, without the 5 points; the claim under the pool's review is on a
+# pure-credit loan, at 75 %.
+SECURED = {"disbursed": "guarantee", "covered": "guarantee", "active": "guarantee",
+           "committee_review": "collateral", "compensated": "collateral",
+           "in_recovery": "pledge"}
 # Documents the bank uploads before a step (its claim papers before lodging the claim).
 PAPERS_BEFORE = {"lodge_claim": CLAIM_DOCUMENTS}
 # Days a state has waited before a step (nobody answered the request for 30 days).
@@ -109,7 +118,7 @@ def step(trigger: str, application: LoanApplication, people: SimpleNamespace, to
                                "documents": ["financial_statements"]}),
         "recommend": (people.officer, "经营稳定，建议授信。",
                       {"amount_fen": amount, "rate_bp": 365, "term_months": 24,
-                       "security": "pure_credit"}),
+                       "security": SECURED.get(getattr(people, "target", ""), "pure_credit")}),
         "bank_request_info": (people.officer, "请补充商业计划书中的市场数据。",
                               {"fields": [], "documents": ["business_plan"]}),
         "bank_approve": (people.approver, "同意按推荐条件发放。", {}),
