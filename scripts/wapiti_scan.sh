@@ -10,6 +10,7 @@
 # limits would otherwise answer 429 to its payloads and lock its accounts out.
 set -u
 HERE=$(cd "$(dirname "$0")/.." && pwd)
+cd "$HERE" || exit 2
 PORT=${SCAN_PORT:-5091}
 OUT=${SCAN_OUT:-$HERE/build/scan}
 MINUTES=${SCAN_MINUTES:-15}          # each scan's limit
