@@ -123,6 +123,23 @@
     restoreTyped();
   }
 
+  // A wide table or picture scrolls sideways in its own box on a narrow screen (WCAG
+  // 1.4.10): a box that does scroll takes the keyboard's focus, so that the arrow keys
+  // reach what is out of sight (WCAG 2.1.1; axe's scrollable-region-focusable).
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive, .overflow-auto").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.dataset.scrollFocus = "1";
+      } else if (box.dataset.scrollFocus && box.scrollWidth <= box.clientWidth) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollFocus;
+      }
+    });
+  }
+  window.addEventListener("load", focusableScrollers);
+  window.addEventListener("resize", focusableScrollers);
+
   // Back/forward can restore the page as it was left (bfcache): make its forms usable again.
   window.addEventListener("pageshow", function () {
     Array.prototype.forEach.call(document.forms, function (form) {
