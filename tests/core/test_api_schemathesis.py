@@ -36,6 +36,8 @@ def test_every_operation_answers_as_documented(app, client, world):
     headers, schema = _officer_calls(app, client, world)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 6
+    # The token endpoint too (its refusals as RFC 6749 has them: no guess is a client).
+    assert "POST /api/v1/oauth/token" in {operation.label for operation in operations}
 
     for operation in operations:
         @given(case=operation.as_strategy())

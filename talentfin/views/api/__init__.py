@@ -13,6 +13,7 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.routing import Rule
 
 from talentfin.extensions import csrf
 from talentfin.services import api_clients
@@ -58,6 +59,13 @@ def register_api(app: Flask, product_modules=()) -> None:
         "type": "oauth2", "flows": {"clientCredentials": {
             "tokenUrl": f"{PREFIX}/oauth/token", "scopes": scopes}}}}}})
     api.spec.options["security"] = [{"oauth2": []}]
+    # The token endpoint (Authlib's): its form, client authentication and answers.
+    api.spec.components.security_scheme("clientBasic", {
+        "type": "http", "scheme": "basic",
+        "description": "The client's id and secret, for the token endpoint"})
+    for name, schema in oauth.TOKEN_SCHEMAS.items():
+        api.spec.components.schema(name, schema)
+    api.spec.path(rule=Rule(f"{PREFIX}/oauth/token"), operations=oauth.token_operation())
     # The decisions' bodies, the forms' labels in English as the rest of the document.
     with app.test_request_context(f"{PREFIX}/", headers={"Accept-Language": "en"}):
         for name, schema in decision_bodies.components().items():

@@ -55,12 +55,76 @@ TOKEN_ERRORS = {
 def token():
     """Exchange the client's id and secret for an access token (an hour); a refusal keeps
     RFC 6749's error code and says what it means in the caller's language."""
-    response = current_app.extensions["talentfin_oauth"].create_token_response()
+    if _holds_nul():  # no client's id or secret; never sent to the database
+        response = current_app.response_class(json.dumps({"error": "invalid_request"}),
+                                              status=400, mimetype="application/json")
+    else:
+        response = current_app.extensions["talentfin_oauth"].create_token_response()
     refusal = response.get_json(silent=True) if response.status_code >= 400 else None
     if isinstance(refusal, dict) and refusal.get("error") in TOKEN_ERRORS:
         refusal["error_description"] = str(TOKEN_ERRORS[refusal["error"]])
         response.set_data(json.dumps(refusal, ensure_ascii=False))
     return response
+
+
+def _holds_nul() -> bool:
+    """Whether a form field or the Basic credentials hold a NUL (PostgreSQL refuses one in
+    a query: the client's id would be a server error)."""
+    basic = request.authorization
+    sent = [*request.form.values(), *(request.form.keys()),
+            *((basic.username or "", basic.password or "") if basic else ())]
+    return any("\x00" in value for value in sent)
+
+
+TOKEN_FIELDS = {
+    "grant_type": {"type": "string", "enum": ["client_credentials"]},
+    "client_id": {"type": "string", "description": "with client_secret, when the two are "
+                                                   "not sent in HTTP Basic"},
+    "client_secret": {"type": "string"},
+    "scope": {"type": "string", "description": "space-separated; the client's scopes when "
+                                               "left out"}}
+TOKEN_ERROR = {"type": "object", "required": ["error"], "properties": {
+    "error": {"type": "string", "enum": [*TOKEN_ERRORS, "invalid_token"],
+              "description": "RFC 6749's code"},
+    "error_description": {"type": "string",
+                          "description": "what it means, in the caller's Accept-Language"},
+    "error_uri": {"type": "string"}, "state": {"type": "string"}}}
+
+
+def token_operation() -> dict:
+    """The token endpoint in the OpenAPI document (it is Authlib's, not a flask-smorest
+    view): the form, its client authentication, the token and RFC 6749's refusals."""
+    refused = {"application/json": {"schema": {"$ref": "#/components/schemas/TokenError"}}}
+    return {"post": {
+        "operationId": "requestToken", "tags": ["OAuth"],
+        "summary": "An access token for the client (OAuth 2.0 client credentials)",
+        "description": "grant_type=client_credentials with the client's id and secret in "
+                       "HTTP Basic (client_secret_basic) or as the form's client_id and "
+                       "client_secret (client_secret_post); the token is good for an hour. "
+                       "A refusal is RFC 6749's error object (its code in `error`).",
+        "security": [{"clientBasic": []}, {}],
+        "requestBody": {"required": True, "content": {
+            "application/x-www-form-urlencoded": {"schema": {
+                "type": "object", "required": ["grant_type"], "properties": TOKEN_FIELDS}}}},
+        "responses": {
+            "200": {"description": "The access token.", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/AccessToken"}}}},
+            "400": {"description": "The request is incomplete, or its grant type or scope is "
+                                   "not one the client may use.", "content": {
+                                       **refused, "application/problem+json": {"schema": {
+                                           "$ref": "#/components/schemas/Problem"}}}},
+            "401": {"description": "The client's id or secret is wrong, or the client is "
+                                   "revoked.", "content": refused}}}}
+
+
+TOKEN_SCHEMAS = {
+    "AccessToken": {"type": "object", "required": ["access_token", "token_type", "expires_in"],
+                    "properties": {"access_token": {"type": "string"},
+                                   "token_type": {"type": "string", "enum": ["Bearer"]},
+                                   "expires_in": {"type": "integer",
+                                                  "description": "seconds (3600)"},
+                                   "scope": {"type": "string"}}},
+    "TokenError": TOKEN_ERROR}
 
 
 def person() -> User:
