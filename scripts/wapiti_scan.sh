@@ -37,7 +37,7 @@ serve() {  # a fresh demo database for each scan (a scan's posts change it)
   cp "$WORK/demo.db.orig" "$WORK/demo.db"
   $FLASK run -p "$PORT" --host 127.0.0.1 >"$OUT/server-$1.log" 2>&1 &
   SERVER=$!
-  for _ in $(seq 50); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 0.2; done
+  for _ in $(seq 600); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 0.2; done
   echo "the instance did not start" >&2; exit 2
 }
 
