@@ -41,6 +41,7 @@ MESSAGES = {
     422: _l("This is not allowed by the rules."),
     429: _l("Too many requests; please wait a moment."),
     500: _l("Something went wrong on our side; please try again."),
+    503: _l("The system cannot reach its database just now. Please try again in a minute."),
 }
 # Codes whose reason from our own code is shown. Not 404 (it must not confirm that a hidden
 # object exists), not 500, and not 400: Flask-WTF's CSRF texts are untranslated English.
@@ -88,13 +89,17 @@ def database_unavailable(error):
     # Flask-Login would load the user for the template (and the after-request hooks) from
     # the database that is away: the page is rendered as for a visitor.
     g._login_user = current_app.login_manager.anonymous_user()
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    if request.path.startswith(API_PREFIX):  # a partner's system: problem details
+        body, status, headers = problem(503, error)
+        return body, status, {**headers, **retry}
     chosen = session.get("lang")
     locale = chosen if chosen in current_app.config["LANGUAGES"] else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         page = render_template("errors/unavailable.html", typed=_typed_texts(),
                                locale=locale, posted=request.method == "POST")
-    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return page, 503, retry
 
 
 def _handler(code: int):

@@ -123,6 +123,8 @@ def test_a_decision_rolled_back_is_told_to_no_one(app, client, world, bank, rece
         event.remove(db.session, "before_commit", commit_fails)
     # The partner's system is told the database could not take it, and when to retry.
     assert refused.status_code == 503 and refused.headers["Retry-After"]
+    assert refused.mimetype == "application/problem+json"
+    assert refused.get_json()["type"].endswith("/problems/503")
     assert (fresh(loan.id).status, fresh(loan.id).version) == before
     _work()
     # No transition, no notification task, no delivery, nothing received.
