@@ -70,8 +70,6 @@ def logs(application_id: int) -> list[TransitionLog]:
 
 def status_label(response) -> str:
     """The status badge of the detail page, as the user reads it."""
-    import re
-
     found = re.search(r'id="status">([^<]*)<', text(response))
     assert found, "no status badge on the page"
     return found.group(1).strip()

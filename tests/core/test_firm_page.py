@@ -9,6 +9,8 @@ import pytest
 
 from talentfin.extensions import db
 from talentfin.models import Application
+from talentfin.pool.models import SubsidyClaim
+from talentfin.workflows.insurance.models import InsuranceClaim
 from talentfin.workflows.loan.models import LoanApplication
 from tests import factories
 from tests.board import factories as board
@@ -77,7 +79,6 @@ def test_the_exposure_adds_loans_outstanding_bond_allocations_and_guaranteed_cov
 
 def test_a_claim_paid_on_the_guarantee_lowers_the_cover(client, auth, world, book):
     policy = book[2]
-    from talentfin.workflows.insurance.models import InsuranceClaim
     db.session.add(InsuranceClaim(application_id=policy.id, status="paid",
                                   loss_on=date(2026, 6, 1), claimed_fen=300_000 * YUAN,
                                   paid_fen=250_000 * YUAN, paid_on=date(2026, 7, 1),
@@ -168,8 +169,6 @@ def test_the_application_page_links_to_the_firm(client, auth, world, book):
 
 def test_subsidies_received_are_the_paid_ones_dated_in_china(client, auth, world):
     loan = factories.loan_in(world, "covered")
-    from talentfin.pool.models import SubsidyClaim
-
     decided = datetime(2026, 3, 1, 23, 30)  # UTC: 2 March in China
     db.session.add_all([
         SubsidyClaim(application_id=loan.id, enterprise_id=loan.enterprise_id, year=2025,
