@@ -53,6 +53,7 @@ def register_api(app: Flask, product_modules=()) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OAUTH2_TOKEN_EXPIRES_IN", {"client_credentials": TOKEN_SECONDS})
     app.after_request(oauth.add_rate_headers)
+    app.after_request(oauth.log_call)
     with app.test_request_context(f"{PREFIX}/", headers={"Accept-Language": "en"}):
         scopes = {code: str(label) for code, label in api_clients.known_scopes().items()}
     api = PartnerApi(app, spec_kwargs={"components": {"securitySchemes": {"oauth2": {

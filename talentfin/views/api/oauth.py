@@ -2,6 +2,7 @@
 bearer-token check every API endpoint makes."""
 
 import json
+import logging
 from functools import wraps
 
 from authlib.integrations.flask_oauth2 import ResourceProtector
@@ -24,6 +25,7 @@ from talentfin.services import api_clients
 from talentfin.services import rates
 
 bp = Blueprint("api_oauth", __name__)
+CALLS = logging.getLogger("talentfin.api.calls")  # one line per call: client, person, what
 
 
 class DigestTokenValidator(BearerTokenValidator):
@@ -159,6 +161,19 @@ def within_rate_limit(client) -> None:
         g.rate_headers["Retry-After"] = str(window)
         abort(429, _("This client made more than %(limit)d calls in %(window)d seconds; "
                      "wait and retry.", limit=limit, window=window))
+
+
+def log_call(response):
+    """After an API call made with a token: one line naming the client, the person it acted
+    for and what was asked (every call attributed, reads included; a decision is also in
+    the application's log, through its client)."""
+    client = g.get("api_client")
+    if client is not None:
+        person_ = g.get("person")
+        CALLS.info("client=%s person=%s %s %s %s", client.client_id,
+                   person_.email if person_ is not None else "-", request.method,
+                   request.full_path.rstrip("?"), response.status_code)
+    return response
 
 
 def add_rate_headers(response):
