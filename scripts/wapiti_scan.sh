@@ -34,6 +34,9 @@ $FLASK db upgrade >/dev/null && $FLASK seed-demo >/dev/null || exit 2
 cp "$WORK/demo.db" "$WORK/demo.db.orig"
 
 serve() {  # a fresh demo database for each scan (a scan's posts change it)
+  if curl -s -o /dev/null "$BASE/"; then
+    echo "port $PORT is taken by another program: stop it or set SCAN_PORT" >&2; exit 2
+  fi
   cp "$WORK/demo.db.orig" "$WORK/demo.db"
   $FLASK run -p "$PORT" --host 127.0.0.1 >"$OUT/server-$1.log" 2>&1 &
   SERVER=$!
