@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Form
 from wtforms import FormField
 from wtforms import StringField
@@ -47,6 +48,12 @@ def without_nul(value):
 
 class HolderForm(Form):
     """One holder of the cap table (a row; empty rows are ignored)."""
+
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' own messages in the user's language, as a FlaskForm's (a row is a
+            plain Form: it would say "Field cannot be longer than 80 characters." to all)."""
+            return wtforms_translations
 
     name = StringField(_l("Holder"), validators=[Optional(), Length(max=80)],
                        filters=[without_nul])
