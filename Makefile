@@ -41,8 +41,9 @@ test: deps
 	$(BIN)/pytest -q
 
 # Generated input to every form at length (Hypothesis's "fuzz" profile: FUZZ_EXAMPLES cases
-# of each of the 35 fuzz tests, 87,500 by default: hours; make fuzz FUZZ_EXAMPLES=200 for
-# a shorter run). make test runs a bounded share of the same tests (15 cases of 25).
+# of each of the 72 fuzz tests, 180,000 by default: hours; make fuzz FUZZ_EXAMPLES=200 for
+# a shorter run). make test runs a bounded share of the same tests (15 cases of 26, 5 of
+# each of the page forms' 36).
 FUZZ_EXAMPLES ?= 2500
 fuzz: deps
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -m fuzz -p no:randomly

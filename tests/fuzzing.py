@@ -84,7 +84,8 @@ ENGLISH = re.compile(r"This field is required|Not a valid|Invalid Choice|could n
 STATUSES = (200, 302, 400, 403, 404, 409, 422, 429)
 
 # A message to the user: a flash above the page, the errors under a field.
-MESSAGES = re.compile(r'role="alert">\s*([^<]*?)\s*<|id="[^"]*-errors">([^<]*)<')
+MESSAGES = re.compile(r'role="alert">\s*([^<]*?)\s*<|id="[^"]*-errors">([^<]*)<|'
+                      r'class="invalid-feedback[^"]*">([^<]*)<')
 HAN = re.compile("[\u3400-\u9fff]")
 
 
@@ -98,7 +99,7 @@ def check(response, chinese: bool) -> None:
     english = ENGLISH.search(page)
     assert english is None, page[max(english.start() - 200, 0):english.end() + 100]
     for found in MESSAGES.finditer(page):
-        message = html.unescape(found.group(1) or found.group(2) or "").strip()
+        message = html.unescape("".join(part or "" for part in found.groups())).strip()
         assert not message or HAN.search(message), message
 
 

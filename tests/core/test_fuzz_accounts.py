@@ -89,11 +89,11 @@ def test_a_second_factor_code(client, auth, world, where, data):
     """The code that sets the second factor up, that proves it again before a sensitive
     action, that completes a login."""
     if first_example(world, "fuzz_user"):
-        if where != "set_up":
-            _enrolled(world.officer2)
         client.post("/language", data={"lang": "zh"})
         if where != "login":
-            auth.login(world.officer2.email)
+            auth.login(world.officer2.email)  # logged in, then (to confirm) enrolled
+        if where != "set_up":
+            _enrolled(world.officer2)
     if where == "login":
         check(client.post("/login", data={"email": world.officer2.email,
                                           "password": factories.PASSWORD}), chinese=True)
