@@ -20,6 +20,7 @@ from sqlalchemy import select
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.money import MAX_FEN
+from tests.web import login
 
 settings.register_profile("default", max_examples=15, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -188,3 +189,19 @@ def first_example(world, key: str) -> bool:
         return False
     setattr(world, key, True)
     return True
+
+
+def in_chinese(world, auth, client, user) -> None:
+    """At a run's first example: ``user`` logged in, the session in Chinese."""
+    if first_example(world, "fuzz_login"):
+        login(auth, user)
+        client.post("/language", data={"lang": "zh"})
+
+
+def post_checked(client, url: str, posted: dict, multipart: bool = False) -> None:
+    """Post a form's generated values: no server error, the messages in Chinese (on the
+    page a redirect leads to too), nothing stored the form should refuse."""
+    response = (client.post(url, data=posted, content_type="multipart/form-data") if multipart
+                else client.post(url, data=posted))
+    check_followed(client, response, chinese=True)
+    stored_values_are_clean({})

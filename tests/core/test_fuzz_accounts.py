@@ -26,12 +26,11 @@ from tests.fuzzing import ODD
 from tests.fuzzing import TODAY
 from tests.fuzzing import WORDS
 from tests.fuzzing import check
-from tests.fuzzing import check_followed
 from tests.fuzzing import drawn
 from tests.fuzzing import first_example
-from tests.fuzzing import stored_values_are_clean
+from tests.fuzzing import in_chinese
+from tests.fuzzing import post_checked
 from tests.pool.test_subsidies import _repaid
-from tests.web import login
 
 pytestmark = pytest.mark.fuzz
 
@@ -48,31 +47,19 @@ URLS = st.one_of(st.from_regex(r"https?://[a-z0-9.-]{1,30}(:[0-9]{1,6})?/[a-z/]{
                                   "a" * 500, "https://x.cn/a b", "HTTPS://Receiver.CN/h"]))
 
 
-def _in_chinese(world, auth, client, user) -> None:
-    """At a run's first example: ``user`` logged in, the session in Chinese."""
-    if first_example(world, "fuzz_login"):
-        login(auth, user)
-        client.post("/language", data={"lang": "zh"})
-
-
-def _post(client, url: str, posted: dict) -> None:
-    check_followed(client, client.post(url, data=posted), chinese=True)
-    stored_values_are_clean({})
-
-
 @FEW
 @given(data=st.data())
 def test_ones_own_password(client, auth, world, data):
-    _in_chinese(world, auth, client, world.officer2)
-    _post(client, "/account/password", drawn(data, {
+    in_chinese(world, auth, client, world.officer2)
+    post_checked(client, "/account/password", drawn(data, {
         "current": PASSWORDS, "password": PASSWORDS, "confirm": PASSWORDS}))
 
 
 @FEW
 @given(data=st.data())
 def test_a_temporary_password(client, auth, world, data):
-    _in_chinese(world, auth, client, world.admin)
-    _post(client, f"/admin/users/{world.officer2.id}/password",
+    in_chinese(world, auth, client, world.admin)
+    post_checked(client, f"/admin/users/{world.officer2.id}/password",
           drawn(data, {"password": PASSWORDS}))
 
 
@@ -99,14 +86,14 @@ def test_a_second_factor_code(client, auth, world, where, data):
                                           "password": factories.PASSWORD}), chinese=True)
     url = {"set_up": "/account/second-factor", "confirm": "/account/confirm",
            "login": "/login/code"}[where]
-    _post(client, url, drawn(data, {"code": CODES}))
+    post_checked(client, url, drawn(data, {"code": CODES}))
 
 
 @FEW
 @given(data=st.data())
 def test_a_staff_account(client, auth, world, data):
-    _in_chinese(world, auth, client, world.admin)
-    _post(client, "/admin/users", drawn(data, {
+    in_chinese(world, auth, client, world.admin)
+    post_checked(client, "/admin/users", drawn(data, {
         "name": WORDS, "email": EMAILS, "role": st.sampled_from(staff_roles()),
         "org_code": st.sampled_from(["", "bank-1", "park-1", "pool"]),
         "password": PASSWORDS}))
@@ -115,8 +102,8 @@ def test_a_staff_account(client, auth, world, data):
 @FEW
 @given(data=st.data())
 def test_an_institution(client, auth, world, data):
-    _in_chinese(world, auth, client, world.admin)
-    _post(client, "/admin/organisations", drawn(data, {
+    in_chinese(world, auth, client, world.admin)
+    post_checked(client, "/admin/organisations", drawn(data, {
         "kind": st.sampled_from(["bank", "park", "fund", "insurer", "exchange"]),
         "code": st.from_regex(r"[a-z0-9-]{1,41}", fullmatch=True),
         "name": WORDS, "name_en": WORDS}))
@@ -125,9 +112,9 @@ def test_an_institution(client, auth, world, data):
 @FEW
 @given(data=st.data())
 def test_an_api_client(client, auth, world, data):
-    _in_chinese(world, auth, client, world.admin)
+    in_chinese(world, auth, client, world.admin)
     scopes = list(known_scopes())
-    _post(client, "/admin/api-clients", drawn(data, {
+    post_checked(client, "/admin/api-clients", drawn(data, {
         "org_code": st.sampled_from(["bank-1", "park-1", "pool", "nowhere"]), "name": WORDS,
         "scopes": st.lists(st.sampled_from([*scopes, "admin"]), max_size=4)}))
 
@@ -135,9 +122,9 @@ def test_an_api_client(client, auth, world, data):
 @FEW
 @given(data=st.data())
 def test_a_webhook(client, auth, world, data):
-    _in_chinese(world, auth, client, world.admin)
+    in_chinese(world, auth, client, world.admin)
     events = list(known_events())
-    _post(client, "/admin/webhooks/", drawn(data, {
+    post_checked(client, "/admin/webhooks/", drawn(data, {
         "org_code": st.sampled_from(["bank-1", "park-1", "nowhere"]), "url": URLS,
         "events": st.lists(st.sampled_from([*events, "nothing"]), max_size=4)}))
 
@@ -145,15 +132,15 @@ def test_a_webhook(client, auth, world, data):
 @FEW
 @given(data=st.data())
 def test_an_auditors_sign_off(client, auth, world, data):
-    _in_chinese(world, auth, client, world.auditor)
-    _post(client, "/audit/sign-off", drawn(data, {"note": WORDS}))
+    in_chinese(world, auth, client, world.auditor)
+    post_checked(client, "/audit/sign-off", drawn(data, {"note": WORDS}))
 
 
 @FEW
 @given(data=st.data())
 def test_a_policy_proposal(client, auth, world, data):
-    _in_chinese(world, auth, client, world.pool_admin)
-    _post(client, "/policy/", drawn(data, {
+    in_chinese(world, auth, client, world.pool_admin)
+    post_checked(client, "/policy/", drawn(data, {
         "key": st.sampled_from(list(policy_keys())),
         "value": st.one_of(st.integers(min_value=-10, max_value=10**20).map(str),
                            st.sampled_from(["0", "10000", "1.5", "１００", " 42 "])),
@@ -163,11 +150,11 @@ def test_a_policy_proposal(client, auth, world, data):
 @FEW
 @given(reason=st.one_of(ODD, WORDS))
 def test_a_banks_reinstatement(client, auth, world, reason):
-    _in_chinese(world, auth, client, world.committee)
+    in_chinese(world, auth, client, world.committee)
     bank = db.session.get(Organisation, world.bank1.id)
     bank.standing = "suspended"  # suspended again for each example
     db.session.commit()
-    _post(client, f"/banks/{bank.id}/reinstate", {"reason": reason})
+    post_checked(client, f"/banks/{bank.id}/reinstate", {"reason": reason})
 
 
 @FEW
@@ -175,8 +162,8 @@ def test_a_banks_reinstatement(client, auth, world, reason):
 def test_a_subsidy_asked_for(client, auth, world, year):
     if first_example(world, "fuzz_loan"):
         world.fuzz_loan = _repaid(world, (100_000, True)).id
-    _in_chinese(world, auth, client, world.founder)
-    _post(client, f"/subsidies/applications/{world.fuzz_loan}", {"year": year})
+    in_chinese(world, auth, client, world.founder)
+    post_checked(client, f"/subsidies/applications/{world.fuzz_loan}", {"year": year})
 
 
 @FEW
@@ -191,9 +178,9 @@ def test_a_subsidy_decided(client, auth, world, data):
         db.session.add(claim)
         db.session.commit()
         world.fuzz_claim = claim.id
-    _in_chinese(world, auth, client, world.pool_admin)
+    in_chinese(world, auth, client, world.pool_admin)
     claim = db.session.get(SubsidyClaim, world.fuzz_claim)
     claim.status = "requested"  # undecided again for each example
     db.session.commit()
-    _post(client, f"/subsidies/{claim.id}/decide", drawn(data, {
+    post_checked(client, f"/subsidies/{claim.id}/decide", drawn(data, {
         "decision": st.sampled_from(["approve", "refuse"]), "note": WORDS}))

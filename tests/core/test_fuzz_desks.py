@@ -40,11 +40,10 @@ from tests.fuzzing import FEW
 from tests.fuzzing import ODD
 from tests.fuzzing import TICKS
 from tests.fuzzing import WORDS
-from tests.fuzzing import check_followed
 from tests.fuzzing import drawn
 from tests.fuzzing import first_example
-from tests.fuzzing import stored_values_are_clean
-from tests.web import login
+from tests.fuzzing import in_chinese
+from tests.fuzzing import post_checked
 
 pytestmark = pytest.mark.fuzz
 
@@ -53,17 +52,8 @@ CONTENTS = st.one_of(st.just(DEMO_PDF), st.binary(max_size=500),
 FILE_NAMES = st.one_of(ODD, st.sampled_from(["报告.pdf", "../r.pdf", "x\u202efdp.exe"]))
 
 
-def _in_chinese(world, auth, client, user) -> None:
-    """At a run's first example: ``user`` logged in, the session in Chinese."""
-    if first_example(world, "fuzz_login"):
-        login(auth, user)
-        client.post("/language", data={"lang": "zh"})
-
-
 def _post(client, url: str, posted: dict) -> None:
-    response = client.post(url, data=posted, content_type="multipart/form-data")
-    check_followed(client, response, chinese=True)
-    stored_values_are_clean({})
+    post_checked(client, url, posted, multipart=True)  # the desks' forms carry files
 
 
 def _file(data, label: str):
@@ -89,7 +79,7 @@ def test_a_workstreams_finding(client, auth, world, kind, data):
         Workstream.application_id == world.fuzz_deal, Workstream.kind == kind))
     stream.finding, stream.finding_text, stream.closed_at, stream.report_id = None, "", None, None
     db.session.commit()  # open again for each example
-    _in_chinese(world, auth, client, stream.owner)
+    in_chinese(world, auth, client, stream.owner)
     prefix = f"ws-{kind}-"
     posted = drawn(data, {f"{prefix}finding": st.sampled_from([*FINDINGS, ""]),
                           f"{prefix}text": WORDS})
@@ -104,7 +94,7 @@ def test_the_committees_meeting(client, auth, world, data):
         world.fuzz_deal = _deal(world, "ic_review").id
     db.session.execute(delete(Meeting).where(Meeting.application_id == world.fuzz_deal))
     db.session.commit()  # no meeting yet, for each example
-    _in_chinese(world, auth, client, world.fuzz_funds.chair1)
+    in_chinese(world, auth, client, world.fuzz_funds.chair1)
     _post(client, f"/equity/{world.fuzz_deal}/meeting", drawn(data, {
         "meeting-held_on": DATES, "meeting-agenda": WORDS}))
 
@@ -121,7 +111,7 @@ def test_a_members_vote(client, auth, world, data):
     meeting.votes_cast, meeting.outcome, meeting.closed_at = 0, None, None
     meeting.open_for = world.fuzz_deal
     db.session.commit()  # no vote cast yet, for each example
-    _in_chinese(world, auth, client, world.fuzz_funds.members1[1])
+    in_chinese(world, auth, client, world.fuzz_funds.members1[1])
     _post(client, f"/equity/{world.fuzz_deal}/vote", drawn(data, {
         "vote-vote": st.sampled_from([*VOTES, ""]), "vote-reason": WORDS}))
 
@@ -138,7 +128,7 @@ def test_a_portfolio_report(client, auth, world, data):
         Obligation.application_id == world.fuzz_deal)).first()
     owed.attachment_id, owed.submitted_at, owed.submitted_by_id = None, None, None
     db.session.commit()  # owed again for each example
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     obligation = data.draw(st.sampled_from([owed.id, 0, 2**31]), label="obligation")
     _post(client, f"/equity/{world.fuzz_deal}/reports/{obligation}",
           _file(data, f"report-{obligation}-report"))
@@ -149,7 +139,7 @@ def test_a_portfolio_report(client, auth, world, data):
 def test_the_committees_chair(client, auth, world, chair):
     if first_example(world, "fuzz_funds"):
         world.fuzz_funds = equity.make_funds()
-    _in_chinese(world, auth, client, world.fuzz_funds.approver1)
+    in_chinese(world, auth, client, world.fuzz_funds.approver1)
     members = [str(user.id) for user in committee.members(world.fuzz_funds.fund1.id)]
     _post(client, "/equity/book", {"chair-chair_id": members[0] if chair == "1" else chair})
 
@@ -164,7 +154,7 @@ def _listing(world):
 def test_a_financing_on_the_board(client, auth, world, data):
     if first_example(world, "fuzz_listing"):
         world.fuzz_listing = _listing(world).id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     _post(client, f"/board/{world.fuzz_listing}/financings", drawn(data, {
         "financing-on": DATES, "financing-amount": AMOUNTS, "financing-investors": COUNTS,
         "financing-instrument": st.sampled_from(["private_placement", "share_pledge", ""]),
@@ -184,7 +174,7 @@ def test_an_annual_report(client, auth, world, data):
         Disclosure.application_id == world.fuzz_listing)).first()
     owed.attachment_id, owed.filed_at = None, None
     db.session.commit()  # owed again for each example
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     _post(client, f"/board/{world.fuzz_listing}/annual-reports/{owed.id}",
           _file(data, f"report-{owed.id}-report"))
 
@@ -203,7 +193,7 @@ def _csv(rows: list[list[str]], header: bool, encoding: str) -> bytes:
 def test_a_repayment_file(client, auth, world, data):
     if first_example(world, "fuzz_loan"):
         world.fuzz_loan = factories.loan_in(world, "covered").reference
-    _in_chinese(world, auth, client, world.officer1)
+    in_chinese(world, auth, client, world.officer1)
     cell = {0: st.one_of(st.just(world.fuzz_loan), ODD), 1: DATES, 2: DATES, 3: AMOUNTS,
             4: AMOUNTS}
     row = st.tuples(*(st.one_of(cell[n], ODD) for n in range(5))).map(list)

@@ -31,8 +31,8 @@ from tests.fuzzing import check
 from tests.fuzzing import check_followed
 from tests.fuzzing import drawn
 from tests.fuzzing import first_example
+from tests.fuzzing import in_chinese
 from tests.fuzzing import stored_values_are_clean
-from tests.web import login
 
 pytestmark = pytest.mark.fuzz
 
@@ -48,17 +48,10 @@ USCCS = st.one_of(st.builds(factories.demo_uscc, st.integers(min_value=1, max_va
 NAMES = st.one_of(WORDS, st.sampled_from(["新名称有限公司", "青岛海洋科技有限公司", "A" * 121]))
 
 
-def _in_chinese(world, auth, client, user) -> None:
-    """At a run's first example: ``user`` logged in, the session in Chinese."""
-    if first_example(world, "fuzz_login"):
-        login(auth, user)
-        client.post("/language", data={"lang": "zh"})
-
-
 @FEW
 @given(data=st.data())
 def test_the_prescreeners_questions(client, auth, world, data):
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     asked = drawn(data, {"staff": COUNTS, "rd_staff": COUNTS, "total_assets": AMOUNTS,
                          "revenue": AMOUNTS, "shareholders": COUNTS})
     check(client.get("/company/eligibility", query_string=asked), chinese=True)
@@ -67,7 +60,7 @@ def test_the_prescreeners_questions(client, auth, world, data):
 @FEW
 @given(data=st.data())
 def test_the_talent_certification(client, auth, world, data):
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     posted = drawn(data, {
         "founder_name": NAMES, "id_number": ID_NUMBERS,
         "tier": st.sampled_from(["A", "B", "C", "D", "E"]), "certificate_no": WORDS,
@@ -87,7 +80,7 @@ def _locked(world) -> Enterprise:
 def test_a_change_of_identity_asked_for(client, auth, world, data):
     if first_example(world, "fuzz_locked"):
         _locked(world)
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     db.session.query(IdentityChange).delete()  # none waiting: each example may ask
     db.session.commit()
     posted = drawn(data, {"identity-new_name": NAMES, "identity-new_uscc": USCCS,
@@ -106,7 +99,7 @@ def test_a_change_of_identity_decided(client, auth, world, decision, note):
         world.fuzz_change = enterprises.request_identity_change(
             enterprise, world.founder, "新名称有限公司", factories.demo_uscc(777),
             "工商变更登记已完成。").id
-    _in_chinese(world, auth, client, world.park_reviewer)
+    in_chinese(world, auth, client, world.park_reviewer)
     change = db.session.get(IdentityChange, world.fuzz_change)
     change.status, change.decided_by_id, change.decided_at = "requested", None, None
     db.session.commit()  # waiting again for each example
@@ -133,7 +126,7 @@ FILE_NAMES = st.one_of(ODD, st.sampled_from(["营业执照.pdf", "../../etc/pass
 def test_a_document_uploaded(client, auth, world, kind, content, name, mimetype):
     if first_example(world, "fuzz_draft"):
         world.fuzz_draft = factories.draft(world, documents=False).id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     upload = (io.BytesIO(content), name, mimetype) if mimetype else (io.BytesIO(content), name)
     response = client.post(f"/applications/{world.fuzz_draft}/edit/documents",
                            data={"kind": kind, "file": upload},

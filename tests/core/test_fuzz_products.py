@@ -20,12 +20,11 @@ from tests.fuzzing import FEW
 from tests.fuzzing import RATES
 from tests.fuzzing import TICKS
 from tests.fuzzing import WORDS
-from tests.fuzzing import check_followed
 from tests.fuzzing import drawn
 from tests.fuzzing import first_example
-from tests.fuzzing import stored_values_are_clean
+from tests.fuzzing import in_chinese
+from tests.fuzzing import post_checked
 from tests.insurance import factories as insurance
-from tests.web import login
 
 pytestmark = pytest.mark.fuzz
 
@@ -37,20 +36,8 @@ USCCS = st.one_of(st.builds(factories.demo_uscc, st.integers(min_value=1, max_va
                   st.from_regex(r"[0-9A-Z]{18}", fullmatch=True))
 
 
-def _in_chinese(world, auth, client, user) -> None:
-    """At a run's first example: ``user`` logged in, the session in Chinese."""
-    if first_example(world, "fuzz_login"):
-        login(auth, user)
-        client.post("/language", data={"lang": "zh"})
-
-
-def _post(client, url: str, posted: dict) -> None:
-    check_followed(client, client.post(url, data=posted), chinese=True)
-    stored_values_are_clean({})
-
-
 def _request_step(client, application_id: int, posted: dict) -> None:
-    _post(client, f"/applications/{application_id}/edit/request", posted)
+    post_checked(client, f"/applications/{application_id}/edit/request", posted)
 
 
 def _ids(*ids: int):
@@ -64,7 +51,7 @@ def test_the_insurance_quote_request(client, auth, world, data):
         world.fuzz_insurers = insurance.make_insurers()
         world.fuzz_draft = insurance.quote(world, world.fuzz_insurers).id
         world.fuzz_loan = factories.loan_in(world, "covered").id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     _request_step(client, world.fuzz_draft, drawn(data, {
         "partner_org_id": _ids(world.fuzz_insurers.insurer1.id),
         "cover": st.sampled_from([*COVERS, ""]), "loan_id": _ids(world.fuzz_loan),
@@ -78,8 +65,8 @@ def test_the_insurance_quote_request(client, auth, world, data):
 def test_an_insurers_terms(client, auth, world, data):
     if first_example(world, "fuzz_insurers"):
         world.fuzz_insurers = insurance.make_insurers()
-    _in_chinese(world, auth, client, world.fuzz_insurers.approver1)
-    _post(client, "/insurance/terms", drawn(data, {
+    in_chinese(world, auth, client, world.fuzz_insurers.approver1)
+    post_checked(client, "/insurance/terms", drawn(data, {
         "cover": st.sampled_from(list(COVERS)), "rate": RATES, "active": TICKS}))
 
 
@@ -89,7 +76,7 @@ def test_the_equity_request_and_its_holders(client, auth, world, data):
     if first_example(world, "fuzz_draft"):
         world.fuzz_funds = equity.make_funds()
         world.fuzz_draft = equity.draft(world, world.fuzz_funds).id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     holders = {}
     for row in range(data.draw(st.integers(min_value=0, max_value=8), label="rows")):
         holders[f"holder_{row}-name"] = st.sampled_from(["陈海洋", "蓝海创投", "", "x" * 81])
@@ -108,7 +95,7 @@ def test_the_bond_request(client, auth, world, data):
         issue = bond.bond_in(world.fuzz_uw, "allocating")
         world.fuzz_bond = issue.id
         world.fuzz_draft = bond.draft(world, world.fuzz_uw, issue).id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     _request_step(client, world.fuzz_draft, drawn(data, {
         "partner_org_id": _ids(world.fuzz_uw.underwriter1.id), "bond_id": _ids(world.fuzz_bond),
         "requested_amount": AMOUNTS, "requested_term_months": TERMS, "purpose": PURPOSES}))
@@ -119,9 +106,9 @@ def test_the_bond_request(client, auth, world, data):
 def test_a_new_bond(client, auth, world, data):
     if first_example(world, "fuzz_uw"):
         world.fuzz_uw = bond.make_underwriters()
-    _in_chinese(world, auth, client, world.fuzz_uw.officer1)
+    in_chinese(world, auth, client, world.fuzz_uw.officer1)
     issuers = [str(world.fuzz_uw.issuer.id), str(world.fuzz_uw.issuer2.id), "0"]
-    _post(client, "/bond/new", drawn(data, {
+    post_checked(client, "/bond/new", drawn(data, {
         "name": WORDS, "issuer_org_id": st.sampled_from(issuers),
         "issuer_uscc": USCCS}))
 
@@ -132,7 +119,7 @@ def test_the_board_request(client, auth, world, data):
     if first_example(world, "fuzz_draft"):
         world.fuzz_ex = board.make_exchange()
         world.fuzz_draft = board.draft(world, world.fuzz_ex).id
-    _in_chinese(world, auth, client, world.founder)
+    in_chinese(world, auth, client, world.founder)
     _request_step(client, world.fuzz_draft, drawn(data, {
         "partner_org_id": _ids(world.fuzz_ex.broker1.id),
         "requested_tier": st.sampled_from(["incubation", "standard", "cultivation", ""]),
