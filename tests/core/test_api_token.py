@@ -80,9 +80,9 @@ def test_the_token_endpoint_answers_as_the_document_says(app, client, world):
 
 
 def _readme_demo_clients() -> tuple[set[str], str]:
-    """The demo clients the README's table of demo accounts names, and their secret."""
-    found = re.search(r"The demo also registers one partner-API client.*?\n\n",
-                      README.read_text(encoding="utf-8"), re.S)
+    """The demo clients the README names (its paragraph and table), and their secret."""
+    found = re.search(r"The demo also registers one partner-API client.*?\n\n(?:\|[^\n]*\n)*",
+                      README.read_text(encoding="utf-8"), re.S)  # its paragraph and table
     assert found, "the README names the demo's API clients"
     paragraph = found.group(0)
     secret = re.search(r"\*\*`([^`]+)`\*\*", paragraph).group(1)
