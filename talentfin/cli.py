@@ -77,14 +77,23 @@ def bundle_extract(path: str) -> None:
 
 
 @api_client_cli.command("create")
-@click.argument("org_code")
+@click.argument("org_code", required=False)
+@click.option("--programme", "for_programme", is_flag=True,
+              help="For the programme's auditors and administrators (no organisation; "
+                   "read only) instead of an organisation.")
 @click.option("--name", default="", help="What the client is (the bank's core system ...).")
 @click.option("--scopes", default="read", help="Comma-separated: read, decide, report.")
-def api_client_create(org_code: str, name: str, scopes: str) -> None:
-    """Register a client for an organisation; prints its id and secret (shown once)."""
-    org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
-    if org is None:
-        raise click.ClickException(f"no organisation with the code {org_code}")
+def api_client_create(org_code: str | None, for_programme: bool, name: str,
+                      scopes: str) -> None:
+    """Register a client for an organisation (or, with --programme, for the programme's
+    auditors and administrators); prints its id and secret (shown once)."""
+    if for_programme == bool(org_code):
+        raise click.UsageError("name an organisation's code, or give --programme")
+    org = None
+    if org_code:
+        org = db.session.scalar(select(Organisation).where(Organisation.code == org_code))
+        if org is None:
+            raise click.ClickException(f"no organisation with the code {org_code}")
     try:
         client, secret = api_clients.register(
             org, name, [s.strip() for s in scopes.split(",") if s.strip()], None)

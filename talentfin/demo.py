@@ -39,6 +39,7 @@ from talentfin.workflows import engine
 from talentfin.workflows.registry import products
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (published in the README on purpose)
+PROGRAMME_DEMO_CLIENT = "demo-programme"  # the auditors' read-only client
 DEMO_API_SECRET = "demo-secret-2026"  # noqa: S105 (the demo API clients', in the README)
 
 ORGANISATIONS = (
@@ -144,7 +145,8 @@ def _seed_demo() -> list[str]:
 
 def _api_clients(orgs: dict[str, Organisation]) -> list[str]:
     """One API client per partner organisation, ``demo-<code>`` with every scope and the
-    published demo secret, so a partner's developer can try the API at once."""
+    published demo secret, so a partner's developer can try the API at once; and
+    ``demo-programme``, reading for the auditors and the administrators."""
     done = []
     for code, org in orgs.items():
         kind = KINDS.get(org.kind)
@@ -154,6 +156,10 @@ def _api_clients(orgs: dict[str, Organisation]) -> list[str]:
         api_clients.register(org, f"{org.name} 演示系统", list(api_clients.known_scopes()), None,
                              client_id=client_id, secret=DEMO_API_SECRET)
         done.append(f"api client {client_id}")
+    if not api_clients.query_client(PROGRAMME_DEMO_CLIENT):
+        api_clients.register(None, "审计演示系统", list(api_clients.PROGRAMME_SCOPES), None,
+                             client_id=PROGRAMME_DEMO_CLIENT, secret=DEMO_API_SECRET)
+        done.append(f"api client {PROGRAMME_DEMO_CLIENT}")
     return done
 
 

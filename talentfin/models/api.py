@@ -1,7 +1,9 @@
 """The partner API's clients and the access tokens issued to them (OAuth 2.0 client
 credentials, served by Authlib).
 
-A client belongs to one organisation and holds scopes (``read``, ``decide``, ``report``).
+A client belongs to one organisation and holds scopes (``read``, ``decide``, ``report``);
+a client of the programme itself belongs to none, reads only, and acts for the programme's
+own staff (the auditors and the administrators, who belong to no organisation).
 Its secret and its tokens are random and long, so a SHA-256 digest is what is stored (a
 copy of the database gives no usable secret or token); the secret is shown once.
 """
@@ -32,14 +34,15 @@ def digest(value: str) -> str:
 
 
 class ApiClient(db.Model):
-    """A partner system allowed to call the API for its organisation."""
+    """A partner system allowed to call the API for its organisation (or, with no
+    organisation, a system of the programme's auditors, reading only)."""
 
     __tablename__ = "api_clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     scopes: Mapped[str] = mapped_column(String(60))  # space-separated, as OAuth writes them
     secret_digest: Mapped[str] = mapped_column(String(64))
     secret_set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -47,13 +50,18 @@ class ApiClient(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    org: Mapped[Organisation] = relationship()
+    org: Mapped[Organisation | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
     @property
     def active(self) -> bool:
         """Whether it may still obtain tokens and call."""
-        return self.revoked_at is None and self.org.active
+        return self.revoked_at is None and (self.org is None or self.org.active)
+
+    @property
+    def programme_wide(self) -> bool:
+        """A client of the programme's own staff (no organisation)."""
+        return self.org_id is None
 
     def scope_list(self) -> list[str]:
         """Its scopes, in their canonical order (stored so)."""

@@ -1,5 +1,6 @@
-"""The partner API's clients: registered by an administrator for an organisation, their
-secret shown once, rotated and revoked; the access tokens the token endpoint issues.
+"""The partner API's clients: registered by an administrator for an organisation (or for
+the programme's auditors and administrators, reading only), their secret shown once,
+rotated and revoked; the access tokens the token endpoint issues.
 
 Every change is in the security log. A rotated secret or a revoked client ends the
 client's tokens at once (``ApiToken.is_revoked``).
@@ -40,9 +41,14 @@ class ClientRefused(ValueError):
     """A registration or change refused; the message says why."""
 
 
-def register(org: Organisation, name: str, scopes: list[str], admin: User | None,
+# What a client of the programme itself (no organisation) may hold: it reads.
+PROGRAMME_SCOPES = ("read",)
+
+
+def register(org: Organisation | None, name: str, scopes: list[str], admin: User | None,
              client_id: str | None = None, secret: str | None = None) -> tuple[ApiClient, str]:
-    """A new client for ``org``; returns it and its secret (shown this once). Commits.
+    """A new client for ``org`` (None: for the programme's auditors and administrators,
+    reading only); returns it and its secret (shown this once). Commits.
 
     ``client_id`` and ``secret`` are chosen for the demo's clients only; otherwise both are
     random."""
@@ -50,19 +56,24 @@ def register(org: Organisation, name: str, scopes: list[str], admin: User | None
     if set(scopes) - set(known) or not scopes:
         raise ClientRefused(_("Choose at least one of the scopes: %(scopes)s.",
                               scopes=", ".join(known)))
-    if org.kind not in KINDS:
+    if org is None and set(scopes) - set(PROGRAMME_SCOPES):
+        raise ClientRefused(_("A client of the programme reads only: choose the scope "
+                              "%(scopes)s alone.", scopes=", ".join(PROGRAMME_SCOPES)))
+    if org is not None and org.kind not in KINDS:
         raise ClientRefused(_("Only an organisation of the programme has API clients."))
-    client_id = client_id or f"{org.code}-{secrets.token_hex(6)}"
+    owner = org.code if org is not None else "programme"
+    client_id = client_id or f"{owner}-{secrets.token_hex(6)}"
     if db.session.scalar(select(ApiClient.id).where(ApiClient.client_id == client_id)):
         raise ClientRefused(_("This client id is taken."))
     secret = secret or secrets.token_urlsafe(32)
     client = ApiClient(client_id=client_id, name=name.strip()[:120] or client_id,
-                       org_id=org.id, scopes=" ".join(s for s in known if s in scopes),
+                       org_id=org.id if org is not None else None,
+                       scopes=" ".join(s for s in known if s in scopes),
                        secret_digest=digest(secret), created_by_id=admin.id if admin else None)
     db.session.add(client)
     db.session.flush()
     security_log.record("api_client_created", actor=admin,
-                        detail=f"{client.client_id} ({org.code}: {client.scopes})")
+                        detail=f"{client.client_id} ({owner}: {client.scopes})")
     db.session.commit()
     return client, secret
 

@@ -35,6 +35,7 @@ from talentfin.views.access import sensitive
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # A secret just made waits here for the page that shows it once (POST-redirect-GET).
 SHOWN_ONCE = "api_client_new"  # the session key
+PROGRAMME_CLIENT = ""  # the choice of organisation that is none: the programme's own client
 
 
 admin_required = permitted("manage", ACCOUNTS)
@@ -177,9 +178,11 @@ def clients():
     """The partner API's clients; register one (its secret is shown this once)."""
     form = ApiClientForm()
     orgs = offer_organisations(form.org_code)
+    form.org_code.choices.insert(0, (PROGRAMME_CLIENT, _("The programme: auditors and "
+                                                         "administrators (read only)")))
     status = 200
     if form.validate_on_submit():
-        org = next(o for o in orgs if o.code == form.org_code.data)
+        org = next((o for o in orgs if o.code == form.org_code.data), None)
         try:
             client, secret = api_clients.register(org, form.name.data, form.scopes.data,
                                                   current_user._get_current_object())

@@ -9,6 +9,7 @@ from pathlib import Path
 import schemathesis
 from sqlalchemy import select
 
+from talentfin.demo import PROGRAMME_DEMO_CLIENT
 from talentfin.extensions import db
 from talentfin.institutions import KINDS
 from talentfin.models import ApiClient
@@ -102,8 +103,10 @@ def test_seed_demo_registers_a_client_per_partner_organisation_that_works(
     partners = [org for org in db.session.scalars(select(Organisation))
                 if org.kind in KINDS and KINDS[org.kind].partner]
     clients = {row.client_id: row for row in db.session.scalars(select(ApiClient))}
-    # One per partner organisation, as the README names them; none for the park or pool.
-    assert set(clients) == {f"demo-{org.code}" for org in partners} == named
+    # One per partner organisation, as the README names them, none for the park or pool;
+    # and the programme's own, reading for the auditors and the administrators.
+    assert set(clients) == {*(f"demo-{org.code}" for org in partners),
+                            PROGRAMME_DEMO_CLIENT} == named
     app.config["API_RATE_LIMIT"] = 10_000
     for org in partners:
         row = clients[f"demo-{org.code}"]
@@ -120,6 +123,13 @@ def test_seed_demo_registers_a_client_per_partner_organisation_that_works(
         refused = client.post(TOKEN_URL, data={"grant_type": "client_credentials"},
                               headers=api_basic(row.client_id, secret + "x"))
         assert refused.status_code == 401
+    programme = clients[PROGRAMME_DEMO_CLIENT]
+    assert programme.org_id is None and programme.scope_list() == ["read"]
+    token = api_token(client, programme.client_id, secret)
+    auditor = db.session.scalar(select(User).where(User.role == "auditor"))
+    figures = client.get("/api/v1/pool/figures", headers={"Authorization": f"Bearer {token}",
+                                                          "On-Behalf-Of": auditor.email})
+    assert figures.status_code == 200, figures.get_json()
     # Seeding again registers none twice.
     assert runner.invoke(["seed-demo"]).exit_code == 0
-    assert db.session.scalar(select(db.func.count(ApiClient.id))) == len(partners)
+    assert db.session.scalar(select(db.func.count(ApiClient.id))) == len(partners) + 1

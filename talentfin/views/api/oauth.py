@@ -20,6 +20,8 @@ from sqlalchemy import select
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.institutions import FOUNDER
+from talentfin.institutions import may
 from talentfin.models import User
 from talentfin.services import api_clients
 from talentfin.services import rates
@@ -131,16 +133,29 @@ TOKEN_SCHEMAS = {
 
 def person() -> User:
     """The person the call is made for: ``On-Behalf-Of`` names an active user of the
-    client's organisation (by e-mail); without one, or with another's, the call is refused."""
+    client's organisation (by e-mail); for a client of the programme, an active member of
+    the programme's own staff (no organisation, reads the programme: the auditors and the
+    administrators; never a founder). Without one, or with another, the call is refused."""
     client = current_token.client
     email = (request.headers.get("On-Behalf-Of") or "").strip().lower()
     if not email:
         abort(400, _("Name the person the call is made for in the On-Behalf-Of header "
                      "(their e-mail address)."))
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not user.active or user.org_id != client.org_id:
+    if client.programme_wide:
+        if user is None or not user.active or not programme_staff(user):
+            abort(403, _("On-Behalf-Of must name an active auditor or administrator of the "
+                         "programme: this client acts for no organisation's staff."))
+    elif user is None or not user.active or user.org_id != client.org_id:
         abort(403, _("On-Behalf-Of must name an active user of the client's organisation."))
     return user
+
+
+def programme_staff(user: User) -> bool:
+    """Staff of the programme itself: no organisation, a role that reads the programme
+    (a founder has neither)."""
+    return (user.org_id is None and user.role != FOUNDER
+            and may(user.role, "programme.read"))
 
 
 def within_rate_limit(client) -> None:
