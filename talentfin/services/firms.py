@@ -47,6 +47,11 @@ class FirmPage:
     facts: dict[str, list[Fact]] = field(default_factory=dict)
     caps: list[CapUse] = field(default_factory=list)
     hidden: int = 0  # the firm's submitted files the reader does not see
+    # The products' headings, in their order: kinds of exposure and sections of facts
+    # (key -> label), and how the exposure is counted.
+    exposure_labels: dict[str, object] = field(default_factory=dict)
+    fact_labels: dict[str, object] = field(default_factory=dict)
+    exposure_notes: list = field(default_factory=list)
 
     @property
     def exposure_fen(self) -> int:
@@ -87,10 +92,11 @@ def firm_page(user: User, enterprise: Enterprise, today: date | None = None) -> 
     if page.hidden == 0:
         whole = user.role == FOUNDER or may(user.role, READ_ALL)
         page.caps = [cap for cap in caps if whole or not cap.person_wide]
-    exposures, facts, _notes = headings()
-    page.exposures = {kind: page.exposures[kind] for kind in exposures if kind in page.exposures}
+    page.exposure_labels, page.fact_labels, page.exposure_notes = headings()
+    page.exposures = {kind: page.exposures[kind] for kind in page.exposure_labels
+                      if kind in page.exposures}
     page.facts = {section: sorted(page.facts[section], key=_when)
-                  for section in facts if section in page.facts}
+                  for section in page.fact_labels if section in page.facts}
     return page
 
 

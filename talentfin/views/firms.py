@@ -18,7 +18,6 @@ from talentfin.institutions import FOUNDER
 from talentfin.models import Enterprise
 from talentfin.services import firms as service
 from talentfin.text import whole_number
-from talentfin.workflows.firm import headings
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
 # The search box takes a name or a credit code; longer input is cut, not refused.
@@ -60,7 +59,4 @@ def detail(enterprise_id: int):
     enterprise = db.session.get(Enterprise, enterprise_id)
     if enterprise is None or not policy.allowed(current_user, "view_firm", enterprise):
         abort(404)
-    exposure_labels, fact_labels, exposure_notes = headings()
-    return render_template("firms/detail.html", firm=service.firm_page(current_user, enterprise),
-                           exposure_labels=exposure_labels, fact_labels=fact_labels,
-                           exposure_notes=exposure_notes)
+    return render_template("firms/detail.html", firm=service.firm_page(current_user, enterprise))
