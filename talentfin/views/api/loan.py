@@ -28,7 +28,7 @@ from talentfin.workflows import access
 from talentfin.workflows import engine
 from talentfin.workflows.registry import product_for
 
-blp = Blueprint("api_reports", __name__, description="Loan servicing reports")
+blp = Blueprint("api_loan", __name__, description="Loan servicing reports")
 PATH = "loans"  # served under /api/v1/loans
 TRIGGER = "report_overdue"
 
