@@ -118,6 +118,13 @@ def registration_link(email: str) -> str:
     return found.group(1)
 
 
+TOKEN_URL = "/api/v1/oauth/token"
+
+# An officer's recommendation of a loan, the body of a "recommend" through the API.
+TERMS = {"amount": "800000", "rate": "3.45", "term_months": "24", "security": "pure_credit",
+         "comment": "经营稳定，建议批准。"}
+
+
 def api_basic(client_id: str, secret: str) -> dict:
     """The Basic authorization header of an API client's id and secret."""
     pair = base64.b64encode(f"{client_id}:{secret}".encode()).decode()

@@ -17,11 +17,11 @@ from talentfin.services import api_clients
 from talentfin.services import outbox
 from talentfin.services import webhooks
 from tests import factories
-from tests.core.test_webhooks import Receiver
-from tests.core.test_webhooks import _work
 from tests.web import api_decide
 from tests.web import api_token
 from tests.web import fresh
+from tests.webhooks import Receiver
+from tests.webhooks import _work
 
 TERMS = {"amount": "900,000", "rate": "3.65", "term_months": "24", "security": "guarantee",
          "comment": "经营稳定，建议授信。"}
