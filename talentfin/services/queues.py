@@ -50,6 +50,7 @@ class QueuePage:
 
 
 COUNT_CAP = 1000
+EXACT_CAP = 2**62  # a count's "cap" that caps nothing
 
 
 def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
@@ -57,19 +58,24 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
 
     One statement reads the page asked for with the header (the capped count, the
     organisation's names, the unread notifications); a page one row longer than shown
-    tells whether another follows. A page after a position whose rows have all left falls
-    back to the last page; a page before a position with nothing before
+    tells whether another follows. The last page (``before=LAST_PAGE``, the pager's "Last")
+    is read from the end, its number from an exact count. A page after a position whose
+    rows have all left falls back to the last page; a page before a position with nothing before
     it, to the first page; a numbered page past the end, to the last page.
     """
     if user.role == FOUNDER:  # founders have no queue; their visibility is not a bind
         return QueuePage([], 0, 1, 1)
     sort = sort_of(wanted.sort)
+    to_the_end = wanted.before == LAST_PAGE and not wanted.after
     position = decode_position(sort, wanted.after or wanted.before)
-    if position is None:  # none given, or not a position of this sort
+    if position is None and not to_the_end:  # none given, or not a position of this sort
         wanted = replace(wanted, after="", before="")
+    # The last page asked for by the pager's "Last" is counted exactly, to give its number
+    # (a count of the whole queue, once; every other page counts up to the cap).
     params = {"user_id": user.id, "org_id": user.org_id, "tier": wanted.tier,
               "min_amount_fen": wanted.min_amount_fen,
-              "max_amount_fen": wanted.max_amount_fen, "cap": COUNT_CAP + 1}
+              "max_amount_fen": wanted.max_amount_fen,
+              "cap": EXACT_CAP if to_the_end else COUNT_CAP + 1}
     if position is not None:
         params.update(position_key=position[0], position_id=position[1])
     reader = _Reader(user.role, chosen_pairs(user.role, wanted), params, page_size)
@@ -81,14 +87,14 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
         wanted = replace(wanted, before="", page=1)
         found = reader.read(wanted)
     total, name, name_en, unread = found[0][-4:] if found else reader.header(wanted)
-    capped = total > COUNT_CAP
+    capped = total > COUNT_CAP and not to_the_end
     if not found and wanted.page > 1 and not capped:
         wanted = replace(wanted, page=max(1, -(-total // page_size)))
         found = reader.read(wanted)
     estimate = reader.estimate(wanted) if capped else None
     more = len(found) > page_size
     if wanted.before:
-        found = found[-page_size:]
+        found = found[-(_rows_on_last_page(total, page_size) if to_the_end else page_size):]
         # Read from the end (the rows after a page had all left): nothing follows it.
         first_page, last_page = not more, wanted.before == LAST_PAGE
     else:
@@ -97,7 +103,7 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
     page = 1 if first_page else max(2, wanted.page)
     if last_page and not first_page and not capped:
         page = max(2, -(-total // page_size))  # the last page's number, from the count
-    shown = estimate if estimate is not None else min(total, COUNT_CAP)
+    shown = estimate if estimate is not None else total if to_the_end else min(total, COUNT_CAP)
     pages = max(1, -(-shown // page_size), page + (0 if last_page else 1))
     if last_page:
         pages = page
@@ -109,6 +115,12 @@ def queue_page(user: User, wanted: QueueFilter, page_size: int) -> QueuePage:
         next_position=None if last_page or not found
         else encode_position(sort, found[-1][-5], rows[-1].id),
         estimated=estimate is not None)
+
+
+def _rows_on_last_page(total: int, page_size: int) -> int:
+    """What the last page holds: the rows left after the full pages before it (so that its
+    rows and its number are those the pages read forwards give)."""
+    return total - (max(1, -(-total // page_size)) - 1) * page_size or page_size
 
 
 class _Reader:

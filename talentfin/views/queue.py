@@ -25,6 +25,7 @@ from talentfin.policy import QUEUE
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import QueueRow
 from talentfin.services.queue_positions import SORTS
+from talentfin.services.queue_sql import LAST_PAGE
 from talentfin.services.queues import queue_page
 from talentfin.text import whole_number
 from talentfin.views.access import permitted
@@ -117,12 +118,13 @@ def _first_values(args: tuple) -> dict:
     return first
 
 
-def _page_url(args: tuple, page: int, **position: str) -> str:
+def _page_url(args: tuple, page: int | None, **position: str) -> str:
     """The queue's URL of another page (its number, and the position it starts after or
-    ends before), the other arguments kept."""
+    ends before; the last page has no number in its URL), the other arguments kept."""
     kept = {name: value for name, value in _first_values(args).items()
             if name not in ("after", "before", "page")}
-    return url_for("queue.index", **kept, page=page, **position)
+    numbered = {} if page is None else {"page": page}
+    return url_for("queue.index", **kept, **numbered, **position)
 
 
 def _content_values(values: dict, today) -> dict:
@@ -137,6 +139,9 @@ def _content_values(values: dict, today) -> dict:
         if result.previous_position else _page_url(args, result.page - 1),
         "next_url": _page_url(args, result.page + 1, after=result.next_position)
         if result.next_position else "",
+        "first_url": _page_url(args, 1),
+        # Read from the end: a deep queue's last page costs what its first does.
+        "last_url": _page_url(args, None, before=LAST_PAGE),
     } if result.pages > 1 or result.page > 1 else {}
     own = tuple(p for p in products() if p.key in values["own_products"])
     return {**values, **pager, "waited": waited,
