@@ -142,8 +142,3 @@ def test_a_decision_rolled_back_is_told_to_no_one(app, client, world, bank, rece
     assert outbox.run_pending() == (0, 0)
 
 
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.server.shutdown()
