@@ -31,9 +31,9 @@ from talentfin.text import whole_number
 from talentfin.views.access import permitted
 from talentfin.workdays import working_days_between
 from talentfin.workflows.access import READ_ALL
-from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_choices
 from talentfin.workflows.labels import state_label
+from talentfin.workflows.labels import state_names
 from talentfin.workflows.registry import products
 from talentfin.workflows.registry import products_with_role
 
@@ -71,7 +71,7 @@ def read_filter() -> QueueFilter:
     status = args.get("status", "")
     product = args.get("product", "")
     return QueueFilter(
-        status=status if status in ("all", "") or status in all_states() else "",
+        status=status if status in ("all", "") or status in state_names() else "",
         product=product if product in {p.key for p in products()} else "",
         tier=args.get("tier", "") if args.get("tier", "") in TALENT_TIERS else "",
         min_amount_fen=low,

@@ -4,8 +4,13 @@ Each product names its own (the definition's ``State.label``, ``Transition.label
 documents and fields); these look them up. An unknown key reads as itself.
 """
 
+from functools import lru_cache
+
+from flask_babel import get_locale
+
 from talentfin.i18n import _
 from talentfin.i18n import enumeration
+from talentfin.workflows.registry import generation
 from talentfin.workflows.registry import product_for
 from talentfin.workflows.registry import products
 from talentfin.workflows.spec import Product
@@ -25,7 +30,13 @@ def product_label(product: str | None) -> str:
 
 
 def state_label(product: str | None, state: str | None) -> str:
-    """A state's name."""
+    """A state's name (looked up once per language: a queue page names a state per row)."""
+    return _state_label(product, state, str(get_locale() or ""), generation())
+
+
+@lru_cache(maxsize=2048)
+def _state_label(product: str | None, state: str | None, _locale: str,
+                 _generation: int) -> str:
     found = _product(product)
     named = found.workflow.state(state) if found else None
     return str(named.label) if named else (state or "")
@@ -55,19 +66,47 @@ def document_label(product: str | None, kind: str | None) -> str:
 def state_choices(among: tuple) -> dict[str, str]:
     """The states of the products ``among`` for a filter's list: a name two different
     states share ("Repaying": a loan's and a bond allocation's) names its products."""
-    names = all_states(among)
+    keys = tuple(product.key for product in among)
+    return dict(_state_choices(keys, str(get_locale() or ""), generation()))
+
+
+@lru_cache(maxsize=256)
+def _state_choices(keys: tuple[str, ...], locale: str,
+                   generation_: int) -> tuple[tuple[str, str], ...]:
+    among = tuple(map(product_for, keys))
+    names = dict(_named_states(keys, locale, generation_))
     labels = list(names.values())
-    return {key: label if labels.count(label) < 2 else _(
+    return tuple((key, label if labels.count(label) < 2 else _(
         "%(state)s (%(products)s)", state=label,
-        products=enumeration(str(p.label) for p in among if p.workflow.state(key)))
-        for key, label in names.items()}
+        products=enumeration(str(p.label) for p in among if p.workflow.state(key))))
+        for key, label in names.items())
 
 
 def all_states(among: tuple | None = None) -> dict[str, str]:
     """Every registered product's states (or those of the products ``among``) and their
-    names (the first name a state has)."""
+    names in the reader's language (the first name a state has)."""
+    keys = None if among is None else tuple(product.key for product in among)
+    return dict(_named_states(keys, str(get_locale() or ""), generation()))
+
+
+def state_names() -> frozenset[str]:
+    """Every registered product's states, by name (to check a state asked for)."""
+    return _state_names(generation())
+
+
+# The names are those of the definitions and the catalogs, which do not change while the
+# process runs: they are looked up once per language (and per set of registered products),
+# not on every page that offers the states (a filter's list is dozens of lookups).
+@lru_cache(maxsize=256)
+def _named_states(keys: tuple[str, ...] | None, _locale: str,
+                  _generation: int) -> tuple[tuple[str, str], ...]:
     names: dict[str, str] = {}
-    for product in products() if among is None else among:
+    for product in products() if keys is None else tuple(map(product_for, keys)):
         for state in product.workflow.states:
             names.setdefault(state.name, str(state.label))
-    return names
+    return tuple(names.items())
+
+
+@lru_cache(maxsize=8)
+def _state_names(_generation: int) -> frozenset[str]:
+    return frozenset(state.name for product in products() for state in product.workflow.states)

@@ -12,8 +12,8 @@ from talentfin.money import MAX_FEN
 from talentfin.views.api.messages import between
 from talentfin.views.api.messages import length
 from talentfin.views.api.messages import one_of
-from talentfin.workflows.labels import all_states
 from talentfin.workflows.labels import state_label
+from talentfin.workflows.labels import state_names
 from talentfin.workflows.registry import products
 
 
@@ -111,7 +111,7 @@ class ApplicationSchema(ma.Schema):
 def _known_state(value: str) -> None:
     """A state of some product, "" or "all" (as the page offers; the registry is read at
     each call, since products are registered at start)."""
-    if value not in ("", "all") and value not in all_states():
+    if value not in ("", "all") and value not in state_names():
         raise ma.ValidationError(str(_("No product has this state.")))
 
 
