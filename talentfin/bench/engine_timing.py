@@ -15,6 +15,11 @@ with the columns the transition's effect writes (the profile's ``writes``), and 
 ``INSERT`` of the linked log row. Rounds alternate so noise hits both. The statements
 each engine firing sends are counted with an SQLAlchemy cursor hook.
 
+The decision does much besides the state change (its guards read the caps, it freezes the
+dossier's summary and queues the outbox's tasks), which the raw statements do not. So the
+profile may also name a bare move (``BARE``: no guard, effect or dossier), measured the
+same way against the same raw statements: the engine's own cost (``bare`` in the figures).
+
 Besides the single stream, one more round fires from ``CONCURRENT_FIRERS`` processes at
 once, each on its own applications, as web workers on several hosts would: each
 application's chain is headed on its own row, so nothing global is held across a firing,
@@ -53,17 +58,58 @@ CONCURRENT_FIRERS = 8
 
 def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
                    rng: random.Random) -> dict:
-    """Transitions per second (engine) and raw per second, medians over ``rounds``."""
+    """Transitions per second (engine) and raw per second, medians over ``rounds``; the
+    bare move's too when the profile names one (``bare``)."""
     product = measured()
     spec = checked_engine(product)
     # The extra partner: its applications never show in a measured queue.
     partner = cast.partners[product.partner_kind][-1]
+    ids = _standing(app, cast, rng, product, spec, partner, 3 * rounds * per_round)
+    actor_id = cast.member(partner, spec.role)
+    single = _single_stream(app, product, spec, ids, actor_id, rounds, per_round)
+    concurrent = _parallel_round(app, spec, ids[2 * rounds * per_round:], actor_id,
+                                 CONCURRENT_FIRERS)
     with app.app_context():
-        ids = seed_batch(cast, 3 * rounds * per_round, rng, product=product,
-                         state=spec.source, partner_id=partner, per_company=1)
+        _check_all_moved(spec, ids)
+    figures = {
+        **single,
+        "concurrent_per_s": concurrent,
+        "concurrent_firers": CONCURRENT_FIRERS,
+        "concurrency_gain": concurrent / single["transitions_per_s"],
+        "cores": os.cpu_count(),
+        "product": product.key,
+        "transition": spec.trigger,
+        "noun": spec.noun,
+        "rounds": rounds,
+        "per_round": per_round,
+    }
+    bare = getattr(product.bench, "BARE", None)
+    if bare is not None:
+        checked_engine(product, bare)
+        ids = _standing(app, cast, rng, product, bare, partner, 2 * rounds * per_round)
+        actor = cast.member(cast.pool if getattr(bare, "at", "") == "pool" else partner,
+                            bare.role)
+        figures["bare"] = {**_single_stream(app, product, bare, ids, actor, rounds, per_round),
+                           "transition": bare.trigger, "noun": bare.noun}
+        with app.app_context():
+            _check_all_moved(bare, ids)
+    return figures
+
+
+def _standing(app: Flask, cast: Cast, rng: random.Random, product: Product, spec,
+              partner: int, count: int) -> list[int]:
+    """``count`` new applications standing in the transition's source state."""
+    with app.app_context():
+        ids = seed_batch(cast, count, rng, product=product, state=spec.source,
+                         partner_id=partner, per_company=1)
         _release_claims(ids)
         finish_load()
-    actor_id = cast.member(partner, spec.role)
+    return ids
+
+
+def _single_stream(app: Flask, product: Product, spec, ids: list[int], actor_id: int,
+                   rounds: int, per_round: int) -> dict:
+    """Engine and raw rounds, alternating so that noise hits both: their medians."""
     fired, raw, statements = [], [], []
     for n in range(rounds):
         chunk = ids[2 * n * per_round:2 * (n + 1) * per_round]
@@ -72,28 +118,10 @@ def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
             fired.append(_fire_round(spec, chunk[:per_round], actor_id))
             statements.append(log.count / per_round)
         with app.app_context():
-            raw.append(_raw_round(product, chunk[per_round:], actor_id))
-    concurrent = _parallel_round(app, spec, ids[2 * rounds * per_round:], actor_id,
-                                 CONCURRENT_FIRERS)
-    with app.app_context():
-        _check_all_moved(spec, ids)
-    transitions = median(fired)
-    raw_rate = median(raw)
-    return {
-        "concurrent_per_s": concurrent,
-        "concurrent_firers": CONCURRENT_FIRERS,
-        "concurrency_gain": concurrent / transitions,
-        "cores": os.cpu_count(),
-        "transitions_per_s": transitions,
-        "raw_per_s": raw_rate,
-        "ratio": raw_rate / transitions,
-        "statements_per_fire": median(statements),
-        "product": product.key,
-        "transition": spec.trigger,
-        "noun": spec.noun,
-        "rounds": rounds,
-        "per_round": per_round,
-    }
+            raw.append(_raw_round(product, spec, chunk[per_round:], actor_id))
+    transitions, raw_rate = median(fired), median(raw)
+    return {"transitions_per_s": transitions, "raw_per_s": raw_rate,
+            "ratio": raw_rate / transitions, "statements_per_fire": median(statements)}
 
 
 def _release_claims(ids: list[int]) -> None:
@@ -147,10 +175,9 @@ def _parallel_worker(app: Flask, spec, ids: list[int], actor_id: int, start) -> 
         _fire_round(spec, ids, actor_id)
 
 
-def _raw_round(product: Product, ids: list[int], actor_id: int) -> float:
+def _raw_round(product: Product, spec, ids: list[int], actor_id: int) -> float:
     """The same firings in plain SQL: head SELECT, conditional envelope UPDATE, product
-    UPDATE, chained log INSERT."""
-    spec = product.bench.ENGINE
+    UPDATE (when the transition writes the product's columns), chained log INSERT."""
     envelope = Application.__table__
     own = own_table(product)
     writes = spec.writes(actor_id)

@@ -15,6 +15,8 @@ A product takes part when it has a benchmark profile (``Product.bench``, the mod
 - ``ENGINE``: the transition the engine benchmark fires (``source``, ``trigger``,
   ``dest``, the ``role`` firing it, its ``comment``, a ``noun`` for the report) and
   ``writes(actor_id)``, the product's columns its effect sets (for the raw baseline);
+  optionally ``BARE``, a transition with no guard, effect or dossier, described the same
+  way (and ``at="pool"`` when the pool's staff fire it), for the engine's own cost;
 - ``DOSSIER``: the dossier the probe renders (``stage``, ``review`` paragraphs of the
   comment, ``summary(comment)``, the built-in page's ``title`` and ``facts``, and the
   Latin ``letter`` it is compared with).
@@ -68,9 +70,10 @@ def product_tables() -> tuple[Table, ...]:
     return tuple(dict.fromkeys(table for table in tables if table is not None))
 
 
-def checked_engine(product: Product):
-    """The product's measured transition, once checked against its workflow."""
-    spec = product.bench.ENGINE
+def checked_engine(product: Product, spec=None):
+    """The product's measured transition (``ENGINE``, or the ``spec`` given), once checked
+    against its workflow."""
+    spec = spec or product.bench.ENGINE
     transition = product.workflow.transition(spec.trigger)
     if (transition is None or spec.source not in transition.sources
             or transition.dest != spec.dest or spec.role not in transition.roles):

@@ -95,6 +95,9 @@ def targets(results: dict) -> list[dict]:
                  engine["transitions_per_s"] >= ENGINE_PER_S if on_postgres else None),
             _row("engine: raw UPDATE+INSERT / engine", f"{engine['ratio']:.1f}x",
                  f"<= {ENGINE_RATIO}x", engine["ratio"] <= ENGINE_RATIO),
+            *([_row(f"engine, a bare move ({engine['bare']['transition']}): raw / engine",
+                    f"{engine['bare']['ratio']:.1f}x", f"<= {ENGINE_RATIO}x",
+                    engine["bare"]["ratio"] <= ENGINE_RATIO)] if "bare" in engine else []),
             _row(f"engine: {engine['concurrent_firers']} firers / single stream",
                  f"{engine['concurrency_gain']:.1f}x", f">= {ENGINE_CONCURRENCY:.0f}x on "
                  "PostgreSQL", engine["concurrency_gain"] >= ENGINE_CONCURRENCY
@@ -177,6 +180,11 @@ def render(results: dict) -> str:
                      f"per firing; {e['concurrent_per_s']:.0f}/s from "
                      f"{e['concurrent_firers']} firers at once "
                      f"({e['concurrency_gain']:.1f}x single-stream, {e['cores']} cores)")
+        if "bare" in e:
+            b = e["bare"]
+            extra.append(f"engine, bare move: {b['transition']} {b['transitions_per_s']:.0f}/s "
+                         f"vs raw {b['raw_per_s']:.0f}/s; {b['statements_per_fire']:.0f} SQL "
+                         "statements per firing")
     if "http" in results:
         h = results["http"]
         extra.append(f"http: queue {h['queue_rps']:.0f} rps vs /healthz {h['hello_rps']:.0f} "

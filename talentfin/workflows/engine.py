@@ -79,7 +79,8 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
                       today or business_today(), via)
     try:
-        _preload(application)
+        if transition.guards or transition.effects or transition.dossier:
+            _preload(application)
         for lock in transition.locks:
             lock(ctx)
         with cached():
@@ -176,8 +177,9 @@ _FIRM_AND_TALENT = (select(Enterprise).options(joinedload(Enterprise.talent))
 
 
 def _preload(application: Application) -> None:
-    """Load the firm and its talent certification in one query (guards and dossiers read
-    both); lazy loading them would take two."""
+    """Load the firm and its talent certification in one query (guards, effects and
+    dossiers read both); lazy loading them would take two. A bare move of state reads
+    neither."""
     if "enterprise" not in inspect(application).unloaded:
         return
     enterprise = db.session.scalars(

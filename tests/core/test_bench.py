@@ -67,6 +67,13 @@ def test_quick_bench_writes_figures_and_leaves_the_database_alone(runner, db, tm
         assert_numbers(figures[section], keys)
     assert set(figures["engine_by_size"]) == {"500", "2000"}
     assert figures["engine"]["concurrent_firers"] == 8
+    # The engine's own cost: a bare move, measured against the same raw statements, sends
+    # fewer statements than the decision (no caps, no dossier).
+    bare = figures["engine"]["bare"]
+    assert_numbers(bare, ("transitions_per_s", "raw_per_s", "ratio", "statements_per_fire"))
+    assert bare["transition"] == "close"
+    assert bare["statements_per_fire"] < figures["engine"]["statements_per_fire"]
+    assert "a bare move (close)" in result.output
     assert figures["targets"]
     assert {row["met"] for row in figures["targets"]} <= {"yes", "no", "n/a"}
     assert "queue p95" in result.output and "target" in result.output

@@ -50,6 +50,13 @@ ENGINE = SimpleNamespace(
     writes=lambda actor_id: {"decided_by_id": actor_id},
 )
 
+# A bare move of state (no guard, effect or dossier): the engine's own cost, against the
+# same raw UPDATE and INSERT. Fired by the pool's administrator, closing a repaid loan.
+BARE = SimpleNamespace(
+    source="repaid", trigger="close", dest="closed", role="pool_admin", at="pool",
+    comment="贷款已结清。", noun="closings", writes=lambda actor_id: {},
+)
+
 
 def request(tier: str, rng: random.Random) -> dict:
     """What a founder of this tier asks for: the amount, the term and the firm's figures."""
