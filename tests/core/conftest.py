@@ -1,9 +1,11 @@
-"""The fixtures that tests of the partner API and of webhooks share: a client of bank 1
-that reads for its staff, and a partner's webhook receiver on a free port."""
+"""The fixtures tests of the core share: a client of bank 1 that reads for its staff, a
+partner's webhook receiver on a free port, and an empty database for the migrations."""
 
 import pytest
 
 from talentfin.services import api_clients
+from tests.conftest import PG_URL
+from tests.conftest import scratch_database
 from tests.webhooks import Receiver
 
 
@@ -19,3 +21,12 @@ def receiver():
     running = Receiver()
     yield running
     running.server.shutdown()
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """An empty database of the engine under test (a scratch database on PostgreSQL)."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+        return
+    yield from scratch_database("migrations")

@@ -15,8 +15,6 @@ from talentfin.models import ApiClient
 from talentfin.pool import figures as pool_figures
 from talentfin.services import api_clients
 from tests import factories
-from tests.conftest import PG_URL
-from tests.conftest import scratch_database
 from tests.web import api_basic
 from tests.web import api_token
 from tests.web import login
@@ -133,15 +131,6 @@ def test_the_command_registers_one(runner, world):
                          ).exit_code != 0
     assert runner.invoke(["api-client", "create", "bank-1", "--programme"]).exit_code != 0
     assert runner.invoke(["api-client", "create"]).exit_code != 0
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """An empty database of the engine under test (a scratch database on PostgreSQL)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'programme.sqlite3'}"
-        return
-    yield from scratch_database("programme_clients")
 
 
 def test_the_migration_lets_a_client_have_no_organisation_and_back(empty_database, tmp_path):

@@ -20,8 +20,6 @@ from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.audit_chains import verify_all
 from talentfin.services.signoffs import broken_sign_offs
-from tests.conftest import PG_URL
-from tests.conftest import scratch_database
 from tests.demo_snapshot import load_demo_at_0013
 
 
@@ -31,15 +29,6 @@ def _script(app) -> ScriptDirectory:
 
 def test_one_head(app):
     assert len(_script(app).get_heads()) == 1
-
-
-@pytest.fixture
-def empty_database(tmp_path):
-    """An empty database of the engine under test (a scratch database on PostgreSQL)."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
-        return
-    yield from scratch_database("migrations")
 
 
 # SQLite's reflection skips indexes on expressions (the amount indexes), with a warning;
