@@ -59,6 +59,10 @@ class Application(TimestampMixin, db.Model):
               postgresql_where=text("claimed_by_id IS NOT NULL")),
         # A kind of organisation the programme has one of (the pool) reads by product.
         Index("ix_applications_product_status", "product", "status", "status_changed_at"),
+        # ... and so do the auditors; by the amount too.
+        Index("ix_applications_product_amount", "product", "status",
+              text("coalesce(requested_amount_fen, 0)"), "id", "talent_tier",
+              "requested_amount_fen"),
         # The outstanding caps sum a firm's applications of a product by state.
         Index("ix_applications_enterprise_status", "enterprise_id", "product", "status"),
     )
