@@ -5,7 +5,13 @@ from wtforms.validators import Optional
 from talentfin.forms.base import BaseForm
 from talentfin.forms.base import CountField
 from talentfin.forms.base import YuanField
+from talentfin.i18n import _
 from talentfin.i18n import _l
+from talentfin.i18n import enumeration
+
+# Each field and the name the products' rules read its answer by (amounts in fen).
+ANSWER_NAMES = {"staff": "staff", "rd_staff": "rd_staff", "total_assets": "total_assets_fen",
+                "revenue": "revenue_fen", "shareholders": "shareholders"}
 
 
 class PrescreenForm(BaseForm):
@@ -24,10 +30,34 @@ class PrescreenForm(BaseForm):
     shareholders = CountField(_l("Number of shareholders"), validators=[Optional()], minimum=1,
                               maximum=1_000_000)
 
+    def validate(self, extra_validators=None) -> bool:
+        """Each answer, then the R&D staff against the whole staff (as the fund's
+        application form checks them)."""
+        valid = super().validate(extra_validators)
+        staff, rd_staff = self.staff, self.rd_staff
+        if staff.data is not None and rd_staff.data is not None and not staff.errors \
+                and not rd_staff.errors and rd_staff.data > staff.data:
+            rd_staff.errors.append(_("The R&D staff cannot be more than the whole staff."))
+            valid = False
+        return valid
+
     def answers(self) -> dict:
-        """The answers given, by the names the products' rules read (amounts in fen)."""
-        if self.errors:
-            return {}
-        return {"staff": self.staff.data, "rd_staff": self.rd_staff.data,
-                "total_assets_fen": self.total_assets.data, "revenue_fen": self.revenue.data,
-                "shareholders": self.shareholders.data}
+        """The valid answers, by the names the products' rules read (amounts in fen); an
+        answer that is not valid is not among them (``left_out``)."""
+        return {name: None if self[field].errors else self[field].data
+                for field, name in ANSWER_NAMES.items()}
+
+    def left_out(self) -> tuple[str, ...]:
+        """The labels of the answers given that are not valid, in the form's order."""
+        return tuple(str(self[field].label.text) for field in ANSWER_NAMES
+                     if self[field].errors)
+
+    def left_out_note(self) -> str | None:
+        """What the page says of the answers left out, or None when every answer is valid."""
+        left_out = self.left_out()
+        if not left_out:
+            return None
+        return _("Left out, as not valid: %(answers)s (marked in the form). A reason below "
+                 "that stops a product holds whatever the answer is; the other products are "
+                 "not judged until you correct it and check again.",
+                 answers=enumeration(left_out))

@@ -60,11 +60,12 @@ def founder_required(view):
 @founder_required
 def eligibility():
     """What the firm may apply for today, product by product, or each rule that stops it
-    with its figures (the products' own checks on the policy in force; nothing stored)."""
+    with its figures (the products' own checks on the policy in force; nothing stored). An
+    answer that is not valid is left out and named: no product is said open without it."""
     form = PrescreenForm(request.args)
     form.validate()
     verdicts = prescreen(current_user._get_current_object(), business_today(),
-                         form.answers())
+                         form.answers(), form.left_out())
     return render_template("profile/eligibility.html", form=form, verdicts=verdicts,
                            asked=any(request.args.values())), 422 if form.errors else 200
 

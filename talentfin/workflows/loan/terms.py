@@ -102,17 +102,30 @@ def caps_used(enterprise: Enterprise) -> tuple[int, int]:
 
 def caps_room_problems(application, on: date) -> list[str]:
     """The pre-screener's check before any amount is typed: the firm's or its founder's
-    outstanding cap is used up already (loans and bond allocations, as the caps count)."""
+    outstanding cap is used up already (loans and bond allocations, as the caps count),
+    said as reached when the total is the cap and as exceeded when it is more."""
     firm_total, talent_total = caps_used(application.enterprise)
     problems = []
     firm_cap = int_parameter("cap_per_firm_fen", on)
-    if firm_total >= firm_cap:
+    if firm_total > firm_cap:
+        problems.append(_("The firm's talent loans and bond allocations outstanding are "
+                          "%(used)s yuan, exceeding the cap of %(cap)s yuan per firm: a new "
+                          "one can be asked for once enough is repaid to bring it under the cap.",
+                          used=format_fen(firm_total), cap=format_fen(firm_cap)))
+    elif firm_total == firm_cap:
         problems.append(_("The firm's talent loans and bond allocations outstanding are "
                           "%(used)s yuan, at the cap of %(cap)s yuan per firm: a new one can "
                           "be asked for once some is repaid.", used=format_fen(firm_total),
                           cap=format_fen(firm_cap)))
     talent_cap = int_parameter("cap_per_talent_fen", on)
-    if application.enterprise.talent is not None and talent_total >= talent_cap:
+    if application.enterprise.talent is None or talent_total < talent_cap:
+        return problems
+    if talent_total > talent_cap:
+        problems.append(_("The founder's loans outstanding across all banks and firms are "
+                          "%(used)s yuan, exceeding the cap of %(cap)s yuan per talent: a new "
+                          "one can be asked for once enough is repaid to bring it under the cap.",
+                          used=format_fen(talent_total), cap=format_fen(talent_cap)))
+    else:
         problems.append(_("The founder's loans outstanding across all banks and firms are "
                           "%(used)s yuan, at the cap of %(cap)s yuan per talent: a new one "
                           "can be asked for once some is repaid.", used=format_fen(talent_total),
