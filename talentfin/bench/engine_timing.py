@@ -85,7 +85,7 @@ def measure_engine(app: Flask, cast: Cast, rounds: int, per_round: int,
     }
     bare = getattr(product.bench, "BARE", None)
     if bare is not None:
-        checked_engine(product, bare)
+        checked_engine(product, bare, bare=True)
         ids = _standing(app, cast, rng, product, bare, partner, 2 * rounds * per_round)
         actor = cast.member(cast.pool if getattr(bare, "at", "") == "pool" else partner,
                             bare.role)

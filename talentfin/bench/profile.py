@@ -70,9 +70,10 @@ def product_tables() -> tuple[Table, ...]:
     return tuple(dict.fromkeys(table for table in tables if table is not None))
 
 
-def checked_engine(product: Product, spec=None):
+def checked_engine(product: Product, spec=None, *, bare: bool = False):
     """The product's measured transition (``ENGINE``, or the ``spec`` given), once checked
-    against its workflow."""
+    against its workflow; a ``bare`` one must have no guard, effect, lock or dossier (else
+    its figure would not be the engine's own cost)."""
     spec = spec or product.bench.ENGINE
     transition = product.workflow.transition(spec.trigger)
     if (transition is None or spec.source not in transition.sources
@@ -80,4 +81,8 @@ def checked_engine(product: Product, spec=None):
         raise RuntimeError(f"the bench profile of {product.key!r} names no transition "
                            f"{spec.trigger!r} from {spec.source!r} to {spec.dest!r} "
                            f"fired by {spec.role!r}")
+    if bare and (transition.guards or transition.effects or transition.locks
+                 or transition.dossier):
+        raise RuntimeError(f"the bench profile of {product.key!r} names {spec.trigger!r} as "
+                           "a bare move, but it has guards, effects, locks or a dossier")
     return spec

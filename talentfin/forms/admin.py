@@ -46,9 +46,11 @@ class OrganisationForm(BaseForm):
 
 
 class ApiClientForm(BaseForm):
-    """A partner system's client of the API, for one organisation."""
+    """A partner system's client of the API, for one organisation (or the programme's
+    own, reading only): chosen on purpose, never by default."""
 
-    org_code = ChoiceField(_l("Organisation"))
+    org_code = ChoiceField(_l("Organisation"), validators=[DataRequired(
+        message=_l("Choose the organisation the client is for, or the programme."))])
     name = StringField(_l("What the client is"), validators=[DataRequired(), Length(max=120)])
     scopes = MultiCheckboxField(_l("Scopes"), validators=[DataRequired()],
                                 choices=lambda: [(k, str(v)) for k, v in known_scopes().items()])

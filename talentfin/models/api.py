@@ -27,6 +27,9 @@ from talentfin.models.base import utcnow
 from talentfin.models.org import Organisation
 from talentfin.models.user import User
 
+# What a client of the programme itself (no organisation) may hold: it reads.
+PROGRAMME_SCOPES = ("read",)
+
 
 def digest(value: str) -> str:
     """How a secret or a token is stored: its SHA-256, hex."""
@@ -64,8 +67,10 @@ class ApiClient(db.Model):
         return self.org_id is None
 
     def scope_list(self) -> list[str]:
-        """Its scopes, in their canonical order (stored so)."""
-        return self.scopes.split()
+        """Its scopes, in their canonical order (stored so); a programme client's are read
+        at most, whatever its row says (it was registered so, and must stay so)."""
+        held = self.scopes.split()
+        return [s for s in held if s in PROGRAMME_SCOPES] if self.programme_wide else held
 
     # Authlib's ClientMixin: what the token endpoint asks of a client.
     def get_client_id(self) -> str:

@@ -19,6 +19,7 @@ from talentfin.models import ApiClient
 from talentfin.models import ApiToken
 from talentfin.models import Organisation
 from talentfin.models import User
+from talentfin.models.api import PROGRAMME_SCOPES
 from talentfin.models.api import digest
 from talentfin.models.base import utcnow
 from talentfin.services import security_log
@@ -39,10 +40,6 @@ def known_scopes() -> dict[str, object]:
 
 class ClientRefused(ValueError):
     """A registration or change refused; the message says why."""
-
-
-# What a client of the programme itself (no organisation) may hold: it reads.
-PROGRAMME_SCOPES = ("read",)
 
 
 def register(org: Organisation | None, name: str, scopes: list[str], admin: User | None,

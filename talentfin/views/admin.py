@@ -35,7 +35,9 @@ from talentfin.views.access import sensitive
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 # A secret just made waits here for the page that shows it once (POST-redirect-GET).
 SHOWN_ONCE = "api_client_new"  # the session key
-PROGRAMME_CLIENT = ""  # the choice of organisation that is none: the programme's own client
+# The choice of organisation that is none: the programme's own client (no organisation's
+# code has brackets).
+PROGRAMME_CLIENT = "(programme)"
 
 
 admin_required = permitted("manage", ACCOUNTS)
@@ -178,8 +180,11 @@ def clients():
     """The partner API's clients; register one (its secret is shown this once)."""
     form = ApiClientForm()
     orgs = offer_organisations(form.org_code)
-    form.org_code.choices.insert(0, (PROGRAMME_CLIENT, _("The programme: auditors and "
-                                                         "administrators (read only)")))
+    # Nothing is chosen until the administrator chooses: a client meant for a bank must not
+    # become the programme's (or the first organisation's) by an oversight.
+    form.org_code.choices[:0] = [("", _("Choose…")),
+                                 (PROGRAMME_CLIENT, _("The programme: auditors and "
+                                                      "administrators (read only)"))]
     status = 200
     if form.validate_on_submit():
         org = next((o for o in orgs if o.code == form.org_code.data), None)

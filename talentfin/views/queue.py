@@ -78,13 +78,20 @@ def read_filter() -> QueueFilter:
         max_amount_fen=high,
         mine=args.get("mine") == "1",
         sort=args.get("sort", "oldest") if args.get("sort") in SORTS else "oldest",
-        # Bounded: a huge number would overflow the database's OFFSET.
-        page=min(whole_number(args.get("page"), 10**9) or 1, MAX_PAGE),
+        page=_page_number(args),
         # Positions from the pager's links (checked by the service: anything else is
         # read as no position); at most one of them is used.
         after=args.get("after", "")[:80],
         before="" if args.get("after") else args.get("before", "")[:80],
     )
+
+
+def _page_number(args: dict) -> int:
+    """The page's number. A page read by its number alone is bounded (a huge number would
+    overflow the database's OFFSET); one read by a position (the pager's links, which may
+    be deep in a long queue) keeps its number, which is only shown."""
+    number = whole_number(args.get("page"), 10**9) or 1
+    return number if args.get("after") or args.get("before") else min(number, MAX_PAGE)
 
 
 @bp.get("/")

@@ -79,7 +79,7 @@ def fire(application: Application, trigger: str, user: User | None, *, comment: 
     ctx = FireContext(application, user, transition, dict(data or {}), comment.strip(),
                       today or business_today(), via)
     try:
-        if transition.guards or transition.effects or transition.dossier:
+        if transition.guards or transition.effects or transition.dossier or transition.locks:
             _preload(application)
         for lock in transition.locks:
             lock(ctx)

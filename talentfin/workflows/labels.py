@@ -82,13 +82,6 @@ def _state_choices(keys: tuple[str, ...], locale: str,
         for key, label in names.items())
 
 
-def all_states(among: tuple | None = None) -> dict[str, str]:
-    """Every registered product's states (or those of the products ``among``) and their
-    names in the reader's language (the first name a state has)."""
-    keys = None if among is None else tuple(product.key for product in among)
-    return dict(_named_states(keys, str(get_locale() or ""), generation()))
-
-
 def state_names() -> frozenset[str]:
     """Every registered product's states, by name (to check a state asked for)."""
     return _state_names(generation())

@@ -2,7 +2,8 @@
 partner institution, asked about by each staff account of the world through its own
 organisation's client, answers as the page answers that person (the application: 200 or
 404; each of its decisions the person may not take: the page's 403 or 404, nothing
-changed). Auditors and administrators belong to no organisation: no client acts for them.
+changed). Auditors and administrators, who belong to no organisation, read through the
+programme's own client, which takes no decision (tests/core/test_api_programme_client.py).
 """
 
 import pytest

@@ -3,6 +3,8 @@ organisation, so their systems call through a client registered for none. It rea
 it acts for the programme's own staff alone (never a founder, never an organisation's
 staff), and each call answers as the person's pages do."""
 
+from datetime import timedelta
+
 import pytest
 from flask_migrate import downgrade
 from flask_migrate import upgrade
@@ -12,6 +14,9 @@ from sqlalchemy import text
 from talentfin import create_app
 from talentfin.extensions import db
 from talentfin.models import ApiClient
+from talentfin.models import ApiToken
+from talentfin.models.api import digest
+from talentfin.models.base import utcnow
 from talentfin.pool import figures as pool_figures
 from talentfin.services import api_clients
 from tests import factories
@@ -24,7 +29,7 @@ from tests.web import login
 def programme(client, world):
     """The auditors' system: a client of the programme, and its token."""
     row, secret = api_clients.register(None, "审计系统", ["read"], world.admin)
-    return row, api_token(client, row.client_id, secret)
+    return row, api_token(client, row.client_id, secret), secret
 
 
 def _get(client, token: str, person: str, path: str, **headers):
@@ -33,7 +38,7 @@ def _get(client, token: str, person: str, path: str, **headers):
 
 
 def test_the_auditor_reads_the_pool_the_policy_and_an_application(client, world, programme):
-    row, token = programme
+    row, token, _secret = programme
     assert row.org_id is None and row.active and row.scope_list() == ["read"]
     factories.fund_pool(world)
     application = factories.loan_in(world, "covered")
@@ -57,14 +62,14 @@ def test_the_auditor_reads_the_pool_the_policy_and_an_application(client, world,
 
 
 def test_the_administrator_gets_the_answers_of_their_pages(client, world, programme):
-    _, token = programme
+    _row, token, _secret = programme
     # The policy page is theirs; the pool's dashboard is not (404, as in the pages).
     assert _get(client, token, world.admin.email, "/policy").status_code == 200
     assert _get(client, token, world.admin.email, "/pool/figures").status_code == 404
 
 
 def test_it_acts_for_no_founder_and_no_organisation_s_staff(client, world, programme):
-    _, token = programme
+    _row, token, _secret = programme
     for person in (world.founder, world.pool_admin, world.officer1, world.park_reviewer):
         refused = _get(client, token, person.email, "/policy", **{"Accept-Language": "zh"})
         assert refused.status_code == 403, person.email
@@ -82,20 +87,48 @@ def test_it_acts_for_no_founder_and_no_organisation_s_staff(client, world, progr
 
 
 def test_it_reads_only(client, world, programme):
-    row, token = programme
+    row, token, secret = programme
     for scopes in (["read", "decide"], ["report"], ["decide"]):
         with pytest.raises(api_clients.ClientRefused, match="read"):
             api_clients.register(None, "审计系统", scopes, world.admin)
     asked = client.post("/api/v1/oauth/token", data={"grant_type": "client_credentials",
-                                                     "scope": "decide"},
-                        headers=api_basic(row.client_id, "wrong"))
-    assert asked.status_code == 401
+                                                     "scope": "read decide"},
+                        headers=api_basic(row.client_id, secret))
+    assert asked.status_code == 400  # a scope it does not hold: no token at all
+    assert asked.get_json()["error"] == "invalid_scope"
+    held = client.post("/api/v1/oauth/token", data={"grant_type": "client_credentials",
+                                                    "scope": "read"},
+                       headers=api_basic(row.client_id, secret))
+    assert held.status_code == 200 and held.get_json()["scope"] == "read"
+    # Even a row edited to hold more (by hand, in the database) reads only: its token
+    # carries read alone, and a decision is refused for the scope, whoever it acts for.
+    row.scopes = "read decide report"
+    db.session.commit()
+    widened = client.post("/api/v1/oauth/token", data={"grant_type": "client_credentials"},
+                          headers=api_basic(row.client_id, secret))
+    assert widened.status_code == 200 and widened.get_json()["scope"] == "read"
+    token = widened.get_json()["access_token"]
     application = factories.loan_in(world, "partner_review")
     decided = client.post(f"/api/v1/applications/{application.id}/transitions/recommend",
                           json={"amount": "100000"}, headers={
                               "Authorization": f"Bearer {token}",
-                              "On-Behalf-Of": world.auditor.email})
+                              "On-Behalf-Of": world.auditor.email,
+                              "Accept-Language": "en"})
     assert decided.status_code == 403
+    assert "decide" in decided.get_json()["detail"]  # the scope it lacks, named
+    # A token stored with more than read (never issued so) is held to read all the same.
+    now = utcnow()
+    db.session.add(ApiToken(token_digest=digest("forged-token"), client_pk=row.id,
+                            scope="read decide", issued_at=now,
+                            expires_at=now + timedelta(hours=1)))
+    db.session.commit()
+    forged = client.post(f"/api/v1/applications/{application.id}/transitions/recommend",
+                         json={"amount": "100000"}, headers={
+                             "Authorization": "Bearer forged-token",
+                             "On-Behalf-Of": world.auditor.email,
+                             "Accept-Language": "en"})
+    assert forged.status_code == 403
+    assert "decide" in forged.get_json()["detail"]
     assert db.session.get(type(application), application.id).status == "partner_review"
 
 
@@ -105,12 +138,19 @@ def test_the_administrator_registers_one_on_the_clients_page(client, auth, world
     # The programme is the first choice of organisation.
     assert "The programme: auditors and administrators (read only)" in page.get_data(
         as_text=True)
-    refused = client.post("/admin/api-clients", data={"org_code": "", "name": "审计系统",
+    # Nothing chosen: refused, with the reason (no client for the first organisation).
+    unchosen = client.post("/admin/api-clients", data={"org_code": "", "name": "审计系统",
+                                                        "scopes": ["read"]})
+    assert unchosen.status_code == 422
+    assert "Choose the organisation the client is for" in unchosen.get_data(as_text=True)
+    assert 'value="" selected' in unchosen.get_data(as_text=True) or \
+        '<option selected value="">' in unchosen.get_data(as_text=True)
+    refused = client.post("/admin/api-clients", data={"org_code": "(programme)", "name": "审计系统",
                                                        "scopes": ["read", "decide"]})
     assert refused.status_code == 422
     assert "A client of the programme reads only" in refused.get_data(as_text=True)
     assert db.session.scalar(select(ApiClient).where(ApiClient.name == "审计系统")) is None
-    made = client.post("/admin/api-clients", data={"org_code": "", "name": "审计系统",
+    made = client.post("/admin/api-clients", data={"org_code": "(programme)", "name": "审计系统",
                                                     "scopes": ["read"]})
     assert made.status_code == 302
     row = db.session.scalar(select(ApiClient).where(ApiClient.name == "审计系统"))

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services import queues
+from talentfin.views import queue as queue_view
 from tests import factories
 from tests.web import login
 from tests.web import page_references
@@ -96,3 +97,33 @@ def test_the_last_page_of_a_filtered_or_empty_queue(app, client, auth, world, mo
     after = pager_link(first, "Next")
     both = queue_page_text(client, after + "&before=last")
     assert page_references(both) == [loans[2].reference, loans[3].reference]
+
+
+def test_pages_past_the_typed_page_bound_keep_their_numbers(app, client, auth, world,
+                                                            monkeypatch):
+    # A typed page number is bounded (OFFSET); the pager's own links, deep in a long
+    # queue, are not: going back from the last page counts down from its number.
+    loans = _loans(world, 11)
+    monkeypatch.setattr(queue_view, "MAX_PAGE", 3)
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 2)
+    login(auth, world.officer1)
+    last = queue_page_text(client, "/queue/?before=last")
+    assert "Page 6 of 6" in last
+    before = queue_page_text(client, pager_link(last, "Previous"))
+    assert "Page 5 of 6" in before
+    assert page_references(before) == [loans[8].reference, loans[9].reference]
+    typed = queue_page_text(client, "/queue/?page=6")
+    assert "Page 3 of 6" in typed  # a typed number past the bound reads the bound
+    assert page_references(typed) == [loans[4].reference, loans[5].reference]
+
+
+def test_the_states_filter_is_named_in_the_reader_s_language(client, auth, world):
+    _loans(world, 1)
+    login(auth, world.officer1)
+    english = queue_page_text(client, "/queue/?status=all")
+    assert "Bank review" in english
+    client.post("/language", data={"lang": "zh"})
+    chinese = queue_page_text(client, "/queue/?status=all")
+    assert "银行审查" in chinese and "Bank review" not in chinese
+    client.post("/language", data={"lang": "en"})
+    assert "银行审查" not in queue_page_text(client, "/queue/?status=all")

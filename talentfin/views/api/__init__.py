@@ -11,6 +11,7 @@ in the pages is what the call may. Errors are RFC 9457 problem details.
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
+from authlib.oauth2.rfc6749.errors import InvalidScopeError
 from flask import Flask
 from flask_smorest import Api
 from werkzeug.routing import Rule
@@ -33,6 +34,14 @@ class ClientCredentials(grants.ClientCredentialsGrant):
     """The client-credentials grant, the secret in HTTP Basic or in the form."""
 
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+
+    def validate_requested_scope(self):
+        """A scope the client does not hold is refused (``invalid_scope``, RFC 6749 5.2),
+        not left out of a token that would then be refused call by call."""
+        super().validate_requested_scope()
+        asked = set((self.request.payload.scope or "").split())
+        if asked - set(self.request.client.scope_list()):
+            raise InvalidScopeError()
 
 
 class PartnerApi(Api):

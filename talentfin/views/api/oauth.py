@@ -214,6 +214,9 @@ def requires(scope: str):
                 abort(401, _("Send a valid access token: Authorization: Bearer <token>, "
                              "from the token endpoint."))
             g.api_client = current_token.client
+            if scope not in g.api_client.scope_list():  # its scopes narrowed since
+                abort(403, _("This client's token does not carry the scope %(scope)s.",
+                             scope=scope))
             within_rate_limit(g.api_client)
             g.person = person()
             return view(*args, **kwargs)
