@@ -127,10 +127,27 @@ def confirmation_needed():
         return None
     back = safe_local_path(urlsplit(request.referrer or "").path or None,
                            url_for("main.index"))
-    typed = [(name, value) for name, value in request.form.items()
-             if name.rsplit("-", 1)[-1] in ("comment", "reason", "note") and value.strip()]
+    # What was posted goes through the confirmation with the code (not the session: a
+    # long comment does not fit a cookie), so that, confirmed, it is carried out as typed.
     return render_template("account/confirm.html", form=CodeForm(), back=back,
-                           typed=typed), 401
+                           **carried_action(request.path, request.form.items(multi=True),
+                                            has_files=bool(request.files))), 401
+
+
+CARRIED = "carried:"  # the prefix of a posted field carried through the confirmation
+TYPED_TEXT = ("comment", "reason", "note")  # fields shown as typed, to read and copy
+
+
+def carried_action(path: str, items, has_files: bool = False) -> dict:
+    """The action waiting for the confirmation: where it posts and what (the CSRF token left
+    out), and the texts typed in it, shown. A form with files is not carried (files do not
+    pass through a page): it is done again once confirmed."""
+    fields = [(name, value) for name, value in items if name != "csrf_token"]
+    typed = [(name, value) for name, value in fields
+             if name.rsplit("-", 1)[-1] in TYPED_TEXT and value.strip()]
+    if has_files:
+        return {"typed": typed, "action": None, "carried": []}
+    return {"typed": typed, "action": path, "carried": fields}
 
 
 def sensitive(view):

@@ -23,6 +23,8 @@ from talentfin.services import accounts
 from talentfin.services import sealing
 from talentfin.services import second_factor as second_factor_service
 from talentfin.services import security_log
+from talentfin.views.access import CARRIED
+from talentfin.views.access import carried_action
 from talentfin.views.access import safe_local_path
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -106,6 +108,7 @@ def confirm():
     """Prove the second factor again before a sensitive action; back to the page."""
     form = CodeForm()
     back = safe_local_path(request.values.get("next"), url_for("main.index"))
+    waiting = _waiting_action()
     if form.validate_on_submit():
         try:
             second_factor_service.verify(current_user._get_current_object(), form.code.data)
@@ -115,7 +118,21 @@ def confirm():
             session["verified_at"] = time.time()
             security_log.record("reauthenticated", user=current_user._get_current_object(),
                                 commit=True)
+            if waiting["action"]:  # what was asked, ready to be carried out as typed
+                return render_template("account/carry_out.html", back=back, **waiting)
             flash(_("Confirmed. Do the action again."), "success")
             return redirect(back)
-    return render_template("account/confirm.html", form=form, back=back), (
+    return render_template("account/confirm.html", form=form, back=back, **waiting), (
         422 if form.errors else 200)
+
+
+def _waiting_action() -> dict:
+    """The action the confirmation was asked for, as the confirmation page passed it on
+    (its address a local path; anything else is not carried)."""
+    action = request.form.get(CARRIED + "action") if request.method == "POST" else None
+    path = safe_local_path(action, "") if action else ""
+    items = [(name.removeprefix(CARRIED + "field:"), value)
+             for name, value in request.form.items(multi=True)
+             if name.startswith(CARRIED + "field:")]
+    return carried_action(path, items) if path else {"typed": [], "action": None,
+                                                      "carried": []}

@@ -3,6 +3,8 @@ committee's vote, a bank reinstated, a compensation written off or clawed back, 
 change, an account change) by a user with a second factor last proved more than 15 minutes
 ago asks for a code again and does nothing meanwhile; within 15 minutes it goes through."""
 
+import html
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +16,7 @@ import pytest
 from flask import g
 from sqlalchemy import func
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -130,11 +133,12 @@ CASES = {
 }
 
 
-def _with_second_factor(client, auth, user: User) -> None:
+def _with_second_factor(client, auth, user: User) -> pyotp.TOTP:
     """Log in (the password) and set up a second factor; the code proved just now."""
     login(auth, user)
     secret = second_factor.new_secret()
     second_factor.enrol(db.session.get(User, user.id), secret, pyotp.TOTP(secret).now())
+    return pyotp.TOTP(secret)
 
 
 def _proved(client, minutes_ago: int) -> None:
@@ -167,4 +171,46 @@ def test_a_sensitive_action_after_fifteen_minutes_asks_for_the_code_again(client
     _proved(client, 14)
     response = _post(client, case)
     assert response.status_code == 302, text(response)[-2000:]
+    assert case.done()
+
+
+def _form_fields(page: str, form_id: str) -> list[tuple[str, str]]:
+    """The hidden fields of a form of the page, as a browser would post them."""
+    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>(.*?)</form>', page, re.S).group(1)
+    return [(html.unescape(name), html.unescape(value)) for name, value in re.findall(
+        r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)]
+
+
+@pytest.mark.parametrize("make", CASES.values(), ids=CASES.keys())
+def test_confirmed_it_is_carried_out_as_typed_even_after_a_wrong_code(client, auth, world,
+                                                                      make):
+    case = make(world)
+    totp = _with_second_factor(client, auth, case.user)
+    _proved(client, 16)
+    asked = _post(client, case)
+    carried = [(name, value) for name, value in _form_fields(text(asked), "confirm-form")
+               if name != "csrf_token"]
+    assert ("carried:action", case.url) in carried
+    confirm = re.search(r'<form method="post" action="([^"]+)" novalidate id="confirm-form"',
+                        text(asked)).group(1)
+    # A wrong code: asked again, and nothing typed is lost.
+    wrong = client.post(html.unescape(confirm), data=MultiDict([*carried, ("code", "000000")]))
+    assert wrong.status_code == 422
+    assert [f for f in _form_fields(text(wrong), "confirm-form") if f[0] != "csrf_token"] \
+        == carried
+    if COMMENT in str(case.data.values()):
+        assert COMMENT in text(wrong)
+    assert not case.done()
+    # The right code: the action, as typed, waits for one click (nothing done yet).
+    right = client.post(html.unescape(confirm), data=MultiDict([*carried, ("code", totp.at(
+        time.time() + 30))]))
+    assert right.status_code == 200 and 'id="carry-out"' in text(right)
+    assert not case.done()
+    action = re.search(r'<form method="post" action="([^"]+)"[^>]*id="carry-out-form"',
+                       text(right)).group(1)
+    assert html.unescape(action) == case.url
+    g.pop("_login_user", None)
+    done = client.post(case.url, data=MultiDict(_form_fields(text(right), "carry-out-form")))
+    db.session.expire_all()
+    assert done.status_code == 302, text(done)[-2000:]
     assert case.done()
