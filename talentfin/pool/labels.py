@@ -53,6 +53,8 @@ ACCOUNTS = {
     "bond_issuer_funds": _l("Bond issuer's own funds"),
     "bond_default_losses": _l("Bond default losses"),
 }
+# Why a bank's standing changed, when the system changed it (``StandingChange.reason_code``).
+NPL_ABOVE_THRESHOLD = "npl_above_threshold"
 BONUS_REASONS = {
     "first_loan": _l("the firm's first loan"),
     "pure_credit": _l("a pure credit loan"),
@@ -76,6 +78,23 @@ def subsidy_status_label(status: str | None) -> str:
 def standing_label(standing: str | None) -> str:
     """Label of a partner's standing with the pool."""
     return _lookup(STANDINGS, standing)
+
+
+def standing_reason(change) -> str:
+    """Why a bank's standing changed, in the reader's language: a coded reason worded from
+    its figures, else the text stored with the change (the committee's, or a reason
+    stored as text before the codes)."""
+    figures = change.figures or {}
+    if change.reason_code != NPL_ABOVE_THRESHOLD:
+        return change.reason or change.reason_code or ""
+    if "threshold_bp" not in figures:
+        return str(_l("Covered NPL ratio above the threshold."))
+    return str(_l("Covered NPL ratio %(ratio)s, above the threshold of %(threshold)s, with a "
+                  "covered balance of %(balance)s yuan (above %(size)s yuan).",
+                  ratio=format_rate_bp(figures["npl_bp"]),
+                  threshold=format_rate_bp(figures["threshold_bp"]),
+                  balance=format_fen(figures["covered_fen"]),
+                  size=format_fen(figures["balance_threshold_fen"])))
 
 
 def _ratio_text(params: dict) -> str:

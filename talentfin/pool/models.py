@@ -151,7 +151,12 @@ class StandingChange(db.Model):
     bank_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     from_standing: Mapped[str] = mapped_column(String(12))
     to_standing: Mapped[str] = mapped_column(String(12))
+    # Why, as the committee typed it (a reinstatement), or empty when the change has a
+    # ``reason_code`` (an automatic suspension), which the pages word in the reader's
+    # language from ``figures`` (``labels.standing_reason``). Rows from before the codes
+    # keep their text.
     reason: Mapped[str] = mapped_column(Text, default="")
+    reason_code: Mapped[str] = mapped_column(String(40), default="")
     figures: Mapped[dict] = mapped_column(JSON, default=dict)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """A bank's suspension notice: a dossier of the bank (not of an application)."""
 
+from flask_babel import force_locale
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from talentfin.models import Organisation
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.models.policy import int_parameter
+from talentfin.pool.labels import standing_reason
 from talentfin.pool.models import StandingChange
 from talentfin.workflows.dossiers import add_dossier
 from talentfin.workflows.dossiers import new_verify_code
@@ -25,6 +27,8 @@ def schedule_suspension_notice(change: StandingChange, user: User | None) -> Dos
         Dossier.bank_id == bank.id, Dossier.stage == STAGE)) or 0) + 1
     code = new_verify_code()
     made_at = change.created_at or utcnow()
+    with force_locale("zh"):  # the notice is a Chinese document in any locale
+        reason = standing_reason(change)
     return add_dossier(Dossier(
         application_id=None, bank_id=bank.id, stage=STAGE, version=version,
         status="pending", verify_code=code, data_version=0,
@@ -32,14 +36,15 @@ def schedule_suspension_notice(change: StandingChange, user: User | None) -> Dos
         summary={
             "reference": f"ZT{made_at:%Y%m%d}{bank.id:03d}{version:02d}",
             "bank": {"name": bank.name}, "to_standing": change.to_standing,
-            "figures": dict(change.figures or {}), "reason": change.reason,
+            "figures": dict(change.figures or {}), "reason": reason,
+            "reason_code": change.reason_code,
             "decided_by": user.name if user else "",
             "thresholds": {
                 "npl_bp": int_parameter("suspension_npl_bp"),
                 "balance_fen": int_parameter("suspension_balance_fen"),
             },
             "decision": {"trigger": "suspend_bank", "from_state": "", "to_state": "",
-                         "comment": change.reason, "at": made_at.isoformat(),
+                         "comment": reason, "at": made_at.isoformat(),
                          "decider": _decider(user)},
             "verify_url": verify_url(code),
         },

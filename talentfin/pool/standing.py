@@ -3,7 +3,8 @@
 The banks are the partners of the covered products (``talentfin.pool.cover``).
 
 A suspended bank files no new loans; claims it already lodged go on. A terminated bank
-(after fraud) is no partner any more. Every change is recorded with its figures.
+(after fraud) is no partner any more. Every change is recorded with its figures; the
+system's own reason is a code (``labels.standing_reason`` words it for the reader).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from talentfin.models.policy import int_parameter
 from talentfin.pool.cover import exposures
 from talentfin.pool.cover import partner_kinds
 from talentfin.pool.figures import ratio_bp
+from talentfin.pool.labels import NPL_ABOVE_THRESHOLD
 from talentfin.pool.models import StandingChange
 from talentfin.pool.notices import schedule_suspension_notice
 
@@ -58,12 +60,16 @@ def bank_books() -> list[BankBook]:
     return [BankBook(bank, int(covered), int(npl)) for bank, covered, npl in rows]
 
 
-def _change(bank: Organisation, to: str, reason: str, book: BankBook | None,
-            user: User | None) -> StandingChange:
+def _change(bank: Organisation, to: str, book: BankBook | None, user: User | None,
+            reason: str = "", code: str = "", **thresholds: int) -> StandingChange:
+    """Record a standing change: the committee's reason as typed, or a reason code that
+    the pages word in the reader's language from the figures (the book's and the
+    thresholds it was measured against)."""
+    figures = {"covered_fen": book.covered_fen, "npl_fen": book.npl_fen,
+               "npl_bp": book.npl_bp, **thresholds} if book else {}
     change = StandingChange(bank_id=bank.id, from_standing=bank.standing, to_standing=to,
-                            reason=reason, decided_by_id=user.id if user else None,
-                            figures={"covered_fen": book.covered_fen, "npl_fen": book.npl_fen,
-                                     "npl_bp": book.npl_bp} if book else {})
+                            reason=reason, reason_code=code, figures=figures,
+                            decided_by_id=user.id if user else None)
     bank.standing = to
     db.session.add(change)
     if to == "suspended":
@@ -80,7 +86,8 @@ def check_suspensions(today: date) -> int:
     for book in bank_books():
         if book.bank.standing == "active" and book.covered_fen > balance \
                 and book.npl_above(threshold):
-            _change(book.bank, "suspended", _("Covered NPL ratio above the threshold."), book, None)
+            _change(book.bank, "suspended", book, None, code=NPL_ABOVE_THRESHOLD,
+                    threshold_bp=threshold, balance_threshold_fen=balance)
             suspended += 1
     db.session.commit()
     return suspended
@@ -94,7 +101,7 @@ def reinstate(bank: Organisation, user: User, reason: str) -> StandingChange:
     if not reason.strip():
         raise ValueError(_("Please give a reason."))
     book = next((b for b in bank_books() if b.bank.id == bank.id), None)
-    change = _change(bank, "active", reason.strip(), book, user)
+    change = _change(bank, "active", book, user, reason=reason.strip())
     db.session.commit()
     return change
 

@@ -22,15 +22,24 @@ from talentfin.models import Application
 from talentfin.models import User
 from talentfin.models.base import sum_fen
 from talentfin.models.base import utcnow
+from talentfin.models.policy import PROGRAMME_START
 from talentfin.models.policy import int_parameter
 from talentfin.pool import ledger
 from talentfin.pool.cover import SubsidyRule
 from talentfin.pool.cover import cover_for
+from talentfin.pool.cover import exposures
 from talentfin.pool.models import SubsidyClaim
+
+NOTE_MAX = 2000  # characters of a decision's note, as the other notes of the programme
 
 
 class SubsidyError(ValueError):
-    """A request or decision that is not allowed; the message says why."""
+    """A request or decision that is not allowed; the message says why, and ``field`` names
+    the form field it is about ("year", "note"), if any."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -73,20 +82,56 @@ def paid_in_year(enterprise_id: int, year: int) -> int:
         SubsidyClaim.status == "paid"))
 
 
+def read_year(typed: str | None, today: date | None = None) -> int:
+    """The year the founder typed, or SubsidyError (on the year field) saying what is wrong:
+    nothing typed, not a whole number (letters, a sign, a fraction), or a year to come."""
+    today = today or business_today()
+    text = (typed or "").strip()
+    if not text:
+        raise SubsidyError(_("Please enter the year the interest subsidy is for."), "year")
+    if not (text.isascii() and text.isdigit()):
+        raise SubsidyError(_("Enter the year as a whole number, such as %(year)s.",
+                             year=today.year), "year")
+    digits = text.lstrip("0") or "0"
+    if len(digits) > 4 or int(digits) > today.year:
+        raise _year_to_come(today)
+    return int(digits)
+
+
+def _year_to_come(today: date) -> SubsidyError:
+    return SubsidyError(_("The year cannot be in the future: enter %(year)s or an earlier "
+                          "year.", year=today.year), "year")
+
+
+def repaid_since(application: Application) -> date | None:
+    """When the application's exposure started (a loan: its disbursement), if it has."""
+    ex = exposures()
+    return db.session.scalar(select(ex.c.started_on).where(ex.c.id == application.id))
+
+
 def request(application: Application, year: int, user: User,
             today: date | None = None) -> SubsidyClaim:
-    """The founder asks for an application's subsidy of one year."""
+    """The founder asks for an application's subsidy of one year: a year the loan was being
+    repaid in, up to this one, asked for once."""
     today = today or business_today()
-    if not may_ask(application) or year > today.year:
+    if not may_ask(application):
         raise SubsidyError(_("An interest subsidy is asked for on a loan being repaid."))
+    if year > today.year:
+        raise _year_to_come(today)
+    since = repaid_since(application)
+    first = since.year if since else PROGRAMME_START.year
+    if year < first:
+        raise SubsidyError(_("The loan was not being repaid yet in %(year)s: enter a year from "
+                             "%(first)s to %(last)s.", year=year, first=first, last=today.year),
+                           "year")
     if db.session.scalar(select(SubsidyClaim.id).where(
             SubsidyClaim.application_id == application.id, SubsidyClaim.year == year)):
         raise SubsidyError(_("The subsidy of this loan for %(year)s was asked for already.",
-                             year=year))
+                             year=year), "year")
     due = entitlement(application, year, today)
     if due.amount_fen <= 0:
         raise SubsidyError(_("No interest was paid on time in %(year)s, or the firm's yearly "
-                             "cap is used up.", year=year))
+                             "cap is used up.", year=year), "year")
     claim = SubsidyClaim(application_id=application.id, enterprise_id=application.enterprise_id,
                          year=year, basis_fen=due.basis_fen, amount_fen=due.amount_fen,
                          requested_by_id=user.id)
@@ -101,12 +146,16 @@ def decide(claim: SubsidyClaim, approve: bool, user: User, note: str = "",
     today = today or business_today()
     if claim.status != "requested":
         raise SubsidyError(_("This request has been decided already."))
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise SubsidyError(_("The note is too long: at most %(max)d characters (it has "
+                             "%(count)d).", max=NOTE_MAX, count=len(note)), "note")
+    if not approve and not note:
+        raise SubsidyError(_("Please give a reason."), "note")
     claim.decided_by_id = user.id
     claim.decided_at = utcnow()
-    claim.note = note.strip()
+    claim.note = note
     if not approve:
-        if not claim.note:
-            raise SubsidyError(_("Please give a reason."))
         claim.status = "rejected"
         db.session.commit()
         return claim

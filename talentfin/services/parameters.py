@@ -32,6 +32,24 @@ CORE_KEYS = (
 )
 
 
+# The units a key's value is stored in, read from its name (``unit_of``).
+UNITS = ("fen", "bp", "working_days", "days", "months", "years", "times", "count")
+
+
+def unit_of(key: str) -> str:
+    """The unit a key's value is stored in: an amount in fen, a ratio in basis points, a
+    number of working days, days, months or years, a multiple, or a plain count (of
+    people, of shareholders)."""
+    for suffix in ("fen", "bp", "working_days", "days", "months", "years"):
+        if key.endswith(f"_{suffix}"):
+            return suffix
+    if key == "npl_days_overdue":
+        return "days"
+    if key == "leverage_limit":
+        return "times"
+    return "count"
+
+
 def policy_keys() -> dict[str, PolicyKey]:
     """Every key of the policy table, by name: the core's, the pool's, the products'."""
     keys = [*CORE_KEYS, *POOL_KEYS]

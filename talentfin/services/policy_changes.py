@@ -11,10 +11,12 @@ from sqlalchemy import select
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
+from talentfin.i18n import _l
 from talentfin.models import PolicyParameter
 from talentfin.models import User
 from talentfin.models.base import utcnow
 from talentfin.services.parameters import policy_keys
+from talentfin.services.parameters import unit_of
 from talentfin.workflows.registry import products
 
 
@@ -22,19 +24,44 @@ class PolicyChangeError(ValueError):
     """A proposal or decision that is not allowed; the message says why."""
 
 
+# What a value that is not a whole number, or is negative, is told, in its key's unit.
+NOT_WHOLE = {
+    "fen": _l("Enter the amount in fen as a whole number (100 fen = 1 yuan)."),
+    "bp": _l("Enter the ratio in basis points as a whole number (100 basis points = 1%)."),
+    "working_days": _l("Enter a whole number of working days."),
+    "days": _l("Enter a whole number of days."),
+    "months": _l("Enter a whole number of months."),
+    "years": _l("Enter a whole number of years."),
+    "times": _l("Enter the multiple as a whole number."),
+    "count": _l("Enter a whole number."),
+}
+NEGATIVE = {
+    "fen": _l("An amount cannot be negative."),
+    "bp": _l("A ratio is 0 to 10000 basis points (100 basis points = 1%)."),
+    "working_days": _l("A number of working days cannot be negative."),
+    "days": _l("A number of days cannot be negative."),
+    "months": _l("A number of months cannot be negative."),
+    "years": _l("A number of years cannot be negative."),
+    "times": _l("A multiple cannot be negative."),
+    "count": _l("A count cannot be negative."),
+}
+
+
 def check_value(key: str, value: str) -> int:
-    """The proposed value as an integer, or PolicyChangeError."""
+    """The proposed value as an integer, or PolicyChangeError saying what is wrong in the
+    key's unit (fen, basis points, days ...)."""
     if key not in policy_keys():
         raise PolicyChangeError(_("Unknown policy parameter."))
+    unit = unit_of(key)
     text = value.strip()
     if len(text) > 15:  # more than any fen amount the programme could hold
         raise PolicyChangeError(_("The value is too large."))
     try:
         number = int(text)
     except ValueError as exc:
-        raise PolicyChangeError(_("Enter a whole number (fen, basis points or days).")) from exc
-    if number < 0 or (key.endswith("_bp") and number > 10_000):
-        raise PolicyChangeError(_("The value is out of range (basis points are 0 to 10000)."))
+        raise PolicyChangeError(str(NOT_WHOLE[unit])) from exc
+    if number < 0 or (unit == "bp" and number > 10_000):
+        raise PolicyChangeError(str(NEGATIVE[unit]))
     return number
 
 

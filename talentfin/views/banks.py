@@ -25,6 +25,7 @@ from talentfin.policy import POOL
 from talentfin.pool import figures as pool_figures
 from talentfin.pool import standing
 from talentfin.pool.cover import partner_kinds
+from talentfin.pool.labels import standing_reason
 from talentfin.pool.notices import bank_notices
 from talentfin.storage import DOSSIERS
 from talentfin.text import clean_text
@@ -56,6 +57,7 @@ def index():
     return render_template(
         "banks/index.html", banks=banks, history=history,
         thresholds=pool_charts.thresholds(today), pct=pool_charts.pct,
+        standing_reason=standing_reason,
         can_reinstate=policy.allowed(current_user, "reinstate", Organisation))
 
 

@@ -28,6 +28,7 @@ from talentfin.money import format_fen
 from talentfin.money import format_rate_bp
 from talentfin.services import policy_changes
 from talentfin.services.parameters import policy_keys
+from talentfin.services.parameters import unit_of
 from talentfin.views.access import permitted
 from talentfin.views.access import require
 from talentfin.views.access import sensitive
@@ -49,19 +50,20 @@ def parameter_value(key: str, value: str) -> str:
         number = int(value)
     except (TypeError, ValueError):
         return value or ""
-    if key.endswith("_fen"):
+    unit = unit_of(key)
+    if unit == "fen":
         return _("%(amount)s yuan", amount=format_fen(number))
-    if key.endswith("_bp"):
+    if unit == "bp":
         return format_rate_bp(number)
-    if key.endswith("_working_days"):
+    if unit == "working_days":
         return ngettext("%(num)d working day", "%(num)d working days", number)
-    if key.endswith("_days") or key == "npl_days_overdue":
+    if unit == "days":
         return ngettext("%(num)d day", "%(num)d days", number)
-    if key.endswith("_months"):
+    if unit == "months":
         return ngettext("%(num)d month", "%(num)d months", number)
-    if key.endswith("_years"):
+    if unit == "years":
         return ngettext("%(num)d year", "%(num)d years", number)
-    if key == "leverage_limit":
+    if unit == "times":
         return f"{number}×"
     return value
 
