@@ -24,6 +24,7 @@ from talentfin.money import parse_yuan
 from talentfin.policy import QUEUE
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import QueueRow
+from talentfin.services.queue_filter import queue_states
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_sql import LAST_PAGE
 from talentfin.services.queues import queue_page
@@ -152,6 +153,8 @@ def _content_values(values: dict, today) -> dict:
     } if result.pages > 1 or result.page > 1 else {}
     own = tuple(p for p in products() if p.key in values["own_products"])
     return {**values, **pager, "waited": waited,
+            # Whether anything can wait for the reader (else their queue is all they see).
+            "acts": bool(queue_states(current_user.role)),
             "org_name": result.org_name(str(get_locale() or "zh")),
             "states": state_choices(own), "tiers": TALENT_TIERS,
             "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,

@@ -13,6 +13,7 @@ from tests.web import login
 from tests.web import page_references
 from tests.web import pager_link
 from tests.web import queue_page_text
+from tests.web import switch_to
 
 
 @pytest.fixture
@@ -50,3 +51,17 @@ def test_all_by_amount_pages_through_everything_once(app, client, auth, world, b
     seen = [reference for page in pages for reference in page_references(page)]
     assert len(seen) == len(set(seen))
     assert set(seen) <= {loan.reference for loan in book}
+
+
+def test_a_reader_who_decides_nothing_is_not_told_things_wait_for_them(client, auth, world):
+    # The auditor decides nothing: the queue is everything they see, and says so.
+    login(auth, world.auditor)
+    empty = queue_page_text(client, "/queue/")
+    assert "Waiting for me" not in empty and "All I can see" in empty
+    assert "There is no application you can see yet." in empty
+    loan = factories.loan_in(world, "partner_review")
+    assert loan.reference in page_references(queue_page_text(client, "/queue/"))
+    # A bank's officer decides: "Waiting for me" is theirs, and the default.
+    switch_to(auth, world.officer1)
+    page = queue_page_text(client, "/queue/")
+    assert '<option value="" selected>Waiting for me</option>' in page
