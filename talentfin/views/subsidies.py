@@ -41,9 +41,10 @@ def request_subsidy(application_id: int):
     try:
         subsidies.request(application, subsidies.read_year(typed), current_user)
     except subsidies.SubsidyError as exc:
-        flash(str(exc), "danger")
         if exc.field != "year":
+            flash(str(exc), "danger")
             return redirect(url_for("applications.detail", application_id=application.id))
+        flash(_("Please correct the marked fields."), "danger")  # the year says why
         context = page_context(application, actions_for(application))
         context.update(subsidy_year=clean_text(typed), subsidy_year_errors=[str(exc)])
         return render_template("applications/detail.html", **context), 422

@@ -54,6 +54,10 @@ def test_a_wrong_year_is_told_what_is_wrong_and_kept(client, auth, world, typed,
     assert "No interest was paid on time in 0" not in page
     assert "on a loan being repaid" not in page
     assert f'value="{html.escape(typed)}"' in _year_input(page)
+    # Said under the field, which is marked invalid and described by it.
+    assert 'aria-describedby="subsidy-year-errors"' in _year_input(page)
+    under = re.search(r'<div[^>]*id="subsidy-year-errors"[^>]*>([^<]*)<', page)
+    assert under and message in html.unescape(under.group(1))
     assert db.session.query(SubsidyClaim).count() == 0
 
 
