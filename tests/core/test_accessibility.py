@@ -88,6 +88,7 @@ def test_no_serious_or_critical_violation_on_any_page_type(
                 response = page.goto(live_server.url + path)
                 assert response.status < 400, (email, path, response.status)
                 found += [f"{locale} {email} {path}: {v}" for v in _violations(page)]
+            page.locator("#account-menu").click()
             page.locator("form[action='/logout'] button[type=submit]").click()
             page.wait_for_load_state()
         context.close()

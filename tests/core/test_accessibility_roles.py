@@ -149,6 +149,7 @@ def test_every_role_and_product_page_passes(app, world, live_server, browser):  
             if email == world.park_reviewer.email:
                 assert _stale_tab(page, live_server.url, stale.id) == 409
                 found += [f"{locale} {email} 409: {v}" for v in _violations(page)]
+            page.locator("#account-menu").click()
             page.locator("form[action='/logout'] button[type=submit]").click()
             page.wait_for_load_state()
         context.close()
@@ -174,6 +175,7 @@ def test_the_second_factors_pages_pass(app, world, live_server, browser):  # noq
             page.locator("#enrol-form button[type=submit]").click()
         assert re.search(r"[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}", page.content())
         found += [f"{locale} recovery codes: {v}" for v in _violations(page)]
+        page.locator("#account-menu").click()
         page.locator("form[action='/logout'] button[type=submit]").click()
         page.wait_for_load_state()
         page.goto(live_server.url + "/login")

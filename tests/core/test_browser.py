@@ -110,7 +110,8 @@ def log_in(page, base_url: str, email: str) -> None:
 
 
 def log_out(page) -> None:
-    """Post the navbar's logout form."""
+    """Open the account's menu and post its logout form."""
+    page.locator("#account-menu").click()
     with page.expect_navigation():
         page.locator("form[action='/logout'] button[type=submit]").click()
     page.locator("nav a[href='/login']").wait_for(state="visible")

@@ -61,3 +61,20 @@ def test_staff_open_an_applications_route_drawn_with_where_it_stands(
         page.locator("nav a[href='/workflows/']").click()
     # Every registered route (the five products' and the bond issue's own), each drawn.
     assert page.locator("section[id^=route-] img").count() == len(products()) >= 5
+
+
+@pytest.mark.parametrize("who", ["admin", "pool_admin", "committee", "approver1"])
+def test_the_bar_keeps_to_one_line_on_a_laptop_and_the_account_menu_opens(
+        app, world, live_server, new_page, who):  # noqa: F811
+    page, _console = new_page
+    page.set_viewport_size({"width": 1300, "height": 800})
+    log_in(page, live_server.url, getattr(world, who).email)
+    bar = page.locator("nav.navbar").bounding_box()
+    brand = page.locator("nav .navbar-brand").bounding_box()
+    assert bar["height"] < 2.2 * brand["height"], bar  # one line, not two
+    assert not page.locator("form[action='/logout']").is_visible()  # in the menu
+    page.locator("#account-menu").click()
+    assert page.locator("#nav-second-factor").is_visible()
+    with page.expect_navigation():
+        page.locator("form[action='/logout'] button[type=submit]").click()
+    assert page.locator("nav a[href='/login']").is_visible()
