@@ -7,6 +7,10 @@ cover), what else happened to it (``Fact``: claims, subsidies, a listing, financ
 the caps that apply across products (``CapUse``, counted over all of the firm's files; the
 page shows them only to a reader who sees every file they count). The core sums and lays
 them out; it never knows which product said what.
+
+Each kind of exposure and section of facts is made of the files of the products behind it
+(``Headings.sources``): the page shows it as a figure only to a reader who sees files of
+one of them, or when the firm has none of their files the reader does not see.
 """
 
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ from datetime import date
 from talentfin.i18n import _l
 from talentfin.models import Application
 from talentfin.workflows import registry
+from talentfin.workflows.spec import Product
 
 # The sections of facts any product files under; a product adds its own (FirmHeadings).
 CORE_FACTS = {
@@ -29,29 +34,66 @@ FIRM_HEADINGS = "firm_headings"
 @dataclass(frozen=True)
 class FirmHeadings:
     """What a product adds to the firm's page: the kinds of exposure its files carry and
-    its own sections of facts (key -> label), and how its exposure is counted (said under
-    the figure). ``order`` places them among the products' (a section two products share
-    is placed by the first)."""
+    its own sections of facts (key -> label), the core's sections its facts also go under
+    (``core_facts``: claims, subsidies), and how its exposure is counted (said under the
+    figure). ``order`` places them among the products' (a section two products share is
+    placed by the first).
+
+    A kind or section made of another product's files than this one's names that product
+    in ``sources`` (key -> product keys): the product's hook is then given the files of
+    those products too (a bond's allocations and the bonds themselves)."""
 
     order: int
     exposures: dict[str, object] = field(default_factory=dict)
     facts: dict[str, object] = field(default_factory=dict)
     note: object = ""
+    core_facts: tuple[str, ...] = ()
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def read_by(self, product: str) -> tuple[str, ...]:
+        """The products whose files the hook of ``product`` is given: its own and those
+        its ``sources`` name."""
+        keys = [product]
+        for named in self.sources.values():
+            keys.extend(key for key in named if key not in keys)
+        return tuple(keys)
 
 
-def headings() -> tuple[dict[str, object], dict[str, object], list]:
-    """The page's kinds of exposure and sections of facts in order, and the notes on how
-    the exposure is counted, from the registered products."""
-    declared = sorted((p.extensions[FIRM_HEADINGS] for p in registry.products()
-                       if FIRM_HEADINGS in p.extensions), key=lambda h: h.order)
-    exposures: dict[str, object] = {}
-    facts = dict(CORE_FACTS)
-    for heading in declared:
+@dataclass
+class Headings:
+    """The page's kinds of exposure and sections of facts in order (key -> label), the
+    notes on how the exposure is counted, and the products whose files make each kind or
+    section (key -> product keys)."""
+
+    exposures: dict[str, object] = field(default_factory=dict)
+    facts: dict[str, object] = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def headings() -> Headings:
+    """The page's headings from the registered products (``FirmHeadings``)."""
+    declared = sorted(((p.extensions[FIRM_HEADINGS], p.key) for p in registry.products()
+                       if FIRM_HEADINGS in p.extensions), key=lambda pair: pair[0].order)
+    found = Headings(facts=dict(CORE_FACTS))
+    sources: dict[str, list[str]] = {}
+    for heading, product in declared:
         for key, label in heading.exposures.items():
-            exposures.setdefault(key, label)
+            found.exposures.setdefault(key, label)
         for key, label in heading.facts.items():
-            facts.setdefault(key, label)
-    return exposures, facts, [h.note for h in declared if h.note]
+            found.facts.setdefault(key, label)
+        for key in (*heading.exposures, *heading.facts, *heading.core_facts):
+            behind = sources.setdefault(key, [])
+            behind.extend(k for k in heading.sources.get(key, (product,)) if k not in behind)
+        if heading.note:
+            found.notes.append(heading.note)
+    found.sources = {key: tuple(keys) for key, keys in sources.items()}
+    return found
+
+
+def firm_headings(product: Product) -> FirmHeadings | None:
+    """The ``FirmHeadings`` a product declares, if any."""
+    return product.extensions.get(FIRM_HEADINGS)
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,16 @@ EXPOSURE = {"loan1": ("loans", 600_000), "loan2": ("loans", 1_000_000),
             "policy": ("guaranteed_cover", 1_000_000),
             "allocation": ("bond_allocations", 1_000_000)}
 PERSON_WIDE = "across all banks and firms"
+# The product of each file, and the products whose files make each section of facts: a
+# kind or section of whose products the reader sees no file is said to be out of view.
+PRODUCT = {"loan1": "loan", "loan2": "loan", "policy": "insurance", "allocation": "bond",
+           "investment": "equity", "listing": "board"}
+SECTIONS = {"claim": {"loan", "bond", "insurance"}, "subsidy": {"loan", "insurance", "board"},
+            "listing": {"board"}, "financing": {"board", "equity"}}
+KIND_LABELS = {"loans": "Talent loans outstanding",
+               "bond_allocations": "Bond allocations outstanding",
+               "guaranteed_cover": "Guaranteed cover in force"}
+NOT_SHOWN = "Not in what you may see"
 # A role on no product's route sees no file anywhere (its queue and lists are empty too):
 # the underwriter's bond committee takes no step of the bond's or the allocation's route.
 NO_ROUTE = {"bond_committee"}
@@ -154,9 +164,25 @@ def _check_reader(client, auth, reader: User, book: Book, names: set[str], *,
     parts = {"loans": 0, "bond_allocations": 0, "guaranteed_cover": 0}
     for name in names & set(EXPOSURE):
         parts[EXPOSURE[name][0]] += EXPOSURE[name][1]
+    # A kind of which the reader sees no file is not a zero: it is out of their view; the
+    # total adds what they see and names the kinds it does not wholly count.
     for kind, amount in parts.items():
-        assert _cell(page, f"exposure-{kind}") == _yuan(amount), (who, kind)
+        of_kind = {name for name, (k, _amount) in EXPOSURE.items() if k == kind}
+        shown = _yuan(amount) if names & of_kind else NOT_SHOWN
+        assert _cell(page, f"exposure-{kind}") == shown, (who, kind)
     assert _cell(page, "exposure-total") == _yuan(sum(parts.values())), who
+    partial = [kind for kind in parts
+               if {name for name, (k, _a) in EXPOSURE.items() if k == kind} - names]
+    if partial:
+        left_out = _cell(page, "exposure-left-out")
+        assert left_out.startswith("The total leaves out what you may not see of"), who
+        assert all(KIND_LABELS[kind] in left_out for kind in partial), (who, left_out)
+    else:
+        assert 'id="exposure-left-out"' not in page, who
+    seen_products = {PRODUCT[name] for name in names}
+    for section, behind in SECTIONS.items():
+        assert (f'id="facts-{section}-unseen"' in page) is not (behind & seen_products), \
+            (who, section)
     caps_shown = page[page.index('id="caps"'):page.index('id="files-title"')]
     assert ("50,000,000.00" in caps_shown) is caps, who
     assert (PERSON_WIDE in caps_shown) is person_wide, who

@@ -21,7 +21,8 @@ from talentfin.workflows.firm import FirmHeadings
 from talentfin.workflows.firm import FirmPart
 
 # What the product adds to the firm's page's headings.
-HEADINGS = FirmHeadings(40, facts={"listing": _l("Listing"), "financing": _l("Financings")})
+HEADINGS = FirmHeadings(40, facts={"listing": _l("Listing"), "financing": _l("Financings")},
+                        core_facts=("subsidy",))
 
 
 def firm(_enterprise: Enterprise, listings: list[BoardListing], _today: date) -> FirmPart:

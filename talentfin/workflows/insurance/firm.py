@@ -32,7 +32,8 @@ COVERING = ("bound", *IN_FORCE, "subsidy_review", *CLAIM_STATES, "claim_agreed")
 # What the product adds to the firm's page's headings.
 HEADINGS = FirmHeadings(
     30, exposures={"guaranteed_cover": _l("Guaranteed cover in force")},
-    note=_l("A loan and the policy guaranteeing it both count: two parties carry it."))
+    note=_l("A loan and the policy guaranteeing it both count: two parties carry it."),
+    core_facts=("claim", "subsidy"))
 
 
 def firm(enterprise: Enterprise, policies: list[InsuranceApplication], today: date) -> FirmPart:

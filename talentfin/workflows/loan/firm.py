@@ -25,7 +25,8 @@ from talentfin.workflows.loan.terms import COMMITTED_STATES
 from talentfin.workflows.loan.terms import caps_used
 
 # What the product adds to the firm's page's headings.
-HEADINGS = FirmHeadings(10, exposures={"loans": _l("Talent loans outstanding")})
+HEADINGS = FirmHeadings(10, exposures={"loans": _l("Talent loans outstanding")},
+                        core_facts=("claim", "subsidy"))
 
 
 def firm(enterprise: Enterprise, loans: list[LoanApplication], today: date) -> FirmPart:
