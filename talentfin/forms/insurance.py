@@ -1,9 +1,15 @@
 """人才险's forms: the founder's quote request, the underwriter's proposal, the policy
-issued, the premium paid, and a claim's notice, agreement and payment."""
+issued, the premium paid, a claim's notice, agreement and payment, and an insurer's
+terms."""
+
+import re
+from decimal import Decimal
 
 from wtforms import BooleanField
+from wtforms import HiddenField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms.validators import AnyOf
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
@@ -16,6 +22,7 @@ from talentfin.forms.base import YuanField
 from talentfin.forms.dates import DateInputField
 from talentfin.forms.decisions import DecisionForm
 from talentfin.forms.identifiers import valid_resident_id
+from talentfin.i18n import _
 from talentfin.i18n import _l
 from talentfin.workflows.insurance.claims import latest_claim
 from talentfin.workflows.insurance.labels import COVERS
@@ -24,6 +31,9 @@ from talentfin.workflows.insurance.quote import guaranteed_loan
 from talentfin.workflows.insurance.quote import requested_terms
 from talentfin.workflows.insurance.underwriting import quoted_rate
 
+# A plain number, its whole part captured (read as text first: a thousand digits are no
+# Decimal to build).
+PLAIN_NUMBER = re.compile(r"(\d*)(?:\.\d*)?", re.ASCII)
 PERIOD_CHOICES = [(12, _l("12 months")), (24, _l("24 months")), (36, _l("36 months"))]
 
 
@@ -89,13 +99,29 @@ def _text(field) -> str | None:
     return (field.data or "").strip() or None
 
 
+class PremiumRateField(RateField):
+    """A year's premium as a percentage of the sum insured. A number too large to be a
+    rate ('999999999999') is told it is above 100 %, not that it is no positive rate."""
+
+    def process_formdata(self, valuelist):
+        """Refuse a plain number above 100 as too large; the rest is a rate's parsing."""
+        text = (valuelist[0] if valuelist else "").strip().rstrip("%").strip()
+        found = PLAIN_NUMBER.fullmatch(text)
+        whole = found.group(1).lstrip("0") if found else ""
+        if whole and (len(whole) > 3 or Decimal(text) > 100):
+            self.raw_text, self.data = valuelist[0], None
+            raise ValueError(_("A rate is at most 100%."))
+        super().process_formdata(valuelist)
+
+
 class UnderwritingProposalForm(DecisionForm):
     """The underwriter's proposal: accept as asked, counter-terms, or decline."""
 
     proposal = RadioChoiceField(_l("Proposal"), choices=list(PROPOSALS.items()),
                           validators=[DataRequired(message=_l("Choose a proposal."))])
     sum_insured = YuanField(_l("Sum insured (yuan)"), validators=[Optional()])
-    rate = RateField(_l("Premium rate a year (%, of the sum insured)"), validators=[Optional()])
+    rate = PremiumRateField(_l("Premium rate a year (%, of the sum insured)"),
+                            validators=[Optional()])
     period_months = ChoiceField(_l("Period (months)"), coerce=int, choices=[],
                                 validators=[Optional()])
 
@@ -211,15 +237,21 @@ class ClaimPaymentForm(DecisionForm):
         return {"amount_fen": self.amount.data, "paid_on": self.paid_on.data}
 
 
-
-
 class TermsForm(BaseForm):
-    """One cover's terms: the rate of a year's premium, and whether it is offered."""
+    """One cover's terms: the rate of a year's premium, and whether it is offered. The
+    cover is the one whose "Change" was chosen (the page names it), not a choice in the
+    form: the rate and the switch shown are that cover's, never another's."""
 
-    cover = ChoiceField(_l("Cover"), choices=list(COVERS.items()), validators=[DataRequired()])
-    rate = RateField(_l("Premium rate a year (%, of the sum insured)"),
-                     validators=[DataRequired()])
+    cover = HiddenField(validators=[AnyOf(list(COVERS), message=_l("Unknown cover."))])
+    rate = PremiumRateField(_l("Premium rate a year (%, of the sum insured)"),
+                            validators=[DataRequired()])
     active = BooleanField(_l("Offered to founders"), default=True)
+
+    def show(self, cover: str, offer) -> None:
+        """The cover's terms in force (a cover never offered: an empty rate, offered)."""
+        self.cover.data = cover
+        if offer is not None:
+            self.rate.data, self.active.data = offer.premium_rate_bp, offer.active
 
 
 FORMS = {

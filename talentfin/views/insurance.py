@@ -18,6 +18,7 @@ from talentfin.i18n import _l
 from talentfin.institutions import kind_of
 from talentfin.models import Organisation
 from talentfin.money import format_fen
+from talentfin.money import format_rate_bp
 from talentfin.policy import allowed
 from talentfin.services.insurance import book as insurer_book
 from talentfin.services.insurance import offers as offer_service
@@ -82,7 +83,8 @@ REQUEST_STEPS["insurance"] = request_step
 @permitted("read", InsuranceOffer)
 @sensitive
 def terms():
-    """The insurer's covers and rates; its approvers change them."""
+    """The insurer's covers and rates; its approvers change them, one cover at a time (the
+    one whose "Change" they chose, the first by default), its terms in force filled in."""
     insurer = db.session.get(Organisation, current_user.org_id)
     may_manage = allowed(current_user, "manage", InsuranceOffer)
     form = TermsForm()
@@ -100,15 +102,18 @@ def terms():
                 return redirect(url_for("insurance.terms"))
         status = 422
     offers = offer_service.offers_of(insurer)
-    chosen = request.args.get("cover", "")
-    if request.method == "GET" and chosen in COVERS:
-        # "Change" on a cover's row: the form shows its terms as they stand.
-        form.cover.data = chosen
-        if chosen in offers:
-            form.rate.data = offers[chosen].premium_rate_bp
-            form.active.data = offers[chosen].active
+    if request.method == "GET":
+        chosen = request.args.get("cover", "")
+        cover = chosen if chosen in COVERS else next(iter(COVERS))
+        form.show(cover, offers.get(cover))
+    cover = form.cover.data if form.cover.data in COVERS else None
+    ceiling = offer_service.ceiling_bp(cover)
+    if ceiling is not None:
+        form.rate.description = _("At most %(ceiling)s a year for this cover.",
+                                  ceiling=format_rate_bp(ceiling))
     return render_template("insurance/terms.html", insurer=insurer, covers=COVERS,
-                           offers=offers, form=form, may_manage=may_manage), status
+                           offers=offers, form=form, cover=cover,
+                           may_manage=may_manage), status
 
 
 @bp.get("/book")
