@@ -247,9 +247,10 @@ class FindingForm(BaseForm):
 
 
 class MeetingForm(BaseForm):
-    """The chair opens the committee's meeting (its thresholds are those of its day)."""
+    """The chair opens the committee's meeting, held by today (its thresholds are its day's)."""
 
-    held_on = DateInputField(_l("Meeting on"), validators=[DataRequired()])
+    held_on = DateInputField(_l("Meeting on"), validators=[DataRequired()],
+                             not_after_today=True)
     agenda = TextAreaField(_l("Agenda"), validators=[DataRequired(), Length(max=4000)],
                            filters=[without_nul])
     earliest: date | None = None  # the day the application came before the committee
@@ -263,12 +264,20 @@ class MeetingForm(BaseForm):
 
 
 class VoteForm(BaseForm):
-    """A member's vote."""
+    """A member's vote; a recusal says why (the conflict)."""
 
     vote = RadioChoiceField(_l("Your vote"), choices=list(VOTES.items()),
                       validators=[DataRequired(message=_l("Choose your vote."))])
     reason = TextAreaField(_l("Reason (required to recuse)"),
                            validators=[Optional(), Length(max=2000)], filters=[without_nul])
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then a recusal's reason (the conflict of interest)."""
+        valid = super().validate(extra_validators)
+        if self.vote.data == "recuse" and not (self.reason.data or "").strip():
+            self.reason.errors.append(_("Say what the conflict of interest is."))
+            valid = False
+        return valid
 
 
 class ReportForm(BaseForm):

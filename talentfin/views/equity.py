@@ -34,12 +34,15 @@ from talentfin.views.access import act_on_page
 from talentfin.views.access import permitted
 from talentfin.views.access import product_application_or_404
 from talentfin.views.access import sensitive
+from talentfin.views.application_page import actions_for
+from talentfin.views.application_page import page_context
 from talentfin.views.application_steps import REQUEST_STEPS
 from talentfin.views.application_steps import request_step_of
 from talentfin.workflows.equity.committee import chair_of
 from talentfin.workflows.equity.committee import members
 from talentfin.workflows.equity.labels import WORKSTREAMS
 from talentfin.workflows.equity.request import request_problems
+from talentfin.workflows.errors import Refused
 from talentfin.workflows.errors import TransitionError
 
 bp = Blueprint("equity", __name__, url_prefix="/equity")
@@ -78,6 +81,39 @@ def finding(application_id: int, kind: str):
                              workstream=WORKSTREAMS[kind]))
 
 
+def _committee_page(application, name: str, form):
+    """The application page again, the committee's form ``name`` as typed with its errors."""
+    db.session.refresh(application)
+    context = page_context(application, actions_for(application))
+    context["own"] = {**context["own"], name: form}
+    return render_template("applications/detail.html", **context), 422
+
+
+def _committee_act(application, name: str, form, may, action, done: str):
+    """A committee's form: who may send it and when first (a refusal said on the page, as
+    for any of the desk's forms); then what was typed, refused on the page again with the
+    form as typed (422, as a refused decision); then the action."""
+    back = url_for("applications.detail", application_id=application.id) + "#committee"
+    try:
+        may()
+    except TransitionError as exc:
+        flash(exc.message, "danger")
+        return redirect(back)
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields."), "danger")
+        return _committee_page(application, name, form)
+    try:
+        action()
+    except Refused as exc:
+        flash(exc.message, "danger")
+        return _committee_page(application, name, form)
+    except TransitionError as exc:  # a colleague's meeting or vote meanwhile
+        flash(exc.message, "danger")
+    else:
+        flash(done, "success")
+    return redirect(back)
+
+
 @bp.post("/<int:application_id>/meeting")
 @login_required
 def open_meeting(application_id: int):
@@ -86,8 +122,11 @@ def open_meeting(application_id: int):
     form = MeetingForm(prefix="meeting")
     if application.status == "ic_review":
         form.earliest = business_date(application.status_changed_at)
-    return _act(application, form, "#committee", lambda: desk.open_meeting(
-        application, current_user, form.agenda.data, form.held_on.data),
+    return _committee_act(
+        application, "meeting_form", form,
+        lambda: desk.may_open_meeting(application, current_user),
+        lambda: desk.open_meeting(application, current_user, form.agenda.data,
+                                  form.held_on.data),
         _("The meeting is open: the members may vote."))
 
 
@@ -98,8 +137,9 @@ def vote(application_id: int):
     """A committee member votes at the open meeting."""
     application = _equity_or_404(application_id)
     form = VoteForm(prefix="vote")
-    return _act(application, form, "#committee", lambda: desk.vote(
-        application, current_user, form.vote.data, form.reason.data or ""),
+    return _committee_act(
+        application, "vote_form", form, lambda: desk.may_vote(application, current_user),
+        lambda: desk.vote(application, current_user, form.vote.data, form.reason.data or ""),
         _("Your vote is recorded."))
 
 

@@ -24,8 +24,8 @@ from talentfin.workflows.equity.models import Obligation
 from talentfin.workflows.errors import Forbidden
 from talentfin.workflows.errors import Refused
 
-__all__ = ["UploadRefused", "file_finding", "file_report", "name_chair", "open_meeting",
-           "vote"]
+__all__ = ["UploadRefused", "file_finding", "file_report", "may_open_meeting", "may_vote",
+           "name_chair", "open_meeting", "vote"]
 
 
 def file_finding(application: Application, kind: str, user: User, finding: str, text: str,
@@ -69,19 +69,35 @@ def name_chair(org_id: int, actor: User, chair: User) -> None:
         raise
 
 
+def may_open_meeting(application: Application, chair: User) -> None:
+    """Whether the user opens the meeting now, before what they typed is read: raises the
+    refusal (``committee.check_opener``)."""
+    committee.check_opener(application, chair)
+
+
 def open_meeting(application: Application, chair: User, agenda: str, held_on: date) -> Meeting:
     """The chair opens the meeting (``committee.open_meeting``)."""
     return committee.open_meeting(application, chair, agenda, held_on)
 
 
-def vote(application: Application, member: User, choice: str, reason: str) -> None:
-    """A member votes at the open meeting."""
+def _meeting_to_vote_at(application: Application) -> Meeting:
     meeting = committee.open_meeting_of(application)
     if meeting is None and application.status != "ic_review":
         raise Refused(_("The application is not before the investment committee."))
     if meeting is None:
         raise Refused(_("No meeting is open on this application."))
-    committee.cast_vote(meeting, member, choice, reason)
+    return meeting
+
+
+def may_vote(application: Application, member: User) -> None:
+    """Whether the user votes now (a meeting open, theirs, no vote of theirs yet), before
+    what they chose is read: raises the refusal."""
+    committee.check_voter(_meeting_to_vote_at(application), member)
+
+
+def vote(application: Application, member: User, choice: str, reason: str) -> None:
+    """A member votes at the open meeting."""
+    committee.cast_vote(_meeting_to_vote_at(application), member, choice, reason)
 
 
 def file_report(application: Application, obligation_id: int, user: User,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.i18n import _
 from talentfin.models import Application
@@ -78,16 +79,29 @@ def meetings_of(application: Application) -> list[Meeting]:
         Meeting.application_id == application.id).order_by(Meeting.id)))
 
 
-def open_meeting(application: Application, chair: User, agenda: str, held_on: date) -> Meeting:
-    """The chair opens the committee's meeting on an application awaiting it; the members
-    and the thresholds are those of that day. Commits."""
+def check_opener(application: Application, chair: User) -> None:
+    """Who opens a meeting and when: the committee's chair, on an application before the
+    committee with no meeting open. Raises the refusal."""
     if application.status != "ic_review":
         raise Refused(_("The application is not before the investment committee."))
     if chair_of(application.partner_org_id) != chair:
         raise Forbidden(_("Only the committee's chair opens a meeting."))
+    if open_meeting_of(application) is not None:
+        raise Conflict(_("A meeting on this application is already open."))
+
+
+def open_meeting(application: Application, chair: User, agenda: str, held_on: date) -> Meeting:
+    """The chair opens the committee's meeting on an application awaiting it, dated today
+    or earlier (China's date); the members and the thresholds are those of that day.
+    Commits."""
+    check_opener(application, chair)
     agenda = agenda.strip()
     if not agenda:
         raise Refused(_("Write the meeting's agenda."))
+    today = business_today()
+    if held_on > today:
+        raise Refused(_("The meeting cannot be dated after today, %(day)s.",
+                        day=today.isoformat()))
     present = members(application.partner_org_id)
     if len(present) < MIN_MEMBERS:
         raise Refused(_("The committee has %(count)s members; a meeting needs at least "
@@ -111,6 +125,14 @@ def votes_of(meeting: Meeting) -> list[Vote]:
     the meeting, which misses a vote cast since)."""
     return list(db.session.scalars(select(Vote).where(Vote.meeting_id == meeting.id)
                                    .order_by(Vote.id)))
+
+
+def check_voter(meeting: Meeting, member: User) -> None:
+    """Who votes: a member of the meeting who has not voted yet. Raises the refusal."""
+    if member.id not in meeting.member_ids:
+        raise Forbidden(_("Only the meeting's members vote."))
+    if any(v.member_id == member.id for v in votes_of(meeting)):
+        raise Conflict(_("You have already voted at this meeting."))
 
 
 def cast_vote(meeting: Meeting, member: User, vote: str, reason: str) -> Vote:
