@@ -24,6 +24,7 @@ from talentfin.institutions import may
 from talentfin.institutions import role_label
 from talentfin.models import Application
 from talentfin.models import Organisation
+from talentfin.models import User
 from talentfin.services import applications as service
 from talentfin.services import personal_data
 from talentfin.services.dossier_files import dossiers_for
@@ -76,19 +77,34 @@ def _organisation_name(application: Application, role: str) -> str:
     return org.display_name(str(get_locale() or "zh")) if org else ""
 
 
-def _steps_by_who(application: Application) -> list[tuple[tuple[str, ...], list]]:
-    """The next steps grouped by who takes them: the state's queue role and its actions,
-    or, in a state that is nobody's queue, each group of roles with the actions they share."""
+def _steps(application: Application,
+           user: User | None = None) -> list[tuple[tuple[str, ...], object]]:
+    """The steps open now, each (the roles that take it, its label): the state's
+    transitions a person takes (shown, ``Transition.when``, to ``user``; None: to anyone),
+    then the product's own steps beside them (its ``steps`` hook: a committee's vote), all
+    of them or, for a user, those the page offers that user."""
     product = product_for(application.product)
-    state = product.workflow.state(application.status)
-    steps = [t for t in product.workflow.triggers_from(application.status)
+    found = [(tuple(r for r in t.roles if r != SYSTEM), t.label)
+             for t in product.workflow.triggers_from(application.status)
              if any(role != SYSTEM for role in t.roles)
-             and (t.when is None or t.when(application, None))]
+             and (t.when is None or t.when(application, user))]
+    if (own := product.hooks.get("steps")) is not None:
+        found += [((role,), label) for role, label in own(application, user)]
+    return found
+
+
+def _steps_by_who(application: Application) -> list[tuple[tuple[str, ...], list]]:
+    """The next steps grouped by who takes them: the state's queue role and its steps (none
+    listed when it has none open now: it is still the one to act, never another role's
+    step put in its name), or, in a state that is nobody's queue, each group of roles with
+    the steps they share."""
+    state = product_for(application.product).workflow.state(application.status)
+    steps = _steps(application)
     if state.actor:
-        return [((state.actor,), [t for t in steps if state.actor in t.roles] or steps)]
+        return [((state.actor,), [label for roles, label in steps if state.actor in roles])]
     groups: dict[tuple[str, ...], list] = {}
-    for t in steps:
-        groups.setdefault(tuple(r for r in t.roles if r != SYSTEM), []).append(t)
+    for roles, label in steps:
+        groups.setdefault(roles, []).append(label)
     return list(groups.items())
 
 
@@ -102,7 +118,9 @@ def _who(application: Application, roles: tuple[str, ...]) -> str:
 
 
 def next_step(application: Application) -> str:
-    """Who acts next and what they do, addressed to the reader when it is them."""
+    """Who acts next and what they do, addressed to the reader when it is them: the steps
+    of the reader's role that the page offers them (a committee member is not told the
+    chair's resolution, nobody another role's step)."""
     product = product_for(application.product)
     state = product.workflow.state(application.status)
     if state.founder_holds:
@@ -113,12 +131,16 @@ def next_step(application: Application) -> str:
         return _("Next: fix the fields and documents named under “Please fix”, then resubmit "
                  "the application (Edit and submit).")
     groups = _steps_by_who(application)
-    mine = [t for roles, steps in groups if current_user.role in roles for t in steps]
+    role = current_user.role
+    mine = []
+    if any(role in roles for roles, _labels in groups):
+        mine = [label for roles, label in _steps(application, current_user) if role in roles]
     if mine and access.can_view(current_user, application) \
             and not access.claim_blocks(current_user, application):
-        return _("Your turn next: %(what)s.", what=either(str(t.label) for t in mine))
+        return _("Your turn next: %(what)s.", what=either(str(label) for label in mine))
     parts = [_("%(who)s: %(what)s", who=_who(application, roles),
-               what=either(str(t.label) for t in steps)) for roles, steps in groups]
+               what=either(str(label) for label in steps)) if steps
+             else _who(application, roles) for roles, steps in groups]
     return _("Next: %(steps)s.", steps=list_separator().join(parts))
 
 

@@ -14,6 +14,7 @@ from talentfin.workflows.equity import labels
 from talentfin.workflows.equity import page
 from talentfin.workflows.equity import partner
 from talentfin.workflows.equity import request
+from talentfin.workflows.equity import steps
 from talentfin.workflows.equity import summary
 from talentfin.workflows.equity.definition import WORKFLOW
 from talentfin.workflows.equity.models import EquityApplication
@@ -43,7 +44,7 @@ EQUITY = Product(
            "firm": firm.firm,
            "eligibility": request.eligibility_problems,
            "partner_refusal": partner.partner_refusal,
-           "documents_due": documents_due},
+           "documents_due": documents_due, "steps": steps.steps},
     jobs={"expire_info_requests": {"hour": 1, "minute": 5},
           "close_publicity": {"hour": 1, "minute": 40}},
     demo=demo,
