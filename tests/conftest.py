@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.cli import FlaskGroup
 from jinja2 import ChoiceLoader
 from jinja2 import FileSystemLoader
@@ -56,6 +57,13 @@ def scratch_database(label: str) -> Iterator[str]:
 # test-faults``, ``make test-cluster``): each starts and stops real processes for seconds or
 # minutes.
 ON_REQUEST = ("faults", "cluster", "loadtest")
+
+
+def app_on(url: str, folder) -> Flask:
+    """An app of the tests' configuration on another database (a migration's scratch one),
+    its files in ``folder``."""
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                       "UPLOAD_FOLDER": str(folder), "DOSSIER_FOLDER": str(folder)})
 
 
 def pytest_collection_modifyitems(config, items):

@@ -11,7 +11,6 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from sqlalchemy import text
 
-from talentfin import create_app
 from talentfin.extensions import db
 from talentfin.models import ApiClient
 from talentfin.models import ApiToken
@@ -20,6 +19,7 @@ from talentfin.models.base import utcnow
 from talentfin.pool import figures as pool_figures
 from talentfin.services import api_clients
 from tests import factories
+from tests.conftest import app_on
 from tests.web import api_basic
 from tests.web import api_token
 from tests.web import login
@@ -174,8 +174,7 @@ def test_the_command_registers_one(runner, world):
 
 
 def test_the_migration_lets_a_client_have_no_organisation_and_back(empty_database, tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(empty_database, tmp_path)
     insert = text("INSERT INTO api_clients (client_id, name, org_id, scopes, secret_digest, "
                   "secret_set_at, created_at) VALUES (:cid, 'x', :org, 'read', :d, "
                   "'2026-12-01', '2026-12-01')")

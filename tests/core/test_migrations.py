@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy import text
 from sqlalchemy.schema import CreateIndex
 
-from talentfin import create_app
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.audit_chains import verify_all
 from talentfin.services.signoffs import broken_sign_offs
+from tests.conftest import app_on
 from tests.demo_snapshot import load_demo_at_0013
 
 
@@ -39,8 +39,7 @@ SKIPS_EXPRESSION_INDEXES = pytest.mark.filterwarnings(
 
 @SKIPS_EXPRESSION_INDEXES
 def test_upgrade_from_empty_matches_the_models(empty_database, tmp_path):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(empty_database, tmp_path)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
@@ -84,8 +83,7 @@ def test_flask_db_upgrade_cli(tmp_path):
 
 def test_existing_history_is_chained_by_the_upgrade(empty_database, tmp_path):
     """A database that had transition logs before the chain existed verifies after upgrade."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0003_ledger")
         with db.engine.begin() as connection:
@@ -145,8 +143,7 @@ def test_the_envelope_migration_keeps_every_row_of_the_demo(empty_database, tmp_
     every loan column moves to loan_applications unchanged, no row is lost, the amounts
     are the ones that counted, the hash chains still verify and the app reads the loans;
     a downgrade brings the columns back as they were."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0013_audit_sign_offs")
         with db.engine.begin() as connection:
@@ -189,8 +186,7 @@ def test_the_chain_per_application_migration_converts_and_verifies(empty_databas
     """The demo's one global chain at 0030 (with a sign-off on it) becomes one chain per
     application sealed by the conversion checkpoint: everything verifies, the sign-off is
     attested by the checkpoint, and an edit made before the upgrade stops it."""
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(empty_database, tmp_path)
     with app.app_context():
         upgrade(revision="0013_audit_sign_offs")
         with db.engine.begin() as connection:

@@ -10,7 +10,6 @@ from flask_migrate import downgrade
 from flask_migrate import upgrade
 from sqlalchemy import text as sql
 
-from talentfin import create_app
 from talentfin.clock import business_today
 from talentfin.extensions import db
 from talentfin.models import Dossier
@@ -21,6 +20,7 @@ from talentfin.pool.labels import NPL_ABOVE_THRESHOLD
 from talentfin.pool.labels import standing_reason
 from talentfin.pool.models import StandingChange
 from tests import factories
+from tests.conftest import app_on
 from tests.web import login
 from tests.web import text
 
@@ -95,8 +95,7 @@ def test_a_code_without_its_thresholds_still_reads(app):
 
 def test_the_migration_gives_the_checks_old_sentences_their_code(tmp_path):
     url = f"sqlite:///{tmp_path / 'reasons.sqlite3'}"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                      "UPLOAD_FOLDER": str(tmp_path), "DOSSIER_FOLDER": str(tmp_path)})
+    app = app_on(url, tmp_path)
     english = "Covered NPL ratio above the threshold."
     rows = [(1, "备案贷款不良率超过阈值。", None), (2, english, None), (3, english, 1),
             (4, "欺诈，终止合作", None)]
