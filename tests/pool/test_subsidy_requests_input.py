@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from talentfin.clock import business_today
 from talentfin.extensions import db
@@ -89,11 +90,14 @@ def test_the_year_as_typed_with_spaces_or_leading_zeros_is_asked_for(client, aut
 
 def test_the_service_refuses_a_year_to_come_or_before_the_loan(world):
     loan = _repaid(world, (100_000, True))
-    with pytest.raises(subsidies.SubsidyError, match="future") as refused:
+    with force_locale("en"), pytest.raises(subsidies.SubsidyError, match="future") as refused:
         subsidies.request(loan, 2099, world.founder)
     assert refused.value.field == "year"
-    with pytest.raises(subsidies.SubsidyError, match="not being repaid yet"):
+    with force_locale("en"), pytest.raises(subsidies.SubsidyError, match="not being repaid"):
         subsidies.request(loan, 1999, world.founder)
+    # The worker's and the scheduler's language is Chinese (no request says otherwise).
+    with pytest.raises(subsidies.SubsidyError, match="将来的年份"):
+        subsidies.request(loan, 2099, world.founder)
 
 
 def _waiting_claim(world) -> SubsidyClaim:
