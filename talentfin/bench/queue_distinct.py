@@ -1,7 +1,8 @@
 """Server time of the review queue on distinct requests, as its users make them.
 
 Each request is drawn afresh: a member of staff (the queue role of every product with a
-benchmark profile at its two largest partners, and park reviewers of two parks), a random
+benchmark profile at its two largest partners, park reviewers of two parks, the pool's
+administrator and the auditor, whose queues span the programme), a random
 filter (status, product, tier, amounts, claimed by me) and sort, and a page anywhere in
 the queue, deep pages included. The page is chosen from the exact length of that queue,
 counted outside the timing, and asked for as the pager's "next" link asks for it: after
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from talentfin.bench.profile import benched
 from talentfin.bench.queue_timing import logged_in_client
+from talentfin.bench.seeding import PROGRAMME_CODE
 from talentfin.bench.stats import percentile
 from talentfin.extensions import db
 from talentfin.models import TALENT_TIERS
@@ -28,35 +30,41 @@ from talentfin.models import User
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import actionable_states
 from talentfin.services.queue_filter import state_pairs
+from talentfin.services.queue_filter import visible_states
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_positions import encode_position
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
 from talentfin.services.queue_sql import queue_conditions
-from talentfin.workflows.registry import products_with_role
 
 PARK_ROLE = "park_reviewer"
+POOL_ROLE = "pool_admin"
+AUDITOR_ROLE = "auditor"
 AMOUNTS_YUAN = (50_000, 200_000, 500_000, 1_000_000, 3_000_000)
 
 
 def queue_staff(cast) -> list[str]:
     """Logins of the measured staff: each profile's queue role at the two largest partners
-    of its kind, and the park reviewers of two parks."""
+    of its kind, the park reviewers of two parks, a pool administrator and the auditor."""
     emails = []
     for product in benched():
         for org in cast.partners[product.partner_kind][:2]:
             emails.append(f"{product.bench.QUEUE_ROLE}1@{cast.codes[org]}.bench.cn")
     emails += [f"{PARK_ROLE}1@{cast.codes[org]}.bench.cn" for org in cast.parks[:2]]
+    emails += [f"{POOL_ROLE}1@{cast.codes[cast.pool]}.bench.cn",
+               f"{AUDITOR_ROLE}1@{PROGRAMME_CODE}.bench.cn"]
     return list(dict.fromkeys(emails))
 
 
 def random_filter(role: str, rng: random.Random) -> QueueFilter:
     """A filter a member of staff of ``role`` might set: most keep the default queue."""
-    own = [p.key for p in products_with_role(role)]
+    own = list(dict.fromkeys(key for key, _state in visible_states(role)))
     product = rng.choice(own) if rng.random() < 0.3 else ""
+    # A state the role acts on, or (a role that decides nothing: the auditor) one it sees.
     states = sorted({s for key in (own if not product else [product])
-                     for s in actionable_states(role, key)})
+                     for s in actionable_states(role, key)}) \
+        or sorted({s for key, s in visible_states(role) if not product or key == product})
     status = rng.choices(["", "all", rng.choice(states)], weights=(55, 25, 20))[0]
     low = rng.choice(AMOUNTS_YUAN) * 100 if rng.random() < 0.2 else None
     high = low * 10 if low is not None and rng.random() < 0.5 else None
@@ -140,18 +148,23 @@ def measure_queue_distinct(app: Flask, emails: list[str], password: str, count: 
         users = {email: db.session.scalar(select(User).where(User.email == email))
                  for email in emails}
         drawn = draw_requests(app, users, count, rng)
+        roles = {email: user.role for email, user in users.items()}
         db.session.remove()
     clients = {email: logged_in_client(app, email, password) for email in emails}
     for client in clients.values():  # warm-up: templates, connections
         client.get("/queue/")
-    samples = []
+    samples, by_role = [], {}
     for email, url, _length in drawn:
         started = time.perf_counter()
         response = clients[email].get(url)
         samples.append((time.perf_counter() - started) * 1000)
+        by_role.setdefault(roles[email], []).append(samples[-1])
         if response.status_code != 200 or b"table-queue" not in response.data:
             raise RuntimeError(f"queue page {url} answered HTTP {response.status_code}")
     lengths = sorted(length for _email, _url, length in drawn)
     return {"p50_ms": percentile(samples, 50), "p95_ms": percentile(samples, 95),
             "max_ms": max(samples), "requests": count, "logins": len(emails),
-            "longest_queue": lengths[-1], "median_queue": lengths[len(lengths) // 2]}
+            "longest_queue": lengths[-1], "median_queue": lengths[len(lengths) // 2],
+            "by_role": {role: {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
+                               "requests": len(times)}
+                        for role, times in sorted(by_role.items())}}

@@ -154,12 +154,13 @@ def render(results: dict) -> str:
     if distinct:
         seeded = results.get("seeding", {})
         lines.append("Review queue on distinct requests (random staff, filters, sorts and "
-                     "pages; server time through the view, ms)")
+                     "pages; server time through the view, ms; by role: p50/p95 (requests))")
         lines += _table(
             ["applications", "seeded in", "logins", "p50", "p95", "max"],
             [[f"{int(size):,}", f"{seeded.get(size, {}).get('seconds', 0):.0f} s",
               str(q["logins"]), f"{q['p50_ms']:.1f}", f"{q['p95_ms']:.1f}", f"{q['max_ms']:.1f}"]
              for size, q in sorted(distinct.items(), key=lambda item: int(item[0]))])
+        lines += _by_role(distinct)
         lines.append("")
     extra = []
     if "dossier" in results:
@@ -195,6 +196,16 @@ def render(results: dict) -> str:
                     [[r["figure"], r["value"], r["target"], r["met"]]
                      for r in results["targets"]])
     return "\n".join(lines)
+
+
+def _by_role(distinct: dict) -> list[str]:
+    """The distinct requests' p50/p95 by the role that asked, per size (a role whose queue
+    spans the programme, the pool's or the auditor's, reads differently from a bank's)."""
+    return [f"  at {int(size):,}: " + "; ".join(
+        f"{role} {r['p50_ms']:.1f}/{r['p95_ms']:.1f} ms ({r['requests']})"
+        for role, r in q.get("by_role", {}).items())
+        for size, q in sorted(distinct.items(), key=lambda item: int(item[0]))
+        if q.get("by_role")]
 
 
 def render_plans(plans: dict) -> str:

@@ -124,6 +124,9 @@ def scratch_config(scratch: Scratch) -> dict:
         "PASSWORD_HASH_METHOD": CHEAP_HASH,
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
+        # The measured staff (the pool's, the auditor) sign in with their password alone:
+        # the queue is timed, not the sign-in.
+        "SECOND_FACTOR_REQUIRED": False,
         "UPLOAD_FOLDER": str(scratch.folder / "uploads"),
         "DOSSIER_FOLDER": str(scratch.folder / "dossiers"),
     }

@@ -42,6 +42,7 @@ from talentfin.models import TalentProfile
 from talentfin.models import TransitionLog
 from talentfin.models import User
 from talentfin.models.base import utcnow
+from talentfin.workflows.reach import copies
 from talentfin.workflows.spec import Product
 
 STAFF_PASSWORD = "bench-pass-2026"  # noqa: S105 (scratch accounts, dropped after the run)
@@ -50,6 +51,9 @@ PARKS = 6
 PARTNER_SHARES = (35, 25, 20, 12, 8)
 # Staff of the programme's own organisations; partners get their products' PARTNER_STAFF.
 CORE_STAFF = {"park": {"park_reviewer": 3}, "pool": {"pool_admin": 2}}
+# Staff of no organisation who work queues: the auditor reads every submitted application.
+PROGRAMME_STAFF = {"auditor": 1}
+PROGRAMME_CODE = "programme"  # the auditor's address: auditor1@programme.bench.cn
 CHUNK = 2000
 COMPANY_TABLES = (Enterprise.__table__, User.__table__, TalentProfile.__table__)
 HISTORY_TABLES = (TransitionLog.__table__, Dossier.__table__, OutboxTask.__table__)
@@ -113,8 +117,10 @@ def _seed_staff(cast: Cast, now) -> None:
     members += [(org, role, count) for kind, orgs in cast.partners.items() for org in orgs
                 for role, count in partner_staff(kind).items()]
     members += [(cast.pool, role, count) for role, count in CORE_STAFF["pool"].items()]
+    members += [(None, role, count) for role, count in PROGRAMME_STAFF.items()]
     rows = [
-        {"email": f"{role}{n + 1}@{cast.codes[org]}.bench.cn", "name": f"{role}{n + 1}",
+        {"email": f"{role}{n + 1}@{cast.codes.get(org, PROGRAMME_CODE)}.bench.cn",
+         "name": f"{role}{n + 1}",
          "password_hash": cast.password_hash, "role": role, "org_id": org, "locale": "zh",
          "active": True, "created_at": now, "updated_at": now}
         for org, role, count in members for n in range(count)
@@ -181,6 +187,8 @@ def _insert_applications(connection, rows: list[dict], owners: list[Product]) ->
     envelope = Application.__table__
     if not rows:
         return
+    for row, product in zip(rows, owners, strict=True):
+        row.update(copies(product, row))  # what reach's events would copy in a firing
     connection.execute(insert(envelope), [split(row, envelope) for row in rows])
     by_table: dict[Table, list[dict]] = {}
     for row, product in zip(rows, owners, strict=True):

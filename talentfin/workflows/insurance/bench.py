@@ -3,11 +3,13 @@
 ``talentfin.bench`` seeds every product with a profile; the figures of the engine and the
 dossier are the loan's (the first product), so this profile has no ENGINE or DOSSIER.
 The insurer's own effects are not replayed: their columns stay empty, which the queue does
-not read (the amount that counts falls back to the sum asked for).
+not read (the amount that counts falls back to the sum asked for). The subsidy request is:
+from it on the pool sees the policy (its queue's partial index reads the copy).
 """
 
 import random
 
+from talentfin.workflows.insurance import premiums
 from talentfin.workflows.insurance.labels import APPROVER
 from talentfin.workflows.insurance.labels import COVERS
 from talentfin.workflows.insurance.labels import OFFICER
@@ -19,7 +21,14 @@ PARTNER_STAFF = {OFFICER: 3, APPROVER: 2}
 QUEUE_ROLE = OFFICER
 INFO_REQUEST = {"fields": ["cover"], "documents": ["business_licence"],
                 "note": "请补充营业执照副本。"}
-EFFECTS: dict = {}
+
+
+def _record_subsidy_request(row, at, actor, company, rng) -> dict:
+    row["subsidy_requested_at"] = row["subsidy_requested_at"] or at
+    return {}
+
+
+EFFECTS = {premiums.record_subsidy_request: _record_subsidy_request}
 TIER_LIMIT_YUAN = {"A": 5_000_000, "B": 3_000_000, "C": 2_000_000, "D": 1_000_000}
 
 
