@@ -24,6 +24,22 @@ from talentfin.models.org import Organisation
 from talentfin.models.user import User
 
 
+def _reached(since: str) -> tuple[Index, Index]:
+    """The queue and amount indexes of a kind of organisation the programme has one of,
+    holding the files that reached it (``since`` set; covered too, so that SQLite, which
+    plans without statistics, finds them covering and prefers them)."""
+    kind = since.removesuffix("_since")
+    where = text(f"{since} IS NOT NULL")
+    covered = ("id", since, "talent_tier", "requested_amount_fen")
+    return (
+        Index(f"ix_applications_{kind}_queue", "product", "status", "status_changed_at",
+              *covered, sqlite_where=where, postgresql_where=where),
+        Index(f"ix_applications_{kind}_amount", "product", "status",
+              text("coalesce(requested_amount_fen, 0)"), *covered,
+              sqlite_where=where, postgresql_where=where),
+    )
+
+
 class Application(TimestampMixin, db.Model):
     """The envelope every product's application shares, moved along its workflow by the engine.
 
@@ -57,12 +73,17 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_claimed", "claimed_by_id", "status_changed_at",
               sqlite_where=text("claimed_by_id IS NOT NULL"),
               postgresql_where=text("claimed_by_id IS NOT NULL")),
-        # A kind of organisation the programme has one of (the pool) reads by product.
-        Index("ix_applications_product_status", "product", "status", "status_changed_at"),
-        # ... and so do the auditors; by the amount too.
+        # The auditors read every product's submitted applications by product and state;
+        # by the amount too (``submitted_at`` covered: a count reads no row).
+        Index("ix_applications_product_status", "product", "status", "status_changed_at",
+              "id", "submitted_at", "talent_tier", "requested_amount_fen"),
         Index("ix_applications_product_amount", "product", "status",
-              text("coalesce(requested_amount_fen, 0)"), "id", "talent_tier",
+              text("coalesce(requested_amount_fen, 0)"), "id", "submitted_at", "talent_tier",
               "requested_amount_fen"),
+        # The kinds of organisation the programme has one of (the pool, the exchange) read
+        # what reached them: partial indexes, so that a state's range holds only their files
+        # (the pool's loans in a bank's states are not read one by one to be left out).
+        *(index for since in ("pool_since", "exchange_since") for index in _reached(since)),
         # The outstanding caps sum a firm's applications of a product by state.
         Index("ix_applications_enterprise_status", "enterprise_id", "product", "status"),
     )
@@ -104,6 +125,10 @@ class Application(TimestampMixin, db.Model):
     firm_name: Mapped[str | None] = mapped_column(String(120))
     firm_uscc: Mapped[str | None] = mapped_column(String(18))
     partner_routed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When the file reached the pool and the exchange (copies of a product's own column,
+    # ``Party.follows``, kept by talentfin.workflows.reach for the indexes above).
+    pool_since: Mapped[datetime | None] = mapped_column(DateTime)
+    exchange_since: Mapped[datetime | None] = mapped_column(DateTime)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The head of this application's own audit chain (talentfin.audit): its last log row's
     # seq and hash. The engine moves it in the version-checked UPDATE it makes anyway, so

@@ -71,8 +71,11 @@ def visible_states(role: str) -> tuple[tuple[str, str], ...]:
 
 @lru_cache(maxsize=64)
 def _visible_states(role: str, _generation: int) -> tuple[tuple[str, str], ...]:
-    shown = products() if may(role, READ_ALL) else products_with_role(role)
-    return tuple((p.key, state) for p in shown for state in p.workflow.state_names)
+    if may(role, READ_ALL):
+        # What was submitted: a draft never was, and its range is not read to find nothing.
+        return tuple((p.key, state) for p in products() for state in p.workflow.entered)
+    return tuple((p.key, state) for p in products_with_role(role)
+                 for state in p.workflow.state_names)
 
 
 def chosen_pairs(role: str, wanted: QueueFilter) -> tuple[tuple[str, str], ...]:

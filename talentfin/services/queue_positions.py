@@ -34,10 +34,14 @@ class Sort(NamedTuple):
     id_descending: bool
 
 
+# Each descending sort is its ascending one read backwards (ties too: the newest first),
+# so that an index in the ascending order serves both. With the ties the other way
+# ("largest first, then the oldest"), every run of equal amounts was read whole and sorted:
+# a range of listings, which ask for no amount, at once (63 ms for the auditor at 1,000,000).
 SORTS = {
     "oldest": Sort("status_changed_at", False, False),
     "newest": Sort("status_changed_at", True, True),
-    "amount_desc": Sort("requested_amount_fen", True, False),
+    "amount_desc": Sort("requested_amount_fen", True, True),
     "amount_asc": Sort("requested_amount_fen", False, False),
 }
 

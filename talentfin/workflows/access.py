@@ -97,13 +97,16 @@ def visibility_clause(user):
             is not None else false()
     if may(role, READ_ALL):
         return Application.submitted_at.is_not(None)
-    groups: dict[Party, list] = {}
+    # Products whose party is named by the same columns share one condition (the pool's
+    # loans, policies and listings: one ``pool_since IS NOT NULL``, which its partial
+    # indexes are for).
+    groups: dict[tuple, tuple[Party, list]] = {}
     for product in products_with_role(role):
         party = product.parties.get(kind_of(role) or "")
         if party is not None:
-            groups.setdefault(party, []).append(product)
+            groups.setdefault((party.org_column, party.since), (party, []))[1].append(product)
     clauses = []
-    for party, members in groups.items():
+    for party, members in groups.values():
         conditions = [Application.product.in_([p.key for p in members]) if len(members) > 1
                       else Application.product == members[0].key]
         if party.org_column and party.org_column in Application.__table__.c:

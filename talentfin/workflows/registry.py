@@ -7,6 +7,7 @@ here by the application's ``product`` column and never imports a product package
 
 from transitions.extensions import LockedMachine
 
+from talentfin.workflows.reach import follow
 from talentfin.workflows.spec import Product
 from talentfin.workflows.spec import Workflow
 
@@ -21,6 +22,7 @@ def register(product: Product) -> None:
     if _PRODUCTS.get(product.key) is product:
         return
     _PRODUCTS[product.key] = product
+    follow(product)
     _forget(product.key)
 
 

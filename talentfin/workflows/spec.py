@@ -112,11 +112,15 @@ class Party:
     ``org_column`` is the application's column holding that organisation's id (None: the
     programme has one organisation of the kind, e.g. the pool), on the envelope or on the
     product's own table; ``since`` is a column that is set once the file reached that
-    organisation: its staff see it from then on.
+    organisation: its staff see it from then on. Where that moment is recorded on the
+    product's own table (a loan's payout), ``since`` is the envelope's copy, which the
+    queue's indexes read, and ``follows`` names the product's column it copies
+    (``talentfin.workflows.reach`` keeps the copy).
     """
 
     org_column: str | None
     since: str
+    follows: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,14 @@ class Workflow:
     def founder_holds(self) -> tuple[str, ...]:
         """States in which the founder holds the file."""
         return tuple(s.name for s in self.states if s.founder_holds)
+
+    @property
+    def entered(self) -> tuple[str, ...]:
+        """States some transition leads into, in definition order: an application in any
+        other (its initial state, unless a transition returns to it) was never fired on,
+        so never submitted."""
+        into = {t.dest for t in self.transitions}
+        return tuple(name for name in self.state_names if name in into)
 
     def state(self, name: str | None) -> State | None:
         """The state of this name, if any."""

@@ -166,6 +166,12 @@ def test_the_envelope_migration_keeps_every_row_of_the_demo(empty_database, tmp_
             assert connection.execute(text(
                 "SELECT count(*) FROM loan_applications WHERE security IS NOT NULL")
             ).scalar() == 0  # nobody had recorded it
+            # The pool sees the paid-out loans from their payout day (0037's copy).
+            reached = connection.execute(text(
+                "SELECT l.disbursed_on, a.pool_since FROM applications a "
+                "JOIN loan_applications l ON l.id = a.id")).all()
+            assert any(day is not None for day, _since in reached)
+            assert all(str(since or "")[:10] == str(day or "") for day, since in reached)
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         assert verify_all() == []

@@ -42,8 +42,9 @@ def test_amount_pages_follow_by_position_with_ties_broken_by_id(app, client, aut
         assert "after=" in after
         pages.append(queue_page_text(client, after))
     down = sort == "amount_desc"
+    # Largest first is smallest first read backwards, ties (the newest first) included.
     in_order = sorted(zip(loans, AMOUNTS, strict=True),
-                      key=lambda pair: (-(pair[1] or 0) if down else pair[1] or 0, pair[0].id))
+                      key=lambda pair: (pair[1] or 0, pair[0].id), reverse=down)
     assert [r for page in pages for r in page_references(page)] == \
         [loan.reference for loan, _amount in in_order]
     back = [pages[-1]]

@@ -32,9 +32,9 @@ BOARD = Product(
         "park": Party("park_id", "submitted_at"),
         "broker": Party("partner_org_id", "partner_routed_at"),
         # The programme has one exchange; it sees a file once it is recommended to it.
-        "exchange": Party(None, "exchange_routed_at"),
+        "exchange": Party(None, "exchange_since", follows="exchange_routed_at"),
         # The programme's administrators see a listing once it asks for a reward.
-        "pool": Party(None, "reward_requested_at"),
+        "pool": Party(None, "pool_since", follows="reward_requested_at"),
     },
     partner_kind="broker",
     documents=labels.DOCUMENTS,

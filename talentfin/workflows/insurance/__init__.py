@@ -31,7 +31,7 @@ INSURANCE = Product(
         "park": Party("park_id", "submitted_at"),
         "insurer": Party("partner_org_id", "partner_routed_at"),
         # The pool sees a policy once its premium subsidy is asked for.
-        "pool": Party(None, "subsidy_requested_at"),
+        "pool": Party(None, "pool_since", follows="subsidy_requested_at"),
     },
     partner_kind="insurer",
     documents=labels.DOCUMENTS,

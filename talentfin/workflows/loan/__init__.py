@@ -29,7 +29,8 @@ LOAN = Product(
     parties={
         "park": Party("park_id", "submitted_at"),
         "bank": Party("partner_org_id", "partner_routed_at"),
-        "pool": Party(None, "disbursed_on"),  # the pool sees a loan once it is paid out
+        # The pool sees a loan once it is paid out.
+        "pool": Party(None, "pool_since", follows="disbursed_on"),
     },
     partner_kind="bank",
     documents=labels.DOCUMENTS,
