@@ -89,6 +89,7 @@ def product_defects(product: Product, known_forms: frozenset[str] | None = None)
         elif kind is not None and kind not in product.parties:
             found.append(f"role {role!r} works for a {kind!r}, which the product names no "
                          f"party for")
+    found += _party_defects(product)
     for t in product.workflow.transitions:
         if t.dossier and t.dossier not in product.dossiers:
             found.append(f"transition {t.trigger!r} names unknown dossier {t.dossier!r}")
@@ -99,6 +100,23 @@ def product_defects(product: Product, known_forms: frozenset[str] | None = None)
     if product.request_form and known_forms is not None \
             and product.request_form not in known_forms:
         found.append(f"request form {product.request_form!r} is unknown")
+    return found
+
+
+def _party_defects(product: Product) -> list[str]:
+    """A party's columns must exist; a copy (``follows``) is the envelope's, of the
+    product's own column (talentfin.workflows.reach)."""
+    found = []
+    columns = set(product.model.__mapper__.columns.keys()) \
+        if getattr(product.model, "__mapper__", None) is not None else set()
+    envelope = set(product.model.__mapper__.base_mapper.columns.keys()) if columns else set()
+    for kind, party in sorted(product.parties.items()):
+        for name in (party.org_column, party.since, party.follows):
+            if name is not None and columns and name not in columns:
+                found.append(f"party {kind!r} names unknown column {name!r}")
+        if party.follows is not None and envelope and party.since not in envelope:
+            found.append(f"party {kind!r} copies {party.follows!r} into {party.since!r}, "
+                         "which is not the envelope's")
     return found
 
 

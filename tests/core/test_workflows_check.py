@@ -119,6 +119,16 @@ def test_a_product_whose_roles_have_no_party_is_named():
             in product_defects(wrong, frozenset(FORMS)))
 
 
+def test_a_party_naming_a_column_that_is_not_there_or_copying_off_the_envelope_is_named():
+    pool = LOAN.parties["pool"]
+    unknown = replace(LOAN, parties={**LOAN.parties, "pool": replace(pool, follows="paid_on")})
+    assert "party 'pool' names unknown column 'paid_on'" in product_defects(unknown)
+    # The copy must be the envelope's, which the queue's partial indexes read.
+    inward = replace(LOAN, parties={**LOAN.parties, "pool": replace(pool, since="filed_on")})
+    assert ("party 'pool' copies 'disbursed_on' into 'filed_on', which is not the envelope's"
+            in product_defects(inward))
+
+
 def test_a_dossier_the_product_does_not_declare_is_named():
     wrong = replace(LOAN, dossiers={k: v for k, v in LOAN.dossiers.items()
                                     if k != "bank_decision"})
