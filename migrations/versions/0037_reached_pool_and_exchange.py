@@ -10,7 +10,9 @@ Those moments are the products' own columns, so the pool's queue read every loan
 payout date to know which loans it sees: 85-160 ms for its first page at a million
 applications on SQLite. The envelope now keeps a copy (``pool_since``,
 ``exchange_since``; talentfin.workflows.reach keeps it), filled here from the products'
-columns, and partial indexes hold only the files that reached each.
+columns, and partial indexes hold only the files that reached each. A listing that asked
+for a reward more than once gets its latest request's moment (the first is not kept on the
+row): only whether the copy is set decides what the pool sees.
 
 The auditors' indexes by product and state cover ``submitted_at`` (what they see): their
 last page's exact count at a million read every row for it, 3 s on SQLite.

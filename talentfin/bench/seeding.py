@@ -188,7 +188,9 @@ def _insert_applications(connection, rows: list[dict], owners: list[Product]) ->
     if not rows:
         return
     for row, product in zip(rows, owners, strict=True):
-        row.update(copies(product, row))  # what reach's events would copy in a firing
+        # What reach's events copy in a firing (a simple path asks for a reward once, so the
+        # row's last value is the first).
+        row.update(copies(product, row))
     connection.execute(insert(envelope), [split(row, envelope) for row in rows])
     by_table: dict[Table, list[dict]] = {}
     for row, product in zip(rows, owners, strict=True):

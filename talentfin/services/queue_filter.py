@@ -65,7 +65,7 @@ class QueueRow(NamedTuple):
 
 def visible_states(role: str) -> tuple[tuple[str, str], ...]:
     """(product, state) pairs of everything the role may see: its products' states (every
-    product's for a role that reads all), each one index range."""
+    product's but the founders' drafts for a role that reads all), each one index range."""
     return _visible_states(role, generation())
 
 
@@ -73,7 +73,8 @@ def visible_states(role: str) -> tuple[tuple[str, str], ...]:
 def _visible_states(role: str, _generation: int) -> tuple[tuple[str, str], ...]:
     if may(role, READ_ALL):
         # What was submitted: a draft never was, and its range is not read to find nothing.
-        return tuple((p.key, state) for p in products() for state in p.workflow.entered)
+        return tuple((p.key, state) for p in products()
+                     for state in p.workflow.submitted_states)
     return tuple((p.key, state) for p in products_with_role(role)
                  for state in p.workflow.state_names)
 

@@ -203,12 +203,15 @@ class Workflow:
         return tuple(s.name for s in self.states if s.founder_holds)
 
     @property
-    def entered(self) -> tuple[str, ...]:
-        """States some transition leads into, in definition order: an application in any
-        other (its initial state, unless a transition returns to it) was never fired on,
-        so never submitted."""
-        into = {t.dest for t in self.transitions}
-        return tuple(name for name in self.state_names if name in into)
+    def submitted_states(self) -> tuple[str, ...]:
+        """Every state but the founder's draft that nothing returns to: the initial state
+        the founder holds until submitting, which no transition enters, holds only what was
+        never submitted. A product whose files start elsewhere (a bond issue, filed by its
+        underwriter already submitted) keeps every state."""
+        first = self.state(self.initial)
+        draft = first is not None and first.founder_holds \
+            and all(t.dest != self.initial for t in self.transitions)
+        return tuple(name for name in self.state_names if not (draft and name == self.initial))
 
     def state(self, name: str | None) -> State | None:
         """The state of this name, if any."""

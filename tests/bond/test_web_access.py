@@ -159,6 +159,12 @@ def test_the_auditor_reads_every_bond(client, auth, world, desk):
         assert client.get(f"/applications/{bond.id}").status_code == 200
         assert client.post(f"/applications/{bond.id}/fire/cancel",
                            data={"cancel-comment": "x"}).status_code == 403
+    # ... and finds them in the queue: a bond starts planned, filed (submitted) by its
+    # underwriter, not a founder's draft the auditor's queue leaves out.
+    for url in ("/queue/", "/queue/?status=planned", "/queue/?status=all&product=bond_issue"):
+        page = text(client.get(url))
+        assert bonds[0].reference in page, url
+    assert bonds[1].reference in text(client.get("/queue/"))
 
 
 def test_the_bonds_page_lists_only_the_allocations_its_reader_may_open(client, auth, world,

@@ -65,10 +65,12 @@ def test_a_plain_row_gets_the_copies_the_events_would_make(app):
 
 
 def test_the_auditor_reads_no_draft_range(app, client, auth, world):
-    # A draft was never submitted: the auditor's queue reads no (product, draft) range, but
-    # still what left a state nobody re-enters (a withdrawal after submission).
+    # A founder's draft was never submitted: the auditor's queue reads no (product, draft)
+    # range, but still what left it (a withdrawal after submission) and a bond issue's first
+    # state (filed by its underwriter, submitted from the start).
     pairs = visible_states("auditor")
     assert ("loan", "draft") not in pairs and ("loan", "withdrawn") in pairs
+    assert ("bond_issue", "planned") in pairs
     draft = factories.draft(world)
     withdrawn = factories.loan_in(world, "withdrawn")
     db.session.commit()
