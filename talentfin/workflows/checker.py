@@ -104,8 +104,9 @@ def product_defects(product: Product, known_forms: frozenset[str] | None = None)
 
 
 def _party_defects(product: Product) -> list[str]:
-    """A party's columns must exist; a copy (``follows``) is the envelope's, of the
-    product's own column (talentfin.workflows.reach)."""
+    """A party's columns must exist, and when it was reached (``since``, a copy of the
+    product's own column where it ``follows`` one) is the envelope's: the queues find
+    a party's files by the envelope's indexes, never by a join per request."""
     found = []
     columns = set(product.model.__mapper__.columns.keys()) \
         if getattr(product.model, "__mapper__", None) is not None else set()
@@ -114,9 +115,9 @@ def _party_defects(product: Product) -> list[str]:
         for name in (party.org_column, party.since, party.follows):
             if name is not None and columns and name not in columns:
                 found.append(f"party {kind!r} names unknown column {name!r}")
-        if party.follows is not None and envelope and party.since not in envelope:
-            found.append(f"party {kind!r} copies {party.follows!r} into {party.since!r}, "
-                         "which is not the envelope's")
+        if envelope and party.since in columns and party.since not in envelope:
+            found.append(f"party {kind!r} is reached by {party.since!r}, which is not the "
+                         "envelope's (keep a copy on it: Party.follows)")
     return found
 
 

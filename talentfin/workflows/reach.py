@@ -3,12 +3,11 @@
 The pool and the exchange are named by no column of an application: their staff see a
 file from a moment its product records on its own table (a loan's payout, a policy's
 first subsidy request, a listing's reward request, or its recommendation to the
-exchange). Their queues read a
-million applications through partial indexes on the envelope (``pool_since IS NOT
-NULL``), so the envelope keeps a copy of that moment (``Party.since``), set when the
-product's own column (``Party.follows``) is first set. SQLAlchemy's attribute event on
-that column keeps it, so every writer (an effect, a service, a test's factory) does
-without knowing; a file once seen stays seen.
+exchange). Their queues read a million applications through partial indexes on the
+envelope (``pool_since IS NOT NULL``), so the envelope keeps a copy of that moment
+(``Party.since``), set when the product's own column (``Party.follows``) is first set.
+SQLAlchemy's attribute event on that column keeps it, so every writer (an effect, a
+service, a test's factory) does without knowing; a file once seen stays seen.
 """
 
 from datetime import date

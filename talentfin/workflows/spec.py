@@ -111,10 +111,10 @@ class Party:
 
     ``org_column`` is the application's column holding that organisation's id (None: the
     programme has one organisation of the kind, e.g. the pool), on the envelope or on the
-    product's own table; ``since`` is a column that is set once the file reached that
-    organisation: its staff see it from then on. Where that moment is recorded on the
-    product's own table (a loan's payout), ``since`` is the envelope's copy, which the
-    queue's indexes read, and ``follows`` names the product's column it copies
+    product's own table; ``since`` is the envelope's column that is set once the file
+    reached that organisation (its staff see it from then on; the queue's indexes read
+    it). Where that moment is recorded on the product's own table (a loan's payout),
+    ``since`` is the envelope's copy of it and ``follows`` names the product's column
     (``talentfin.workflows.reach`` keeps the copy).
     """
 

@@ -123,10 +123,13 @@ def test_a_party_naming_a_column_that_is_not_there_or_copying_off_the_envelope_i
     pool = LOAN.parties["pool"]
     unknown = replace(LOAN, parties={**LOAN.parties, "pool": replace(pool, follows="paid_on")})
     assert "party 'pool' names unknown column 'paid_on'" in product_defects(unknown)
-    # The copy must be the envelope's, which the queue's partial indexes read.
-    inward = replace(LOAN, parties={**LOAN.parties, "pool": replace(pool, since="filed_on")})
-    assert ("party 'pool' copies 'disbursed_on' into 'filed_on', which is not the envelope's"
-            in product_defects(inward))
+    # When a party was reached is the envelope's, which the queue's indexes read (a column
+    # of the product's own table is copied there), with or without a copy named.
+    for inward in (replace(pool, since="filed_on"), replace(pool, since="filed_on",
+                                                            follows=None)):
+        wrong = replace(LOAN, parties={**LOAN.parties, "pool": inward})
+        assert ("party 'pool' is reached by 'filed_on', which is not the envelope's (keep a "
+                "copy on it: Party.follows)" in product_defects(wrong))
 
 
 def test_a_dossier_the_product_does_not_declare_is_named():
