@@ -40,6 +40,19 @@ def _reached(since: str) -> tuple[Index, Index]:
     )
 
 
+def _whole_order(name: str, leading: tuple[str, ...], where) -> tuple[Index, Index]:
+    """A reader's whole queue in the order of each sort (the waiting time, the amount),
+    whatever the product and state: ``services.queue_sql`` reads "all I can see" here
+    (covered: what the visibility rule and the filters read)."""
+    extra = {"sqlite_where": where, "postgresql_where": where} if where is not None else {}
+    rest = ("id", "product", "submitted_at", "talent_tier", "requested_amount_fen")
+    return (
+        Index(f"ix_applications_{name}_order", *leading, "status_changed_at", *rest, **extra),
+        Index(f"ix_applications_{name}_amount_order", *leading,
+              text("coalesce(requested_amount_fen, 0)"), *rest, **extra),
+    )
+
+
 class Application(TimestampMixin, db.Model):
     """The envelope every product's application shares, moved along its workflow by the engine.
 
@@ -80,6 +93,11 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_product_amount", "product", "status",
               text("coalesce(requested_amount_fen, 0)"), "id", "submitted_at", "talent_tier",
               "requested_amount_fen"),
+        # "All I can see" of the readers whose queue spans every product (the auditor, a
+        # park), in the sort's order over all states at once: a page reads a page, where
+        # the (product, state) ranges above are a hundred ranges to merge for it.
+        *_whole_order("programme", (), text("submitted_at IS NOT NULL")),
+        *_whole_order("park", ("park_id",), None),
         # The kinds of organisation the programme has one of (the pool, the exchange) read
         # what reached them: partial indexes, so that a state's range holds only their files
         # (the pool's loans in a bank's states are not read one by one to be left out).

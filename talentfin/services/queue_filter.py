@@ -10,6 +10,7 @@ from sqlalchemy import and_
 from sqlalchemy import literal
 from sqlalchemy import or_
 
+from talentfin.institutions import kind_of
 from talentfin.institutions import may
 from talentfin.models import Application
 from talentfin.workflows.access import READ_ALL
@@ -64,8 +65,10 @@ class QueueRow(NamedTuple):
 
 
 def visible_states(role: str) -> tuple[tuple[str, str], ...]:
-    """(product, state) pairs of everything the role may see: its products' states (every
-    product's but the founders' drafts for a role that reads all), each one index range."""
+    """(product, state) pairs of everything the role may see, each one index range: every
+    state a submitted file may be in (no founder's draft), of every product for a role that
+    reads all, else of its products, from where the file reaches its kind of organisation
+    (the pool's loans from their payout on: ``Workflow.reached_states``)."""
     return _visible_states(role, generation())
 
 
@@ -75,8 +78,9 @@ def _visible_states(role: str, _generation: int) -> tuple[tuple[str, str], ...]:
         # What was submitted: a draft never was, and its range is not read to find nothing.
         return tuple((p.key, state) for p in products()
                      for state in p.workflow.submitted_states)
-    return tuple((p.key, state) for p in products_with_role(role)
-                 for state in p.workflow.state_names)
+    kind = kind_of(role) or ""
+    return tuple((p.key, state) for p in products_with_role(role) if kind in p.parties
+                 for state in p.workflow.reached_states(p.parties[kind]))
 
 
 def chosen_pairs(role: str, wanted: QueueFilter) -> tuple[tuple[str, str], ...]:

@@ -20,6 +20,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
+from talentfin.institutions import kind_of
+from talentfin.institutions import may
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
@@ -28,12 +30,15 @@ from talentfin.services.inbox import UNREAD_COUNT
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import chosen_pairs
 from talentfin.services.queue_filter import state_pairs
+from talentfin.services.queue_filter import visible_states
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_positions import beyond
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
+from talentfin.workflows.access import READ_ALL
 from talentfin.workflows.access import visibility_clause
+from talentfin.workflows.registry import products_with_role
 
 
 class _BoundUser(NamedTuple):
@@ -58,9 +63,16 @@ def queue_conditions(user, wanted: QueueFilter) -> tuple[list, tuple | None]:
 
 def _filters(wanted: QueueFilter) -> list:
     """The filters besides the states (their values bound)."""
+    conditions = [Application.talent_tier == bindparam("tier")] if wanted.tier else []
+    conditions += _amount_bounds(wanted)
+    if wanted.mine:
+        conditions.append(Application.claimed_by_id == bindparam("user_id"))
+    return conditions
+
+
+def _amount_bounds(wanted: QueueFilter) -> list:
+    """The amount filter's conditions."""
     conditions = []
-    if wanted.tier:
-        conditions.append(Application.talent_tier == bindparam("tier"))
     # The amount bounds on the amount sorts' key (the amount indexes' expression), so that
     # an amount-sorted page seeks its range instead of reading every entry to filter; an
     # application without an amount matches no amount filter.
@@ -71,8 +83,6 @@ def _filters(wanted: QueueFilter) -> list:
     if wanted.max_amount_fen is not None:
         conditions += [amount <= bindparam("max_amount_fen"),
                        Application.requested_amount_fen.is_not(None)]
-    if wanted.mine:
-        conditions.append(Application.claimed_by_id == bindparam("user_id"))
     return conditions
 
 
@@ -121,8 +131,61 @@ class BoundPairs:
                 "pair_states": [s for _p, s in pairs]}
 
 
+# The readers whose whole queue one index holds in each sort's order (the indexes
+# ``ix_applications_<name>_order`` and ``_amount_order``): by the columns that name what
+# they see (the organisation's, None for the auditor's every file; since when).
+WHOLE_ORDERS = {"park": ("park_id", "submitted_at"), "programme": (None, "submitted_at")}
+
+
+def whole_order(role: str, wanted: QueueFilter) -> str:
+    """The indexes that read this filter's page in one range ("" for none): "all I can
+    see" of a reader whose queue spans every product, without a product or a claim.
+
+    Its (product, state) pairs are then every state the reader may see, which the
+    visibility rule already implies (a submitted file is never in a draft state nothing
+    returns to): the page is the visible files in the sort's order, read from one index,
+    where merging its hundred (product, state) ranges read a page from each."""
+    if wanted.mine or wanted.product or chosen_pairs(role, wanted) != visible_states(role):
+        return ""
+    return _whole_order(role)
+
+
+def _whole_order(role: str) -> str:
+    if may(role, READ_ALL):
+        return "programme"
+    parties = {product.parties.get(kind_of(role) or "") for product in products_with_role(role)}
+    if len(parties) != 1 or None in parties:
+        return ""
+    party = parties.pop()
+    return next((name for name, (org, since) in WHOLE_ORDERS.items()
+                 if name != "programme" and (org, since) == (party.org_column, party.since)),
+                "")
+
+
+def _whole_page(conditions: list, key, bound: list, order: tuple, whole: str, dialect: str,
+                amounts: list):
+    """The page read from a reader's whole-queue index.
+
+    SQLite plans without statistics (and SQLAlchemy renders no INDEXED BY for it): every
+    condition but those the index seeks on (the organisation, the partial index's own
+    condition, the position, the amount bounds of an amount sort) is asked as one
+    ``(…) IS TRUE``, which no index serves, so that the (organisation, product, state)
+    indexes, which an IN list of products or an amount range would make look better to it,
+    are not chosen to read every visible row and sort them."""
+    if dialect == "sqlite":
+        org, since = WHOLE_ORDERS[whole]
+        table = Application.__table__
+        seek = [table.c[since].is_not(None), *bound, *amounts]
+        if org is not None:
+            seek.insert(0, table.c[org] == bindparam("org_id"))
+        where = [*seek, and_(*conditions).is_(true())]
+    else:
+        where = [*conditions, *bound]
+    return select(Application.id, key.label("sort_key")).where(*where).order_by(*order)
+
+
 def _page_subquery(conditions: list, dialect: str, sort_name: str, way: str,
-                   mine: bool = False) -> object:
+                   mine: bool = False, whole: str = "", amounts: tuple = ()) -> object:
     """One page of ids with their sort key, read from the queue indexes.
 
     ``way`` is "offset" (a page number), "after" or "before" (a position), or "last"
@@ -140,13 +203,18 @@ def _page_subquery(conditions: list, dialect: str, sort_name: str, way: str,
         else []
     order = order_terms(key, Application.id, sort, backwards)
     pairs = BoundPairs(dialect)
-    if mine:
+    if whole:
+        query = _whole_page(conditions, key, bound, order, whole, dialect,
+                            list(amounts) if sort.column != "status_changed_at" else [])
+    elif mine:
         query = select(Application.id, key.label("sort_key")) \
             .where(*_where(conditions, pairs, mine), *bound).order_by(*order)
     else:
+        # The position before the amount bounds: SQLite seeks from the first of two lower
+        # (or upper) bounds on the key, and a deep page's position is the nearer one.
         branch = select(Application.id, key.label("sort_key")).where(
-            *conditions, Application.product == pairs.product,
-            Application.status == pairs.status, *bound,
+            *bound, *conditions, Application.product == pairs.product,
+            Application.status == pairs.status,
         ).order_by(*order).limit(bindparam("branch_limit"))
         if dialect == "postgresql":
             # For each pair, its range read in order (a nested loop of index scans).
@@ -170,11 +238,12 @@ def _page_subquery(conditions: list, dialect: str, sort_name: str, way: str,
 CLAIMER = aliased(User)
 
 
-def shape_of(wanted: QueueFilter) -> tuple:
+def shape_of(role: str, wanted: QueueFilter) -> tuple:
     """What of a filter changes the SQL's text (values, the states' pairs included, are
-    bound parameters)."""
+    bound parameters; "all I can see" may be read from one index)."""
     return (bool(wanted.tier), wanted.min_amount_fen is not None,
-            wanted.max_amount_fen is not None, wanted.mine, wanted.sort, _way(wanted))
+            wanted.max_amount_fen is not None, wanted.mine, wanted.sort, _way(wanted),
+            whole_order(role, wanted))
 
 
 def _way(wanted: QueueFilter) -> str:
@@ -194,12 +263,15 @@ def statements(role: str, shape: tuple, dialect: str, _generation: int):
     Reusing the statement objects spares SQLAlchemy rebuilding them and their cache keys
     on every request; the compiled SQL is then found in the engine's cache.
     """
-    tier, min_amount, max_amount, mine, sort, way = shape
+    tier, min_amount, max_amount, mine, sort, way, whole = shape
     wanted = QueueFilter(tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
     conditions = [visibility_clause(_BoundUser(role)), *_filters(wanted)]
     pairs = BoundPairs(dialect, "counted")
-    if dialect == "postgresql" and not mine:
+    if whole:
+        # Every visible file: the pairs are implied (as the page reads them).
+        counted = select(Application.id).where(*conditions)
+    elif dialect == "postgresql" and not mine:
         # Pair by pair, each range read up to the cap (a semi-join on the array could read
         # the organisation's whole range to find a rare state's rows).
         each = select(Application.id).where(
@@ -221,7 +293,8 @@ def statements(role: str, shape: tuple, dialect: str, _generation: int):
         .scalar_subquery(),
         UNREAD_COUNT.scalar_subquery(),
     )
-    page = _page_subquery(conditions, dialect, sort, way, mine)
+    page = _page_subquery(conditions, dialect, sort, way, mine, whole,
+                          tuple(_amount_bounds(wanted)))
     rows = (
         select(Application.id, Application.reference, Application.product,
                func.coalesce(Application.firm_name, Enterprise.name),

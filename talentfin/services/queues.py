@@ -134,8 +134,8 @@ class _Reader:
 
     def read(self, wanted: QueueFilter) -> list:
         """The page's rows with the header, one more than shown, in the queue's order."""
-        _header, rows, _conditions = statements(self.role, shape_of(wanted), self.dialect,
-                                              generation())
+        _header, rows, _conditions = statements(
+            self.role, shape_of(self.role, wanted), self.dialect, generation())
         offset = 0 if wanted.after or wanted.before else (max(1, wanted.page) - 1) * self.page_size
         found = self.connection.execute(rows, {
             **self.params, "offset": offset, "limit": self.page_size + 1,
@@ -144,15 +144,15 @@ class _Reader:
 
     def header(self, wanted: QueueFilter) -> tuple:
         """The header alone (for an empty page)."""
-        header, _rows, _conditions = statements(self.role, shape_of(wanted), self.dialect,
-                                              generation())
+        header, _rows, _conditions = statements(
+            self.role, shape_of(self.role, wanted), self.dialect, generation())
         return tuple(self.connection.execute(header, self.params).one())
 
     def estimate(self, wanted: QueueFilter) -> int | None:
         """The planner's estimate of the queue's length (PostgreSQL), or None."""
         if self.connection.dialect.name != "postgresql":
             return None
-        sql, defaults = estimate_sql(self.role, shape_of(wanted), self.pairs,
+        sql, defaults = estimate_sql(self.role, shape_of(self.role, wanted), self.pairs,
                                       self.connection.dialect, generation())
         values = {**defaults, **{name: value for name, value in self.params.items()
                                  if name in defaults}}

@@ -25,6 +25,7 @@ from talentfin.policy import QUEUE
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import QueueRow
 from talentfin.services.queue_filter import queue_states
+from talentfin.services.queue_filter import visible_states
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_sql import LAST_PAGE
 from talentfin.services.queues import queue_page
@@ -118,6 +119,10 @@ def index():
                            unread_notification_count=lambda: result.unread)
 
 
+def _seen_states(role: str) -> set[str]:
+    return {state for _product, state in visible_states(role)}
+
+
 def _first_values(args: tuple) -> dict:
     """The first value of each argument, in order (as MultiDict.to_dict)."""
     first: dict = {}
@@ -156,7 +161,11 @@ def _content_values(values: dict, today) -> dict:
             # Whether anything can wait for the reader (else their queue is all they see).
             "acts": bool(queue_states(current_user.role)),
             "org_name": result.org_name(str(get_locale() or "zh")),
-            "states": state_choices(own), "tiers": TALENT_TIERS,
+            # The states the reader may have files in (no draft, none before a file
+            # reaches the pool), not every state of their products.
+            "states": {key: label for key, label in state_choices(own).items()
+                       if key in _seen_states(current_user.role)},
+            "tiers": TALENT_TIERS,
             "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,
             "min_amount": given.get("min_amount", ""), "max_amount": given.get("max_amount", ""),
             "min_amount_error": _read_amount(given.get("min_amount", ""))[1],

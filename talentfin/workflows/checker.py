@@ -1,6 +1,5 @@
 """Structural checks of a product's definition (``flask workflows check``)."""
 
-from collections import deque
 
 from talentfin.institutions import FOUNDER
 from talentfin.institutions import ROLES
@@ -118,16 +117,10 @@ def _party_defects(product: Product) -> list[str]:
         if envelope and party.since in columns and party.since not in envelope:
             found.append(f"party {kind!r} is reached by {party.since!r}, which is not the "
                          "envelope's (keep a copy on it: Party.follows)")
+        if party.reached_by is not None and not product.workflow.reached_states(party):
+            found.append(f"party {kind!r} is reached by an effect no transition has")
     return found
 
 
 def _reachable(workflow: Workflow) -> set[str]:
-    seen = {workflow.initial}
-    todo = deque([workflow.initial])
-    while todo:
-        state = todo.popleft()
-        for t in workflow.triggers_from(state):
-            if t.dest not in seen:
-                seen.add(t.dest)
-                todo.append(t.dest)
-    return seen
+    return set(workflow.reachable_from([workflow.initial]))

@@ -121,6 +121,10 @@ class Party:
     org_column: str | None
     since: str
     follows: str | None = None
+    # The effect that records that moment (a loan's payout), where it is one: the party
+    # then has files only in the states reachable from its transitions (its status list
+    # and "all I can see" offer no other). None: every state a submitted file may be in.
+    reached_by: Effect | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,26 @@ class Workflow:
         draft = first is not None and first.founder_holds \
             and all(t.dest != self.initial for t in self.transitions)
         return tuple(name for name in self.state_names if not (draft and name == self.initial))
+
+    def reachable_from(self, starts) -> tuple[str, ...]:
+        """The states a file in one of ``starts`` may be in from then on (those included),
+        in definition order."""
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for t in self.triggers_from(todo.pop()):
+                if t.dest not in seen:
+                    seen.add(t.dest)
+                    todo.append(t.dest)
+        return tuple(name for name in self.state_names if name in seen)
+
+    def reached_states(self, party: Party) -> tuple[str, ...]:
+        """The states in which a party may have files: those reachable from the
+        transitions whose effects record that it was reached, or every state a submitted
+        file may be in."""
+        if party.reached_by is None:
+            return self.submitted_states
+        return self.reachable_from(
+            [t.dest for t in self.transitions if party.reached_by in t.effects])
 
     def state(self, name: str | None) -> State | None:
         """The state of this name, if any."""

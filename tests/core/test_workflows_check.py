@@ -132,6 +132,29 @@ def test_a_party_naming_a_column_that_is_not_there_or_copying_off_the_envelope_i
                 "copy on it: Party.follows)" in product_defects(wrong))
 
 
+def _record_nothing(_ctx) -> None:
+    """An effect no transition of the loan has."""
+
+
+def test_a_party_reached_by_an_effect_no_transition_has_is_named():
+    pool = LOAN.parties["pool"]
+    assert not product_defects(LOAN)
+    wrong = replace(LOAN, parties={**LOAN.parties,
+                                   "pool": replace(pool, reached_by=_record_nothing)})
+    assert "party 'pool' is reached by an effect no transition has" in product_defects(wrong)
+
+
+def test_a_party_is_shown_the_states_reachable_from_where_it_is_reached():
+    # The pool sees a loan from its payout: none of the states before it (the bank's
+    # review), all after it (a repaid loan's claim included), and every state for a party
+    # reached on submission but the draft.
+    seen = LOAN.workflow.reached_states(LOAN.parties["pool"])
+    assert seen[0] == "disbursed" and "claim_review" in seen and "closed" in seen
+    assert not {"draft", "park_review", "partner_review"} & set(seen)
+    assert LOAN.workflow.reached_states(LOAN.parties["park"]) == \
+        tuple(state for state in LOAN.workflow.state_names if state != "draft")
+
+
 def test_a_dossier_the_product_does_not_declare_is_named():
     wrong = replace(LOAN, dossiers={k: v for k, v in LOAN.dossiers.items()
                                     if k != "bank_decision"})

@@ -8,6 +8,7 @@ financing reward, its annual reports, tier moves and the end of the listing.
 from talentfin.i18n import _l
 from talentfin.workflows.board import bench
 from talentfin.workflows.board import demo
+from talentfin.workflows.board import financing
 from talentfin.workflows.board import firm
 from talentfin.workflows.board import keys
 from talentfin.workflows.board import labels
@@ -32,9 +33,11 @@ BOARD = Product(
         "park": Party("park_id", "submitted_at"),
         "broker": Party("partner_org_id", "partner_routed_at"),
         # The programme has one exchange; it sees a file once it is recommended to it.
-        "exchange": Party(None, "exchange_since", follows="exchange_routed_at"),
+        "exchange": Party(None, "exchange_since", follows="exchange_routed_at",
+                          reached_by=listing.route_to_exchange),
         # The programme's administrators see a listing once it asks for a reward.
-        "pool": Party(None, "pool_since", follows="reward_requested_at"),
+        "pool": Party(None, "pool_since", follows="reward_requested_at",
+                      reached_by=financing.record_request),
     },
     partner_kind="broker",
     documents=labels.DOCUMENTS,

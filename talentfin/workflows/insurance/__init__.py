@@ -15,6 +15,7 @@ from talentfin.workflows.insurance import keys
 from talentfin.workflows.insurance import labels
 from talentfin.workflows.insurance import page
 from talentfin.workflows.insurance import partner
+from talentfin.workflows.insurance import premiums
 from talentfin.workflows.insurance import summary
 from talentfin.workflows.insurance.cover import OFFSET
 from talentfin.workflows.insurance.definition import WORKFLOW
@@ -31,7 +32,8 @@ INSURANCE = Product(
         "park": Party("park_id", "submitted_at"),
         "insurer": Party("partner_org_id", "partner_routed_at"),
         # The pool sees a policy once its premium subsidy is asked for.
-        "pool": Party(None, "pool_since", follows="subsidy_requested_at"),
+        "pool": Party(None, "pool_since", follows="subsidy_requested_at",
+                      reached_by=premiums.record_subsidy_request),
     },
     partner_kind="insurer",
     documents=labels.DOCUMENTS,

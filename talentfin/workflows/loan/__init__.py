@@ -7,6 +7,7 @@ from talentfin.i18n import _l
 from talentfin.workflows.firm import FIRM_HEADINGS
 from talentfin.workflows.loan import bench
 from talentfin.workflows.loan import demo
+from talentfin.workflows.loan import effects
 from talentfin.workflows.loan import eligibility
 from talentfin.workflows.loan import firm
 from talentfin.workflows.loan import keys
@@ -30,7 +31,8 @@ LOAN = Product(
         "park": Party("park_id", "submitted_at"),
         "bank": Party("partner_org_id", "partner_routed_at"),
         # The pool sees a loan once it is paid out.
-        "pool": Party(None, "pool_since", follows="disbursed_on"),
+        "pool": Party(None, "pool_since", follows="disbursed_on",
+                      reached_by=effects.record_disbursement),
     },
     partner_kind="bank",
     documents=labels.DOCUMENTS,
