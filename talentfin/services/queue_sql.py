@@ -319,7 +319,10 @@ def estimate_sql(role: str, shape: tuple, pairs: tuple, dialect, _generation: in
     SQL text with its parameters' defaults: built and compiled once per choice, not on
     every request (3 ms for a park reviewer's 107 pairs)."""
     _header, _rows, conditions = statements(role, shape, dialect.name, _generation)
-    counted = select(Application.id).where(*conditions, state_pairs(pairs))
+    # A whole queue's pairs are implied (``whole_order``): without them, the plan is one
+    # range's, not an OR of a hundred.
+    whole = shape[-1]
+    counted = select(Application.id).where(*conditions, *([] if whole else [state_pairs(pairs)]))
     # The request's values are given at execution: compiled here with placeholders (None).
     unset = {element.key: None for element in visitors.iterate(counted)
              if isinstance(element, BindParameter) and element.required}
