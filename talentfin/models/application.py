@@ -40,11 +40,13 @@ def _reached(since: str) -> tuple[Index, Index]:
     )
 
 
-def _whole_order(name: str, leading: tuple[str, ...], where) -> tuple[Index, Index]:
+def _whole_order(name: str, leading: tuple[str, ...]) -> tuple[Index, Index]:
     """A reader's whole queue in the order of each sort (the waiting time, the amount),
-    whatever the product and state: ``services.queue_sql`` reads "all I can see" here
-    (covered: what the visibility rule and the filters read)."""
-    extra = {"sqlite_where": where, "postgresql_where": where} if where is not None else {}
+    whatever the product and state: ``services.queue_whole`` reads "all I can see" here.
+    Only what was submitted (a draft is seen by its founder alone); covered: what the
+    visibility rule and the filters read."""
+    where = text("submitted_at IS NOT NULL")
+    extra = {"sqlite_where": where, "postgresql_where": where}
     rest = ("id", "product", "submitted_at", "talent_tier", "requested_amount_fen")
     return (
         Index(f"ix_applications_{name}_order", *leading, "status_changed_at", *rest, **extra),
@@ -96,8 +98,8 @@ class Application(TimestampMixin, db.Model):
         # "All I can see" of the readers whose queue spans every product (the auditor, a
         # park), in the sort's order over all states at once: a page reads a page, where
         # the (product, state) ranges above are a hundred ranges to merge for it.
-        *_whole_order("programme", (), text("submitted_at IS NOT NULL")),
-        *_whole_order("park", ("park_id",), None),
+        *_whole_order("programme", ()),
+        *_whole_order("park", ("park_id",)),
         # The kinds of organisation the programme has one of (the pool, the exchange) read
         # what reached them: partial indexes, so that a state's range holds only their files
         # (the pool's loans in a bank's states are not read one by one to be left out).

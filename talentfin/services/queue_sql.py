@@ -20,8 +20,6 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter
 
-from talentfin.institutions import kind_of
-from talentfin.institutions import may
 from talentfin.models import Application
 from talentfin.models import Enterprise
 from talentfin.models import Organisation
@@ -30,15 +28,15 @@ from talentfin.services.inbox import UNREAD_COUNT
 from talentfin.services.queue_filter import QueueFilter
 from talentfin.services.queue_filter import chosen_pairs
 from talentfin.services.queue_filter import state_pairs
-from talentfin.services.queue_filter import visible_states
 from talentfin.services.queue_positions import SORTS
 from talentfin.services.queue_positions import beyond
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
-from talentfin.workflows.access import READ_ALL
+from talentfin.services.queue_whole import whole_order
+from talentfin.services.queue_whole import whole_page
+from talentfin.services.queue_whole import whole_products
 from talentfin.workflows.access import visibility_clause
-from talentfin.workflows.registry import products_with_role
 
 
 class _BoundUser(NamedTuple):
@@ -131,59 +129,6 @@ class BoundPairs:
                 "pair_states": [s for _p, s in pairs]}
 
 
-# The readers whose whole queue one index holds in each sort's order (the indexes
-# ``ix_applications_<name>_order`` and ``_amount_order``): by the columns that name what
-# they see (the organisation's, None for the auditor's every file; since when).
-WHOLE_ORDERS = {"park": ("park_id", "submitted_at"), "programme": (None, "submitted_at")}
-
-
-def whole_order(role: str, wanted: QueueFilter) -> str:
-    """The indexes that read this filter's page in one range ("" for none): "all I can
-    see" of a reader whose queue spans every product, without a product or a claim.
-
-    Its (product, state) pairs are then every state the reader may see, which the
-    visibility rule already implies (a submitted file is never in a draft state nothing
-    returns to): the page is the visible files in the sort's order, read from one index,
-    where merging its hundred (product, state) ranges read a page from each."""
-    if wanted.mine or wanted.product or chosen_pairs(role, wanted) != visible_states(role):
-        return ""
-    return _whole_order(role)
-
-
-def _whole_order(role: str) -> str:
-    if may(role, READ_ALL):
-        return "programme"
-    parties = {product.parties.get(kind_of(role) or "") for product in products_with_role(role)}
-    if len(parties) != 1 or None in parties:
-        return ""
-    party = parties.pop()
-    return next((name for name, (org, since) in WHOLE_ORDERS.items()
-                 if name != "programme" and (org, since) == (party.org_column, party.since)),
-                "")
-
-
-def _whole_page(conditions: list, key, bound: list, order: tuple, whole: str, dialect: str,
-                amounts: list):
-    """The page read from a reader's whole-queue index.
-
-    SQLite plans without statistics (and SQLAlchemy renders no INDEXED BY for it): every
-    condition but those the index seeks on (the organisation, the partial index's own
-    condition, the position, the amount bounds of an amount sort) is asked as one
-    ``(…) IS TRUE``, which no index serves, so that the (organisation, product, state)
-    indexes, which an IN list of products or an amount range would make look better to it,
-    are not chosen to read every visible row and sort them."""
-    if dialect == "sqlite":
-        org, since = WHOLE_ORDERS[whole]
-        table = Application.__table__
-        seek = [table.c[since].is_not(None), *bound, *amounts]
-        if org is not None:
-            seek.insert(0, table.c[org] == bindparam("org_id"))
-        where = [*seek, and_(*conditions).is_(true())]
-    else:
-        where = [*conditions, *bound]
-    return select(Application.id, key.label("sort_key")).where(*where).order_by(*order)
-
-
 def _page_subquery(conditions: list, dialect: str, sort_name: str, way: str,
                    mine: bool = False, whole: str = "", amounts: tuple = ()) -> object:
     """One page of ids with their sort key, read from the queue indexes.
@@ -204,8 +149,8 @@ def _page_subquery(conditions: list, dialect: str, sort_name: str, way: str,
     order = order_terms(key, Application.id, sort, backwards)
     pairs = BoundPairs(dialect)
     if whole:
-        query = _whole_page(conditions, key, bound, order, whole, dialect,
-                            list(amounts) if sort.column != "status_changed_at" else [])
+        query = whole_page(conditions, key, bound, order, whole, dialect,
+                           list(amounts) if sort.column != "status_changed_at" else [])
     elif mine:
         query = select(Application.id, key.label("sort_key")) \
             .where(*_where(conditions, pairs, mine), *bound).order_by(*order)
@@ -267,6 +212,8 @@ def statements(role: str, shape: tuple, dialect: str, _generation: int):
     wanted = QueueFilter(tier="?" if tier else "", min_amount_fen=0 if min_amount else None,
                          max_amount_fen=0 if max_amount else None, mine=mine, sort=sort)
     conditions = [visibility_clause(_BoundUser(role)), *_filters(wanted)]
+    if whole:
+        conditions.append(whole_products(role))
     pairs = BoundPairs(dialect, "counted")
     if whole:
         # Every visible file: the pairs are implied (as the page reads them).

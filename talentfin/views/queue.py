@@ -119,10 +119,6 @@ def index():
                            unread_notification_count=lambda: result.unread)
 
 
-def _seen_states(role: str) -> set[str]:
-    return {state for _product, state in visible_states(role)}
-
-
 def _first_values(args: tuple) -> dict:
     """The first value of each argument, in order (as MultiDict.to_dict)."""
     first: dict = {}
@@ -157,14 +153,14 @@ def _content_values(values: dict, today) -> dict:
         "last_url": _page_url(args, None, before=LAST_PAGE),
     } if result.pages > 1 or result.page > 1 else {}
     own = tuple(p for p in products() if p.key in values["own_products"])
+    seen = {state for _product, state in visible_states(current_user.role)}
     return {**values, **pager, "waited": waited,
             # Whether anything can wait for the reader (else their queue is all they see).
             "acts": bool(queue_states(current_user.role)),
             "org_name": result.org_name(str(get_locale() or "zh")),
             # The states the reader may have files in (no draft, none before a file
             # reaches the pool), not every state of their products.
-            "states": {key: label for key, label in state_choices(own).items()
-                       if key in _seen_states(current_user.role)},
+            "states": {key: label for key, label in state_choices(own).items() if key in seen},
             "tiers": TALENT_TIERS,
             "products": [(p.key, str(p.label)) for p in own], "state_label": state_label,
             "min_amount": given.get("min_amount", ""), "max_amount": given.get("max_amount", ""),

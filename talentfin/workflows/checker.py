@@ -1,6 +1,5 @@
 """Structural checks of a product's definition (``flask workflows check``)."""
 
-
 from talentfin.institutions import FOUNDER
 from talentfin.institutions import ROLES
 from talentfin.institutions import kind_of

@@ -13,7 +13,7 @@ from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.models.base import utcnow
 from talentfin.services.queue_filter import QueueFilter
-from talentfin.services.queue_sql import whole_order
+from talentfin.services.queue_whole import whole_order
 from tests import factories
 from tests.core.test_queue_branches import STATES
 from tests.core.test_queue_branches import _page_plan
@@ -97,12 +97,26 @@ def test_all_with_a_tier_and_an_amount_selects_as_the_filter_says(
             _expected(who, world, sort, tier="B", least=100_000_000)
 
 
-def test_the_auditors_default_is_all_and_leaves_out_the_draft(client, auth, world, book):
+@pytest.mark.parametrize("who", ["auditor", "park_reviewer"])
+def test_all_holds_what_each_products_ranges_hold(app, client, auth, world, book, monkeypatch,
+                                                   who):
+    # The whole queue (one index) against the (product, state) ranges of each product.
+    monkeypatch.setitem(app.config, "QUEUE_PAGE_SIZE", 100)
+    login(auth, getattr(world, who))
+    whole = page_references(queue_page_text(client, "/queue/?status=all&sort=newest"))
+    by_product = [ref for product in ("loan", "insurance", "equity", "bond", "board")
+                  for ref in page_references(queue_page_text(
+                      client, f"/queue/?status=all&sort=newest&product={product}"))]
+    assert whole and sorted(whole) == sorted(by_product)
+
+
+def test_a_product_no_longer_registered_is_left_out_as_the_ranges_leave_it(
+        client, auth, world, book):
+    retired = book[0]
+    factories.set_columns(retired, product="retired")
     login(auth, world.auditor)
-    default = page_references(queue_page_text(client, "/queue/"))
-    assert default == _expected("auditor", world, "oldest")[:len(default)]
-    page = queue_page_text(client, "/queue/?status=draft")
-    assert page_references(page) == []
+    whole = page_references(queue_page_text(client, "/queue/"))
+    assert retired.reference not in whole and book[1].reference in whole
 
 
 @pytest.mark.parametrize("who, index", [("auditor", "programme"), ("park_reviewer", "park")])

@@ -2,12 +2,16 @@
 (``talentfin.workflows.reach``): the products' own columns set it through whatever writes
 them, the first moment stays, and the pool's queue reads it through its partial indexes."""
 
+import random
 from datetime import date
 from datetime import datetime
 from datetime import time
 
 from sqlalchemy import select
 
+from talentfin.bench.seeding import finish_load
+from talentfin.bench.seeding import seed_batch
+from talentfin.bench.seeding import seed_cast
 from talentfin.extensions import db
 from talentfin.models import Application
 from talentfin.services.queue_filter import visible_states
@@ -77,3 +81,23 @@ def test_the_auditor_reads_no_draft_range(app, client, auth, world):
     login(auth, world.auditor)
     seen = page_references(queue_page_text(client, "/queue/?status=all"))
     assert withdrawn.reference in seen and draft.id not in _seen_by(world.auditor)
+
+
+def test_every_file_that_reached_the_pool_or_the_exchange_is_in_a_state_it_reads(app):
+    # The pool's and the exchange's states are those reachable from the effect that
+    # records the moment (Party.reached_by): a file with the moment set in any other state
+    # would be missing from their "all" and their counts. The bench walks every product
+    # through real paths of its workflow, the effects replayed.
+    seed_batch(seed_cast(), 400, random.Random(7))
+    finish_load()
+    reached = {"pool_since": "pool", "exchange_since": "exchange"}
+    found = 0
+    for column, kind in reached.items():
+        rows = db.session.execute(select(Application.product, Application.status).where(
+            Application.__table__.c[column].is_not(None))).all()
+        for product, status in rows:
+            party = product_for(product).parties[kind]
+            assert status in product_for(product).workflow.reached_states(party), \
+                (column, product, status)
+        found += len(rows)
+    assert found > 20
