@@ -33,6 +33,7 @@ from talentfin.services.queue_positions import beyond
 from talentfin.services.queue_positions import order_terms
 from talentfin.services.queue_positions import sort_key
 from talentfin.services.queue_positions import sort_of
+from talentfin.services.queue_whole import whole_count
 from talentfin.services.queue_whole import whole_order
 from talentfin.services.queue_whole import whole_page
 from talentfin.services.queue_whole import whole_products
@@ -217,7 +218,7 @@ def statements(role: str, shape: tuple, dialect: str, _generation: int):
     pairs = BoundPairs(dialect, "counted")
     if whole:
         # Every visible file: the pairs are implied (as the page reads them).
-        counted = select(Application.id).where(*conditions)
+        counted = whole_count(conditions, whole, dialect, _amount_bounds(wanted))
     elif dialect == "postgresql" and not mine:
         # Pair by pair, each range read up to the cap (a semi-join on the array could read
         # the organisation's whole range to find a rare state's rows).

@@ -49,23 +49,35 @@ def whole_products(role: str):
 
 def whole_page(conditions: list, key, bound: list, order: tuple, whole: str, dialect: str,
                amounts: list):
-    """The page read from a reader's whole-queue index.
+    """The page read from a reader's whole-queue index (``amounts``: the amount bounds of
+    an amount sort, which it seeks on). The position comes before the amount bounds: of
+    two lower (or upper) bounds on the key SQLite seeks from the first, and a deep page's
+    position is the nearer one."""
+    where = whole_where(conditions, whole, dialect, bound, amounts)
+    return select(Application.id, key.label("sort_key")).where(*where).order_by(*order)
+
+
+def whole_count(conditions: list, whole: str, dialect: str, amounts: list):
+    """The ids the header counts (up to its cap): by the amount index when the filter
+    has amount bounds, else in the waiting order."""
+    return select(Application.id).where(*whole_where(conditions, whole, dialect, [], amounts))
+
+
+def whole_where(conditions: list, whole: str, dialect: str, bound: list, amounts: list) -> list:
+    """The WHERE of a whole-queue read.
 
     SQLite plans without statistics (and SQLAlchemy renders no INDEXED BY for it): every
     condition but those the index seeks on (the organisation, the partial index's own
-    condition, the position, the amount bounds of an amount sort) is asked as one
-    ``(…) IS TRUE``, which no index serves, so that the (organisation, product, state)
-    indexes, which an IN list of products or an amount range would make look better to it,
-    are not chosen to read every visible row and sort them. The position comes before the
-    amount bounds: of two lower (or upper) bounds on the key SQLite seeks from the first,
-    and a deep page's position is the nearer one."""
-    if dialect == "sqlite":
-        org, since = WHOLE_ORDERS[whole]
-        table = Application.__table__
-        seek = [table.c[since].is_not(None), *bound, *amounts]
-        if org is not None:
-            seek.insert(0, table.c[org] == bindparam("org_id"))
-        where = [*seek, and_(*conditions).is_(true())]
-    else:
-        where = [*conditions, *bound]
-    return select(Application.id, key.label("sort_key")).where(*where).order_by(*order)
+    condition, the position, the amount bounds) is asked as one ``(…) IS TRUE``, which no
+    index serves, so that the (product, state) indexes, which an IN list of products or an
+    amount range make look better to it, are not chosen to read every visible row and sort
+    them (or, for a count, to read range after range of a selective filter)."""
+    if dialect != "sqlite":
+        # PostgreSQL plans from its statistics. The amount bounds are in the conditions
+        # already: given twice, its estimate would count their selectivity twice.
+        return [*conditions, *bound]
+    org, since = WHOLE_ORDERS[whole]
+    table = Application.__table__
+    leading = [table.c[org] == bindparam("org_id")] if org is not None else []
+    return [*leading, table.c[since].is_not(None), *bound, *amounts,
+            and_(*conditions).is_(true())]
